@@ -1,0 +1,226 @@
+"""Activation functions g and their derivatives g', one object each.
+
+Sorted in order of increasing complexity.  Every activation pairs
+
+* ``forward(Z)``: ``A = g(Z)``, elementwise (softmax: column-wise), and
+* ``derivative(Z, A)``: ``g'(Z)``, elementwise, given ``A = g(Z)`` when it is cheaper,
+* ``backward(dA, Z, A)``: ``dZ = dA * g'(Z)``, the chain rule through the layer,
+
+so the derivative always sits next to the function it differentiates.  All
+arrays have the course's layout ``(n[l], m)`` and any array-API backend.
+
+Two slips of the course's notes are *not* reproduced: σ(z) = 1 / (1 + e^(−z))
+(not e^z), and tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z)).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from nndl.backend import Array, namespace
+from nndl.errors import NNDLTypeError, NNDLValueError
+
+
+class Activation:
+    """Base class: an activation g with its derivative g'."""
+
+    name: str = ""
+    elementwise: bool = True
+
+    def forward(self, Z: Array) -> Array:
+        """``A = g(Z)``."""
+        raise NotImplementedError
+
+    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+        """``g'(Z)``; ``A = g(Z)`` may be passed to save recomputing it."""
+        raise NotImplementedError
+
+    def backward(self, dA: Array, Z: Array, A: Array | None = None) -> Array:
+        """``dZ = dA * g'(Z)`` (the chain rule through an elementwise g)."""
+        return dA * self.derivative(Z, A)
+
+    def __call__(self, Z: Array) -> Array:
+        return self.forward(Z)
+
+    def config(self) -> dict[str, Any]:
+        """A JSON-able description; ``get(config)`` rebuilds the activation."""
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Activation) and self.config() == other.config()
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.config().items())))
+
+
+class Linear(Activation):
+    """The identity, g(z) = z, g'(z) = 1: the output of a regression network."""
+
+    name = "linear"
+
+    def forward(self, Z: Array) -> Array:
+        return Z
+
+    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+        return namespace(Z).ones_like(Z)
+
+    def backward(self, dA: Array, Z: Array, A: Array | None = None) -> Array:
+        return dA
+
+
+class ReLU(Activation):
+    """g(z) = max(0, z); g'(z) = 1 for z > 0, else 0.
+
+    Convention: g'(0) = 0 (the function has no derivative at 0; any value in
+    [0, 1] is a valid subgradient, and 0 keeps dead units dead, as most
+    libraries do).
+    """
+
+    name = "relu"
+
+    def forward(self, Z: Array) -> Array:
+        xp = namespace(Z)
+        return xp.where(Z > 0, Z, 0.0)
+
+    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+        xp = namespace(Z)
+        return xp.astype(Z > 0, Z.dtype)
+
+
+class LeakyReLU(Activation):
+    """g(z) = z for z > 0, else slope·z; g'(z) = 1 for z > 0, else slope (also at 0)."""
+
+    name = "leaky_relu"
+
+    def __init__(self, slope: float = 0.01) -> None:
+        if not (isinstance(slope, (int, float)) and math.isfinite(slope) and 0 <= slope < 1):
+            raise NNDLValueError(
+                "leaky_relu's slope must be a finite number in [0, 1) "
+                f"(0.01 is usual). Received: slope={slope!r}"
+            )
+        self.slope = float(slope)
+
+    def forward(self, Z: Array) -> Array:
+        xp = namespace(Z)
+        return xp.where(Z > 0, Z, self.slope * Z)
+
+    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+        xp = namespace(Z)
+        return xp.astype(Z > 0, Z.dtype) * (1.0 - self.slope) + self.slope
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name, "slope": self.slope}
+
+
+class Tanh(Activation):
+    """g(z) = (e^z − e^(−z)) / (e^z + e^(−z)); g'(z) = 1 − tanh(z)².
+
+    Zero-centred, so the next layer's inputs have mean near 0 (the course's
+    reason to prefer it to sigmoid in hidden layers).
+    """
+
+    name = "tanh"
+
+    def forward(self, Z: Array) -> Array:
+        return namespace(Z).tanh(Z)
+
+    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+        if A is None:
+            A = self.forward(Z)
+        return 1.0 - A * A
+
+
+class Sigmoid(Activation):
+    """σ(z) = 1 / (1 + e^(−z)); σ'(z) = σ(z)(1 − σ(z)).
+
+    Computed from e^(−|z|), which is at most 1, so no z overflows:
+    σ(z) = 1 / (1 + e^(−z)) for z ≥ 0 and e^z / (1 + e^z) for z < 0.
+    """
+
+    name = "sigmoid"
+
+    def forward(self, Z: Array) -> Array:
+        xp = namespace(Z)
+        E = xp.exp(-xp.abs(Z))  # e^(−|z|) in (0, 1]
+        P = 1.0 / (1.0 + E)  # σ(|z|)
+        return xp.where(Z >= 0, P, E * P)  # σ(−|z|) = e^(−|z|) σ(|z|)
+
+    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+        if A is None:
+            A = self.forward(Z)
+        return A * (1.0 - A)
+
+
+class Softmax(Activation):
+    """softmax(z)_i = e^(z_i) / Σ_k e^(z_k), over each column (one column per example).
+
+    The maximum of each column is subtracted first, so e^(·) never overflows.
+    Not elementwise: its derivative is the Jacobian diag(a) − a aᵀ per example,
+    applied by ``backward`` as ``dZ = A * (dA − Σ_k dA_k A_k)``.  Paired with
+    cross-entropy the network uses the fused ``dZ = A − Y`` instead.
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def forward(self, Z: Array) -> Array:
+        xp = namespace(Z)
+        E = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
+        return E / xp.sum(E, axis=0, keepdims=True)
+
+    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+        raise NNDLValueError(
+            "softmax has no elementwise derivative (each output depends on every input "
+            "of its column): use Softmax().backward(dA, Z, A), which applies the Jacobian."
+        )
+
+    def backward(self, dA: Array, Z: Array, A: Array | None = None) -> Array:
+        xp = namespace(Z)
+        if A is None:
+            A = self.forward(Z)
+        return A * (dA - xp.sum(dA * A, axis=0, keepdims=True))
+
+
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (Linear, ReLU, LeakyReLU, Tanh, Sigmoid, Softmax)
+}
+"""The registry: every activation by its name."""
+
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+
+
+def get(identifier: str | Activation | dict[str, Any]) -> Activation:
+    """An activation from its name (``"relu"``), a config dict, or an Activation (returned as is).
+
+    >>> get("tanh")
+    Tanh()
+    """
+    if isinstance(identifier, Activation):
+        return identifier
+    if isinstance(identifier, dict):
+        config = dict(identifier)
+        name = config.pop("name", None)
+        return _by_name(name)(**config)
+    if isinstance(identifier, str):
+        return _by_name(identifier)()
+    raise NNDLTypeError(
+        "an activation is given by name (one of "
+        f"{', '.join(ACTIVATIONS)}) or as an nndl.activations.Activation. "
+        f"Received: {identifier!r} of type {type(identifier).__name__}"
+    )
+
+
+def _by_name(name: object) -> type[Activation]:
+    key = name.strip().lower().replace("-", "_") if isinstance(name, str) else name
+    if key == "leakyrelu":
+        key = "leaky_relu"
+    if key not in ACTIVATIONS:
+        raise NNDLValueError(
+            f"unknown activation {name!r}; the known ones are: {', '.join(ACTIVATIONS)}"
+        )
+    return ACTIVATIONS[key]

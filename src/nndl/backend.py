@@ -1,0 +1,115 @@
+"""The array layer: which library does the math.
+
+The core never imports NumPy for its math.  It asks its inputs which array
+namespace they belong to (``array_api_compat.array_namespace``) and calls the
+Python array API standard through that namespace, so the same lines run on
+NumPy, CuPy, PyTorch, Dask and the reference ``array_api_strict``.
+
+NumPy is still used here, at the boundary: random initialization is drawn by
+NumPy (so a seed gives the same numbers on every backend) and moved to the
+backend once; results are brought back to NumPy for printing, plotting and
+saving.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import array_api_compat
+import numpy as np
+
+from nndl.errors import NNDLTypeError, NNDLValueError
+
+Array = Any
+"""An array of any array-API library (the standard has no common base class)."""
+
+FLOAT_DTYPES = ("float32", "float64")
+
+
+def namespace(*arrays: Array) -> ModuleType:
+    """The array-API namespace shared by ``arrays`` (for NumPy: ``array_api_compat.numpy``).
+
+    Raises a clear error when the arrays come from different libraries.
+    """
+    try:
+        return array_api_compat.array_namespace(*arrays)
+    except TypeError as exc:
+        kinds = ", ".join(sorted({type(a).__module__ + "." + type(a).__name__ for a in arrays}))
+        raise NNDLTypeError(
+            f"expected arrays of one array library, got {kinds}. "
+            "Convert them to one library first (for example all NumPy arrays). "
+            f"Details: {exc}"
+        ) from exc
+
+
+def is_array(x: object) -> bool:
+    """True for an array of a library the array layer understands."""
+    return bool(array_api_compat.is_array_api_obj(x))
+
+
+def device(x: Array) -> Any:
+    """The device ``x`` lives on (``"cpu"`` for NumPy)."""
+    return array_api_compat.device(x)
+
+
+def same_namespace(a: Array, b: Array) -> bool:
+    """True when ``a`` and ``b`` belong to the same array library."""
+    return namespace(a) is namespace(b)
+
+
+def dtype_name(dtype: Any) -> str:
+    """The standard name (``"float32"``) of a dtype of any backend, or of a name string."""
+    if isinstance(dtype, str):
+        name = dtype
+    elif dtype is float:
+        name = "float64"
+    else:
+        name = str(dtype).rsplit(".", 1)[-1]
+    if name not in FLOAT_DTYPES:
+        raise NNDLValueError(
+            f"dtype must be one of {', '.join(FLOAT_DTYPES)}. Received: dtype={dtype!r}"
+        )
+    return name
+
+
+def float_dtype(xp: ModuleType, dtype: Any) -> Any:
+    """The namespace's dtype object for ``"float32"`` or ``"float64"``."""
+    return getattr(xp, dtype_name(dtype))
+
+
+def to_numpy(x: Array) -> np.ndarray:
+    """Copy (or view) any backend's array into a NumPy array on the host."""
+    if isinstance(x, np.ndarray):
+        return x
+    if isinstance(x, (np.generic, float, int, bool)):
+        return np.asarray(x)
+    if array_api_compat.is_torch_array(x):
+        return x.detach().cpu().numpy()  # type: ignore[no-any-return]
+    if array_api_compat.is_cupy_array(x):
+        return x.get()  # type: ignore[no-any-return]
+    if array_api_compat.is_dask_array(x):
+        return np.asarray(x.compute())
+    try:
+        return np.from_dlpack(x)
+    except (TypeError, RuntimeError, BufferError, AttributeError):
+        return np.asarray(x)
+
+
+def from_numpy(a: np.ndarray, like: Array) -> Array:
+    """Move a NumPy array to the library and device of ``like``."""
+    xp = namespace(like)
+    if array_api_compat.is_numpy_array(like):
+        return np.asarray(a)
+    return xp.asarray(a, device=device(like))
+
+
+def to_scalar(x: Array) -> float:
+    """A 0-d array (or size-1 array) of any backend as a Python float."""
+    return float(to_numpy(x).reshape(()))
+
+
+def all_finite(x: Array) -> bool:
+    """True when every element of ``x`` is finite (no NaN, no ±inf)."""
+    xp = namespace(x)
+    return bool(xp.all(xp.isfinite(x)))

@@ -1,0 +1,574 @@
+"""The L-layer network in the course's notation.
+
+``layer_dims = [n_x, n[1], …, n[L]]``; X is ``(n_x, m)``, one column per example.
+
+Forward, for l = 1 … L (``A[0] = X``)::
+
+    Z[l] = W[l] A[l-1] + b[l]          W[l]: (n[l], n[l-1]),  b[l]: (n[l], 1)
+    A[l] = g[l](Z[l])
+
+Backward, from ``dZ[L] = A[L] − Y`` (matched output and loss) or
+``dZ[L] = dA[L] * g'[L](Z[L])`` (any other pair), for l = L … 1::
+
+    dW[l]   = (1/m) dZ[l] A[l-1]ᵀ
+    db[l]   = (1/m) Σ_i dZ[l]          (sum over the examples, axis 1)
+    dA[l-1] = W[l]ᵀ dZ[l]
+    dZ[l-1] = dA[l-1] * g'[l-1](Z[l-1])
+
+Logistic regression is the network with no hidden layer: ``[n_x, 1]`` with a
+sigmoid output and the logistic loss (see :func:`logistic_regression`).
+
+The math takes its array namespace from its inputs, so the same network trains
+on NumPy, CuPy, PyTorch or any array-API library: parameters move to the
+library of the data the first time they meet it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from nndl import activations as _activations
+from nndl import init as _init
+from nndl import losses as _losses
+from nndl.activations import Activation
+from nndl.backend import (
+    Array,
+    all_finite,
+    device,
+    dtype_name,
+    float_dtype,
+    from_numpy,
+    is_array,
+    namespace,
+    same_namespace,
+    to_numpy,
+    to_scalar,
+)
+from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError
+from nndl.losses import Loss
+
+
+class LayerCache(NamedTuple):
+    """What forward propagation keeps of layer l for backward propagation."""
+
+    A_prev: Array
+    """``A[l-1]``, shape ``(n[l-1], m)``."""
+    W: Array
+    """``W[l]``, shape ``(n[l], n[l-1])``."""
+    b: Array
+    """``b[l]``, shape ``(n[l], 1)``."""
+    Z: Array
+    """``Z[l] = W[l] A[l-1] + b[l]``, shape ``(n[l], m)``."""
+    A: Array
+    """``A[l] = g[l](Z[l])``, shape ``(n[l], m)``."""
+
+
+class Network:
+    """A fully connected network of L layers, trained by gradient descent.
+
+    Parameters
+    ----------
+    layer_dims
+        ``[n_x, n[1], …, n[L]]``: input size, then each layer's number of units.
+        ``[n_x, 1]`` is logistic regression.
+    activations
+        The hidden layers' activation: one name for all (``"relu"``, the course's
+        choice for deep networks) or a list, one per hidden layer.  A list of L
+        entries also sets the output layer's.
+    output
+        The output layer's activation.  When neither it nor ``loss`` is given it
+        follows from the task: n[L] = 1 → sigmoid + logistic loss,
+        n[L] > 1 → softmax + cross-entropy.
+    loss
+        ``"logistic"``, ``"cross_entropy"`` or ``"mse"`` (or a Loss).  When only
+        one of ``output`` and ``loss`` is given, the other is its matched pair.
+    init
+        ``"random"`` (N(0, 1) × 0.01, the course's default), ``"zeros"``,
+        ``"scaled"``, ``"xavier"``, ``"he"``, or a callable ``(n, n_prev, rng) -> W``.
+    seed
+        An int (the course's ``numpy.random.seed``), a NumPy Generator, or None.
+    dtype
+        ``"float32"`` (default) or ``"float64"``.
+
+    Examples
+    --------
+    >>> import nndl
+    >>> X, Y = nndl.datasets.load_planar()
+    >>> net = nndl.Network([2, 4, 1], activations="tanh", seed=2)
+    >>> costs = net.fit(X, Y, learning_rate=1.2, epochs=10_000)
+    >>> round(net.accuracy(X, Y), 2) >= 0.9
+    True
+    """
+
+    def __init__(
+        self,
+        layer_dims: Sequence[int],
+        activations: str | Activation | Sequence[str | Activation] = "relu",
+        output: str | Activation | None = None,
+        loss: str | Loss | None = None,
+        init: str | _init.Initializer = "random",
+        seed: _init.RandomSource = None,
+        dtype: str = "float32",
+    ) -> None:
+        self.layer_dims = _check_layer_dims(layer_dims)
+        self.dtype = dtype_name(dtype)
+        self.activations = _resolve_activations(self.L, self.n_y, activations, output, loss)
+        self.loss = _resolve_loss(self.activations[-1], loss)
+        self.init = init
+        self.seed = seed
+        numpy_params = _init.initialize(self.layer_dims, init, seed)
+        self.params: dict[str, Array] = {k: v.astype(self.dtype) for k, v in numpy_params.items()}
+
+    # ------------------------------------------------------------------ facts
+
+    @property
+    def L(self) -> int:
+        """The number of layers with parameters (hidden layers + the output layer)."""
+        return len(self.layer_dims) - 1
+
+    @property
+    def n_x(self) -> int:
+        """The number of input features (rows of X)."""
+        return self.layer_dims[0]
+
+    @property
+    def n_y(self) -> int:
+        """The number of output units (rows of Y)."""
+        return self.layer_dims[-1]
+
+    @property
+    def output(self) -> Activation:
+        """The output layer's activation g[L]."""
+        return self.activations[-1]
+
+    @property
+    def fused_output(self) -> bool:
+        """True when output and loss are a matched pair, so ``dZ[L] = A[L] − Y``."""
+        return self.output.name == self.loss.output
+
+    @property
+    def task(self) -> str:
+        """``"binary"``, ``"multiclass"`` or ``"regression"``, from the output and loss."""
+        if self.output.name == "softmax":
+            return "multiclass"
+        if self.output.name == "sigmoid" and self.loss.name == "logistic":
+            return "binary"
+        return "regression"
+
+    def config(self) -> dict[str, Any]:
+        """A JSON-able description of the architecture (not the parameters)."""
+        return {
+            "layer_dims": list(self.layer_dims),
+            "activations": [g.config() for g in self.activations],
+            "loss": self.loss.config(),
+            "dtype": self.dtype,
+        }
+
+    def copy(self, dtype: str | None = None) -> Network:
+        """An independent copy (parameters copied to NumPy), optionally in another dtype."""
+        clone = copy.copy(self)
+        clone.dtype = self.dtype if dtype is None else dtype_name(dtype)
+        clone.params = {k: np.array(to_numpy(v), dtype=clone.dtype) for k, v in self.params.items()}
+        return clone
+
+    def __repr__(self) -> str:
+        layers = " → ".join(
+            [str(self.n_x)]
+            + [f"{n} {g.name}" for n, g in zip(self.layer_dims[1:], self.activations, strict=True)]
+        )
+        return f"Network({layers}; loss={self.loss.name}, dtype={self.dtype})"
+
+    # ------------------------------------------------------------- the math
+
+    def forward(self, X: Array) -> tuple[Array, list[LayerCache]]:
+        """Forward propagation: ``(A[L], caches)``, caches[l-1] holding layer l's values."""
+        return self._forward(self._check_X(X))
+
+    def backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
+        """Backward propagation: ``{"dW1": …, "db1": …, …, "dWL": …, "dbL": …}``.
+
+        ``AL`` and ``caches`` come from :meth:`forward` on the same examples as ``Y``.
+        """
+        if len(caches) != self.L:
+            raise NNDLValueError(
+                f"backward needs the {self.L} layer caches that forward returned. "
+                f"Received: {len(caches)} caches"
+            )
+        return self._backward(AL, self._check_Y(Y, m=AL.shape[1], like=AL), caches)
+
+    def cost(self, X: Array, Y: Array) -> float:
+        """The cost ``J = (1/m) Σ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾)`` on (X, Y)."""
+        X, Y = self._check_data(X, Y)
+        AL, caches = self._forward(X)
+        return to_scalar(self._cost(AL, caches, Y))
+
+    def gradients(self, X: Array, Y: Array) -> tuple[float, dict[str, Array]]:
+        """``(J, grads)``: one forward and one backward pass over (X, Y)."""
+        X, Y = self._check_data(X, Y)
+        AL, caches = self._forward(X)
+        return to_scalar(self._cost(AL, caches, Y)), self._backward(AL, Y, caches)
+
+    def predict_proba(self, X: Array) -> Array:
+        """The network's output ``A[L] = ŷ``, shape ``(n_y, m)``."""
+        AL, _ = self.forward(X)
+        return AL
+
+    def predict(self, X: Array) -> Array:
+        """Predictions of shape ``(n_y, m)``, or ``(1, m)`` class indices for softmax.
+
+        Binary (sigmoid): 1 where ŷ > 0.5, else 0.  Softmax: argmax over the
+        classes.  Regression: ŷ itself.
+        """
+        AL = self.predict_proba(X)
+        xp = namespace(AL)
+        if self.output.name == "softmax":
+            return xp.reshape(xp.argmax(AL, axis=0), (1, AL.shape[1]))
+        if self.task == "binary":
+            return xp.astype(AL > 0.5, xp.int64)
+        return AL
+
+    def accuracy(self, X: Array, Y: Array) -> float:
+        """The fraction of examples classified correctly (classification networks only)."""
+        if self.task == "regression":
+            raise NNDLValueError(
+                "accuracy is defined for classification networks; this one does regression "
+                f"(output {self.output.name}, loss {self.loss.name}): use cost(X, Y) instead"
+            )
+        X, Y = self._check_data(X, Y)
+        xp = namespace(X)
+        pred = self.predict(X)
+        if self.output.name == "softmax":
+            truth = xp.reshape(xp.argmax(Y, axis=0), (1, Y.shape[1]))
+            return to_scalar(xp.mean(xp.astype(pred == truth, xp.float64)))
+        correct = xp.all(xp.astype(pred, Y.dtype) == Y, axis=0)
+        return to_scalar(xp.mean(xp.astype(correct, xp.float64)))
+
+    # ------------------------------------------------------------- training
+
+    def fit(
+        self,
+        X: Array,
+        Y: Array,
+        learning_rate: float = 0.0075,
+        epochs: int = 3000,
+        print_every: int | None = None,
+        callback: Callable[[int, float], None] | None = None,
+    ) -> list[float]:
+        """Batch gradient descent: ``θ := θ − α dθ`` for every parameter, ``epochs`` times.
+
+        Returns the cost of every epoch, computed on the forward pass of that
+        epoch (before its update), as the course does.  ``print_every=k`` prints
+        ``Cost after iteration i: J`` every k epochs; ``callback(epoch, cost)`` is
+        called after every epoch.
+
+        Raises :class:`~nndl.errors.DivergenceError` if the cost or a gradient
+        becomes NaN or infinite; the parameters are then those of the last finite step.
+        """
+        learning_rate = _check_learning_rate(learning_rate)
+        epochs = _check_positive_int("epochs", epochs, minimum=0)
+        if print_every is not None:
+            print_every = _check_positive_int("print_every", print_every, minimum=1)
+        X, Y = self._check_data(X, Y)
+        costs: list[float] = []
+        for epoch in range(epochs):
+            AL, caches = self._forward(X)
+            J = to_scalar(self._cost(AL, caches, Y))
+            if not math.isfinite(J):
+                raise DivergenceError(
+                    f"the cost became {J} at epoch {epoch} with learning_rate={learning_rate}: "
+                    "training diverged. Try a smaller learning rate (for example "
+                    f"{learning_rate / 10:g}) or standardize the inputs. The parameters are "
+                    "those of the last finite step."
+                )
+            grads = self._backward(AL, Y, caches)
+            self._update(grads, learning_rate, epoch)
+            costs.append(J)
+            if print_every is not None and epoch % print_every == 0:
+                print(f"Cost after iteration {epoch}: {J:.6f}")
+            if callback is not None:
+                callback(epoch, J)
+        return costs
+
+    def update(self, grads: dict[str, Array], learning_rate: float) -> None:
+        """One gradient-descent step: ``W[l] := W[l] − α dW[l]``, ``b[l] := b[l] − α db[l]``."""
+        self._update(grads, _check_learning_rate(learning_rate), epoch=None)
+
+    def _update(self, grads: dict[str, Array], learning_rate: float, epoch: int | None) -> None:
+        new = {k: v - learning_rate * grads["d" + k] for k, v in self.params.items()}
+        bad = [k for k, v in new.items() if not all_finite(v)]
+        if bad:
+            when = "" if epoch is None else f" at epoch {epoch}"
+            raise DivergenceError(
+                f"the update of {', '.join(bad)} became non-finite{when} with "
+                f"learning_rate={learning_rate}: training diverged. Try a smaller learning "
+                "rate or standardize the inputs. The parameters are those of the last "
+                "finite step."
+            )
+        self.params = new
+
+    # ------------------------------------------------------------ internals
+
+    def _forward(self, X: Array) -> tuple[Array, list[LayerCache]]:
+        A = X
+        caches: list[LayerCache] = []
+        for l in range(1, self.L + 1):
+            A_prev = A
+            W, b = self.params[f"W{l}"], self.params[f"b{l}"]
+            Z = W @ A_prev + b
+            A = self.activations[l - 1].forward(Z)
+            caches.append(LayerCache(A_prev, W, b, Z, A))
+        return A, caches
+
+    def _cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
+        if self.fused_output:
+            return self.loss.value_from_Z(caches[-1].Z, Y)
+        return self.loss.value(AL, Y)
+
+    def _backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
+        xp = namespace(AL)
+        m = AL.shape[1]
+        if self.fused_output:
+            dZ = AL - Y
+        else:
+            dZ = self.output.backward(self.loss.gradient(AL, Y), caches[-1].Z, AL)
+        grads: dict[str, Array] = {}
+        for l in range(self.L, 0, -1):
+            A_prev, W, _, _, _ = caches[l - 1]
+            grads[f"dW{l}"] = (dZ @ A_prev.T) / m
+            grads[f"db{l}"] = xp.sum(dZ, axis=1, keepdims=True) / m
+            if l > 1:
+                dA_prev = W.T @ dZ
+                below = caches[l - 2]
+                dZ = self.activations[l - 2].backward(dA_prev, below.Z, below.A)
+        return {k: grads[k] for k in sorted(grads, key=_param_order)}
+
+    def _to_backend_of(self, X: Array) -> None:
+        """Move the parameters to X's array library and device, if they are elsewhere."""
+        first = self.params["W1"]
+        if same_namespace(first, X) and str(device(first)) == str(device(X)):
+            return
+        self.params = {k: from_numpy(to_numpy(v), X) for k, v in self.params.items()}
+
+    def _as_array(self, name: str, value: Any) -> Array:
+        if is_array(value):
+            return value
+        if isinstance(value, (list, tuple)) or np.isscalar(value):
+            return np.asarray(value)
+        raise NNDLTypeError(
+            f"{name} must be an array (NumPy, CuPy, PyTorch, …). "
+            f"Received: {name} of type {type(value).__name__}"
+        )
+
+    def _check_X(self, X: Any) -> Array:
+        X = self._as_array("X", X)
+        shape = tuple(X.shape)
+        if len(shape) != 2:
+            hint = (
+                f" A rank-1 array is ambiguous: use X.reshape({self.n_x}, -1) for "
+                f"{self.n_x} features, or X.reshape(-1, 1) for one example."
+                if len(shape) == 1
+                else " Flatten each example first: X.reshape(X.shape[0], -1).T gives (n_x, m)."
+            )
+            raise ShapeError(
+                f"X must be a 2-D array of shape (n_x, m) = ({self.n_x}, m). "
+                f"Received: X.shape={shape}.{hint}"
+            )
+        if shape[0] != self.n_x:
+            hint = (
+                " It looks like one row per example: pass X.T, or use the estimator API "
+                "(nndl.NeuralNetClassifier), which takes (m, n)."
+                if shape[1] == self.n_x
+                else f" The network was built with layer_dims[0] = {self.n_x}."
+            )
+            raise ShapeError(
+                f"X has shape {shape} but the network expects n_x={self.n_x} rows "
+                f"(one column per example).{hint}"
+            )
+        if shape[1] == 0:
+            raise ShapeError("X has no examples (m = 0): pass at least one column.")
+        xp = namespace(X)
+        if not xp.isdtype(X.dtype, ("real floating", "integral", "bool")):
+            raise NNDLTypeError(f"X must hold real numbers. Received: X.dtype={X.dtype}")
+        if not all_finite(X):
+            raise NNDLValueError(
+                "X contains NaN or infinite values: remove or impute them before training "
+                "(for example with numpy.nan_to_num or by dropping those examples)."
+            )
+        self._to_backend_of(X)
+        target = float_dtype(xp, self.dtype)
+        return X if X.dtype == target else xp.astype(X, target)
+
+    def _check_Y(self, Y: Any, m: int, like: Array) -> Array:
+        Y = self._as_array("Y", Y)
+        shape = tuple(Y.shape)
+        if len(shape) != 2:
+            hint = " Use Y.reshape(1, -1) for one row of labels." if len(shape) == 1 else ""
+            raise ShapeError(
+                f"Y must be a 2-D array of shape (n_y, m) = ({self.n_y}, {m}). "
+                f"Received: Y.shape={shape}.{hint}"
+            )
+        if shape[1] != m:
+            hint = " It looks like one row per example: pass Y.T." if shape[0] == m else ""
+            raise ShapeError(
+                f"Y has {shape[1]} columns (examples) but X has m={m}: they must match. "
+                f"Received: Y.shape={shape}.{hint}"
+            )
+        if not same_namespace(Y, like):
+            Y = from_numpy(to_numpy(Y), like)
+        xp = namespace(Y)
+        if not all_finite(Y):
+            raise NNDLValueError(
+                "Y contains NaN or infinite values: every example needs a finite target."
+            )
+        if self.output.name == "softmax" and shape[0] == 1 and self.n_y > 1:
+            Y = self._one_hot_labels(Y)
+        elif shape[0] != self.n_y:
+            raise ShapeError(
+                f"Y has {shape[0]} rows but the network has n_y={self.n_y} output units. "
+                f"Received: Y.shape={shape}."
+            )
+        Y = xp.astype(Y, float_dtype(xp, self.dtype))
+        self.loss.check_targets(Y)
+        return Y
+
+    def _one_hot_labels(self, labels: Array) -> Array:
+        xp = namespace(labels)
+        is_int = (
+            xp.all(labels == xp.round(labels))
+            if xp.isdtype(labels.dtype, "real floating")
+            else True
+        )
+        low, high = to_scalar(xp.min(labels)), to_scalar(xp.max(labels))
+        if not is_int or low < 0 or high >= self.n_y:
+            raise NNDLValueError(
+                f"integer class labels must be in 0 … {self.n_y - 1} for a softmax output of "
+                f"{self.n_y} units. Received: labels from {low:g} to {high:g}."
+            )
+        return _losses.one_hot(labels, self.n_y)
+
+    def _check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
+        X = self._check_X(X)
+        return X, self._check_Y(Y, m=X.shape[1], like=X)
+
+
+def logistic_regression(n_x: int, **kwargs: Any) -> Network:
+    """Logistic regression as a neural network: ŷ = σ(w·x + b), the logistic loss.
+
+    The network ``[n_x, 1]`` with no hidden layer; its ``W1`` is ``wᵀ`` of shape
+    ``(1, n_x)``.  Weights start at zero, as in the course (no hidden units, so no
+    symmetry to break).
+    """
+    kwargs.setdefault("init", "zeros")
+    kwargs.setdefault("output", "sigmoid")
+    kwargs.setdefault("loss", "logistic")
+    return Network([n_x, 1], **kwargs)
+
+
+# ------------------------------------------------------------------- checks
+
+
+def _param_order(name: str) -> tuple[int, str]:
+    """Sort W1, b1, W2, b2, … (and dW1, db1, …) by layer, W before b."""
+    stem = name.lstrip("d")
+    return int(stem[1:]), stem[0]
+
+
+def _check_layer_dims(layer_dims: Sequence[int]) -> list[int]:
+    if isinstance(layer_dims, (str, bytes)) or not isinstance(layer_dims, Sequence):
+        raise NNDLTypeError(
+            "layer_dims must be a list of layer sizes [n_x, n[1], …, n[L]]. "
+            f"Received: layer_dims={layer_dims!r}"
+        )
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise NNDLValueError(
+            "layer_dims needs at least the input size and the output size, e.g. [n_x, 1] for "
+            f"logistic regression. Received: layer_dims={dims}"
+        )
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise NNDLValueError(
+                f"every layer size must be an integer >= 1; layer_dims[{l}] is {n!r}. "
+                f"Received: layer_dims={dims}"
+            )
+    return [int(n) for n in dims]
+
+
+def _resolve_activations(
+    L: int,
+    n_y: int,
+    activations: str | Activation | Sequence[str | Activation],
+    output: str | Activation | None,
+    loss: str | Loss | None,
+) -> list[Activation]:
+    if isinstance(activations, (str, Activation)):
+        hidden = [_activations.get(activations) for _ in range(L - 1)]
+    else:
+        given = [_activations.get(a) for a in activations]
+        if len(given) == L:
+            if output is not None and _activations.get(output) != given[-1]:
+                raise NNDLValueError(
+                    f"activations lists {L} layers, whose last ({given[-1].name}) is the output, "
+                    f"but output={output!r} was given too: give one or the other"
+                )
+            hidden, output = given[:-1], given[-1]
+        elif len(given) == L - 1:
+            hidden = given
+        else:
+            raise NNDLValueError(
+                f"activations must name one activation for each of the {L - 1} hidden layers "
+                f"(or {L} including the output layer). Received: {len(given)} activations"
+            )
+    for l, g in enumerate(hidden, start=1):
+        if not g.elementwise:
+            raise NNDLValueError(
+                f"{g.name} can only be the output activation; hidden layer {l} needs one of "
+                f"{', '.join(_activations.HIDDEN_ACTIVATIONS)}"
+            )
+    if output is None:
+        if loss is not None:
+            matched = _losses.get(loss).output
+            if not matched:
+                raise NNDLValueError(
+                    f"the loss {loss!r} has no matched output activation: pass output=..."
+                )
+            output = matched
+        else:
+            output = "sigmoid" if n_y == 1 else "softmax"
+    return [*hidden, _activations.get(output)]
+
+
+def _resolve_loss(output: Activation, loss: str | Loss | None) -> Loss:
+    if loss is not None:
+        return _losses.get(loss)
+    if output.name not in _losses.LOSS_FOR_OUTPUT:
+        raise NNDLValueError(
+            f"there is no default loss for a {output.name} output: pass loss= one of "
+            f"{', '.join(_losses.LOSSES)}"
+        )
+    return _losses.get(_losses.LOSS_FOR_OUTPUT[output.name])
+
+
+def _check_learning_rate(learning_rate: float) -> float:
+    if (
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, (int, float, np.floating, np.integer))
+        or not math.isfinite(float(learning_rate))
+        or learning_rate <= 0
+    ):
+        raise NNDLValueError(
+            "learning_rate must be a finite number > 0 (the course uses values from 0.005 "
+            f"to 1.2). Received: learning_rate={learning_rate!r}"
+        )
+    return float(learning_rate)
+
+
+def _check_positive_int(name: str, value: int, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise NNDLValueError(f"{name} must be an integer >= {minimum}. Received: {name}={value!r}")
+    return int(value)
