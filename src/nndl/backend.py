@@ -64,6 +64,8 @@ def dtype_name(dtype: Any) -> str:
         name = dtype
     elif dtype is float:
         name = "float64"
+    elif isinstance(dtype, type):
+        name = dtype.__name__  # numpy.float32 and the like
     else:
         name = str(dtype).rsplit(".", 1)[-1]
     if name not in FLOAT_DTYPES:
@@ -84,12 +86,13 @@ def to_numpy(x: Array) -> np.ndarray:
         return x
     if isinstance(x, (np.generic, float, int, bool)):
         return np.asarray(x)
-    if array_api_compat.is_torch_array(x):
-        return x.detach().cpu().numpy()  # type: ignore[no-any-return]
-    if array_api_compat.is_cupy_array(x):
-        return x.get()  # type: ignore[no-any-return]
-    if array_api_compat.is_dask_array(x):
-        return np.asarray(x.compute())
+    obj: Any = x  # the library type guards below would narrow to types mypy may not know
+    if array_api_compat.is_torch_array(obj):
+        return np.asarray(obj.detach().cpu().numpy())
+    if array_api_compat.is_cupy_array(obj):
+        return np.asarray(obj.get())
+    if array_api_compat.is_dask_array(obj):
+        return np.asarray(obj.compute())  # type: ignore[no-untyped-call]
     try:
         return np.from_dlpack(x)
     except (TypeError, RuntimeError, BufferError, AttributeError):

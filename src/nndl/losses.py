@@ -136,7 +136,10 @@ class CrossEntropy(Loss):
 
     def value_from_Z(self, Z: Array, Y: Array) -> Array:
         xp = namespace(Z, Y)
-        return _mean_over_examples(xp.sum(Y, axis=0, keepdims=True) * _logsumexp(Z) - Y * Z)
+        per_example = xp.sum(Y, axis=0, keepdims=True) * _logsumexp(Z) - xp.sum(
+            Y * Z, axis=0, keepdims=True
+        )
+        return _mean_over_examples(per_example)
 
     def check_targets(self, Y: Array) -> None:
         xp = namespace(Y)

@@ -275,6 +275,22 @@ class Network:
             print_every = _check_positive_int("print_every", print_every, minimum=1)
         X, Y = self._check_data(X, Y)
         costs: list[float] = []
+        # Overflow is detected below and reported as a DivergenceError; NumPy's own
+        # RuntimeWarnings on the way there would only repeat it less clearly.
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._descend(X, Y, learning_rate, epochs, print_every, callback, costs)
+        return costs
+
+    def _descend(
+        self,
+        X: Array,
+        Y: Array,
+        learning_rate: float,
+        epochs: int,
+        print_every: int | None,
+        callback: Callable[[int, float], None] | None,
+        costs: list[float],
+    ) -> None:
         for epoch in range(epochs):
             AL, caches = self._forward(X)
             J = to_scalar(self._cost(AL, caches, Y))
@@ -292,7 +308,6 @@ class Network:
                 print(f"Cost after iteration {epoch}: {J:.6f}")
             if callback is not None:
                 callback(epoch, J)
-        return costs
 
     def update(self, grads: dict[str, Array], learning_rate: float) -> None:
         """One gradient-descent step: ``W[l] := W[l] − α dW[l]``, ``b[l] := b[l] − α db[l]``."""
