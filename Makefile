@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/nndl train --data planar --hidden 4 --activation tanh --lr 1.2 --epochs 10000 --seed 3
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(wildcard src tests benchmarks)
+	$(BIN)/ruff format --check $(wildcard src tests benchmarks)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
