@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-BACKENDS = ["numpy", "array_api_strict"]
+BACKENDS = ["numpy", "array_api_strict", "torch"]
 
 
 class Backend:
