@@ -49,6 +49,7 @@ from nndl.backend import (
     to_numpy,
     to_scalar,
 )
+from nndl import devices as _devices
 from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError
 from nndl.losses import Loss
 
@@ -174,7 +175,28 @@ class Network:
         clone = copy.copy(self)
         clone.dtype = self.dtype if dtype is None else dtype_name(dtype)
         clone.params = {k: np.array(to_numpy(v), dtype=clone.dtype) for k, v in self.params.items()}
+        clone._placement = None
         return clone
+
+    _placement: _devices.Placement | None = None
+
+    @property
+    def device(self) -> str:
+        """Where the parameters live: ``"numpy"``, ``"torch:cpu"``, ``"cupy:cuda:0"``, …"""
+        return str(_devices.placement_of(self.params["W1"]))
+
+    def to(self, device: Any) -> Network:
+        """Move the parameters to ``device`` and keep them there; returns the network.
+
+        ``device``: ``"cpu"``, ``"cuda"`` (``"cuda:1"``), ``"numpy"``, ``"torch"``,
+        ``"torch:cuda"``, ``"cupy"`` or a ``torch.device`` (see :mod:`nndl.devices`).
+        Data given to ``fit``, ``predict``, … afterwards is moved there too.  Raises
+        :class:`nndl.devices.DeviceError` when a GPU is asked for and absent.
+        """
+        placement = _devices.resolve(device, current=_devices.library_of(self.params["W1"]))
+        self.params = {k: _devices.move(v, placement) for k, v in self.params.items()}
+        self._placement = placement
+        return self
 
     def __repr__(self) -> str:
         layers = " → ".join(
@@ -414,6 +436,9 @@ class Network:
                 "X contains NaN or infinite values: remove or impute them before training "
                 "(for example with numpy.nan_to_num or by dropping those examples)."
             )
+        if self._placement is not None:
+            X = _devices.move(X, self._placement)
+            xp = namespace(X)
         self._to_backend_of(X)
         target = float_dtype(xp, self.dtype)
         return X if X.dtype == target else xp.astype(X, target)
@@ -433,7 +458,7 @@ class Network:
                 f"Y has {shape[1]} columns (examples) but X has m={m}: they must match. "
                 f"Received: Y.shape={shape}.{hint}"
             )
-        if not same_namespace(Y, like):
+        if not same_namespace(Y, like) or str(device(Y)) != str(device(like)):
             Y = from_numpy(to_numpy(Y), like)
         xp = namespace(Y)
         if not all_finite(Y):

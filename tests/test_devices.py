@@ -1,0 +1,167 @@
+"""Devices: specs, moving arrays, Network.to, PyTorch CPU training; CUDA tests skip without one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+import pytest
+
+import nndl
+from nndl import devices
+from nndl.backend import to_numpy
+from nndl.devices import DeviceError, Placement
+
+torch = pytest.importorskip("torch")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _gpu(available: bool, reason: str) -> Callable[[F], F]:
+    """Mark a test ``gpu`` and skip it cleanly where the GPU (library) is absent."""
+
+    def mark(test: F) -> F:
+        return pytest.mark.gpu(pytest.mark.skipif(not available, reason=reason)(test))
+
+    return mark
+
+
+requires_cuda = _gpu(devices.cuda_available(), "needs a CUDA GPU")
+requires_torch_cuda = _gpu(devices.torch_cuda_available(), "needs PyTorch with CUDA")
+requires_cupy = _gpu(devices.cupy_available(), "needs CuPy and a GPU")
+
+
+def _flower_net(**kwargs: object) -> nndl.Network:
+    return nndl.Network([2, 4, 1], activations="tanh", seed=2, dtype="float64", **kwargs)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ specs
+
+
+def test_resolve_names() -> None:
+    assert devices.resolve("numpy") == Placement("numpy", "cpu")
+    assert devices.resolve("cpu") == Placement("numpy", "cpu")
+    assert devices.resolve("cpu", current="torch") == Placement("torch", "cpu")
+    assert devices.resolve("torch") == Placement("torch", "cpu")
+    assert devices.resolve(" Torch:CPU ") == Placement("torch", "cpu")
+    assert devices.resolve(torch.device("cpu")) == Placement("torch", "cpu")
+    assert str(devices.resolve("torch")) == "torch:cpu"
+    assert str(devices.resolve("numpy")) == "numpy"
+
+
+def test_resolve_refuses_unknown_devices() -> None:
+    with pytest.raises(nndl.NNDLValueError, match="known ones are 'numpy', 'cpu', 'cuda'"):
+        devices.resolve("tpu")
+    with pytest.raises(nndl.NNDLValueError, match="numbered from 0"):
+        devices.resolve("cuda:x")
+    with pytest.raises(nndl.NNDLValueError, match="'cpu' or 'cuda"):
+        devices.resolve("torch:mps")
+    with pytest.raises(nndl.NNDLValueError, match="Received: device=3"):
+        devices.resolve(3)
+
+
+@pytest.mark.skipif(devices.cuda_available(), reason="this machine has a GPU")
+@pytest.mark.parametrize("spec", ["cuda", "gpu", "cuda:1", "torch:cuda", "cupy"])
+def test_missing_gpu_is_a_clear_error(spec: str) -> None:
+    with pytest.raises(DeviceError, match=r"CUDA GPU|needs CuPy") as info:
+        devices.resolve(spec)
+    assert isinstance(info.value, ValueError)
+    net = _flower_net()
+    with pytest.raises(DeviceError, match=r"'cpu'"):
+        net.to(spec)
+    assert net.device == "numpy"  # nothing moved
+
+
+def test_placement_and_move_round_trip() -> None:
+    a = np.arange(12.0).reshape(3, 4)
+    t = devices.move(a, devices.resolve("torch"))
+    assert isinstance(t, torch.Tensor) and t.dtype == torch.float64
+    assert devices.placement_of(t) == Placement("torch", "cpu")
+    assert devices.move(t, devices.resolve("torch")) is t
+    back = devices.move(t, devices.resolve("numpy"))
+    assert isinstance(back, np.ndarray)
+    np.testing.assert_array_equal(back, a)
+    f32 = devices.move(np.asfortranarray(a.astype(np.float32)), devices.resolve("torch"))
+    assert f32.dtype == torch.float32 and devices.library_of(f32) == "torch"
+    np.testing.assert_array_equal(to_numpy(f32), a)
+
+
+# -------------------------------------------------------------- networks
+
+
+def test_network_to_torch_trains_like_numpy() -> None:
+    X, Y = nndl.datasets.load_planar()
+    reference = _flower_net()
+    net = _flower_net().to("torch")
+    assert net.device == "torch:cpu"
+    costs_ref = reference.fit(X, Y, learning_rate=1.2, epochs=200)
+    costs = net.fit(X, Y, learning_rate=1.2, epochs=200)  # NumPy data, moved to the network
+    np.testing.assert_allclose(costs, costs_ref, rtol=1e-12)
+    assert net.device == "torch:cpu"
+    for k, v in reference.params.items():
+        np.testing.assert_allclose(to_numpy(net.params[k]), v, rtol=1e-10, atol=1e-14)
+    pred = net.predict(X)
+    assert isinstance(pred, torch.Tensor)
+    np.testing.assert_array_equal(to_numpy(pred), reference.predict(X))
+    assert net.accuracy(torch.asarray(X), Y) == pytest.approx(reference.accuracy(X, Y))
+
+
+def test_course_golden_cost_on_torch_float32() -> None:
+    X, Y = nndl.datasets.load_planar()
+    net = nndl.Network([2, 4, 1], activations="tanh", seed=2).to("torch")
+    costs = net.fit(torch.asarray(X), torch.asarray(Y), learning_rate=1.2, epochs=1001)
+    assert costs[1000] == pytest.approx(0.288083, abs=2e-5)  # the course: 0.288083
+
+
+def test_network_to_moves_back_and_copy_is_numpy() -> None:
+    X, Y = nndl.datasets.load_planar()
+    net = _flower_net().to("torch")
+    net.fit(X, Y, learning_rate=1.2, epochs=5)
+    clone = net.copy()
+    assert clone.device == "numpy"
+    clone.fit(X, Y, learning_rate=1.2, epochs=1)
+    assert clone.device == "numpy"  # a copy is not pinned to the original's device
+    assert nndl.gradient_check(net, X[:, :30], Y[:, :30]).passed
+    assert net.to("cpu").device == "torch:cpu"  # "cpu" keeps PyTorch on the host
+    assert net.to("numpy").device == "numpy"
+    assert isinstance(net.predict(torch.asarray(X)), np.ndarray)  # data follows the network
+    assert net.to(torch.device("cpu")) is net and net.device == "torch:cpu"
+
+
+def test_labels_on_another_library_follow_the_data() -> None:
+    X, labels = nndl.datasets.make_blobs(m=90, centers=3, seed=1)
+    net = nndl.Network([2, 8, 3], seed=0, dtype="float64")
+    costs = net.fit(torch.asarray(X), labels, learning_rate=0.5, epochs=20)  # Y stays NumPy
+    assert net.device == "torch:cpu" and costs[-1] < costs[0]
+
+
+# ------------------------------------------------------------------ CUDA
+
+
+def _cuda_training(spec: str) -> None:
+    X, Y = nndl.datasets.load_planar()
+    reference = _flower_net()
+    net = _flower_net().to(spec)
+    assert "cuda" in net.device
+    costs = net.fit(X, Y, learning_rate=1.2, epochs=100)
+    assert "cuda" in net.device
+    costs_ref = reference.fit(X, Y, learning_rate=1.2, epochs=100)
+    np.testing.assert_allclose(costs, costs_ref, rtol=1e-9)
+    assert devices.placement_of(net.predict(X)).is_cuda
+    assert net.to("cpu").device in ("numpy", "torch:cpu")
+
+
+@requires_torch_cuda
+def test_torch_cuda_training_stays_on_the_gpu() -> None:
+    _cuda_training("torch:cuda")
+
+
+@requires_cupy
+def test_cupy_training_stays_on_the_gpu() -> None:
+    _cuda_training("cupy")
+
+
+@requires_cuda
+def test_cuda_spec_picks_a_gpu_library() -> None:
+    _cuda_training("cuda")
