@@ -11,7 +11,20 @@ from typing import Any
 
 import numpy as np
 
+from nndl.datasets._optional import MissingDependencyError
+from nndl.datasets.data import Data
+from nndl.datasets.files import TabularEncoder, load_csv, load_npz, read_csv_features
+from nndl.datasets.images import (
+    images_to_vectors,
+    load_h5,
+    load_image,
+    load_image_folder,
+    load_images,
+)
+from nndl.datasets.loaders import known_names, load_data, load_features
 from nndl.datasets.planar import load_planar
+from nndl.datasets.preprocessing import Standardizer
+from nndl.datasets.sklearn_sets import SKLEARN_SETS, load_sklearn
 from nndl.datasets.split import train_test_split
 from nndl.datasets.synthetic import (
     make_blobs,
@@ -55,13 +68,30 @@ def load(name: str, **options: Any) -> tuple[np.ndarray, np.ndarray]:
 
 __all__ = [
     "GENERATORS",
+    "SKLEARN_SETS",
+    "Data",
+    "MissingDependencyError",
+    "Standardizer",
+    "TabularEncoder",
+    "images_to_vectors",
+    "known_names",
     "load",
+    "load_csv",
+    "load_data",
+    "load_features",
+    "load_h5",
+    "load_image",
+    "load_image_folder",
+    "load_images",
+    "load_npz",
     "load_planar",
+    "load_sklearn",
     "make_blobs",
     "make_circles",
     "make_gaussian_quantiles",
     "make_moons",
     "make_spiral",
     "make_xor",
+    "read_csv_features",
     "train_test_split",
 ]

@@ -1,0 +1,352 @@
+"""Images: the course's HDF5 files, folders of picture files, and one picture of your own.
+
+Every image becomes one column of ``X``, flattened the way the course does it
+("image2vector"): a batch of ``m`` images of shape ``(m, height, width, 3)``
+becomes ``X = images.reshape(m, -1).T`` of shape ``(height * width * 3, m)``, and
+8-bit pixel values are divided by 255 so that ``X`` lies in [0, 1].
+
+h5py and Pillow come with the ``data`` extra: ``pip install "nndl[data]"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nndl.datasets._optional import require
+from nndl.datasets.data import Data, check_path, encode_labels, label_name, make_target
+from nndl.errors import NNDLValueError, ShapeError
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
+"""File name endings read as images in a folder."""
+
+DEFAULT_SIZE = (64, 64)
+"""``(height, width)`` of the course's cat pictures; the default size images are resized to."""
+
+_TRAIN_KEYS = (
+    ("train_set_x", "train_set_y"),
+    ("train_x", "train_y"),
+    ("X_train", "Y_train"),
+    ("X_train", "y_train"),
+    ("x_train", "y_train"),
+    ("X", "Y"),
+    ("X", "y"),
+    ("x", "y"),
+)
+_TEST_KEYS = (
+    ("test_set_x", "test_set_y"),
+    ("test_x", "test_y"),
+    ("X_test", "Y_test"),
+    ("X_test", "y_test"),
+    ("x_test", "y_test"),
+)
+_PARTS = ("auto", "train", "test")
+
+
+def images_to_vectors(images: np.ndarray, scale: bool = True) -> np.ndarray:
+    """``(m, height, width, channels)`` images → ``(height * width * channels, m)`` float64.
+
+    The course's image2vector: ``images.reshape(m, -1).T``.  With ``scale`` 8-bit
+    images (dtype uint8) are divided by 255 so the result lies in [0, 1]; other
+    dtypes keep their values.  Grayscale ``(m, height, width)`` works the same way.
+    """
+    images = np.asarray(images)
+    if images.ndim < 2:
+        raise ShapeError(
+            "images_to_vectors expects images of shape (m, height, width, channels). "
+            f"Received: shape={images.shape}"
+        )
+    X = images.reshape(images.shape[0], -1).T.astype(np.float64)
+    if scale and images.dtype == np.uint8:
+        X /= 255.0
+    return np.ascontiguousarray(X)
+
+
+# --------------------------------------------------------------------------- HDF5
+
+
+def load_h5(path: str | Path, part: str = "auto", scale: bool = True) -> Data:
+    """An HDF5 file in the course's layout → :class:`Data`.
+
+    The course's files hold ``train_set_x`` ``(m, 64, 64, 3)`` uint8, ``train_set_y``
+    ``(m,)`` and ``list_classes`` (``[b"non-cat", b"cat"]``); the test file holds
+    ``test_set_x``/``test_set_y``.  Other key pairs are read too: ``train_x``/``train_y``,
+    ``X_train``/``Y_train``, ``X``/``Y``, ``x``/``y`` and ``X_test``/``Y_test``.
+
+    ``part="auto"`` returns the training pair as ``X``/``Y`` and the test pair (if
+    any) as ``X_test``/``Y_test``; a file that only holds a test pair (like the
+    course's ``test_catvnoncat.h5``) gives it as ``X``/``Y``.  ``part="train"`` or
+    ``"test"`` returns just that pair as ``X``/``Y``.
+
+    Images are flattened to ``(height * width * channels, m)`` and uint8 pixels
+    scaled to [0, 1] (see :func:`images_to_vectors`); labels become ``(1, m)``.
+    """
+    if part not in _PARTS:
+        raise NNDLValueError(f"part must be one of {', '.join(_PARTS)}. Received: part={part!r}")
+    h5py = require("h5py", "data", "reading HDF5 files")
+    p = check_path(path, "HDF5 file")
+    try:
+        with h5py.File(p, "r") as f:
+            contents = {key: _read_dataset(f, key) for key in f}
+    except OSError as exc:
+        raise NNDLValueError(
+            f"cannot read {str(p)!r} as an HDF5 file ({exc}); the file is damaged or is not "
+            "HDF5. Expected a file written by h5py with keys such as train_set_x and train_set_y"
+        ) from exc
+    train = _find_pair(contents, _TRAIN_KEYS)
+    test = _find_pair(contents, _TEST_KEYS)
+    if part == "train":
+        test = None
+    elif part == "test" or train is None:
+        train, test = test, None
+    if train is None:
+        wanted = "a pair such as train_set_x/train_set_y, test_set_x/test_set_y or X/Y"
+        if part == "train":
+            wanted = "train_set_x/train_set_y (or train_x/train_y, X_train/Y_train, X/Y)"
+        elif part == "test":
+            wanted = "test_set_x/test_set_y (or test_x/test_y, X_test/Y_test)"
+        raise NNDLValueError(
+            f"{str(p)!r} holds no {wanted}; its keys are: {', '.join(sorted(contents)) or 'none'}"
+        )
+
+    names = _class_names(contents)
+    x_train, y_train = train
+    X, image_shape = _h5_features(x_train, scale)
+    Y, task, classes = _h5_labels(y_train, names)
+    X_test = Y_test = None
+    if test is not None:
+        x_test, y_test = test
+        X_test, test_shape = _h5_features(x_test, scale)
+        if test_shape != image_shape or X_test.shape[0] != X.shape[0]:
+            raise ShapeError(
+                f"{str(p)!r}: the test images have shape {x_test.shape[1:]} but the training "
+                f"images {x_train.shape[1:]}; both parts need the same shape"
+            )
+        if names is None and classes is not None:  # test labels named like the training ones
+            Y_test = encode_labels(_flat_labels(y_test), classes)[0]
+        else:
+            Y_test = _h5_labels(y_test, names, task)[0]
+    feature_names = None if image_shape is not None else [f"x{i}" for i in range(X.shape[0])]
+    return Data(
+        X=X,
+        Y=Y,
+        task=task,
+        X_test=X_test,
+        Y_test=Y_test,
+        classes=classes,
+        feature_names=feature_names,
+        image_shape=image_shape,
+        source=str(p),
+    )
+
+
+def _read_dataset(f: Any, key: str) -> np.ndarray | None:
+    """The array stored under ``key``, or ``None`` for a group."""
+    node = f[key]
+    if not hasattr(node, "shape"):
+        return None
+    return np.asarray(node[()])
+
+
+def _find_pair(
+    contents: dict[str, np.ndarray | None], pairs: Sequence[tuple[str, str]]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    for x_key, y_key in pairs:
+        x, y = contents.get(x_key), contents.get(y_key)
+        if x is not None and y is not None:
+            return x, y
+    return None
+
+
+def _class_names(contents: dict[str, np.ndarray | None]) -> list[str] | None:
+    for key in ("list_classes", "classes", "class_names"):
+        names = contents.get(key)
+        if names is not None:
+            return [label_name(v) for v in np.asarray(names).ravel().tolist()]
+    return None
+
+
+def _h5_features(x: np.ndarray, scale: bool) -> tuple[np.ndarray, tuple[int, int, int] | None]:
+    if x.ndim == 4:
+        return images_to_vectors(x, scale), (int(x.shape[1]), int(x.shape[2]), int(x.shape[3]))
+    if x.ndim == 3:
+        return images_to_vectors(x, scale), (int(x.shape[1]), int(x.shape[2]), 1)
+    if x.ndim == 2:
+        return np.ascontiguousarray(x.T.astype(np.float64)), None
+    raise ShapeError(
+        "expected HDF5 features of shape (m, height, width, channels) for images or (m, n) "
+        f"for tabular data. Received: shape={x.shape}"
+    )
+
+
+def _flat_labels(y: np.ndarray) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim == 2 and 1 in y.shape:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ShapeError(
+            f"expected labels of shape (m,) or (1, m) in the HDF5 file. Received: shape={y.shape}"
+        )
+    return y
+
+
+def _h5_labels(
+    y: np.ndarray, names: list[str] | None, task: str | None = None
+) -> tuple[np.ndarray, str, list[str] | None]:
+    y = _flat_labels(y)
+    if names is not None and y.dtype.kind in "iu":
+        bad = (y < 0) | (y >= len(names))
+        if bool(np.any(bad)):
+            raise NNDLValueError(
+                f"label {int(y[bad][0])} is out of range for the {len(names)} classes "
+                f"{names} listed in list_classes; labels must be 0..{len(names) - 1}"
+            )
+        return (
+            y.astype(np.int64).reshape(1, -1),
+            "binary" if len(names) <= 2 else "multiclass",
+            names,
+        )
+    if names is not None:
+        Y, classes = encode_labels(y, names)
+        return Y, "binary" if len(classes) <= 2 else "multiclass", classes
+    return make_target(y, task)
+
+
+# --------------------------------------------------------------------------- picture files
+
+
+def load_images(
+    paths: Sequence[str | Path], shape: tuple[int, int, int] = (*DEFAULT_SIZE, 3)
+) -> np.ndarray:
+    """Picture files → ``X`` of shape ``(height * width * channels, m)`` in [0, 1].
+
+    Each picture is turned upright (by its EXIF orientation), converted to RGB
+    (``channels=3``) or grayscale (``channels=1``), resized to ``(height, width)``
+    with bilinear interpolation, flattened like the course's image2vector and
+    divided by 255.
+    """
+    height, width, channels = _check_shape(shape)
+    Image = require("PIL.Image", "data", "reading image files")
+    ImageOps = require("PIL.ImageOps", "data", "reading image files")
+    mode = "RGB" if channels == 3 else "L"
+    batch = np.empty((len(paths), height, width, channels), dtype=np.uint8)
+    for i, path in enumerate(paths):
+        p = check_path(path, "image file")
+        if p.is_dir():
+            raise NNDLValueError(f"{str(p)!r} is a folder, expected an image file (PNG or JPEG)")
+        try:
+            with Image.open(p) as img:
+                upright = ImageOps.exif_transpose(img)
+                pixels = upright.convert(mode).resize((width, height), Image.Resampling.BILINEAR)
+                batch[i] = np.asarray(pixels, dtype=np.uint8).reshape(height, width, channels)
+        except OSError as exc:
+            raise NNDLValueError(
+                f"cannot read {str(p)!r} as an image ({exc}); the file is damaged or not a "
+                "picture. Expected a PNG or JPEG file"
+            ) from exc
+    return images_to_vectors(batch)
+
+
+def load_image(path: str | Path, shape: tuple[int, int, int] = (*DEFAULT_SIZE, 3)) -> np.ndarray:
+    """One picture of your own → a column of shape ``(height * width * channels, 1)`` in [0, 1].
+
+    Prepared exactly like the training images (see :func:`load_images`), so that
+    ``network.predict(load_image("my_cat.jpg", (64, 64, 3)))`` classifies it; pass
+    the ``image_shape`` of the data the network was trained on.
+    """
+    return load_images([path], shape)
+
+
+def load_image_folder(
+    path: str | Path, size: tuple[int, int] = DEFAULT_SIZE, channels: int = 3
+) -> Data:
+    """A folder with one subfolder of pictures per class → :class:`Data`.
+
+    ``root/cat/*.jpg, root/dog/*.png`` gives classes ``["cat", "dog"]`` (subfolder
+    names, sorted) and labels 0 and 1.  A folder holding ``train/`` and ``test/``,
+    each with the same class subfolders, gives ``X_test``/``Y_test`` as well.
+    Every picture is resized to ``size = (height, width)``; see :func:`load_images`.
+    """
+    root = check_path(path, "image folder")
+    if not root.is_dir():
+        raise NNDLValueError(f"{str(root)!r} is not a folder; expected a folder of class folders")
+    shape = _check_shape((*size, channels))
+    parts = {d.name.lower(): d for d in _subfolders(root)}
+    if "train" in parts and "test" in parts:
+        train_files, classes = _labelled_files(parts["train"])
+        test_files, _ = _labelled_files(parts["test"], classes)
+    else:
+        train_files, classes = _labelled_files(root)
+        test_files = []
+    X = load_images([f for f, _ in train_files], shape)
+    Y = np.array([k for _, k in train_files], dtype=np.int64).reshape(1, -1)
+    X_test = Y_test = None
+    if test_files:
+        X_test = load_images([f for f, _ in test_files], shape)
+        Y_test = np.array([k for _, k in test_files], dtype=np.int64).reshape(1, -1)
+    return Data(
+        X=X,
+        Y=Y,
+        task="binary" if len(classes) <= 2 else "multiclass",
+        X_test=X_test,
+        Y_test=Y_test,
+        classes=classes,
+        image_shape=shape,
+        source=str(root),
+    )
+
+
+def _check_shape(shape: Sequence[int]) -> tuple[int, int, int]:
+    ok = len(shape) == 3 and all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in shape
+    )
+    if not ok or shape[2] not in (1, 3):
+        raise NNDLValueError(
+            "image shape must be (height, width, channels) with positive sizes and 1 (grayscale) "
+            f"or 3 (RGB) channels. Received: {tuple(shape)!r}"
+        )
+    return int(shape[0]), int(shape[1]), int(shape[2])
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    return sorted(d for d in folder.iterdir() if d.is_dir() and not d.name.startswith("."))
+
+
+def _image_files(folder: Path) -> list[Path]:
+    return sorted(
+        f
+        for f in folder.iterdir()
+        if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in IMAGE_SUFFIXES
+    )
+
+
+def _labelled_files(
+    folder: Path, classes: list[str] | None = None
+) -> tuple[list[tuple[Path, int]], list[str]]:
+    """``[(file, class index)]`` over the class subfolders of ``folder``, and the class names."""
+    found = {d.name: _image_files(d) for d in _subfolders(folder)}
+    if not found:
+        loose = len(_image_files(folder))
+        raise NNDLValueError(
+            f"{str(folder)!r} has no class subfolders (it holds {loose} image files directly). "
+            "Expected one subfolder of pictures per class, such as cat/ and non-cat/"
+        )
+    empty = [name for name, files in found.items() if not files]
+    if empty:
+        raise NNDLValueError(
+            f"class folders {empty} in {str(folder)!r} hold no image files; expected pictures "
+            f"ending in {', '.join(IMAGE_SUFFIXES)}. Add pictures or remove the folders"
+        )
+    if classes is None:
+        classes = sorted(found)
+    unknown = sorted(set(found) - set(classes))
+    if unknown:
+        raise NNDLValueError(
+            f"the test folder {str(folder)!r} has classes {unknown} that the training folder "
+            f"lacks; its classes are {classes}"
+        )
+    files = [(f, classes.index(name)) for name in sorted(found) for f in found[name]]
+    return files, classes

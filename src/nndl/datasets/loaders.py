@@ -1,0 +1,208 @@
+"""One entry point for every kind of data: :func:`load_data` (training) and :func:`load_features`.
+
+``source`` is a built-in generated set (``"planar"``, ``"moons"``, …), one of
+scikit-learn's bundled sets (``"digits"``, ``"breast_cancer"``, …) or a path:
+``.h5``/``.hdf5`` (the course's image files), ``.csv``, ``.npz``, or a folder of
+pictures with one subfolder per class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nndl.datasets.data import Data, make_target
+from nndl.datasets.files import (
+    LAYOUTS,
+    TabularEncoder,
+    _npz_features,
+    _npz_get,
+    load_csv,
+    load_npz,
+    read_csv_features,
+    read_npz,
+)
+from nndl.datasets.images import (
+    DEFAULT_SIZE,
+    IMAGE_SUFFIXES,
+    _image_files,
+    _subfolders,
+    images_to_vectors,
+    load_h5,
+    load_image_folder,
+    load_images,
+)
+from nndl.datasets.sklearn_sets import SKLEARN_SETS, load_sklearn
+from nndl.errors import NNDLValueError
+
+H5_SUFFIXES = (".h5", ".hdf5", ".he5")
+CSV_SUFFIXES = (".csv", ".tsv")
+NPZ_SUFFIXES = (".npz",)
+
+
+def known_names() -> list[str]:
+    """The data set names :func:`load_data` accepts: generated sets, then scikit-learn's."""
+    from nndl.datasets import GENERATORS
+
+    return [*GENERATORS, *SKLEARN_SETS]
+
+
+def _generated_key(name: str) -> str | None:
+    from nndl.datasets import _ALIASES, GENERATORS
+
+    key = name.strip().lower().replace("-", "_")
+    key = _ALIASES.get(key, key)
+    return key if key in GENERATORS else None
+
+
+def load_data(
+    source: str | Path,
+    target: str | None = None,
+    *,
+    task: str | None = None,
+    layout: str = "samples",
+    image_size: tuple[int, int] = DEFAULT_SIZE,
+    channels: int = 3,
+    part: str = "auto",
+    encoder: TabularEncoder | None = None,
+    **options: Any,
+) -> Data:
+    """Load a data set by name or path → :class:`Data` (``X`` ``(n_x, m)``, ``Y`` ``(1, m)``).
+
+    Args:
+        source: a generated set (``"planar"``, ``"moons"``, …; ``options`` go to its
+            generator, e.g. ``m=400, noise=0.2, seed=1``), a scikit-learn set
+            (``"digits"``, ``"breast_cancer"``, ``"iris"``, ``"wine"``, ``"diabetes"``),
+            or a path to an ``.h5``/``.hdf5``, ``.csv`` or ``.npz`` file or an image folder.
+        target: the target column of a CSV file (required for CSV).
+        task: ``"binary"``, ``"multiclass"`` or ``"regression"`` to override the guess
+            for CSV and ``.npz`` targets.
+        layout: for ``.npz``: ``"samples"`` (``(m, n)``, the default) or ``"features"``
+            (the course's ``(n, m)``).
+        image_size, channels: the ``(height, width)`` and channels (3 RGB, 1 gray)
+            pictures in a folder are resized to.
+        part: for HDF5: ``"auto"``, ``"train"`` or ``"test"`` (see :func:`load_h5`).
+        encoder: for CSV: the training file's encoding, to encode a test file alike.
+    """
+    if isinstance(source, str):
+        key = _generated_key(source)
+        if key is not None:
+            return _load_generated(key, **options)
+        sk_key = source.strip().lower().replace("-", "_")
+        if sk_key in SKLEARN_SETS:
+            _no_options(options, source)
+            return load_sklearn(sk_key)
+    _no_options(options, str(source))
+    path = _existing_path(source)
+    if path.is_dir():
+        return load_image_folder(path, image_size, channels)
+    suffix = path.suffix.lower()
+    if suffix in H5_SUFFIXES:
+        return load_h5(path, part=part)
+    if suffix in CSV_SUFFIXES:
+        return load_csv(path, target, task=task, encoder=encoder)
+    if suffix in NPZ_SUFFIXES:
+        return load_npz(path, layout=layout, task=task)
+    if suffix in IMAGE_SUFFIXES:
+        raise NNDLValueError(
+            f"{str(path)!r} is a single picture, which has no label to train on; expected a folder "
+            "with one subfolder of pictures per class. To classify a picture use "
+            "load_features (nndl predict MODEL picture.jpg)"
+        )
+    raise NNDLValueError(
+        f"cannot tell the format of {str(path)!r} from its ending {suffix!r}; expected "
+        f"{', '.join(H5_SUFFIXES + CSV_SUFFIXES + NPZ_SUFFIXES)} or a folder of pictures"
+    )
+
+
+def load_features(
+    source: str | Path,
+    *,
+    encoder: TabularEncoder | None = None,
+    image_shape: tuple[int, int, int] | None = None,
+    layout: str = "samples",
+) -> tuple[np.ndarray, list[str]]:
+    """Examples to predict on → ``(X of shape (n_x, m), one name per example)``.
+
+    ``source`` is a picture (``photo.jpg``: one column, resized to ``image_shape``,
+    the shape of the training images), a folder of pictures (every picture in it
+    and in its subfolders), a CSV file (encoded with the training data's
+    ``encoder``; a target column is ignored), an ``.npz`` file (its ``X``) or an
+    HDF5 file (its ``X``).  Names are file names for pictures and ``row N`` otherwise.
+    """
+    path = _existing_path(source)
+    shape = image_shape if image_shape is not None else (*DEFAULT_SIZE, 3)
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        files = _image_files(path) + [f for d in _subfolders(path) for f in _image_files(d)]
+        if not files:
+            raise NNDLValueError(
+                f"{str(path)!r} holds no pictures (files ending in {', '.join(IMAGE_SUFFIXES)})"
+            )
+        return load_images(files, shape), [str(f.relative_to(path)) for f in files]
+    if suffix in IMAGE_SUFFIXES:
+        return load_images([path], shape), [path.name]
+    if suffix in CSV_SUFFIXES:
+        X = read_csv_features(path, encoder)
+    elif suffix in NPZ_SUFFIXES:
+        X = _npz_features_only(path, layout)
+    elif suffix in H5_SUFFIXES:
+        X = load_h5(path).X
+    else:
+        raise NNDLValueError(
+            f"cannot tell the format of {str(path)!r} from its ending {suffix!r}; expected a "
+            f"picture ({', '.join(IMAGE_SUFFIXES)}), a folder of pictures, "
+            f"{', '.join(CSV_SUFFIXES + NPZ_SUFFIXES + H5_SUFFIXES)}"
+        )
+    return X, [f"row {i + 1}" for i in range(X.shape[1])]
+
+
+def _npz_features_only(path: Path, layout: str) -> np.ndarray:
+    """The ``X`` of an ``.npz`` archive that may have no ``Y``."""
+    if layout not in LAYOUTS:
+        raise NNDLValueError(f"layout must be 'samples' or 'features'. Received: {layout!r}")
+    x = _npz_get(read_npz(path), "X")
+    if x is None:
+        raise NNDLValueError(f"{str(path)!r} holds no array named X (or x) to predict on")
+    return _npz_features(x, layout, images_to_vectors, str(path), "X")
+
+
+def _load_generated(key: str, **options: Any) -> Data:
+    from nndl.datasets import load
+
+    X, labels = load(key, **options)
+    Y, task, classes = make_target(labels.ravel(), None)
+    return Data(
+        X=np.asarray(X, dtype=np.float64),
+        Y=Y,
+        task=task,
+        classes=classes,
+        feature_names=[f"x{i + 1}" for i in range(X.shape[0])],
+        source=key,
+    )
+
+
+def _no_options(options: dict[str, Any], source: str) -> None:
+    if options:
+        raise NNDLValueError(
+            f"options {sorted(options)} only apply to generated data sets such as 'moons'; "
+            f"{source!r} takes none"
+        )
+
+
+def _existing_path(source: str | Path) -> Path:
+    path = Path(source).expanduser()
+    if path.exists():
+        return path
+    if isinstance(source, str) and not any(sep in source for sep in "/\\") and not path.suffix:
+        raise NNDLValueError(
+            f"unknown data set {source!r} and no file of that name. Known names: "
+            f"{', '.join(known_names())}; or pass a path to an .h5/.hdf5, .csv or .npz file "
+            "or a folder of pictures"
+        )
+    raise NNDLValueError(
+        f"no data file at {str(source)!r}: the path does not exist. Check the spelling and the "
+        f"working directory, or use a known data set name ({', '.join(known_names())})"
+    )
