@@ -33,6 +33,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from nndl import activations as _activations
+from nndl import devices as _devices
+from nndl import distributed as _distributed
 from nndl import init as _init
 from nndl import losses as _losses
 from nndl.activations import Activation
@@ -49,7 +51,6 @@ from nndl.backend import (
     to_numpy,
     to_scalar,
 )
-from nndl import devices as _devices
 from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError
 from nndl.losses import Loss
 
@@ -237,6 +238,8 @@ class Network:
 
     def predict_proba(self, X: Array) -> Array:
         """The network's output ``A[L] = ŷ``, shape ``(n_y, m)``."""
+        if _distributed.is_dask(X):  # lazy, chunk by chunk where the chunks live
+            return _distributed.predict_dask(self, X, proba=True)
         AL, _ = self.forward(X)
         return AL
 
@@ -246,6 +249,8 @@ class Network:
         Binary (sigmoid): 1 where ŷ > 0.5, else 0.  Softmax: argmax over the
         classes.  Regression: ŷ itself.
         """
+        if _distributed.is_dask(X):  # lazy, chunk by chunk where the chunks live
+            return _distributed.predict_dask(self, X)
         AL = self.predict_proba(X)
         xp = namespace(AL)
         if self.output.name == "softmax":
@@ -291,6 +296,10 @@ class Network:
         Raises :class:`~nndl.errors.DivergenceError` if the cost or a gradient
         becomes NaN or infinite; the parameters are then those of the last finite step.
         """
+        if _distributed.is_dask(X):  # trains on the Dask cluster, chunk by chunk
+            return _distributed.fit_dask(
+                self, X, Y, learning_rate, epochs, print_every=print_every, callback=callback
+            )
         learning_rate = _check_learning_rate(learning_rate)
         epochs = _check_positive_int("epochs", epochs, minimum=0)
         if print_every is not None:

@@ -1,0 +1,403 @@
+"""Training past one machine: Dask arrays on a ``dask.distributed`` cluster.
+
+The data are Dask arrays in the course's layout, chunked along the examples:
+``X`` is ``(n_x, m)`` cut into column blocks ``X_c`` of ``m_c`` examples, ``Y``
+is ``(n_y, m)`` cut the same way.  The parameters are small; they travel, the
+data stay where they live.
+
+**Full batch** (``batch_size=None``).  The cost and the gradient are sums over
+the examples, so every chunk's share is computed on the worker that holds it
+and only the shares travel, summed in a tree::
+
+    J  = (1/m) Σ_c Σ_{i∈c} L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾)
+    dW[l] = (1/m) Σ_c dZ[l]_c A[l-1]_cᵀ          db[l] = (1/m) Σ_c Σ_{i∈c} dZ[l]_c
+
+which are exactly the course's ``dW[l] = (1/m) dZ[l] A[l-1]ᵀ`` over all m
+examples; then ``θ := θ − α dθ`` on the client.  The same parameters come out
+as NumPy training on the same data (up to rounding).
+
+**Mini-batches** (``batch_size=B``).  The chunks are visited one after
+another (in a seeded random order each epoch); the worker that produces a
+chunk runs mini-batch gradient descent over it (batches of B examples) and
+sends back the updated parameters.  Only one chunk per worker thread is in
+memory at a time, so data larger than the cluster's memory trains, computed
+or read chunk by chunk from its source.
+
+The cluster is a :class:`distributed.Client` or its scheduler's address
+(``"tcp://10.0.0.5:8786"``); without one, the client already active in the
+process is used, else Dask's local scheduler.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import array_api_compat
+import numpy as np
+
+from nndl.backend import Array, to_numpy
+from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError
+
+if TYPE_CHECKING:
+    from nndl.network import Network
+
+Params = dict[str, np.ndarray]
+
+TREE_FAN_IN = 8
+"""How many gradient shares one reduction task sums."""
+
+PERSIST_FRACTION = 0.5
+"""``persist="auto"`` keeps the data in the cluster's memory when it takes at
+most this fraction of the workers' total memory limit."""
+
+
+def is_dask(x: object) -> bool:
+    """True for a Dask array (without importing Dask when it is not loaded)."""
+    return bool(array_api_compat.is_dask_array(x))
+
+
+def fit_dask(
+    network: Network,
+    X: Any,
+    Y: Any,
+    learning_rate: float = 0.0075,
+    epochs: int = 3000,
+    *,
+    batch_size: int | None = None,
+    client: Any = None,
+    l2: float = 0.0,
+    persist: bool | str = "auto",
+    seed: int | None = None,
+    print_every: int | None = None,
+    callback: Callable[[int, float], None] | None = None,
+) -> list[float]:
+    """Train ``network`` on Dask arrays X ``(n_x, m)`` and Y ``(n_y, m)``; the epoch costs.
+
+    ``batch_size=None`` is full-batch gradient descent (each chunk's gradient
+    summed where the chunk lives); an integer B streams the chunks and runs
+    mini-batch gradient descent over each (see the module's notes).  ``l2`` is
+    λ of ``(λ / 2m) Σ ||W[l]||²`` (full batch).  ``persist``: keep the chunks in
+    the workers' memory between epochs (True), recompute or reread them every
+    epoch (False), or ``"auto"``: persist when they fit in half the cluster's
+    memory.  ``seed`` orders the chunks of the mini-batch epochs.
+
+    The costs are those of the course: for full batch the cost of each epoch
+    before its update; for mini-batches the example-weighted mean of the
+    batches' costs.  The parameters end as NumPy arrays.  Raises
+    :class:`~nndl.errors.DivergenceError` on a non-finite cost or update,
+    leaving the parameters of the last finite step.
+    """
+    from nndl.network import _check_learning_rate, _check_positive_int
+
+    dask = _module("dask")
+
+    learning_rate = _check_learning_rate(learning_rate)
+    epochs = _check_positive_int("epochs", epochs, minimum=0)
+    if batch_size is not None:
+        batch_size = _check_positive_int("batch_size", batch_size, minimum=1)
+    if print_every is not None:
+        print_every = _check_positive_int("print_every", print_every, minimum=1)
+    if not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0):
+        raise NNDLValueError(f"l2 must be a finite number >= 0. Received: l2={l2!r}")
+    client = _get_client(client)
+    X, Y = _align(network, X, Y)
+    if _should_persist(persist, client, X, Y):
+        X, Y = (client.persist([X, Y]) if client is not None else dask.persist(X, Y))[:2]
+    m = int(X.shape[1])
+    blocks = list(zip(X.to_delayed().ravel(), Y.to_delayed().ravel(), strict=True))
+    template = _template(network)
+    params = _numpy_params(network)
+    network.params = dict(params)
+    order_rng = np.random.default_rng(seed)
+    costs: list[float] = []
+    for epoch in range(epochs):
+        if batch_size is None:
+            J, params = _full_batch_epoch(template, params, blocks, m, learning_rate, l2, client)
+        else:
+            J, params = _streamed_epoch(
+                template, params, blocks, learning_rate, batch_size, order_rng, client
+            )
+        if not math.isfinite(J):
+            raise DivergenceError(
+                f"the cost became {J} at epoch {epoch} with learning_rate={learning_rate}: "
+                "training diverged. Try a smaller learning rate (for example "
+                f"{learning_rate / 10:g}) or standardize the inputs. The parameters are "
+                "those of the last finite step."
+            )
+        bad = [k for k, v in params.items() if not np.all(np.isfinite(v))]
+        if bad:
+            raise DivergenceError(
+                f"the update of {', '.join(bad)} became non-finite at epoch {epoch} with "
+                f"learning_rate={learning_rate}: training diverged. Try a smaller learning "
+                "rate or standardize the inputs. The parameters are those of the last "
+                "finite step."
+            )
+        network.params = dict(params)
+        costs.append(J)
+        if print_every is not None and epoch % print_every == 0:
+            print(f"Cost after iteration {epoch}: {J:.6f}")
+        if callback is not None:
+            callback(epoch, J)
+    return costs
+
+
+def predict_dask(network: Network, X: Any, proba: bool = False) -> Any:
+    """Lazy predictions of ``network`` on a Dask X ``(n_x, m)``, chunked like X's columns.
+
+    The result is a Dask array (call ``.compute()``): ``(1, m)`` class indices
+    for softmax, ``(n_y, m)`` 0/1 labels for sigmoid, ŷ for regression, or ŷ
+    itself with ``proba=True``.  Each chunk is predicted where it lives.
+    """
+    X = _rechunk_rows(network, X)
+    template = _template(network)
+    template.params = _numpy_params(network)
+    if proba or template.task == "regression":
+        rows, dtype = network.n_y, np.dtype(network.dtype)
+    elif template.output.name == "softmax":
+        rows, dtype = 1, np.dtype(np.int64)
+    else:
+        rows, dtype = network.n_y, np.dtype(np.int64)
+    return X.map_blocks(
+        _predict_block,
+        template,
+        proba,
+        dtype=dtype,
+        chunks=((rows,), X.chunks[1]),
+        meta=np.empty((0, 0), dtype=dtype),
+    )
+
+
+# ---------------------------------------------------------------- epochs
+
+
+def _full_batch_epoch(
+    template: Network,
+    params: Params,
+    blocks: Sequence[tuple[Any, Any]],
+    m: int,
+    learning_rate: float,
+    l2: float,
+    client: Any,
+) -> tuple[float, Params]:
+    """One step of batch gradient descent: the shares summed in a tree, then θ := θ − α dθ."""
+    dask = _module("dask")
+
+    shares = [dask.delayed(_chunk_share)(template, params, Xc, Yc) for Xc, Yc in blocks]
+    while len(shares) > 1:
+        shares = [
+            dask.delayed(_add_shares)(shares[i : i + TREE_FAN_IN])
+            for i in range(0, len(shares), TREE_FAN_IN)
+        ]
+    total_cost, total_grads = _compute(shares[0], client)
+    with _quiet_overflow():
+        return _gradient_step(params, total_cost, total_grads, m, learning_rate, l2)
+
+
+def _gradient_step(
+    params: Params, total_cost: float, total_grads: Params, m: int, learning_rate: float, l2: float
+) -> tuple[float, Params]:
+    """J and θ := θ − α dθ from the summed shares (plus the L2 term, which is not a sum)."""
+    J = total_cost / m
+    grads = {k: v / m for k, v in total_grads.items()}
+    if l2 > 0:
+        J += l2 / (2 * m) * sum(float(np.sum(W * W)) for k, W in params.items() if k[0] == "W")
+        for k, W in params.items():
+            if k[0] == "W":
+                grads["d" + k] = grads["d" + k] + (l2 / m) * W
+    new = {k: v - learning_rate * grads["d" + k] for k, v in params.items()}
+    return J, new
+
+
+def _streamed_epoch(
+    template: Network,
+    params: Params,
+    blocks: Sequence[tuple[Any, Any]],
+    learning_rate: float,
+    batch_size: int,
+    rng: np.random.Generator,
+    client: Any,
+) -> tuple[float, Params]:
+    """Mini-batch gradient descent, one chunk at a time, on the worker that makes the chunk."""
+    dask = _module("dask")
+
+    cost_sum, seen = 0.0, 0
+    for index in rng.permutation(len(blocks)):
+        Xc, Yc = blocks[int(index)]
+        shuffle_seed = int(rng.integers(2**31))
+        task = dask.delayed(_train_chunk)(
+            template, params, Xc, Yc, learning_rate, batch_size, shuffle_seed
+        )
+        params, chunk_cost, count = _compute(task, client)
+        cost_sum, seen = cost_sum + chunk_cost, seen + count
+        if not math.isfinite(chunk_cost):
+            break
+    return cost_sum / max(seen, 1), params
+
+
+# ----------------------------------------------------- on the workers
+
+
+def _chunk_share(
+    template: Network, params: Params, Xc: np.ndarray, Yc: np.ndarray
+) -> tuple[float, Params]:
+    """``(m_c J_c, {dW: m_c dW_c, …})``: a chunk's summed cost and summed gradients."""
+    net = _with_params(template, params)
+    with _quiet_overflow():
+        J_c, grads = net.gradients(Xc, Yc)
+    m_c = Xc.shape[1]
+    return J_c * m_c, {k: np.asarray(to_numpy(v)) * m_c for k, v in grads.items()}
+
+
+def _add_shares(shares: Sequence[tuple[float, Params]]) -> tuple[float, Params]:
+    cost = sum(s[0] for s in shares)
+    grads = {k: sum(s[1][k] for s in shares[1:]) + shares[0][1][k] for k in shares[0][1]}
+    return cost, grads
+
+
+def _train_chunk(
+    template: Network,
+    params: Params,
+    Xc: np.ndarray,
+    Yc: np.ndarray,
+    learning_rate: float,
+    batch_size: int,
+    seed: int,
+) -> tuple[Params, float, int]:
+    """Mini-batch GD over one chunk: ``(parameters after it, Σ batch cost × batch size, m_c)``."""
+    net = _with_params(template, params)
+    m_c = Xc.shape[1]
+    permutation = np.random.default_rng(seed).permutation(m_c)
+    Xc, Yc = Xc[:, permutation], Yc[:, permutation]
+    cost_sum = 0.0
+    for start in range(0, m_c, batch_size):
+        X_b, Y_b = Xc[:, start : start + batch_size], Yc[:, start : start + batch_size]
+        with _quiet_overflow():
+            J, grads = net.gradients(X_b, Y_b)
+            new = {k: v - learning_rate * grads["d" + k] for k, v in net.params.items()}
+        cost_sum += J * X_b.shape[1]
+        if not math.isfinite(J) or not all(np.all(np.isfinite(v)) for v in new.values()):
+            return params, math.inf, m_c
+        net.params = new
+    return {k: np.asarray(to_numpy(v)) for k, v in net.params.items()}, cost_sum, m_c
+
+
+def _predict_block(block: np.ndarray, template: Network, proba: bool) -> np.ndarray:
+    net = _with_params(template, template.params)
+    out = net.predict_proba(block) if proba else net.predict(block)
+    return np.asarray(to_numpy(out))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _quiet_overflow() -> Any:
+    """Overflow is reported as a DivergenceError; NumPy's warnings would only repeat it."""
+    return np.errstate(over="ignore", invalid="ignore")
+
+
+def _module(name: str) -> Any:
+    """Import an optional dependency (Dask) when it is first needed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise NNDLValueError(
+            f"training on Dask arrays needs {name.split('.')[0]}: pip install 'nndl[dask]'"
+        ) from exc
+
+
+def _numpy_params(network: Network) -> Params:
+    return {k: np.asarray(to_numpy(v), dtype=network.dtype) for k, v in network.params.items()}
+
+
+def _template(network: Network) -> Network:
+    """A NumPy-placed shallow copy of ``network`` without L2 (the client adds λ itself)."""
+    template = copy.copy(network)
+    template._placement = None
+    template.params = {}
+    template.l2 = 0.0
+    return template
+
+
+def _with_params(template: Network, params: Params) -> Network:
+    net = copy.copy(template)
+    net.params = dict(params)
+    return net
+
+
+def _compute(task: Any, client: Any) -> Any:
+    if client is not None:
+        return client.compute(task).result()
+    dask = _module("dask")
+
+    return dask.compute(task)[0]
+
+
+def _get_client(client: Any) -> Any:
+    """A distributed Client from a Client, an address, or the one already active (else None)."""
+    if client is None:
+        try:
+            return _module("distributed").get_client()
+        except (ImportError, ValueError):
+            return None
+    if isinstance(client, str):
+        return _module("distributed").Client(client)
+    return client
+
+
+def _rechunk_rows(network: Network, X: Any) -> Any:
+    if not is_dask(X):
+        raise NNDLTypeError(f"X must be a Dask array. Received: X of type {type(X).__name__}")
+    if X.ndim != 2 or X.shape[0] != network.n_x:
+        raise ShapeError(
+            f"X must be a Dask array of shape (n_x, m) = ({network.n_x}, m), chunked along "
+            f"the examples (columns). Received: X.shape={tuple(X.shape)}"
+        )
+    if any(math.isnan(c) for c in X.chunks[1]):
+        raise ShapeError(
+            "X has chunks of unknown size along the examples: call X.compute_chunk_sizes() first."
+        )
+    return X if len(X.chunks[0]) == 1 else X.rechunk({0: -1})
+
+
+def _align(network: Network, X: Any, Y: Any) -> tuple[Any, Any]:
+    """X with whole columns per chunk, and Y (Dask or not) chunked exactly like X's columns."""
+    da = _module("dask.array")
+
+    X = _rechunk_rows(network, X)
+    if not is_dask(Y):
+        Y = np.asarray(to_numpy(Y))
+    if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
+        raise ShapeError(
+            f"Y must have shape (n_y, m) with m = {X.shape[1]} columns like X. "
+            f"Received: Y.shape={tuple(Y.shape)}. Use Y.reshape(1, -1) for one row of labels."
+        )
+    if not is_dask(Y):
+        Y = da.from_array(Y, chunks=(-1, X.chunks[1]))
+    if Y.chunks[1] != X.chunks[1] or len(Y.chunks[0]) != 1:
+        Y = Y.rechunk({0: -1, 1: X.chunks[1]})
+    return X, Y
+
+
+def _should_persist(persist: bool | str, client: Any, X: Any, Y: Any) -> bool:
+    if persist not in (True, False, "auto"):
+        raise NNDLValueError(f"persist must be True, False or 'auto'. Received: {persist!r}")
+    if persist != "auto":
+        return bool(persist)
+    if client is None:
+        return False
+    workers = client.scheduler_info().get("workers", {})
+    limits = [w.get("memory_limit") or 0 for w in workers.values()]
+    if not limits or min(limits) <= 0:
+        return False
+    return float(X.nbytes + Y.nbytes) <= PERSIST_FRACTION * float(sum(limits))
+
+
+def as_dask(X: Array, chunk_size: int) -> Any:
+    """A NumPy (or other) array ``(n, m)`` as a Dask array of ``chunk_size`` columns per chunk."""
+    da = _module("dask.array")
+
+    return da.from_array(np.asarray(to_numpy(X)), chunks=(-1, int(chunk_size)))
