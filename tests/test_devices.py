@@ -165,3 +165,86 @@ def test_cupy_training_stays_on_the_gpu() -> None:
 @requires_cuda
 def test_cuda_spec_picks_a_gpu_library() -> None:
     _cuda_training("cuda")
+
+
+# ------------------------------------------------------- the training step
+
+
+def _torch_reference(net: nndl.Network) -> Any:
+    """nn.Sequential with the network's parameters: Linear(n[l-1], n[l]) holds W[l], b[l]."""
+    layers: list[Any] = []
+    for l in range(1, net.L + 1):
+        linear = torch.nn.Linear(net.layer_dims[l - 1], net.layer_dims[l], dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.asarray(to_numpy(net.params[f"W{l}"])))
+            linear.bias.copy_(torch.asarray(to_numpy(net.params[f"b{l}"])).reshape(-1))
+        layers.append(linear)
+        if l < net.L:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+@pytest.mark.parametrize("place", ["numpy", "torch"])
+def test_adam_step_matches_torch_optim_adam(place: str) -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(6, 64))
+    labels = rng.integers(0, 3, size=(1, 64))
+    net = nndl.Network([6, 5, 4, 3], activations="relu", init="he", seed=1, dtype="float64")
+    model = _torch_reference(net)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    step = devices.AdamStep(net.to(place), learning_rate=0.01)
+    X_d = devices.move(X, devices.resolve(place))
+    Y_d = devices.move(nndl.losses.one_hot(labels, 3), devices.resolve(place))
+    for _ in range(5):
+        J = step(X_d, Y_d)
+        optimizer.zero_grad()
+        loss = torch.nn.functional.cross_entropy(
+            model(torch.asarray(X.T)), torch.asarray(labels[0])
+        )
+        loss.backward()
+        optimizer.step()
+        assert float(to_numpy(J)) == pytest.approx(loss.item(), rel=1e-12)
+    assert net.device == str(devices.resolve(place))  # updated in place, on its device
+    for l, linear in enumerate(model[::2], start=1):
+        np.testing.assert_allclose(
+            to_numpy(net.params[f"W{l}"]), linear.weight.detach(), atol=1e-12
+        )
+        np.testing.assert_allclose(
+            to_numpy(net.params[f"b{l}"]).ravel(), linear.bias.detach(), atol=1e-12
+        )
+    assert float(to_numpy(step.t)) == 5.0
+
+
+def test_capture_needs_a_gpu() -> None:
+    net = nndl.Network([2, 3, 1], seed=0).to("torch")
+    step = devices.AdamStep(net)
+    with pytest.raises(DeviceError, match="on a GPU"):
+        step.capture(torch.zeros(2, 4), torch.zeros(1, 4))
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("spec", ["torch:cuda", "cupy"])
+def test_captured_step_replays_the_eager_step(spec: str) -> None:
+    if not (devices.cupy_available() if spec == "cupy" else devices.torch_cuda_available()):
+        pytest.skip(f"needs {spec} on a GPU")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 256)).astype(np.float32)
+    labels = rng.integers(0, 4, size=(1, 256))
+    Y = nndl.losses.one_hot(labels, 4).astype(np.float32)
+    eager = nndl.Network([8, 16, 4], seed=0).to(spec)
+    graphed = nndl.Network([8, 16, 4], seed=0).to(spec)
+    place = devices.resolve(spec)
+    X_d, Y_d = devices.move(X, place), devices.move(Y, place)
+    eager_step, captured = devices.AdamStep(eager), devices.AdamStep(graphed).capture(X_d, Y_d)
+    for _ in range(3):
+        J_eager = float(to_numpy(eager_step(X_d, Y_d)))
+        assert float(to_numpy(captured())) == pytest.approx(J_eager, rel=1e-5)
+    for k in eager.params:
+        np.testing.assert_allclose(
+            to_numpy(graphed.params[k]), to_numpy(eager.params[k]), rtol=1e-5, atol=1e-6
+        )
+
+
+test_captured_step_replays_the_eager_step = pytest.mark.gpu(
+    test_captured_step_replays_the_eager_step
+)
