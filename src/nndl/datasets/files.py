@@ -376,20 +376,26 @@ def load_npz(path: str | Path, layout: str = "samples", task: str | None = None)
 def read_npz(path: str | Path) -> dict[str, np.ndarray]:
     """Every array of an ``.npz`` archive, loaded with ``allow_pickle=False``."""
     p = check_path(path, ".npz file")
-    try:
-        with np.load(p, allow_pickle=False) as archive:
-            return {key: np.asarray(archive[key]) for key in archive.files}
-    except AttributeError as exc:  # np.load gave a single array: a .npy file
-        raise NNDLValueError(
-            f"{str(p)!r} is a single .npy array, expected an .npz archive with arrays X and Y. "
-            "Save it with np.savez(path, X=X, Y=Y)"
-        ) from exc
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise NNDLValueError(
-            f"cannot read {str(p)!r} as an .npz archive ({exc}); the file is damaged, is not an "
-            ".npz file, or holds Python objects (refused: they could run code). Expected "
-            "numeric arrays saved with np.savez(path, X=X, Y=Y)"
-        ) from exc
+    damaged = (
+        f"cannot read {str(p)!r} as an .npz archive; the file is damaged, is not an .npz file, "
+        "or holds Python objects (refused: they could run code). Expected numeric arrays "
+        "saved with np.savez(path, X=X, Y=Y)"
+    )
+    with open(p, "rb") as file:  # opened here so that it is closed even when np.load fails
+        try:
+            loaded = np.load(file, allow_pickle=False)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+            raise NNDLValueError(f"{damaged}. Details: {exc}") from exc
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise NNDLValueError(
+                f"{str(p)!r} is a single .npy array, expected an .npz archive with arrays X and "
+                "Y. Save it with np.savez(path, X=X, Y=Y)"
+            )
+        with loaded as archive:
+            try:
+                return {key: np.asarray(archive[key]) for key in archive.files}
+            except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+                raise NNDLValueError(f"{damaged}. Details: {exc}") from exc
 
 
 def _npz_get(arrays: dict[str, np.ndarray], key: str) -> np.ndarray | None:
