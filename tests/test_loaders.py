@@ -4,6 +4,7 @@ the load_data entry point and its errors, and the Standardizer."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -415,6 +416,10 @@ def test_load_data_errors(tmp_path: Path) -> None:
         load_data("iris", noise=0.1)
     with pytest.raises(NNDLValueError, match="holds no pictures"):
         load_features(tmp_path)
+    with pytest.raises(NNDLValueError, match="is not a CSV file"):
+        load_data(odd, target="y")
+    with pytest.raises(NNDLValueError, match="leave the target out"):
+        load_data("iris", target="species")
     assert issubclass(MissingDependencyError, NNDLError)
     with pytest.raises(MissingDependencyError, match=r'pip install "nndl\[data\]"'):
         require("nndl_no_such_module", "data", "reading HDF5 files")
@@ -471,3 +476,27 @@ def test_standardizer_errors() -> None:
         Standardizer.from_dict({"mean": [0.0]})
     with pytest.raises(NNDLValueError, match="positive stds"):
         Standardizer.from_dict({"mean": [0.0], "std": [0.0]})
+
+
+def test_missing_extra_names_the_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.h5"
+    _course_h5(path, m=2, prefix="train", seed=0)
+    monkeypatch.setitem(sys.modules, "h5py", None)  # import h5py now raises ImportError
+    with pytest.raises(MissingDependencyError, match=r"needs the package .h5py.*nndl\[data\]"):
+        load_data(path)
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)
+    with pytest.raises(ImportError, match=r"nndl\[data\]"):
+        load_image(tmp_path / "data.h5")
+
+
+def test_h5_float_labels_index_list_classes(tmp_path: Path) -> None:
+    path = tmp_path / "floats.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("train_set_x", data=np.zeros((3, 2, 2, 3), dtype=np.uint8))
+        f.create_dataset("train_set_y", data=np.array([1.0, 0.0, 1.0]))
+        f.create_dataset("list_classes", data=np.array([b"non-cat", b"cat"]))
+    data = load_h5(path)
+    np.testing.assert_array_equal(data.Y, [[1, 0, 1]])
+    assert data.classes == ["non-cat", "cat"] and data.Y.dtype == np.int64

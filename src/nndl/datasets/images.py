@@ -197,7 +197,11 @@ def _h5_labels(
     y: np.ndarray, names: list[str] | None, task: str | None = None
 ) -> tuple[np.ndarray, str, list[str] | None]:
     y = _flat_labels(y)
-    if names is not None and y.dtype.kind in "iu":
+    whole = y.dtype.kind in "iub" or (
+        y.dtype.kind == "f" and bool(np.all(np.isfinite(y) & (y == np.round(y))))
+    )
+    if names is not None and whole:  # labels are indices into list_classes
+        y = y.astype(np.int64)
         bad = (y < 0) | (y >= len(names))
         if bool(np.any(bad)):
             raise NNDLValueError(

@@ -89,16 +89,23 @@ def load_data(
     if isinstance(source, str):
         key = _generated_key(source)
         if key is not None:
+            _no_target(target, source)
             return _load_generated(key, **options)
         sk_key = source.strip().lower().replace("-", "_")
         if sk_key in SKLEARN_SETS:
             _no_options(options, source)
+            _no_target(target, source)
             return load_sklearn(sk_key)
     _no_options(options, str(source))
     path = _existing_path(source)
     if path.is_dir():
         return load_image_folder(path, image_size, channels)
     suffix = path.suffix.lower()
+    if target is not None and suffix not in CSV_SUFFIXES:
+        raise NNDLValueError(
+            f"target={target!r} names a CSV column, but {str(path)!r} is not a CSV file; "
+            "leave the target out for this source"
+        )
     if suffix in H5_SUFFIXES:
         return load_h5(path, part=part)
     if suffix in CSV_SUFFIXES:
@@ -182,6 +189,14 @@ def _load_generated(key: str, **options: Any) -> Data:
         feature_names=[f"x{i + 1}" for i in range(X.shape[0])],
         source=key,
     )
+
+
+def _no_target(target: str | None, source: str) -> None:
+    if target is not None:
+        raise NNDLValueError(
+            f"target={target!r} names a CSV column, but {source!r} is a named data set whose "
+            "target is known; leave the target out"
+        )
 
 
 def _no_options(options: dict[str, Any], source: str) -> None:
