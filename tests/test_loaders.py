@@ -500,3 +500,27 @@ def test_h5_float_labels_index_list_classes(tmp_path: Path) -> None:
     data = load_h5(path)
     np.testing.assert_array_equal(data.Y, [[1, 0, 1]])
     assert data.classes == ["non-cat", "cat"] and data.Y.dtype == np.int64
+
+
+def test_load_features_for_prediction(tmp_path: Path) -> None:
+    _png(tmp_path / "pics" / "z.png", (255, 255, 255))
+    _png(tmp_path / "pics" / "cat" / "a.png", (0, 0, 0))
+    X, names = load_features(tmp_path / "pics", image_shape=(2, 2, 3))
+    assert X.shape == (12, 2) and names == ["z.png", "cat/a.png"]
+    np.testing.assert_array_equal(X[:, 0], 1.0)
+    np.testing.assert_array_equal(X[:, 1], 0.0)
+    h5 = tmp_path / "train.h5"
+    _course_h5(h5, m=3, prefix="train", seed=4)
+    X_h5, rows = load_features(h5)
+    np.testing.assert_array_equal(X_h5, load_h5(h5).X)
+    assert rows == ["row 1", "row 2", "row 3"]
+    features = tmp_path / "features.npz"
+    np.savez(features, X=np.ones((2, 5)))  # no Y: fine for prediction
+    assert load_features(features, layout="features")[0].shape == (2, 5)
+    with pytest.raises(NNDLValueError, match="cannot tell the format"):
+        load_features(_touch(tmp_path / "x.parquet"))
+
+
+def _touch(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path

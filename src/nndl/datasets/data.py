@@ -29,7 +29,7 @@ MAX_NUMERIC_CLASSES = 20
 """Integer-valued float targets with at most this many distinct values are taken as classes."""
 
 
-@dataclass
+@dataclass(eq=False)  # arrays have no single truth value; compare fields instead
 class Data:
     """A data set in the course's layout.
 
