@@ -1,30 +1,41 @@
-# make demo   trains the course's flower network (creates .venv on first use)
+# make demo   trains the course's flower network, writes plots and the model to out/
 # make test   lint, type-check and run the whole test suite
+# Each creates .venv on first use and installs what it needs.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HASH   := $(shell cksum pyproject.toml | cut -d' ' -f1)
+DEMO_STAMP := $(VENV)/.demo-$(HASH)
+TEST_STAMP := $(VENV)/.test-$(HASH)
 
 .PHONY: demo test lint typecheck pytest clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[all]"
+	rm -f $(VENV)/.demo-*
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	rm -f $(VENV)/.test-* $(VENV)/.demo-*
+	touch $@ $(DEMO_STAMP)
 
-demo: $(STAMP)
-	$(BIN)/nndl train --data planar --hidden 4 --activation tanh --lr 1.2 --epochs 10000 --seed 3
+demo: $(DEMO_STAMP)
+	$(BIN)/nndl train --data planar --hidden 4 --activation tanh --lr 1.2 --epochs 10000 \
+		--seed 3 --plots out --save out/flower.npz
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check $(wildcard src tests benchmarks)
 	$(BIN)/ruff format --check $(wildcard src tests benchmarks)
 
-typecheck: $(STAMP)
+typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
