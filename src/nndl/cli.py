@@ -463,6 +463,13 @@ def _labels_for(net: Network, data: Any) -> np.ndarray:
 
 
 def _train(args: argparse.Namespace) -> int:
+    if args.save:  # check where the model goes before spending time on training
+        target = Path(args.save)
+        if target.is_dir():
+            raise NNDLValueError(
+                f"--save {args.save!r} is a folder; give a file name such as model.npz"
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
     data = _load(args.data, args.target, **_generator_options(args))
     X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
     X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
