@@ -136,7 +136,11 @@ def test_plots_are_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     from PIL import Image
 
     result = _json(["train", "--epochs", "200", "--plots", str(tmp_path / "plots")], capsys)
-    assert len(result["plots"]) == 2
+    assert [Path(p).name for p in result["plots"]] == [
+        "cost.png",
+        "decision_boundary.png",
+        "confusion_matrix.png",
+    ]
     for path in result["plots"]:
         image = np.asarray(Image.open(path).convert("RGB"))
         assert image.shape[0] > 200 and len(np.unique(image.reshape(-1, 3), axis=0)) > 10
@@ -282,3 +286,19 @@ def test_console_entry_point_runs() -> None:
             check=False,
         )
         assert done.returncode == 0 and "examples:" in done.stdout
+
+
+def test_image_data_plots_confusion_and_misclassified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+
+    argv = ["train", "--data", "digits", "--hidden", "16", "--activation", "relu", "--init", "he",
+            "--optimizer", "adam", "--lr", "0.003", "--batch-size", "64", "--epochs", "5",
+            "--test-size", "0.25", "--plots", str(tmp_path)]  # fmt: skip
+    result = _json(argv, capsys)
+    assert result["test_accuracy"] > 0.7
+    names = [Path(p).name for p in result["plots"]]
+    assert names == ["cost.png", "confusion_matrix.png", "misclassified.png"]
+    grid = np.asarray(Image.open(tmp_path / "misclassified.png").convert("RGB"))
+    assert len(np.unique(grid.reshape(-1, 3), axis=0)) > 10

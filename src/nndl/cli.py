@@ -552,7 +552,8 @@ def _train(args: argparse.Namespace) -> int:
     if args.save:
         result["model"] = str(model_io.save(net, args.save))
     if args.plots:
-        result["plots"] = _training_plots(net, history, X, Y, Path(args.plots))
+        evaluation = (X, Y) if X_test is None or Y_test is None else (X_test, Y_test)
+        result["plots"] = _training_plots(net, history, (X, Y), evaluation, Path(args.plots))
     if args.json:
         print(json.dumps(result))
         return 0
@@ -598,17 +599,47 @@ def _results(
 
 
 def _training_plots(
-    net: Network, history: Any, X: np.ndarray, Y: np.ndarray, folder: Path
+    net: Network,
+    history: Any,
+    train: tuple[np.ndarray, np.ndarray],
+    evaluation: tuple[np.ndarray, np.ndarray],
+    folder: Path,
 ) -> list[str]:
+    """Figures of a training run: the cost curve(s), and for classifiers the decision boundary
+    (2-D data), the confusion matrix and, for images, the misclassified examples; the last two
+    on the test data when there is some."""
     from nndl import plot
 
     folder.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+
+    def save(name: str) -> Path:
+        written.append(str(folder / name))
+        return folder / name
+
     val_costs = getattr(history, "history", {}).get("val_cost")
-    plot.cost_curve(list(history), val_costs or None, path=folder / "cost.png")
-    written = [str(folder / "cost.png")]
-    if X.shape[0] == 2 and net.task != "regression":
-        plot.decision_boundary(net, X, Y, path=folder / "decision_boundary.png")
-        written.append(str(folder / "decision_boundary.png"))
+    plot.cost_curve(list(history), val_costs or None, path=save("cost.png"))
+    if net.task == "regression":
+        return written
+    X, Y = train
+    if X.shape[0] == 2:
+        plot.decision_boundary(net, X, Y, path=save("decision_boundary.png"))
+    X_eval, Y_eval = evaluation
+    truth = np.argmax(Y_eval, axis=0) if Y_eval.shape[0] > 1 else Y_eval.ravel().astype(int)
+    predicted = np.asarray(net.predict(X_eval)).ravel().astype(int)
+    names = _class_names(net)
+    truth, predicted = truth.reshape(1, -1), predicted.reshape(1, -1)
+    plot.confusion_matrix(truth, predicted, class_names=names, path=save("confusion_matrix.png"))
+    shape = net.info.get("image_shape")
+    if shape and np.any(truth != predicted):
+        pictures = X_eval
+        if "standardizer" in net.info:  # show the pictures, not their standardized values
+            pictures = datasets.Standardizer.from_dict(net.info["standardizer"]).inverse_transform(
+                X_eval
+            )
+        plot.misclassified(
+            pictures, truth, predicted, shape, class_names=names, path=save("misclassified.png")
+        )
     return written
 
 
