@@ -294,7 +294,7 @@ def test_image_data_plots_confusion_and_misclassified(
     from PIL import Image
 
     argv = ["train", "--data", "digits", "--hidden", "16", "--activation", "relu", "--init", "he",
-            "--optimizer", "adam", "--lr", "0.003", "--batch-size", "64", "--epochs", "5",
+            "--optimizer", "adam", "--lr", "0.003", "--batch-size", "64", "--epochs", "20",
             "--test-size", "0.25", "--plots", str(tmp_path)]  # fmt: skip
     result = _json(argv, capsys)
     assert result["test_accuracy"] > 0.7
