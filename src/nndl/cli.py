@@ -31,6 +31,7 @@ import numpy as np
 from nndl import __version__, datasets
 from nndl import io as model_io
 from nndl.errors import NNDLError, NNDLValueError
+from nndl.experiments.cli import add_experiment_command
 from nndl.network import Network
 
 TRAIN_EXAMPLES = """\
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_predict(commands)
     _add_info(commands)
     _add_plot(commands)
+    add_experiment_command(commands)
     return parser
 
 
