@@ -221,17 +221,30 @@ def _streamed_epoch(
     rng: np.random.Generator,
     client: Any,
 ) -> tuple[float, Params]:
-    """Mini-batch gradient descent, one chunk at a time, on the worker that makes the chunk."""
+    """Mini-batch gradient descent, one chunk at a time, on the worker that holds the chunk.
+
+    On a cluster the next chunk is produced (read, computed) while the current
+    one trains, so at most two chunks are in memory at a time.
+    """
     dask = _module("dask")
 
+    order = [int(i) for i in rng.permutation(len(blocks))]
+    seeds = [int(s) for s in rng.integers(2**31, size=len(order))]
+
+    def fetch(i: int) -> Any:
+        return blocks[i] if client is None else client.compute(list(blocks[i]))
+
+    upcoming = fetch(order[0])
     cost_sum, seen = 0.0, 0
-    for index in rng.permutation(len(blocks)):
-        Xc, Yc = blocks[int(index)]
-        shuffle_seed = int(rng.integers(2**31))
+    for position in range(len(order)):
+        Xc, Yc = upcoming
+        if position + 1 < len(order):
+            upcoming = fetch(order[position + 1])  # prefetch while this chunk trains
         task = dask.delayed(_train_chunk)(
-            template, params, Xc, Yc, learning_rate, batch_size, shuffle_seed
+            template, params, Xc, Yc, learning_rate, batch_size, seeds[position]
         )
         params, chunk_cost, count = _compute(task, client)
+        del Xc, Yc  # release the chunk on the cluster
         cost_sum, seen = cost_sum + chunk_cost, seen + count
         if not math.isfinite(chunk_cost):
             break
