@@ -77,7 +77,8 @@ def run(quick: bool = False, out: str | Path | None = None, seed: int = 2) -> Re
     details = (
         f"After {epochs} epochs (learning rate 1.2, float32) the zero-initialized W1 is "
         f"{np.array2string(W1['zeros'], precision=4)}: the units moved, but together. "
-        f"The network is no better than one hidden unit ({100 * accuracy['zeros']:.1f}% against "
+        "With identical units the layer computes what one hidden unit computes "
+        f"({100 * accuracy['zeros']:.1f}% accuracy against "
         f"{100 * accuracy['random']:.1f}% for random initialization, on data whose majority "
         f"class alone is {100 * max(np.mean(Y), 1 - np.mean(Y)):.1f}%)."
     )
