@@ -129,6 +129,18 @@ def test_network_to_moves_back_and_copy_is_numpy() -> None:
     assert net.to(torch.device("cpu")) is net and net.device == "torch:cpu"
 
 
+def test_device_option_of_the_constructor() -> None:
+    X, Y = nndl.datasets.load_planar()
+    net = _flower_net(device="torch")
+    assert net.device == "torch:cpu"
+    np.testing.assert_array_equal(to_numpy(net.params["W1"]), _flower_net().params["W1"])
+    net.fit(X, Y, learning_rate=1.2, epochs=3)
+    assert net.device == "torch:cpu"
+    if not devices.cuda_available():
+        with pytest.raises(DeviceError, match="CUDA GPU"):
+            _flower_net(device="cuda")
+
+
 def test_labels_on_another_library_follow_the_data() -> None:
     X, labels = nndl.datasets.make_blobs(m=90, centers=3, seed=1)
     net = nndl.Network([2, 8, 3], seed=0, dtype="float64")

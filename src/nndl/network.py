@@ -96,6 +96,10 @@ class Network:
         An int (the course's ``numpy.random.seed``), a NumPy Generator, or None.
     dtype
         ``"float32"`` (default) or ``"float64"``.
+    device
+        Where the parameters live and the data is moved: ``"cpu"``, ``"cuda"``,
+        ``"torch"``, ``"cupy"``, … (see :meth:`to`).  None (default): they follow
+        the first data they meet.
 
     Examples
     --------
@@ -116,6 +120,7 @@ class Network:
         init: str | _init.Initializer = "random",
         seed: _init.RandomSource = None,
         dtype: str = "float32",
+        device: Any = None,
     ) -> None:
         self.layer_dims = _check_layer_dims(layer_dims)
         self.dtype = dtype_name(dtype)
@@ -125,6 +130,8 @@ class Network:
         self.seed = seed
         numpy_params = _init.initialize(self.layer_dims, init, seed)
         self.params: dict[str, Array] = {k: v.astype(self.dtype) for k, v in numpy_params.items()}
+        if device is not None:
+            self.to(device)
 
     # ------------------------------------------------------------------ facts
 
