@@ -159,3 +159,31 @@ def test_data_three_times_a_workers_memory_trains_without_a_kill() -> None:
     X_test = np.random.default_rng(0).standard_normal((n_x, 2000))
     Y_test = (w @ X_test > 0).astype(np.float64)
     assert net.accuracy(X_test, Y_test) > 0.9
+
+
+def test_lbfgs_matches_scipy_on_numpy(client: Any) -> None:
+    """Full-batch L-BFGS from the chunks' summed gradients follows SciPy on the whole array."""
+    from scipy.optimize import minimize
+
+    X, Y = nndl.datasets.make_moons(m=400, noise=0.2, seed=3)
+    reference, net = _pair([2, 5, 1], activations="tanh", init="xavier")
+    keys = list(reference.params)
+    shapes = [reference.params[k].shape for k in keys]
+    bounds = np.cumsum([0, *(reference.params[k].size for k in keys)])
+
+    def unflatten(x: np.ndarray) -> dict[str, np.ndarray]:
+        return {k: x[bounds[i] : bounds[i + 1]].reshape(shapes[i]) for i, k in enumerate(keys)}
+
+    def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
+        reference.params = unflatten(x)
+        J, grads = reference.gradients(X, Y)
+        return J, np.concatenate([grads["d" + k].ravel() for k in keys])
+
+    x0 = np.concatenate([reference.params[k].ravel() for k in keys])
+    result = minimize(fun, x0, jac=True, method="L-BFGS-B", options={"maxiter": 30})
+    reference.params = unflatten(result.x)
+    costs = fit_dask(net, as_dask(X, 64), Y, epochs=30, optimizer="lbfgs", client=client)
+    assert len(costs) == result.nit and costs[-1] == pytest.approx(result.fun, rel=1e-9)
+    _assert_same_params(net, reference, atol=1e-6)
+    with pytest.raises(nndl.NNDLValueError, match="'gd' \\(default\\) or 'lbfgs'"):
+        fit_dask(net, as_dask(X, 64), Y, epochs=1, optimizer="adam")

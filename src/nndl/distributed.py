@@ -70,6 +70,7 @@ def fit_dask(
     batch_size: int | None = None,
     client: Any = None,
     l2: float = 0.0,
+    optimizer: Any = None,
     persist: bool | str = "auto",
     seed: int | None = None,
     print_every: int | None = None,
@@ -80,16 +81,18 @@ def fit_dask(
     ``batch_size=None`` is full-batch gradient descent (each chunk's gradient
     summed where the chunk lives); an integer B streams the chunks and runs
     mini-batch gradient descent over each (see the module's notes).  ``l2`` is
-    λ of ``(λ / 2m) Σ ||W[l]||²`` (full batch).  ``persist``: keep the chunks in
+    λ of ``(λ / 2m) Σ ||W[l]||²`` (full batch).  ``optimizer="lbfgs"``: full-batch
+    L-BFGS (SciPy's L-BFGS-B), every cost and gradient summed from the chunks the
+    same way, ``epochs`` its iterations.  ``persist``: keep the chunks in
     the workers' memory between epochs (True), recompute or reread them every
     epoch (False), or ``"auto"``: persist when they fit in half the cluster's
     memory.  ``seed`` orders the chunks of the mini-batch epochs.
 
     The costs are those of the course: for full batch the cost of each epoch
     before its update; for mini-batches the example-weighted mean of the
-    batches' costs.  The parameters end as NumPy arrays.  Raises
-    :class:`~nndl.errors.DivergenceError` on a non-finite cost or update,
-    leaving the parameters of the last finite step.
+    batches' costs; for L-BFGS the cost after each iteration.  The parameters
+    end as NumPy arrays.  Raises :class:`~nndl.errors.DivergenceError` on a
+    non-finite cost or update, leaving the parameters of the last finite step.
     """
     from nndl.network import _check_learning_rate, _check_positive_int
 
@@ -103,6 +106,15 @@ def fit_dask(
         print_every = _check_positive_int("print_every", print_every, minimum=1)
     if not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0):
         raise NNDLValueError(f"l2 must be a finite number >= 0. Received: l2={l2!r}")
+    if optimizer is None or optimizer in ("sgd", "gradient_descent"):
+        optimizer = "gd"
+    if optimizer not in ("gd", "lbfgs"):
+        raise NNDLValueError(
+            "on Dask arrays nndl trains with optimizer='gd' (default) or 'lbfgs'. "
+            f"Received: optimizer={optimizer!r}"
+        )
+    if optimizer == "lbfgs" and batch_size is not None:
+        raise NNDLValueError("optimizer='lbfgs' is full batch: leave batch_size=None")
     client = _get_client(client)
     X, Y = _align(network, X, Y)
     if _should_persist(persist, client, X, Y):
@@ -114,6 +126,26 @@ def fit_dask(
     network.params = dict(params)
     order_rng = np.random.default_rng(seed)
     costs: list[float] = []
+
+    def record(J: float, new: Params) -> None:
+        epoch = len(costs)
+        network.params = dict(new)
+        costs.append(J)
+        if print_every is not None and epoch % print_every == 0:
+            print(f"Cost after iteration {epoch}: {J:.6f}")
+        if callback is not None:
+            callback(epoch, J)
+
+    if optimizer == "lbfgs":
+        if epochs > 0:
+            final = _lbfgs(template, params, blocks, m, epochs, l2, client, record)
+            if not all(np.all(np.isfinite(v)) for v in final.values()):
+                raise DivergenceError(
+                    "L-BFGS reached non-finite parameters: standardize the inputs. The "
+                    "parameters are those of the last finite iteration."
+                )
+            network.params = final
+        return costs
     for epoch in range(epochs):
         if batch_size is None:
             J, params = _full_batch_epoch(template, params, blocks, m, learning_rate, l2, client)
@@ -136,12 +168,7 @@ def fit_dask(
                 "rate or standardize the inputs. The parameters are those of the last "
                 "finite step."
             )
-        network.params = dict(params)
-        costs.append(J)
-        if print_every is not None and epoch % print_every == 0:
-            print(f"Cost after iteration {epoch}: {J:.6f}")
-        if callback is not None:
-            callback(epoch, J)
+        record(J, params)
     return costs
 
 
@@ -183,7 +210,26 @@ def _full_batch_epoch(
     l2: float,
     client: Any,
 ) -> tuple[float, Params]:
-    """One step of batch gradient descent: the shares summed in a tree, then θ := θ − α dθ."""
+    """One step of batch gradient descent: J and ∇J from the chunks, then θ := θ − α dθ."""
+    J, grads = cost_and_gradients(template, params, blocks, m, l2, client)
+    with _quiet_overflow():
+        new = {k: v - learning_rate * grads["d" + k] for k, v in params.items()}
+    return J, new
+
+
+def cost_and_gradients(
+    template: Network,
+    params: Params,
+    blocks: Sequence[tuple[Any, Any]],
+    m: int,
+    l2: float,
+    client: Any,
+) -> tuple[float, Params]:
+    """J and its gradients over all m examples: the chunks' shares summed in a tree.
+
+    ``J = (1/m) Σ_c m_c J_c + (λ/2m) Σ ||W||²``, ``dW = (1/m) Σ_c m_c dW_c + (λ/m) W``
+    (the L2 term is not a sum over examples, so it is added once, here).
+    """
     dask = _module("dask")
 
     shares = [dask.delayed(_chunk_share)(template, params, Xc, Yc) for Xc, Yc in blocks]
@@ -194,22 +240,56 @@ def _full_batch_epoch(
         ]
     total_cost, total_grads = _compute(shares[0], client)
     with _quiet_overflow():
-        return _gradient_step(params, total_cost, total_grads, m, learning_rate, l2)
+        J = total_cost / m
+        grads = {k: v / m for k, v in total_grads.items()}
+        if l2 > 0:
+            J += l2 / (2 * m) * sum(float(np.sum(W * W)) for k, W in params.items() if k[0] == "W")
+            for k, W in params.items():
+                if k[0] == "W":
+                    grads["d" + k] = grads["d" + k] + (l2 / m) * W
+    return J, grads
 
 
-def _gradient_step(
-    params: Params, total_cost: float, total_grads: Params, m: int, learning_rate: float, l2: float
-) -> tuple[float, Params]:
-    """J and θ := θ − α dθ from the summed shares (plus the L2 term, which is not a sum)."""
-    J = total_cost / m
-    grads = {k: v / m for k, v in total_grads.items()}
-    if l2 > 0:
-        J += l2 / (2 * m) * sum(float(np.sum(W * W)) for k, W in params.items() if k[0] == "W")
-        for k, W in params.items():
-            if k[0] == "W":
-                grads["d" + k] = grads["d" + k] + (l2 / m) * W
-    new = {k: v - learning_rate * grads["d" + k] for k, v in params.items()}
-    return J, new
+def _lbfgs(
+    template: Network,
+    params: Params,
+    blocks: Sequence[tuple[Any, Any]],
+    m: int,
+    iterations: int,
+    l2: float,
+    client: Any,
+    on_iteration: Callable[[float, Params], None],
+) -> Params:
+    """SciPy's L-BFGS-B over the flattened parameters; every J, ∇J summed from the chunks."""
+    try:
+        minimize = importlib.import_module("scipy.optimize").minimize
+    except ImportError as exc:
+        raise NNDLValueError("optimizer='lbfgs' needs SciPy: pip install 'nndl[lbfgs]'") from exc
+    keys = list(params)
+    shapes = [params[k].shape for k in keys]
+    bounds = np.cumsum([0, *(params[k].size for k in keys)])
+    dtype = params[keys[0]].dtype
+
+    def unflatten(x: np.ndarray) -> Params:
+        return {
+            k: x[bounds[i] : bounds[i + 1]].reshape(shapes[i]).astype(dtype)
+            for i, k in enumerate(keys)
+        }
+
+    def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
+        J, grads = cost_and_gradients(template, unflatten(x), blocks, m, l2, client)
+        if not math.isfinite(J):
+            return math.inf, np.zeros_like(x)
+        return J, np.concatenate([np.asarray(grads["d" + k], np.float64).ravel() for k in keys])
+
+    def callback(intermediate_result: Any) -> None:
+        on_iteration(float(intermediate_result.fun), unflatten(np.asarray(intermediate_result.x)))
+
+    x0 = np.concatenate([np.asarray(params[k], np.float64).ravel() for k in keys])
+    result = minimize(
+        fun, x0, jac=True, method="L-BFGS-B", callback=callback, options={"maxiter": iterations}
+    )
+    return unflatten(np.asarray(result.x))
 
 
 def _streamed_epoch(
