@@ -630,8 +630,12 @@ def _training_plots(
     truth = np.argmax(Y_eval, axis=0) if Y_eval.shape[0] > 1 else Y_eval.ravel().astype(int)
     predicted = np.asarray(net.predict(X_eval)).ravel().astype(int)
     names = _class_names(net)
-    truth, predicted = truth.reshape(1, -1), predicted.reshape(1, -1)
-    plot.confusion_matrix(truth, predicted, class_names=names, path=save("confusion_matrix.png"))
+    plot.confusion_matrix(
+        truth.reshape(1, -1),
+        predicted.reshape(1, -1),
+        class_names=names,
+        path=save("confusion_matrix.png"),
+    )
     shape = net.info.get("image_shape")
     if shape and np.any(truth != predicted):
         pictures = X_eval
