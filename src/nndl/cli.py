@@ -627,15 +627,11 @@ def _training_plots(
     if X.shape[0] == 2:
         plot.decision_boundary(net, X, Y, path=save("decision_boundary.png"))
     X_eval, Y_eval = evaluation
-    truth = np.argmax(Y_eval, axis=0) if Y_eval.shape[0] > 1 else Y_eval.ravel().astype(int)
-    predicted = np.asarray(net.predict(X_eval)).ravel().astype(int)
+    truth = (np.argmax(Y_eval, axis=0) if Y_eval.shape[0] > 1 else Y_eval).reshape(1, -1)
+    truth = truth.astype(int)
+    predicted = np.asarray(net.predict(X_eval)).reshape(1, -1).astype(int)
     names = _class_names(net)
-    plot.confusion_matrix(
-        truth.reshape(1, -1),
-        predicted.reshape(1, -1),
-        class_names=names,
-        path=save("confusion_matrix.png"),
-    )
+    plot.confusion_matrix(truth, predicted, class_names=names, path=save("confusion_matrix.png"))
     shape = net.info.get("image_shape")
     if shape and np.any(truth != predicted):
         pictures = X_eval
