@@ -28,7 +28,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -54,6 +54,13 @@ from nndl.backend import (
 from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError
 from nndl.losses import Loss
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nndl.callbacks import Callback, EarlyStopping
+    from nndl.optim import Optimizer, Schedule
+    from nndl.train import History
+
 
 class LayerCache(NamedTuple):
     """What forward propagation keeps of layer l for backward propagation."""
@@ -67,7 +74,10 @@ class LayerCache(NamedTuple):
     Z: Array
     """``Z[l] = W[l] A[l-1] + b[l]``, shape ``(n[l], m)``."""
     A: Array
-    """``A[l] = g[l](Z[l])``, shape ``(n[l], m)``."""
+    """``A[l] = g[l](Z[l])``, shape ``(n[l], m)`` (before dropout)."""
+    D: Array | None = None
+    """Inverted-dropout mask of layer l divided by keep_prob, or None without dropout;
+    the next layer receives ``A[l] * D[l]``."""
 
 
 class Network:
@@ -129,9 +139,13 @@ class Network:
         self.init = init
         self.seed = seed
         numpy_params = _init.initialize(self.layer_dims, init, seed)
+        self.info: dict[str, Any] = {}
+        """JSON-able facts saved with the network: class names, standardization, data source."""
         self.params: dict[str, Array] = {k: v.astype(self.dtype) for k, v in numpy_params.items()}
         if device is not None:
             self.to(device)
+        self.l2 = 0.0
+        """L2 strength λ: ``cost`` adds ``(λ / 2m) Σ ||W[l]||²`` (set by ``fit(l2=...)``)."""
 
     # ------------------------------------------------------------------ facts
 
@@ -288,64 +302,151 @@ class Network:
         self,
         X: Array,
         Y: Array,
-        learning_rate: float = 0.0075,
+        learning_rate: float | Schedule = 0.0075,
         epochs: int = 3000,
         print_every: int | None = None,
         callback: Callable[[int, float], None] | None = None,
-    ) -> list[float]:
-        """Batch gradient descent: ``θ := θ − α dθ`` for every parameter, ``epochs`` times.
+        *,
+        optimizer: str | Optimizer | dict[str, Any] | None = None,
+        schedule: str | Schedule | dict[str, Any] | None = None,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        l2: float = 0.0,
+        dropout: float | Sequence[float] = 0.0,
+        validation_split: float = 0.0,
+        validation_data: tuple[Array, Array] | None = None,
+        early_stopping: bool | EarlyStopping = False,
+        patience: int = 10,
+        callbacks: Sequence[Callback] = (),
+        checkpoint: str | Path | None = None,
+        checkpoint_every: int = 1,
+        resume_from: str | Path | None = None,
+        verbose: int = 0,
+        seed: int | None = None,
+        engine: str = "auto",
+    ) -> History:
+        """Train the network; by default the course's batch gradient descent.
 
-        Returns the cost of every epoch, computed on the forward pass of that
-        epoch (before its update), as the course does.  ``print_every=k`` prints
-        ``Cost after iteration i: J`` every k epochs; ``callback(epoch, cost)`` is
-        called after every epoch.
+        With the defaults every epoch is one step ``θ := θ − α dθ`` on all m
+        examples, and the result is the cost of every epoch, computed on the
+        forward pass of that epoch (before its update), as the course does.
 
-        Raises :class:`~nndl.errors.DivergenceError` if the cost or a gradient
+        Parameters
+        ----------
+        X, Y
+            Training data, ``(n_x, m)`` and ``(n_y, m)`` (softmax also takes integer
+            labels ``(1, m)``).
+        learning_rate
+            α, or an :class:`nndl.optim.Schedule`.
+        epochs
+            Passes over the training set (for ``optimizer="lbfgs"``: iterations).
+        print_every
+            Print ``Cost after iteration i: J`` every k epochs.
+        callback
+            ``callback(epoch, cost)`` after every epoch.
+        optimizer
+            ``"gd"`` (default), ``"momentum"``, ``"rmsprop"``, ``"adam"``, ``"lbfgs"``
+            (full batch, SciPy), or an :class:`nndl.optim.Optimizer`.
+        schedule
+            Learning-rate schedule starting at ``learning_rate``: ``"constant"``,
+            ``"inverse_time"``, ``"exponential"``, ``"step"`` or a Schedule.
+        batch_size
+            Mini-batch size B (None: all m examples, the course's batch GD).  The
+            examples are reshuffled every epoch from ``seed``; the last, partial
+            batch is kept.
+        shuffle
+            Reshuffle before every epoch (mini-batches only).
+        l2
+            L2 strength λ: the cost gains ``(λ / 2m) Σ ||W[l]||²`` and
+            ``dW[l]`` gains ``(λ / m) W[l]``.  Stays set on the network (``self.l2``).
+        dropout
+            Inverted dropout rate of the hidden layers (one rate or one per hidden
+            layer), during training only; prediction never drops units.
+        validation_split, validation_data
+            Hold out a seeded random fraction of (X, Y), or give ``(X_val, Y_val)``;
+            the history then records ``val_cost`` (without the L2 term) and
+            ``val_accuracy`` after every epoch.
+        early_stopping, patience
+            Stop when the validation cost (else the training cost) has not improved
+            for ``patience`` epochs and restore the best epoch's parameters.  An
+            :class:`nndl.callbacks.EarlyStopping` may be passed for more control.
+        callbacks
+            :class:`nndl.callbacks.Callback` objects.
+        checkpoint, checkpoint_every
+            Save a training checkpoint to this path every N epochs.
+        resume_from
+            A checkpoint to continue from; the run ends bit-identical to one that
+            was never interrupted.
+        verbose
+            0: silent; 1: a progress bar with the current cost (only on a terminal);
+            2: one line per epoch.
+        seed
+            Seed of the shuffles, dropout masks and validation split (default: the
+            network's seed).
+        engine
+            ``"auto"``: a specialised NumPy engine for mini-batches on NumPy arrays,
+            else the generic array-API one; ``"generic"`` or ``"numpy"`` to choose.
+
+        Returns
+        -------
+        History
+            A list of the per-epoch training costs, with ``history`` (cost,
+            accuracy, val_cost, val_accuracy, learning_rate per epoch),
+            ``interrupted`` (Ctrl-C stops cleanly and returns what was trained),
+            ``stopped_early`` and ``best_epoch``.
+
+        Raises :class:`~nndl.errors.DivergenceError` if the cost or an update
         becomes NaN or infinite; the parameters are then those of the last finite step.
         """
-        if _distributed.is_dask(X):  # trains on the Dask cluster, chunk by chunk
-            return _distributed.fit_dask(
-                self, X, Y, learning_rate, epochs, print_every=print_every, callback=callback
-            )
-        learning_rate = _check_learning_rate(learning_rate)
-        epochs = _check_positive_int("epochs", epochs, minimum=0)
-        if print_every is not None:
-            print_every = _check_positive_int("print_every", print_every, minimum=1)
-        X, Y = self._check_data(X, Y)
-        costs: list[float] = []
-        # Overflow is detected below and reported as a DivergenceError; NumPy's own
-        # RuntimeWarnings on the way there would only repeat it less clearly.
-        with np.errstate(over="ignore", invalid="ignore"):
-            self._descend(X, Y, learning_rate, epochs, print_every, callback, costs)
-        return costs
+        from nndl import train
 
-    def _descend(
-        self,
-        X: Array,
-        Y: Array,
-        learning_rate: float,
-        epochs: int,
-        print_every: int | None,
-        callback: Callable[[int, float], None] | None,
-        costs: list[float],
-    ) -> None:
-        for epoch in range(epochs):
-            AL, caches = self._forward(X)
-            J = to_scalar(self._cost(AL, caches, Y))
-            if not math.isfinite(J):
-                raise DivergenceError(
-                    f"the cost became {J} at epoch {epoch} with learning_rate={learning_rate}: "
-                    "training diverged. Try a smaller learning rate (for example "
-                    f"{learning_rate / 10:g}) or standardize the inputs. The parameters are "
-                    "those of the last finite step."
-                )
-            grads = self._backward(AL, Y, caches)
-            self._update(grads, learning_rate, epoch)
-            costs.append(J)
-            if print_every is not None and epoch % print_every == 0:
-                print(f"Cost after iteration {epoch}: {J:.6f}")
-            if callback is not None:
-                callback(epoch, J)
+        if _distributed.is_dask(X):  # trains on the Dask cluster, chunk by chunk
+            costs = _distributed.fit_dask(
+                self,
+                X,
+                Y,
+                learning_rate,  # type: ignore[arg-type]
+                epochs,
+                batch_size=batch_size,
+                l2=l2,
+                optimizer=optimizer,
+                seed=seed,
+                print_every=print_every,
+                callback=callback,
+            )
+            return train.History(costs)
+        return train.fit(
+            self,
+            X,
+            Y,
+            learning_rate,
+            epochs,
+            optimizer=optimizer,
+            schedule=schedule,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            l2=l2,
+            dropout=dropout,
+            validation_split=validation_split,
+            validation_data=validation_data,
+            early_stopping=early_stopping,
+            patience=patience,
+            callbacks=callbacks,
+            checkpoint=checkpoint,
+            checkpoint_every=checkpoint_every,
+            resume_from=resume_from,
+            verbose=verbose,
+            seed=seed,
+            print_every=print_every,
+            callback=callback,
+            engine=engine,
+        )
+
+    def save(self, path: str | Path) -> Path:
+        """Save the architecture and parameters to ``path`` (``.npz``); see :func:`nndl.load`."""
+        from nndl import io
+
+        return io.save(self, path)
 
     def update(self, grads: dict[str, Array], learning_rate: float) -> None:
         """One gradient-descent step: ``W[l] := W[l] − α dW[l]``, ``b[l] := b[l] − α db[l]``."""
@@ -366,21 +467,38 @@ class Network:
 
     # ------------------------------------------------------------ internals
 
-    def _forward(self, X: Array) -> tuple[Array, list[LayerCache]]:
+    def _forward(
+        self,
+        X: Array,
+        keep_probs: Sequence[float] | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> tuple[Array, list[LayerCache]]:
+        """Forward propagation; with ``keep_probs`` (one per hidden layer) and ``rng``,
+        inverted dropout: ``D = (U < keep_prob) / keep_prob``, the next layer sees ``A * D``."""
         A = X
         caches: list[LayerCache] = []
         for l in range(1, self.L + 1):
-            A_prev = A
             W, b = self.params[f"W{l}"], self.params[f"b{l}"]
-            Z = W @ A_prev + b
-            A = self.activations[l - 1].forward(Z)
-            caches.append(LayerCache(A_prev, W, b, Z, A))
+            Z = W @ A + b
+            A_l = self.activations[l - 1].forward(Z)
+            D = None
+            if keep_probs is not None and l < self.L and keep_probs[l - 1] < 1.0:
+                keep = keep_probs[l - 1]
+                if rng is None:
+                    raise NNDLValueError("dropout needs a random generator (rng)")
+                mask = (rng.random(tuple(Z.shape)) < keep).astype(self.dtype) / keep
+                D = from_numpy(mask.astype(self.dtype), Z)
+            caches.append(LayerCache(A, W, b, Z, A_l, D))
+            A = A_l if D is None else A_l * D
         return A, caches
 
     def _cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
-        if self.fused_output:
-            return self.loss.value_from_Z(caches[-1].Z, Y)
-        return self.loss.value(AL, Y)
+        J = self.loss.value_from_Z(caches[-1].Z, Y) if self.fused_output else self.loss.value(AL, Y)
+        if self.l2 > 0:
+            xp = namespace(AL)
+            squares = sum(xp.sum(c.W * c.W) for c in caches)
+            J = J + (self.l2 / (2 * AL.shape[1])) * squares
+        return J
 
     def _backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
         xp = namespace(AL)
@@ -391,12 +509,16 @@ class Network:
             dZ = self.output.backward(self.loss.gradient(AL, Y), caches[-1].Z, AL)
         grads: dict[str, Array] = {}
         for l in range(self.L, 0, -1):
-            A_prev, W, _, _, _ = caches[l - 1]
+            A_prev, W = caches[l - 1].A_prev, caches[l - 1].W
             grads[f"dW{l}"] = (dZ @ A_prev.T) / m
+            if self.l2 > 0:
+                grads[f"dW{l}"] = grads[f"dW{l}"] + (self.l2 / m) * W
             grads[f"db{l}"] = xp.sum(dZ, axis=1, keepdims=True) / m
             if l > 1:
                 dA_prev = W.T @ dZ
                 below = caches[l - 2]
+                if below.D is not None:
+                    dA_prev = dA_prev * below.D
                 dZ = self.activations[l - 2].backward(dA_prev, below.Z, below.A)
         return {k: grads[k] for k in sorted(grads, key=_param_order)}
 

@@ -1,0 +1,229 @@
+"""CPU speed of mini-batch MLP training: nndl against scikit-learn and PyTorch.
+
+The reference workload: synthetic, learnable data of 60,000 × 784 float32
+examples in 10 classes (labels from a random linear teacher), an MLP
+784-256-128-10 with ReLU, softmax cross-entropy, mini-batches of 256, Adam with
+learning rate 1e-3, 3 epochs.  The three libraries run alternately in one
+process: every round trains a fresh network with each of them (the order
+rotating between rounds), so drifts of the machine's speed hit all three alike.
+Reported: the median epoch time of each, the ratios, and nndl's GEMM share (the
+time the same matrix products take alone, per epoch, divided by nndl's epoch
+time).
+
+    python benchmarks/mlp_cpu.py                  # the reference workload
+    python benchmarks/mlp_cpu.py --m 6000 --rounds 1   # a quick look
+
+Targets: nndl's epoch time <= 0.8 × the faster of the two peers; GEMM share >= 0.70.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import platform
+import statistics
+import time
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+import nndl
+
+DIMS = [784, 256, 128, 10]
+
+
+def make_data(m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Sample-major X (m, 784) float32 and labels (m,) from a random linear teacher."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((m, DIMS[0]), dtype=np.float32)
+    teacher = rng.standard_normal((DIMS[0], DIMS[-1])).astype(np.float32)
+    y = np.argmax(X @ teacher, axis=1).astype(np.int64)
+    return X, y
+
+
+def run_nndl(X: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> tuple[list[float], float]:
+    net = nndl.Network(DIMS, activations="relu", init="he", seed=args.seed, dtype="float32")
+    stamps: list[float] = []
+    cb = nndl.callbacks.LambdaCallback(
+        on_train_begin=lambda t: stamps.append(time.perf_counter()),
+        on_epoch_end=lambda t, e, logs: stamps.append(time.perf_counter()),
+    )
+    net.fit(
+        X.T,  # (n_x, m) as a view: nndl's engine gathers rows of the sample-major data
+        y.reshape(1, -1),
+        learning_rate=args.lr,
+        epochs=args.epochs,
+        optimizer="adam",
+        batch_size=args.batch_size,
+        callbacks=[cb],
+        seed=args.seed,
+    )
+    times = [b - a for a, b in itertools.pairwise(stamps)]
+    accuracy = float(np.mean(net.predict(X.T)[0] == y))
+    return times, accuracy
+
+
+def run_sklearn(
+    X: np.ndarray, y: np.ndarray, args: argparse.Namespace
+) -> tuple[list[float], float]:
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(
+        hidden_layer_sizes=tuple(DIMS[1:-1]),
+        activation="relu",
+        solver="adam",
+        alpha=0.0,
+        batch_size=args.batch_size,
+        learning_rate_init=args.lr,
+        shuffle=True,
+        random_state=args.seed,
+    )
+    classes = np.arange(DIMS[-1])
+    times = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(args.epochs):
+            start = time.perf_counter()
+            clf.partial_fit(X, y, classes=classes)  # one epoch of mini-batch Adam
+            times.append(time.perf_counter() - start)
+    return times, float(clf.score(X, y))
+
+
+def run_torch(X: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> tuple[list[float], float]:
+    import torch
+
+    torch.manual_seed(args.seed)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    layers: list[torch.nn.Module] = []
+    for i in range(len(DIMS) - 1):
+        layers.append(torch.nn.Linear(DIMS[i], DIMS[i + 1]))
+        if i < len(DIMS) - 2:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    m, B = X.shape[0], args.batch_size
+    times = []
+    for _ in range(args.epochs):
+        start = time.perf_counter()
+        order = torch.randperm(m)
+        for s in range(0, m, B):
+            idx = order[s : s + B]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(Xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+        times.append(time.perf_counter() - start)
+    with torch.no_grad():
+        accuracy = float((model(Xt).argmax(1) == yt).float().mean())
+    return times, accuracy
+
+
+def gemm_epoch_time(m: int, B: int, reps: int = 3) -> float:
+    """Median time of one epoch's matrix products alone, in nndl's shapes and layouts."""
+    rng = np.random.default_rng(1)
+    W = [rng.standard_normal((DIMS[i + 1], DIMS[i]), dtype=np.float32) for i in range(3)]
+    dW = [np.empty_like(w) for w in W]
+    sizes = [B] * (m // B) + ([m % B] if m % B else [])
+    bufs = {}
+    for b in set(sizes):
+        Xb = rng.standard_normal((b, DIMS[0]), dtype=np.float32)
+        Z = [np.empty((n, b), np.float32) for n in DIMS[1:]]
+        dA = [np.empty((n, b), np.float32) for n in DIMS[1:-1]]
+        bufs[b] = (Xb, Z, dA)
+    results = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        for b in sizes:
+            Xb, Z, dA = bufs[b]
+            np.matmul(W[0], Xb.T, out=Z[0])
+            np.matmul(W[1], Z[0], out=Z[1])
+            np.matmul(W[2], Z[1], out=Z[2])
+            np.matmul(Z[2], Z[1].T, out=dW[2])
+            np.matmul(W[2].T, Z[2], out=dA[1])
+            np.matmul(dA[1], Z[0].T, out=dW[1])
+            np.matmul(W[1].T, dA[1], out=dA[0])
+            np.matmul(dA[0], Xb, out=dW[0])
+        results.append(time.perf_counter() - start)
+    return statistics.median(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--m", type=int, default=60_000, help="training examples")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", default="nndl,sklearn,torch", help="comma-separated subset")
+    args = parser.parse_args()
+
+    X, y = make_data(args.m, args.seed)
+    runners: dict[str, Callable[..., tuple[list[float], float]]] = {
+        "nndl": run_nndl,
+        "sklearn": run_sklearn,
+        "torch": run_torch,
+    }
+    names = [n for n in args.only.split(",") if n in runners]
+    for name in list(names):
+        try:
+            __import__({"nndl": "nndl", "sklearn": "sklearn", "torch": "torch"}[name])
+        except ImportError:
+            print(f"{name}: not installed, skipped")
+            names.remove(name)
+    epoch_times: dict[str, list[float]] = {n: [] for n in names}
+    accuracy: dict[str, float] = {}
+    gemm_times: list[float] = []
+    for r in range(args.rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            times, acc = runners[name](X, y, args)
+            epoch_times[name].extend(times)
+            accuracy[name] = acc
+            line = f"round {r + 1} {name:8s} epochs " + " ".join(f"{t:.3f}s" for t in times)
+            if name == "nndl":  # the same products alone, right after, in the same conditions
+                gemm_times.append(gemm_epoch_time(args.m, args.batch_size))
+                line += f"   (matrix products alone: {gemm_times[-1]:.3f}s per epoch)"
+            print(line)
+
+    import threadpoolctl
+
+    blas = [
+        f"{i['internal_api']} {i.get('version')} ({i['num_threads']} threads)"
+        for i in threadpoolctl.threadpool_info()
+        if i.get("user_api") == "blas"
+    ]
+    print()
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; ")
+    print(f"numpy {np.__version__}, BLAS: {'; '.join(blas)}")
+    print(
+        f"workload: m={args.m} x {DIMS[0]} float32, MLP {'-'.join(map(str, DIMS))} ReLU, "
+        f"batch {args.batch_size}, Adam lr {args.lr:g}, {args.epochs} epochs x {args.rounds} "
+        "rounds"
+    )
+    print(f"{'library':10s} {'median epoch':>13s} {'train acc':>10s}")
+    medians = {n: statistics.median(t) for n, t in epoch_times.items()}
+    for n in names:
+        print(f"{n:10s} {medians[n]:12.3f}s {accuracy[n]:10.4f}")
+    if "nndl" in medians:
+        peers = {n: t for n, t in medians.items() if n != "nndl"}
+        for n, t in peers.items():
+            print(f"nndl / {n}: {medians['nndl'] / t:.2f}")
+        if peers:
+            fastest = min(peers.values())
+            ratio = medians["nndl"] / fastest
+            verdict = "met" if ratio <= 0.8 else "NOT met"
+            print(f"nndl / faster peer: {ratio:.2f} (target <= 0.80: {verdict})")
+        gemm = statistics.median(gemm_times)
+        share = gemm / medians["nndl"]
+        verdict = "met" if share >= 0.70 else "NOT met"
+        print(
+            f"GEMM alone per epoch: {gemm:.3f}s; GEMM share {share:.2f} (target >= 0.70: {verdict})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,532 @@
+"""Optimizers and learning-rate schedules.
+
+An optimizer is an update rule with explicit state (as in optax): ``state =
+opt.init(params)`` makes the state, and ``params, state = opt.update(params,
+grads, state, learning_rate)`` takes one step.  ``update`` builds new arrays and
+works on every array-API backend; the NumPy training engine calls
+``step_flat``, the same rule written in place over one flat buffer.
+
+With ``g = dθ`` the gradient of a parameter θ and α the learning rate:
+
+| name       | state          | update                                                          |
+|------------|----------------|-----------------------------------------------------------------|
+| ``gd``     | —              | θ := θ − α g                                                    |
+| ``momentum``| v             | v := β v + (1 − β) g;  θ := θ − α v                             |
+| ``rmsprop``| s              | s := β s + (1 − β) g²;  θ := θ − α g / (√s + ε)                 |
+| ``adam``   | m, v, t        | m := β₁ m + (1 − β₁) g;  v := β₂ v + (1 − β₂) g²;  t := t + 1   |
+|            |                | m̂ = m / (1 − β₁ᵗ);  v̂ = v / (1 − β₂ᵗ);  θ := θ − α m̂ / (√v̂ + ε) |
+
+``lbfgs`` is different: full-batch L-BFGS (SciPy's L-BFGS-B) on the whole
+training set, for small problems such as logistic regression; the training loop
+hands it the cost and gradient as one function (see :func:`nndl.train.fit`).
+
+Schedules give the learning rate of each epoch (epoch counted from 0):
+
+| name            | α(epoch)                                   |
+|-----------------|--------------------------------------------|
+| ``constant``    | α₀                                          |
+| ``inverse_time``| α₀ / (1 + decay_rate · ⌊epoch / every⌋)      |
+| ``exponential`` | α₀ · rate^epoch                             |
+| ``step``        | α₀ · factor^⌊epoch / every⌋                  |
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nndl.backend import Array, namespace
+from nndl.errors import NNDLTypeError, NNDLValueError
+
+# ----------------------------------------------------------------- state
+
+
+@dataclass
+class OptimizerState:
+    """An optimizer's state: the step count ``t`` and its per-parameter slots.
+
+    ``slots["m"]["W1"]`` is Adam's first moment of ``W1``; every slot array has
+    its parameter's shape, dtype and backend.
+    """
+
+    t: int = 0
+    slots: dict[str, dict[str, Array]] = field(default_factory=dict)
+
+
+def _check_rate(name: str, value: float, low: float = 0.0, high: float = 1.0) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.floating, np.integer))
+        or not math.isfinite(float(value))
+        or not low <= value < high
+    ):
+        raise NNDLValueError(
+            f"{name} must be a number in [{low:g}, {high:g}). Received: {name}={value!r}"
+        )
+    return float(value)
+
+
+def _check_eps(eps: float) -> float:
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
+        raise NNDLValueError(f"eps must be a small number > 0, e.g. 1e-8. Received: eps={eps!r}")
+    return float(eps)
+
+
+# ------------------------------------------------------------- optimizers
+
+
+class Optimizer:
+    """Base class: an update rule θ := θ − α · step(g, state)."""
+
+    name: str = ""
+    slot_names: tuple[str, ...] = ()
+
+    def init(self, params: dict[str, Array]) -> OptimizerState:
+        """The state before the first step: every slot zero, ``t = 0``."""
+        slots = {
+            s: {k: namespace(v).zeros_like(v) for k, v in params.items()} for s in self.slot_names
+        }
+        return OptimizerState(t=0, slots=slots)
+
+    def update(
+        self,
+        params: dict[str, Array],
+        grads: dict[str, Array],
+        state: OptimizerState,
+        learning_rate: float,
+    ) -> tuple[dict[str, Array], OptimizerState]:
+        """One step: new parameters and new state (the inputs are not modified).
+
+        ``grads`` maps ``"dW1"`` (or ``"W1"``) to the gradient of ``W1``.
+        """
+        t = state.t + 1
+        new_params: dict[str, Array] = {}
+        new_slots: dict[str, dict[str, Array]] = {s: {} for s in self.slot_names}
+        for k, theta in params.items():
+            g = grads["d" + k] if "d" + k in grads else grads[k]
+            slots = {s: state.slots[s][k] for s in self.slot_names}
+            step, slots = self._step(g, slots, t)
+            new_params[k] = theta - learning_rate * step
+            for s in self.slot_names:
+                new_slots[s][k] = slots[s]
+        return new_params, OptimizerState(t=t, slots=new_slots)
+
+    def _step(self, g: Array, slots: dict[str, Array], t: int) -> tuple[Array, dict[str, Array]]:
+        """The direction for one parameter (θ := θ − α · direction) and its new slots."""
+        raise NotImplementedError
+
+    def step_flat(
+        self,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+        work: np.ndarray,
+        work2: np.ndarray,
+    ) -> np.ndarray:
+        """The step ``α · direction`` on flat NumPy buffers, updating the slots in place.
+
+        ``t`` is the new step count; the caller applies ``θ -= step`` (after
+        checking it is finite).  ``work`` and ``work2`` are scratch buffers of
+        ``g``'s size; ``g`` may be overwritten, and the step may be any of the three.
+        """
+        raise NotImplementedError
+
+    def config(self) -> dict[str, Any]:
+        """A JSON-able description; ``get(config)`` rebuilds the optimizer."""
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Optimizer) and self.config() == other.config()
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.config().items())))
+
+
+class GradientDescent(Optimizer):
+    """θ := θ − α g, the course's (batch, mini-batch or stochastic) gradient descent."""
+
+    name = "gd"
+
+    def _step(self, g: Array, slots: dict[str, Array], t: int) -> tuple[Array, dict[str, Array]]:
+        return g, slots
+
+    def step_flat(
+        self,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+        work: np.ndarray,
+        work2: np.ndarray,
+    ) -> np.ndarray:
+        g *= learning_rate
+        return g
+
+
+class Momentum(Optimizer):
+    """v := β v + (1 − β) g;  θ := θ − α v (the course's exponentially weighted average)."""
+
+    name = "momentum"
+    slot_names = ("v",)
+
+    def __init__(self, beta: float = 0.9) -> None:
+        self.beta = _check_rate("beta", beta)
+
+    def _step(self, g: Array, slots: dict[str, Array], t: int) -> tuple[Array, dict[str, Array]]:
+        v = self.beta * slots["v"] + (1.0 - self.beta) * g
+        return v, {"v": v}
+
+    def step_flat(
+        self,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+        work: np.ndarray,
+        work2: np.ndarray,
+    ) -> np.ndarray:
+        v = slots["v"]
+        v *= self.beta
+        g *= 1.0 - self.beta
+        v += g
+        np.multiply(v, learning_rate, out=work)
+        return work
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name, "beta": self.beta}
+
+
+class RMSprop(Optimizer):
+    """s := β s + (1 − β) g²;  θ := θ − α g / (√s + ε)."""
+
+    name = "rmsprop"
+    slot_names = ("s",)
+
+    def __init__(self, beta: float = 0.9, eps: float = 1e-8) -> None:
+        self.beta = _check_rate("beta", beta)
+        self.eps = _check_eps(eps)
+
+    def _step(self, g: Array, slots: dict[str, Array], t: int) -> tuple[Array, dict[str, Array]]:
+        xp = namespace(g)
+        s = self.beta * slots["s"] + (1.0 - self.beta) * (g * g)
+        return g / (xp.sqrt(s) + self.eps), {"s": s}
+
+    def step_flat(
+        self,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+        work: np.ndarray,
+        work2: np.ndarray,
+    ) -> np.ndarray:
+        s = slots["s"]
+        s *= self.beta
+        np.multiply(g, g, out=work)
+        work *= 1.0 - self.beta
+        s += work
+        np.sqrt(s, out=work)
+        work += self.eps
+        np.divide(g, work, out=work)
+        work *= learning_rate
+        return work
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name, "beta": self.beta, "eps": self.eps}
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba, 2015) with bias correction.
+
+    m := β₁ m + (1 − β₁) g;  v := β₂ v + (1 − β₂) g²;
+    m̂ = m / (1 − β₁ᵗ);  v̂ = v / (1 − β₂ᵗ);  θ := θ − α m̂ / (√v̂ + ε).
+
+    Its first step is θ − α g / (|g| + ε): about α in the direction of −sign(g).
+    """
+
+    name = "adam"
+    slot_names = ("m", "v")
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+        self.beta1 = _check_rate("beta1", beta1)
+        self.beta2 = _check_rate("beta2", beta2)
+        self.eps = _check_eps(eps)
+
+    def _step(self, g: Array, slots: dict[str, Array], t: int) -> tuple[Array, dict[str, Array]]:
+        xp = namespace(g)
+        m = self.beta1 * slots["m"] + (1.0 - self.beta1) * g
+        v = self.beta2 * slots["v"] + (1.0 - self.beta2) * (g * g)
+        m_hat = m / (1.0 - self.beta1**t)
+        v_hat = v / (1.0 - self.beta2**t)
+        return m_hat / (xp.sqrt(v_hat) + self.eps), {"m": m, "v": v}
+
+    def step_flat(
+        self,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+        work: np.ndarray,
+        work2: np.ndarray,
+    ) -> np.ndarray:
+        # The bias corrections are folded into two scalars:
+        # α m̂ / (√v̂ + ε) = (α / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
+        m, v = slots["m"], slots["v"]
+        m *= self.beta1
+        np.multiply(g, 1.0 - self.beta1, out=work)
+        m += work
+        v *= self.beta2
+        g *= g
+        g *= 1.0 - self.beta2
+        v += g
+        np.sqrt(v, out=work)
+        work *= 1.0 / math.sqrt(1.0 - self.beta2**t)
+        work += self.eps
+        np.divide(m, work, out=work2)
+        work2 *= learning_rate / (1.0 - self.beta1**t)
+        return work2
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+
+class LBFGS(Optimizer):
+    """Full-batch L-BFGS (SciPy's ``L-BFGS-B``): for small problems, one step per iteration.
+
+    The training loop runs it on the whole training set (mini-batches, dropout and
+    callbacks that stop mid-way do not apply); ``epochs`` is the maximum number of
+    iterations, and training stops earlier once the projected gradient is below
+    ``gtol`` or the relative cost change below ``ftol``.  Needs ``nndl[lbfgs]`` (SciPy).
+    """
+
+    name = "lbfgs"
+
+    def __init__(self, gtol: float = 1e-5, ftol: float = 1e-9, memory: int = 10) -> None:
+        if not (isinstance(gtol, (int, float)) and gtol >= 0):
+            raise NNDLValueError(f"gtol must be a number >= 0. Received: gtol={gtol!r}")
+        if not (isinstance(ftol, (int, float)) and ftol >= 0):
+            raise NNDLValueError(f"ftol must be a number >= 0. Received: ftol={ftol!r}")
+        if isinstance(memory, bool) or not isinstance(memory, int) or memory < 1:
+            raise NNDLValueError(f"memory must be an integer >= 1. Received: memory={memory!r}")
+        self.gtol = float(gtol)
+        self.ftol = float(ftol)
+        self.memory = memory
+
+    def update(
+        self,
+        params: dict[str, Array],
+        grads: dict[str, Array],
+        state: OptimizerState,
+        learning_rate: float,
+    ) -> tuple[dict[str, Array], OptimizerState]:
+        raise NNDLValueError(
+            "L-BFGS needs the whole cost function, not one gradient: train with "
+            "net.fit(X, Y, optimizer='lbfgs') (full batch) instead of calling update()"
+        )
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name, "gtol": self.gtol, "ftol": self.ftol, "memory": self.memory}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (GradientDescent, Momentum, RMSprop, Adam, LBFGS)
+}
+"""The registry: every optimizer by its name."""
+
+_OPTIMIZER_ALIASES = {"sgd": "gd", "gradient_descent": "gd", "l_bfgs": "lbfgs", "l-bfgs": "lbfgs"}
+
+
+def get(identifier: str | Optimizer | dict[str, Any] | None) -> Optimizer:
+    """An optimizer from its name (``"adam"``), a config dict, or an Optimizer (returned as is).
+
+    ``None`` gives gradient descent, the course's default.
+
+    >>> get("adam")
+    Adam(beta1=0.9, beta2=0.999, eps=1e-08)
+    """
+    if identifier is None:
+        return GradientDescent()
+    if isinstance(identifier, Optimizer):
+        return identifier
+    options: dict[str, Any] = {}
+    if isinstance(identifier, dict):
+        options = {k: v for k, v in identifier.items() if k != "name"}
+        identifier = str(identifier.get("name"))
+    if isinstance(identifier, str):
+        key = identifier.strip().lower()
+        key = _OPTIMIZER_ALIASES.get(key, key)
+        if key not in OPTIMIZERS:
+            raise NNDLValueError(
+                f"unknown optimizer {identifier!r}; the known ones are: {', '.join(OPTIMIZERS)}"
+            )
+        try:
+            return OPTIMIZERS[key](**options)
+        except TypeError as exc:
+            raise NNDLValueError(f"bad options for optimizer {key!r}: {exc}") from exc
+    raise NNDLTypeError(
+        f"an optimizer is given by name (one of {', '.join(OPTIMIZERS)}) or as an "
+        f"nndl.optim.Optimizer. Received: {identifier!r} of type {type(identifier).__name__}"
+    )
+
+
+# -------------------------------------------------------------- schedules
+
+
+def _check_learning_rate(learning_rate: float) -> float:
+    if (
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, (int, float, np.floating, np.integer))
+        or not math.isfinite(float(learning_rate))
+        or learning_rate <= 0
+    ):
+        raise NNDLValueError(
+            "learning_rate must be a finite number > 0 (the course uses values from 0.005 "
+            f"to 1.2). Received: learning_rate={learning_rate!r}"
+        )
+    return float(learning_rate)
+
+
+def _check_every(every: int) -> int:
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise NNDLValueError(f"every must be an integer >= 1. Received: every={every!r}")
+    return int(every)
+
+
+class Schedule:
+    """The learning rate of each epoch: ``schedule(epoch) -> α``."""
+
+    name: str = ""
+
+    def __init__(self, learning_rate: float) -> None:
+        self.learning_rate = _check_learning_rate(learning_rate)
+
+    def __call__(self, epoch: int) -> float:
+        raise NotImplementedError
+
+    def config(self) -> dict[str, Any]:
+        """A JSON-able description; ``get_schedule(config)`` rebuilds the schedule."""
+        return {"name": self.name, "learning_rate": self.learning_rate}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+
+class Constant(Schedule):
+    """α(epoch) = α₀."""
+
+    name = "constant"
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate
+
+
+class InverseTimeDecay(Schedule):
+    """α(epoch) = α₀ / (1 + decay_rate · ⌊epoch / every⌋) (the course's learning-rate decay)."""
+
+    name = "inverse_time"
+
+    def __init__(self, learning_rate: float, decay_rate: float = 1.0, every: int = 1) -> None:
+        super().__init__(learning_rate)
+        if not (isinstance(decay_rate, (int, float)) and decay_rate >= 0):
+            raise NNDLValueError(
+                f"decay_rate must be a number >= 0. Received: decay_rate={decay_rate!r}"
+            )
+        self.decay_rate = float(decay_rate)
+        self.every = _check_every(every)
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate / (1.0 + self.decay_rate * (epoch // self.every))
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "decay_rate": self.decay_rate, "every": self.every}
+
+
+class ExponentialDecay(Schedule):
+    """α(epoch) = α₀ · rate^epoch (the course's 0.95^epoch · α₀)."""
+
+    name = "exponential"
+
+    def __init__(self, learning_rate: float, rate: float = 0.95) -> None:
+        super().__init__(learning_rate)
+        if not (isinstance(rate, (int, float)) and 0 < rate <= 1):
+            raise NNDLValueError(f"rate must be a number in (0, 1]. Received: rate={rate!r}")
+        self.rate = float(rate)
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate * self.rate**epoch
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "rate": self.rate}
+
+
+class StepDecay(Schedule):
+    """α(epoch) = α₀ · factor^⌊epoch / every⌋: times ``factor`` every ``every`` epochs."""
+
+    name = "step"
+
+    def __init__(self, learning_rate: float, factor: float = 0.5, every: int = 10) -> None:
+        super().__init__(learning_rate)
+        if not (isinstance(factor, (int, float)) and 0 < factor <= 1):
+            raise NNDLValueError(f"factor must be a number in (0, 1]. Received: factor={factor!r}")
+        self.factor = float(factor)
+        self.every = _check_every(every)
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate * self.factor ** (epoch // self.every)
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "factor": self.factor, "every": self.every}
+
+
+SCHEDULES: dict[str, type[Schedule]] = {
+    cls.name: cls for cls in (Constant, InverseTimeDecay, ExponentialDecay, StepDecay)
+}
+"""The registry: every schedule by its name."""
+
+
+def get_schedule(
+    identifier: str | Schedule | dict[str, Any] | None, learning_rate: float | None = None
+) -> Schedule:
+    """A schedule from its name (started at ``learning_rate``), a config dict or a Schedule.
+
+    ``None`` gives the constant ``learning_rate``.
+
+    >>> get_schedule("exponential", 0.1)(2)  # 0.1 · 0.95²
+    0.09025
+    """
+    if isinstance(identifier, Schedule):
+        return identifier
+    options: dict[str, Any] = {}
+    if identifier is None:
+        identifier = "constant"
+    if isinstance(identifier, dict):
+        options = {k: v for k, v in identifier.items() if k != "name"}
+        identifier = str(identifier.get("name"))
+    if isinstance(identifier, str):
+        key = identifier.strip().lower().replace("-", "_")
+        if key not in SCHEDULES:
+            raise NNDLValueError(
+                f"unknown learning-rate schedule {identifier!r}; the known ones are: "
+                f"{', '.join(SCHEDULES)}"
+            )
+        if "learning_rate" not in options:
+            if learning_rate is None:
+                raise NNDLValueError(f"the {key} schedule needs a learning_rate to start from")
+            options["learning_rate"] = learning_rate
+        try:
+            return SCHEDULES[key](**options)
+        except TypeError as exc:
+            raise NNDLValueError(f"bad options for schedule {key!r}: {exc}") from exc
+    raise NNDLTypeError(
+        f"a schedule is given by name (one of {', '.join(SCHEDULES)}) or as an "
+        f"nndl.optim.Schedule. Received: {identifier!r} of type {type(identifier).__name__}"
+    )
