@@ -302,3 +302,17 @@ def test_image_data_plots_confusion_and_misclassified(
     assert names == ["cost.png", "confusion_matrix.png", "misclassified.png"]
     grid = np.asarray(Image.open(tmp_path / "misclassified.png").convert("RGB"))
     assert len(np.unique(grid.reshape(-1, 3), axis=0)) > 10
+
+
+def test_device_option(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("torch")
+    on_numpy = _json(["train", "--epochs", "200", "--dtype", "float64"], capsys)
+    on_torch = _json(
+        ["train", "--epochs", "200", "--dtype", "float64", "--device", "torch"], capsys
+    )
+    assert on_torch["final_cost"] == pytest.approx(on_numpy["final_cost"], abs=1e-10)
+    import torch
+
+    if not torch.cuda.is_available():
+        code, _, err = _run(["train", "--epochs", "1", "--device", "cuda"], capsys)
+        assert code == 2 and "cuda" in err.lower() and len(err.strip().splitlines()) == 1

@@ -114,3 +114,19 @@ def test_options_string_labels_dataframe_and_partial_fit() -> None:
         NeuralNetClassifier().fit(X, np.zeros(200))
     with pytest.raises(ValueError, match="3 features"):
         online.predict(X[:, :2])
+
+
+def test_device_option_runs_on_torch_and_matches_numpy() -> None:
+    pytest.importorskip("torch")
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    options = {"hidden_layer_sizes": (8,), "epochs": 5, "dtype": "float64", "random_state": 0}
+    on_numpy = NeuralNetClassifier(**options).fit(X, y)
+    on_torch = NeuralNetClassifier(device="torch", **options).fit(X, y)
+    assert type(on_torch.network_.params["W1"]).__module__.startswith("torch")
+    np.testing.assert_allclose(on_torch.predict_proba(X), on_numpy.predict_proba(X), atol=1e-8)
+    import torch
+
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match=r"(?i)cuda"):
+            NeuralNetClassifier(device="cuda", **options).fit(X, y)

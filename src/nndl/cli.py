@@ -228,6 +228,13 @@ def _add_train(commands: Any) -> None:
         help="random (x0.01), zeros, scaled, xavier, he (default: random)",
     )
     model.add_argument(
+        "--device",
+        default=None,
+        metavar="DEVICE",
+        help="where the math runs: cpu (NumPy), cuda (PyTorch on the GPU), torch, cupy "
+        "(default: cpu)",
+    )
+    model.add_argument(
         "--dtype",
         default="float32",
         choices=["float32", "float64"],
@@ -519,6 +526,7 @@ def _train(args: argparse.Namespace) -> int:
         init=args.init,
         seed=args.seed,
         dtype=args.dtype,
+        device=args.device,
     )
     net.info = info
     if not args.json:

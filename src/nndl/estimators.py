@@ -26,6 +26,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
 from nndl import train
+from nndl.backend import to_numpy
 from nndl.errors import NNDLValueError
 from nndl.network import Network
 
@@ -52,6 +53,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
     validation_fraction: float
     patience: int
     dtype: str
+    device: str | None
     random_state: int | None
     verbose: int
 
@@ -101,6 +103,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
             init=self._init_name(),
             seed=self.random_state,
             dtype=self.dtype,
+            device=self.device,
         )
 
     def _batch_size(self, m: int) -> int | None:
@@ -146,7 +149,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
         """The network's output ŷ as ``(m, n_y)`` float64."""
         check_is_fitted(self, "network_")
         XT = self._check_X(X, reset=False)
-        A: np.ndarray = np.asarray(self.network_.predict_proba(XT), dtype=np.float64)
+        A = np.asarray(to_numpy(self.network_.predict_proba(XT)), dtype=np.float64)
         return np.ascontiguousarray(A.T)
 
     def __sklearn_tags__(self) -> Any:
@@ -173,8 +176,10 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
     early_stopping, validation_fraction, patience
         Hold out ``validation_fraction`` of the training data and stop when its cost
         has not improved for ``patience`` epochs, restoring the best parameters.
-    dtype, random_state, verbose
-        Floating-point precision, the seed of initialization and shuffles, progress output.
+    dtype, device, random_state, verbose
+        Floating-point precision, where the math runs (``None``: NumPy; ``"cuda"``: PyTorch
+        on the GPU, see :mod:`nndl.devices`), the seed of initialization and shuffles,
+        progress output.
 
     Attributes
     ----------
@@ -201,6 +206,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
         validation_fraction: float = 0.1,
         patience: int = 10,
         dtype: str = "float32",
+        device: str | None = None,
         random_state: int | None = None,
         verbose: int = 0,
     ) -> None:
@@ -217,6 +223,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.dtype = dtype
+        self.device = device
         self.random_state = random_state
         self.verbose = verbose
 
@@ -300,6 +307,7 @@ class LogisticRegression(NeuralNetClassifier):
         batch_size: int | str | None = None,
         l2: float = 0.0,
         dtype: str = "float64",
+        device: str | None = None,
         random_state: int | None = None,
         verbose: int = 0,
     ) -> None:
@@ -309,6 +317,7 @@ class LogisticRegression(NeuralNetClassifier):
         self.batch_size = batch_size
         self.l2 = l2
         self.dtype = dtype
+        self.device = device
         self.random_state = random_state
         self.verbose = verbose
 
@@ -363,6 +372,7 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNet):  # type: ignore[misc]
         validation_fraction: float = 0.1,
         patience: int = 10,
         dtype: str = "float32",
+        device: str | None = None,
         random_state: int | None = None,
         verbose: int = 0,
     ) -> None:
@@ -379,6 +389,7 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNet):  # type: ignore[misc]
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.dtype = dtype
+        self.device = device
         self.random_state = random_state
         self.verbose = verbose
 
