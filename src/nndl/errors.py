@@ -30,3 +30,7 @@ class DivergenceError(NNDLError, FloatingPointError):
 
     The network keeps the parameters of the last step whose values were finite.
     """
+
+
+class MissingDependencyError(NNDLError, ImportError):
+    """An optional package is not installed; the message names the extra that brings it."""

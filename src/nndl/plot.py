@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nndl.backend import to_numpy
-from nndl.errors import NNDLError, NNDLValueError, ShapeError
+from nndl.errors import MissingDependencyError, NNDLValueError, ShapeError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,8 +47,8 @@ DEFAULT_ACTIVATIONS: tuple[str | dict[str, Any], ...] = (
 _CMAP = "Spectral"  # the course's colour map for decision boundaries
 
 
-class PlotDependencyError(NNDLError, ImportError):
-    """matplotlib is not installed."""
+PlotDependencyError = MissingDependencyError
+"""Raised when matplotlib is not installed (the ``plot`` extra)."""
 
 
 # ------------------------------------------------------------------ canvas

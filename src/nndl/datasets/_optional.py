@@ -9,11 +9,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from nndl.errors import NNDLError
+from nndl.errors import MissingDependencyError
 
-
-class MissingDependencyError(NNDLError, ImportError):
-    """An optional package a loader needs is not installed."""
+__all__ = ["MissingDependencyError", "require"]
 
 
 def require(module: str, extra: str, purpose: str) -> Any:
