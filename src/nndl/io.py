@@ -139,8 +139,17 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     if not p.exists():
         raise FileNotFoundError(f"no saved model at {str(p)!r}: check the path")
     try:
-        with np.load(p, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
+        with open(p, "rb") as f:
+            if f.read(2) != b"PK":  # the zip signature of every .npz
+                raise NNDLValueError(
+                    f"{str(p)!r} is not an nndl model file: an .npz archive was expected; "
+                    "the file may be truncated or corrupted, or of another kind"
+                )
+            f.seek(0)
+            with np.load(f, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+    except NNDLValueError:
+        raise
     except ValueError as exc:
         if "pickle" in str(exc).lower():
             raise NNDLValueError(
