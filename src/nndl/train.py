@@ -25,6 +25,7 @@ them with a few in-place passes) and every intermediate array is a reused buffer
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -207,12 +208,14 @@ class _GenericEngine:
         self.state = OptimizerState(t=state.t, slots=slots)
 
     def run_epoch(
-        self, epoch: int, learning_rate: float, rng: np.random.Generator
+        self, epoch: int, learning_rate: float, make_rng: Callable[[], np.random.Generator]
     ) -> tuple[float, float | None]:
         net, X, Y, m, B = self.net, self.X, self.Y, self.m, self.batch_size
         xp = namespace(X)
         full = m <= B
-        order = rng.permutation(m) if self.shuffle and not full else None
+        needs_rng = (self.shuffle and not full) or self.keep_probs is not None
+        rng = make_rng() if needs_rng else None
+        order = rng.permutation(m) if rng is not None and self.shuffle and not full else None
         total, correct = 0.0, 0.0
         classify = net.task != "regression"
         for start in range(0, m, B):
@@ -364,10 +367,10 @@ class _NumpyEngine:
         return self.buffers[B]
 
     def run_epoch(
-        self, epoch: int, learning_rate: float, rng: np.random.Generator
+        self, epoch: int, learning_rate: float, make_rng: Callable[[], np.random.Generator]
     ) -> tuple[float, float | None]:
         m, B = self.m, self.batch_size
-        order = rng.permutation(m) if self.shuffle and m > B else None
+        order = make_rng().permutation(m) if self.shuffle and m > B else None
         total, correct = 0.0, 0
         for start in range(0, m, B):
             stop = min(start + B, m)
@@ -741,7 +744,7 @@ def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Arr
             learning_rate = trainer.schedule(epoch)
             try:
                 cost, accuracy = engine.run_epoch(
-                    epoch, learning_rate, epoch_rng(trainer.seed, epoch)
+                    epoch, learning_rate, functools.partial(epoch_rng, trainer.seed, epoch)
                 )
             except DivergenceError as exc:
                 exc.history = trainer.history  # type: ignore[attr-defined]
