@@ -277,8 +277,8 @@ class Adam(Optimizer):
         work: np.ndarray,
         work2: np.ndarray,
     ) -> np.ndarray:
-        # The bias corrections are folded into two scalars:
-        # α m̂ / (√v̂ + ε) = (α / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
+        # The bias corrections are folded into two scalars: with c = √(1 − β₂ᵗ),
+        # α m̂ / (√v̂ + ε) = α m / (1 − β₁ᵗ) / (√v / c + ε) = (α c / (1 − β₁ᵗ)) · m / (√v + c ε).
         m, v = slots["m"], slots["v"]
         m *= self.beta1
         np.multiply(g, 1.0 - self.beta1, out=work)
@@ -287,11 +287,11 @@ class Adam(Optimizer):
         g *= g
         g *= 1.0 - self.beta2
         v += g
+        c = math.sqrt(1.0 - self.beta2**t)
         np.sqrt(v, out=work)
-        work *= 1.0 / math.sqrt(1.0 - self.beta2**t)
-        work += self.eps
+        work += c * self.eps
         np.divide(m, work, out=work2)
-        work2 *= learning_rate / (1.0 - self.beta1**t)
+        work2 *= learning_rate * c / (1.0 - self.beta1**t)
         return work2
 
     def config(self) -> dict[str, Any]:

@@ -380,7 +380,7 @@ class _NumpyEngine:
                 Xb = self.Xs[start:stop]
             else:
                 sel = order[start:stop]
-                Xb = np.take(self.Xs, sel, axis=0, out=buf.X)
+                Xb = np.take(self.Xs, sel, axis=0, out=buf.X, mode="clip")  # unbuffered
             J, hits = self._step(Xb, sel, buf, epoch, learning_rate)
             total += J * (stop - start)
             correct += hits
