@@ -158,6 +158,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pause", type=float, default=2.0, help="seconds between libraries")
     parser.add_argument("--only", default="nndl,sklearn,torch", help="comma-separated subset")
     args = parser.parse_args()
 
@@ -180,6 +181,7 @@ def main() -> None:
     for r in range(args.rounds):
         order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
+            time.sleep(args.pause)  # let the previous library's idle worker threads stop spinning
             times, acc = runners[name](X, y, args)
             epoch_times[name].extend(times)
             accuracy[name] = acc
