@@ -91,7 +91,8 @@ def test_flat_in_place_step_equals_functional_update(name: str, rng) -> None:  #
         grads = {"d" + k: rng.normal(size=v.shape) for k, v in params.items()}
         params, state = opt.update(params, grads, state, LR)
         g = np.concatenate([v.ravel() for v in grads.values()])
-        theta -= opt.step_flat(g, slots, t, LR, work, work2)
+        direction, scale = opt.step_flat(g, slots, t, LR, work, work2)
+        theta -= scale * direction
         flat = np.concatenate([v.ravel() for v in params.values()])
         np.testing.assert_allclose(theta, flat, rtol=1e-12, atol=1e-15)
     for s in opt.slot_names:

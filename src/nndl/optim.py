@@ -126,12 +126,13 @@ class Optimizer:
         learning_rate: float,
         work: np.ndarray,
         work2: np.ndarray,
-    ) -> np.ndarray:
-        """The step ``α · direction`` on flat NumPy buffers, updating the slots in place.
+    ) -> tuple[np.ndarray, float]:
+        """``(direction, scale)`` on flat NumPy buffers, updating the slots in place.
 
-        ``t`` is the new step count; the caller applies ``θ -= step`` (after
-        checking it is finite).  ``work`` and ``work2`` are scratch buffers of
-        ``g``'s size; ``g`` may be overwritten, and the step may be any of the three.
+        ``t`` is the new step count; the caller applies ``θ -= scale · direction``
+        (after checking it is finite).  ``work`` and ``work2``
+        are scratch buffers of ``g``'s size; ``g`` may be overwritten, and the
+        direction may be any of the three.
         """
         raise NotImplementedError
 
@@ -166,9 +167,8 @@ class GradientDescent(Optimizer):
         learning_rate: float,
         work: np.ndarray,
         work2: np.ndarray,
-    ) -> np.ndarray:
-        g *= learning_rate
-        return g
+    ) -> tuple[np.ndarray, float]:
+        return g, learning_rate
 
 
 class Momentum(Optimizer):
@@ -192,13 +192,12 @@ class Momentum(Optimizer):
         learning_rate: float,
         work: np.ndarray,
         work2: np.ndarray,
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, float]:
         v = slots["v"]
         v *= self.beta
         g *= 1.0 - self.beta
         v += g
-        np.multiply(v, learning_rate, out=work)
-        return work
+        return v, learning_rate
 
     def config(self) -> dict[str, Any]:
         return {"name": self.name, "beta": self.beta}
@@ -227,7 +226,7 @@ class RMSprop(Optimizer):
         learning_rate: float,
         work: np.ndarray,
         work2: np.ndarray,
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, float]:
         s = slots["s"]
         s *= self.beta
         np.multiply(g, g, out=work)
@@ -236,8 +235,7 @@ class RMSprop(Optimizer):
         np.sqrt(s, out=work)
         work += self.eps
         np.divide(g, work, out=work)
-        work *= learning_rate
-        return work
+        return work, learning_rate
 
     def config(self) -> dict[str, Any]:
         return {"name": self.name, "beta": self.beta, "eps": self.eps}
@@ -276,7 +274,7 @@ class Adam(Optimizer):
         learning_rate: float,
         work: np.ndarray,
         work2: np.ndarray,
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, float]:
         # The bias corrections are folded into two scalars: with c = √(1 − β₂ᵗ),
         # α m̂ / (√v̂ + ε) = α m / (1 − β₁ᵗ) / (√v / c + ε) = (α c / (1 − β₁ᵗ)) · m / (√v + c ε).
         m, v = slots["m"], slots["v"]
@@ -291,8 +289,7 @@ class Adam(Optimizer):
         np.sqrt(v, out=work)
         work += c * self.eps
         np.divide(m, work, out=work2)
-        work2 *= learning_rate * c / (1.0 - self.beta1**t)
-        return work2
+        return work2, learning_rate * c / (1.0 - self.beta1**t)
 
     def config(self) -> dict[str, Any]:
         return {"name": self.name, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}

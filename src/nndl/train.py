@@ -309,6 +309,7 @@ class _NumpyEngine:
         self.grad = np.empty(total, dtype=self.dtype)
         self.work = np.empty(total, dtype=self.dtype)
         self.work2 = np.empty(total, dtype=self.dtype)
+        self.step = np.empty(total, dtype=self.dtype)
         self.slots = {s: np.zeros(total, dtype=self.dtype) for s in optimizer.slot_names}
         self.t = 0
         self.params = self._views(self.theta)
@@ -464,12 +465,13 @@ class _NumpyEngine:
                 dZ = dA
         # update
         self.t += 1
-        step = self.optimizer.step_flat(
+        direction, scale = self.optimizer.step_flat(
             self.grad, self.slots, self.t, learning_rate, self.work, self.work2
         )
-        if not math.isfinite(float(step.sum())):
+        if not math.isfinite(float(direction.sum())):
             raise _divergence("the update became non-finite", epoch, learning_rate)
-        self.theta -= step
+        np.multiply(direction, scale, out=self.step)
+        self.theta -= self.step  # θ := θ − scale · direction
         return J, hits
 
 
