@@ -811,7 +811,7 @@ def _fit_lbfgs(
             return math.inf, np.zeros_like(x)
         grads = net._backward(AL, Y, caches)
         g = np.concatenate([np.asarray(to_numpy(grads["d" + k]), np.float64).ravel() for k in keys])
-        evaluations["last"] = (J, AL)
+        evaluations["x"], evaluations["AL"] = x.copy(), AL
         return J, g
 
     epoch_counter = [trainer.start_epoch]
@@ -823,7 +823,11 @@ def _fit_lbfgs(
         J = float(intermediate_result.fun)
         accuracy = None
         if net.task != "regression":
-            AL, _ = net._forward(X)
+            x = np.asarray(intermediate_result.x)
+            if "x" in evaluations and np.array_equal(evaluations["x"], x):
+                AL = evaluations["AL"]  # the accepted point is usually the last evaluated
+            else:
+                AL, _ = net._forward(X)
             accuracy = _count_correct(net, AL, Y) / X.shape[1]
         logs = _logs(trainer, J, accuracy, None, X_val, Y_val)
         trainer.history.record(epoch, logs)
