@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from nndl import activations, backend, callbacks, datasets, init, io, losses, optim, train
+from nndl import activations, backend, callbacks, datasets, graph, init, io, losses, optim, train
 from nndl.errors import DivergenceError, NNDLError, NNDLTypeError, NNDLValueError, ShapeError
 from nndl.gradcheck import GradCheckResult, gradient_check
 from nndl.io import load
@@ -48,6 +48,7 @@ __all__ = [
     "callbacks",
     "datasets",
     "gradient_check",
+    "graph",
     "init",
     "io",
     "load",

@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_info(commands)
     _add_plot(commands)
     add_experiment_command(commands)
+    _add_graph(commands)
     return parser
 
 
@@ -788,6 +789,48 @@ def _plot(args: argparse.Namespace) -> int:
                 f"a decision boundary needs 2-D data; {args.data!r} has {X.shape[0]} features"
             )
         plot.decision_boundary(net, X, _labels_for(net, data), path=out)
+    print(f"Wrote {out}")
+    return 0
+
+
+def _add_graph(commands: Any) -> None:
+    graph = _subparser(
+        commands,
+        "graph",
+        "draw a computation graph with each node's value and gradient",
+        "examples:\n"
+        "  nndl graph --example                    # the course's J = 3(a + bc), as DOT text\n"
+        "  nndl graph --example --out graph.svg    # drawn by Graphviz's dot\n",
+    )
+    graph.add_argument(
+        "--example",
+        action="store_true",
+        required=True,
+        help="the course's J = 3(a + bc) with a = 5, b = 3, c = 2",
+    )
+    graph.add_argument(
+        "--out", metavar="FILE", help=".dot (text), or .svg/.png/.pdf (needs Graphviz's dot)"
+    )
+    graph.set_defaults(handler=_graph)
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from nndl import graph
+
+    J, nodes = graph.course_example()
+    grads = ", ".join(f"dJ/d{k} = {float(np.asarray(nodes[k].grad)):g}" for k in "abc")
+    summary = f"J = 3(a + bc) = {float(np.asarray(J.value)):g} at a = 5, b = 3, c = 2; {grads}"
+    if args.out is None:
+        sys.stdout.write(graph.to_dot(J))
+        print(f"// {summary}")
+        return 0
+    out = Path(args.out)
+    if out.suffix.lower() == ".dot":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(graph.to_dot(J), encoding="utf-8")
+    else:
+        graph.render(J, out)
+    print(summary)
     print(f"Wrote {out}")
     return 0
 

@@ -1,0 +1,630 @@
+"""The computation graph: reverse-mode automatic differentiation over arrays.
+
+The course explains backpropagation with a graph: the forward pass computes each
+node from its parents, the backward pass applies the chain rule from the output
+back.  Here that graph is a working engine:
+
+>>> from nndl.graph import Node
+>>> a, b, c = Node(5.0, label="a"), Node(3.0, label="b"), Node(2.0, label="c")
+>>> J = 3 * (a + b * c)           # the course's J = 3(a + bc) = 33
+>>> J.backward()
+>>> float(a.grad), float(b.grad), float(c.grad)    # dJ/da, dJ/db, dJ/dc
+(3.0, 6.0, 9.0)
+
+Each primitive computes its value and, right beside it, its *local* derivative:
+a function that turns the gradient arriving at the node (dJ/dout) into the
+gradients of its parents.  ``backward()`` visits the nodes in reverse
+topological order (found iteratively, so a chain of 100,000 nodes is fine) and
+adds each contribution with ``+=``: a node used twice receives both.
+
+Values are arrays of any backend of the core (NumPy, array-api-strict, PyTorch,
+…) or Python numbers.  Broadcasting follows NumPy's rules; a gradient flowing
+back to a broadcast input is summed over the broadcast axes, so it always has
+its input's shape.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nndl.activations import Sigmoid
+from nndl.backend import Array, is_array, namespace, to_numpy
+from nndl.errors import NNDLError, NNDLTypeError, NNDLValueError, ShapeError
+from nndl.losses import Loss
+
+Value = Any  # an array or a Python number
+Backward = Callable[[Value], tuple[Value, ...]]
+
+
+def _shape(v: Value) -> tuple[int, ...]:
+    return tuple(v.shape) if is_array(v) else ()
+
+
+def _xp(*values: Value) -> Any:
+    arrays = [v for v in values if is_array(v)]
+    return namespace(*arrays) if arrays else namespace(np.asarray(0.0))
+
+
+def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...], op: str) -> tuple[int, ...]:
+    """NumPy's broadcast of two shapes, or an error naming both."""
+    out = []
+    for x, y in zip(
+        reversed((1,) * (len(b) - len(a)) + a), reversed((1,) * (len(a) - len(b)) + b), strict=True
+    ):
+        if x != y and 1 not in (x, y):
+            raise ShapeError(
+                f"{op}: shapes {a} and {b} cannot be broadcast together (each axis must be equal "
+                "or 1, counting from the right)"
+            )
+        out.append(max(x, y))
+    return tuple(reversed(out))
+
+
+def _unbroadcast(g: Value, shape: tuple[int, ...]) -> Value:
+    """Sum the gradient ``g`` over the axes along which an input of ``shape`` was broadcast."""
+    g_shape = _shape(g)
+    if g_shape == shape:
+        return g
+    xp = _xp(g)
+    lead = len(g_shape) - len(shape)
+    if lead > 0:
+        g = xp.sum(g, axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and _shape(g)[i] != 1)
+    if axes:
+        g = xp.sum(g, axis=axes, keepdims=True)
+    return xp.reshape(g, shape) if _shape(g) != shape else g
+
+
+class Node:
+    """A value in the graph, with its gradient, its parents and the operation that made it.
+
+    Attributes: ``value`` (the array or number), ``grad`` (dJ/d(node) after
+    ``J.backward()``, same shape as ``value``; None before), ``parents``, ``op``
+    (``""`` for a leaf) and ``label`` (for drawing).
+    """
+
+    __slots__ = ("_backward", "grad", "label", "op", "parents", "value")
+
+    def __init__(
+        self,
+        value: Value,
+        parents: Sequence[Node] = (),
+        op: str = "",
+        label: str = "",
+        backward: Backward | None = None,
+    ) -> None:
+        if isinstance(value, Node):
+            raise NNDLTypeError("Node(value) takes an array or a number, not another Node")
+        if not is_array(value):
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+                raise NNDLTypeError(
+                    f"a Node holds an array or a number. Received: {type(value).__name__}"
+                )
+            value = np.asarray(float(value))
+        self.value = value
+        self.grad: Value | None = None
+        self.parents = tuple(parents)
+        self.op = op
+        self.label = label
+        self._backward = backward
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The value's shape (``()`` for a number)."""
+        return _shape(self.value)
+
+    def __repr__(self) -> str:
+        name = f"{self.label}=" if self.label else ""
+        return f"Node({name}{_summary(self.value)}, op={self.op or 'leaf'!r})"
+
+    # ------------------------------------------------------------ backward
+
+    def backward(self, seed: Value | None = None) -> None:
+        """Fill ``grad`` of every node this one depends on with d(self)/d(node).
+
+        ``self`` must be a scalar (one element) unless ``seed``, the gradient
+        dJ/d(self) of some scalar J, is given with ``self``'s shape.  Gradients of
+        an earlier call are replaced.
+        """
+        if seed is None:
+            if math.prod(self.shape) != 1:
+                raise NNDLValueError(
+                    f"backward() on a non-scalar node of shape {self.shape} needs a seed gradient "
+                    "of the same shape (dJ/d(node) for the scalar J you differentiate), or reduce "
+                    "it to a scalar first, e.g. node.sum().backward()"
+                )
+            seed = _xp(self.value).ones_like(self.value)
+        elif _shape(seed) != self.shape:
+            raise ShapeError(f"the seed has shape {_shape(seed)}; expected {self.shape}")
+        order = self.topological_order()
+        for node in order:
+            node.grad = None
+        self.grad = seed
+        for node in reversed(order):
+            if node._backward is None or node.grad is None:
+                continue
+            for parent, g in zip(node.parents, node._backward(node.grad), strict=True):
+                parent.grad = g if parent.grad is None else parent.grad + g
+
+    def topological_order(self) -> list[Node]:
+        """Every node this one depends on, parents before children (iterative depth-first)."""
+        order: list[Node] = []
+        seen: set[int] = set()
+        stack: list[tuple[Node, bool]] = [(self, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parents if id(p) not in seen)
+        return order
+
+    # ----------------------------------------------------------- operators
+
+    def __add__(self, other: Any) -> Node:
+        return add(self, other)
+
+    def __radd__(self, other: Any) -> Node:
+        return add(other, self)
+
+    def __sub__(self, other: Any) -> Node:
+        return subtract(self, other)
+
+    def __rsub__(self, other: Any) -> Node:
+        return subtract(other, self)
+
+    def __mul__(self, other: Any) -> Node:
+        return multiply(self, other)
+
+    def __rmul__(self, other: Any) -> Node:
+        return multiply(other, self)
+
+    def __truediv__(self, other: Any) -> Node:
+        return divide(self, other)
+
+    def __rtruediv__(self, other: Any) -> Node:
+        return divide(other, self)
+
+    def __pow__(self, exponent: Any) -> Node:
+        return power(self, exponent)
+
+    def __matmul__(self, other: Any) -> Node:
+        return matmul(self, other)
+
+    def __neg__(self) -> Node:
+        return multiply(self, -1.0)
+
+    @property
+    def T(self) -> Node:
+        """The transpose (2-D)."""
+        return transpose(self)
+
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
+        return sum(self, axis, keepdims)
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
+        return mean(self, axis, keepdims)
+
+
+def lift(x: Any) -> Node:
+    """``x`` as a Node: a Node is returned as is, an array or number becomes a constant leaf.
+
+    A number stays a Python number, so it mixes with arrays of any backend.
+    """
+    if isinstance(x, Node):
+        return x
+    if is_array(x):
+        return Node(x)
+    node = Node(0.0)
+    node.value = float(x)
+    return node
+
+
+def _binary(a: Any, b: Any, op: str) -> tuple[Node, Node, tuple[int, ...]]:
+    a, b = lift(a), lift(b)
+    return a, b, _broadcast_shape(a.shape, b.shape, op)
+
+
+# --------------------------------------------------------------- primitives
+# Each primitive: the forward value, then its local derivative (upstream g → parents' grads).
+
+
+def add(a: Any, b: Any) -> Node:
+    """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
+    a, b, _ = _binary(a, b, "add")
+    return Node(
+        a.value + b.value, (a, b), "+",
+        backward=lambda g: (_unbroadcast(g, a.shape), _unbroadcast(g, b.shape)),
+    )  # fmt: skip
+
+
+def subtract(a: Any, b: Any) -> Node:
+    """a − b;  ∂/∂a = 1, ∂/∂b = −1."""
+    a, b, _ = _binary(a, b, "subtract")
+    return Node(
+        a.value - b.value, (a, b), "-",
+        backward=lambda g: (_unbroadcast(g, a.shape), _unbroadcast(-g, b.shape)),
+    )  # fmt: skip
+
+
+def multiply(a: Any, b: Any) -> Node:
+    """a · b (elementwise);  ∂/∂a = b, ∂/∂b = a."""
+    a, b, _ = _binary(a, b, "multiply")
+    return Node(
+        a.value * b.value, (a, b), "*",
+        backward=lambda g: (_unbroadcast(g * b.value, a.shape), _unbroadcast(g * a.value, b.shape)),
+    )  # fmt: skip
+
+
+def divide(a: Any, b: Any) -> Node:
+    """a / b;  ∂/∂a = 1/b, ∂/∂b = −a/b²."""
+    a, b, _ = _binary(a, b, "divide")
+    return Node(
+        a.value / b.value, (a, b), "/",
+        backward=lambda g: (
+            _unbroadcast(g / b.value, a.shape),
+            _unbroadcast(-g * a.value / (b.value * b.value), b.shape),
+        ),
+    )  # fmt: skip
+
+
+def power(a: Any, p: Any) -> Node:
+    """a ** p;  ∂/∂a = p a^(p−1), ∂/∂p = a^p log a (for a > 0)."""
+    a, p, _ = _binary(a, p, "power")
+    out = a.value**p.value
+
+    def local(g: Value) -> tuple[Value, Value]:
+        xp = _xp(a.value, p.value)
+        da = g * p.value * a.value ** (p.value - 1.0)
+        if is_array(a.value):  # a^p log a where a > 0; 0 elsewhere (log a is undefined there)
+            positive = a.value > 0
+            dp = g * xp.where(positive, out * xp.log(xp.where(positive, a.value, 1.0)), 0.0)
+        else:
+            dp = g * (out * math.log(a.value) if a.value > 0 else 0.0)
+        return _unbroadcast(da, a.shape), _unbroadcast(dp, p.shape)
+
+    return Node(out, (a, p), "**", backward=local)
+
+
+def matmul(a: Any, b: Any) -> Node:
+    """A @ B for 2-D A ``(n, k)`` and B ``(k, m)``;  ∂/∂A = G Bᵀ, ∂/∂B = Aᵀ G."""
+    a, b = lift(a), lift(b)
+    if len(a.shape) != 2 or len(b.shape) != 2 or a.shape[1] != b.shape[0]:
+        raise ShapeError(
+            f"matmul: shapes {a.shape} and {b.shape} do not fit: expected (n, k) @ (k, m), "
+            "the columns of the left matching the rows of the right"
+        )
+    return Node(
+        a.value @ b.value, (a, b), "@",
+        backward=lambda g: (g @ b.value.T, a.value.T @ g),
+    )  # fmt: skip
+
+
+def exp(a: Any) -> Node:
+    """e^a;  ∂/∂a = e^a."""
+    a = lift(a)
+    out = _xp(a.value).exp(a.value)
+    return Node(out, (a,), "exp", backward=lambda g: (g * out,))
+
+
+def log(a: Any) -> Node:
+    """log a (natural);  ∂/∂a = 1/a."""
+    a = lift(a)
+    return Node(_xp(a.value).log(a.value), (a,), "log", backward=lambda g: (g / a.value,))
+
+
+def tanh(a: Any) -> Node:
+    """tanh a;  ∂/∂a = 1 − tanh²a."""
+    a = lift(a)
+    out = _xp(a.value).tanh(a.value)
+    return Node(out, (a,), "tanh", backward=lambda g: (g * (1.0 - out * out),))
+
+
+def sigmoid(a: Any) -> Node:
+    """σ(a) = 1 / (1 + e^(−a)), computed without overflow;  ∂/∂a = σ(a)(1 − σ(a))."""
+    a = lift(a)
+    out = Sigmoid().forward(a.value)
+    return Node(out, (a,), "σ", backward=lambda g: (g * out * (1.0 - out),))
+
+
+def relu(a: Any) -> Node:
+    """max(0, a);  ∂/∂a = 1 where a > 0, else 0 (0 at a = 0, as in nndl.activations)."""
+    a = lift(a)
+    xp = _xp(a.value)
+    mask = xp.astype(a.value > 0, a.value.dtype)
+    return Node(a.value * mask, (a,), "relu", backward=lambda g: (g * mask,))
+
+
+def maximum(a: Any, b: Any) -> Node:
+    """Elementwise max(a, b);  the gradient goes to the larger input (to a on ties)."""
+    a, b, _ = _binary(a, b, "maximum")
+    xp = _xp(a.value, b.value)
+    pick_a = a.value >= b.value
+    out = xp.where(pick_a, a.value, b.value)
+    take = xp.astype(pick_a, out.dtype)
+    return Node(
+        out, (a, b), "max",
+        backward=lambda g: (
+            _unbroadcast(g * take, a.shape),
+            _unbroadcast(g * (1.0 - take), b.shape),
+        ),
+    )  # fmt: skip
+
+
+def sum(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
+    """Σ a over ``axis`` (all axes when None);  ∂/∂a = 1, broadcast back to a's shape."""
+    a = lift(a)
+    xp = _xp(a.value)
+    out = xp.sum(a.value, axis=axis, keepdims=keepdims)
+    axes = (
+        tuple(range(len(a.shape)))
+        if axis is None
+        else (axis if isinstance(axis, tuple) else (axis,))
+    )
+    kept = tuple(
+        1 if i in {ax % max(len(a.shape), 1) for ax in axes} else n for i, n in enumerate(a.shape)
+    )
+
+    def local(g: Value) -> tuple[Value]:
+        return (xp.broadcast_to(xp.reshape(g, kept), a.shape),)
+
+    return Node(out, (a,), "sum", backward=local)
+
+
+def mean(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
+    """The mean over ``axis``: Σ a / (number of summed elements)."""
+    a = lift(a)
+    axes = range(len(a.shape)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    count = math.prod(a.shape[ax] for ax in axes)
+    return divide(sum(a, axis, keepdims), float(count))
+
+
+def reshape(a: Any, shape: tuple[int, ...]) -> Node:
+    """a with a new shape of the same size;  the gradient is reshaped back."""
+    a = lift(a)
+    xp = _xp(a.value)
+    try:
+        out = xp.reshape(a.value, shape)
+    except (ValueError, RuntimeError) as exc:
+        raise ShapeError(f"reshape: cannot reshape {a.shape} to {shape}: {exc}") from None
+    return Node(out, (a,), "reshape", backward=lambda g: (xp.reshape(g, a.shape),))
+
+
+def transpose(a: Any) -> Node:
+    """aᵀ of a 2-D a;  the gradient is transposed back."""
+    a = lift(a)
+    if len(a.shape) != 2:
+        raise ShapeError(f"transpose takes a 2-D node. Received: shape {a.shape}")
+    return Node(a.value.T, (a,), "ᵀ", backward=lambda g: (g.T,))
+
+
+def constant(a: Any) -> Node:
+    """A leaf holding ``a``'s value: no gradient flows back through it (a stop-gradient)."""
+    return Node(a.value if isinstance(a, Node) else a, op="", label="const")
+
+
+# ------------------------------------------------------------------ drawing
+
+
+def _summary(v: Value) -> str:
+    if v is None:
+        return "—"
+    if math.prod(_shape(v)) == 1:
+        return f"{float(to_numpy(v).reshape(())):.4g}"
+    return f"array{_shape(v)}"
+
+
+def to_dot(root: Node, rankdir: str = "LR") -> str:
+    """Graphviz DOT text of the graph ending at ``root``: each node's label, value and gradient."""
+    lines = ["digraph computation {", f"  rankdir={rankdir};", '  node [fontname="Helvetica"];']
+    ids: dict[int, str] = {}
+    for k, node in enumerate(root.topological_order()):
+        ids[id(node)] = f"n{k}"
+        name = node.label or (node.op and f"({node.op})") or "leaf"
+        fields = [name, f"value {_summary(node.value)}", f"grad {_summary(node.grad)}"]
+        text = " | ".join(_escape(f) for f in fields)
+        lines.append(f'  n{k} [shape=record, label="{{ {text} }}"];')
+        if node.parents:
+            lines.append(f'  n{k}_op [shape=circle, label="{_escape(node.op)}"];')
+            lines.append(f"  n{k}_op -> n{k};")
+    for node in root.topological_order():
+        for parent in node.parents:
+            lines.append(f"  {ids[id(parent)]} -> {ids[id(node)]}_op;")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    """Escape the characters that DOT's record labels give a meaning."""
+    for ch in '\\{}<>|"':
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+class GraphvizMissingError(NNDLError, RuntimeError):
+    """Graphviz's ``dot`` program is needed to render a picture and is not installed."""
+
+
+def render(root: Node, path: str | Path, rankdir: str = "LR") -> Path:
+    """Draw the graph to ``path`` (``.svg``, ``.png`` or ``.pdf``) with Graphviz's ``dot``.
+
+    Without ``dot``, raises :class:`GraphvizMissingError` saying how to get it;
+    ``to_dot()`` still gives the text, which any Graphviz viewer can draw.
+    """
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png", "pdf"):
+        raise NNDLValueError(f"render writes .svg, .png or .pdf. Received: {str(path)!r}")
+    dot = shutil.which("dot")
+    if dot is None:
+        raise GraphvizMissingError(
+            "drawing the graph needs Graphviz's 'dot' program, which is not installed: "
+            "apt-get install graphviz (Debian, Ubuntu), brew install graphviz (macOS), or "
+            "https://graphviz.org/download; or save to_dot()'s text to a .dot file instead"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [dot, f"-T{fmt}", "-o", str(path)],
+        input=to_dot(root, rankdir).encode(),
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise NNDLError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
+    return path
+
+
+def course_example() -> tuple[Node, dict[str, Node]]:
+    """The course's graph J = 3(a + bc) with a = 5, b = 3, c = 2, after ``J.backward()``.
+
+    u = bc = 6, v = a + u = 11, J = 3v = 33; dJ/da = 3, dJ/db = 6, dJ/dc = 9.
+    """
+    a, b, c = Node(5.0, label="a"), Node(3.0, label="b"), Node(2.0, label="c")
+    u = b * c
+    u.label = "u = bc"
+    v = a + u
+    v.label = "v = a + u"
+    J = 3.0 * v
+    J.label = "J = 3v"
+    J.backward()
+    return J, {"a": a, "b": b, "c": c, "u": u, "v": v}
+
+
+# ----------------------------------------------- networks and custom losses
+
+
+def _activation(name: str, Z: Node, slope: float = 0.01) -> Node:
+    if name == "sigmoid":
+        return sigmoid(Z)
+    if name == "tanh":
+        return tanh(Z)
+    if name == "relu":
+        return relu(Z)
+    if name == "leaky_relu":
+        return maximum(Z, Z * slope)
+    if name == "linear":
+        return Z
+    if name == "softmax":
+        E = exp(Z - constant(_xp(Z.value).max(Z.value, axis=0, keepdims=True)))
+        return E / sum(E, axis=0, keepdims=True)
+    raise NNDLValueError(f"the graph has no activation {name!r}")
+
+
+def _abs(Z: Node) -> Node:
+    return maximum(Z, -Z)
+
+
+def _softplus(Z: Node) -> Node:
+    """log(1 + e^z) = max(z, 0) + log(1 + e^(−|z|)), stable for any z."""
+    return maximum(Z, 0.0) + log(1.0 + exp(-_abs(Z)))
+
+
+def network_cost(network: Any, X: Array, Y: Array) -> tuple[Node, dict[str, Node]]:
+    """A Network's forward pass and cost J as a graph, from its current parameters.
+
+    Returns ``(J, params)`` where ``params["W1"]`` … are the leaf nodes; after
+    ``J.backward()`` their ``grad`` is what ``network.backward`` should give.
+    ``Y`` must have the network's ``(n_y, m)`` shape (one-hot for softmax).
+    """
+    params = {k: Node(v, label=k) for k, v in network.params.items()}
+    m = X.shape[1]
+    A = Node(X, label="X")
+    Z = A
+    for l, g in enumerate(network.activations, start=1):
+        Z = params[f"W{l}"] @ A + params[f"b{l}"]
+        A = _activation(g.name, Z, getattr(g, "slope", 0.01))
+    Yn = Node(Y, label="Y")
+    loss, output = network.loss.name, network.output.name
+    if loss == "logistic" and output == "sigmoid":  # from Z: softplus(z) − y z
+        J = sum(_softplus(Z) - Yn * Z) / float(m)
+    elif loss == "cross_entropy" and output == "softmax":  # logsumexp(z) − Σ y z
+        shift = constant(_xp(Z.value).max(Z.value, axis=0, keepdims=True))
+        lse = log(sum(exp(Z - shift), axis=0, keepdims=True)) + shift
+        J = sum(sum(Yn, axis=0, keepdims=True) * lse - sum(Yn * Z, axis=0, keepdims=True)) / float(
+            m
+        )
+    elif loss == "logistic":
+        J = -sum(Yn * log(A) + (1.0 - Yn) * log(1.0 - A)) / float(m)
+    elif loss == "cross_entropy":
+        J = -sum(Yn * log(A)) / float(m)
+    elif loss == "mse":
+        D = A - Yn
+        J = 0.5 * sum(D * D) / float(m)
+    elif isinstance(network.loss, GraphLoss):
+        J = sum(network.loss.fn(A, Yn)) / float(m)
+    else:
+        raise NNDLValueError(f"the graph has no loss {loss!r}")
+    l2 = float(getattr(network, "l2", 0.0) or 0.0)
+    if l2 > 0:
+        squares = [sum(params[f"W{l}"] * params[f"W{l}"]) for l in range(1, network.L + 1)]
+        total = squares[0]
+        for s in squares[1:]:
+            total = total + s
+        J = J + (l2 / (2.0 * m)) * total
+    J.label = "J"
+    return J, params
+
+
+def network_gradients(network: Any, X: Array, Y: Array) -> tuple[float, dict[str, Array]]:
+    """``(J, grads)`` of a Network computed by the graph, in ``Network.gradients``' format."""
+    X, Y = network._check_data(X, Y)
+    J, params = network_cost(network, X, Y)
+    J.backward()
+    return float(to_numpy(J.value).reshape(())), {"d" + k: p.grad for k, p in params.items()}
+
+
+class GraphLoss(Loss):
+    """A loss written with graph primitives; its gradient comes from the graph.
+
+    ``fn(A, Y)`` takes the output node A ``(n_y, m)`` and the targets Y and returns
+    the loss of each example (any shape whose sum is Σ_i L⁽ⁱ⁾); the cost is
+    J = (1/m) Σ.  Give the network the output activation to use with it, e.g.
+    ``Network([2, 8, 1], output="linear", loss=hinge())``.
+    """
+
+    def __init__(self, fn: Callable[[Node, Node], Node], name: str = "custom") -> None:
+        self.fn = fn
+        self.name = name
+
+    def value(self, A: Array, Y: Array) -> Array:
+        return sum(self.fn(Node(A), Node(Y))).value / A.shape[1]
+
+    def gradient(self, A: Array, Y: Array) -> Array:
+        A_node = Node(A, label="A")
+        sum(self.fn(A_node, Node(Y))).backward()
+        return A_node.grad
+
+    def config(self) -> dict[str, Any]:
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        return f"GraphLoss({self.name!r})"
+
+
+def hinge(margin: float = 1.0) -> GraphLoss:
+    """The hinge loss max(0, margin − t·a) with t = 2y − 1 ∈ {−1, +1}; use a linear output."""
+    return GraphLoss(lambda A, Y: maximum(margin - (2.0 * Y - 1.0) * A, 0.0), name="hinge")
+
+
+def focal(gamma: float = 2.0, alpha: float = 0.25, eps: float = 1e-7) -> GraphLoss:
+    """The focal loss (Lin et al., 2017) for a sigmoid output p:
+    −α (1 − p)^γ y log p − (1 − α) p^γ (1 − y) log(1 − p)."""
+
+    def fn(P: Node, Y: Node) -> Node:
+        p = maximum(P, eps)
+        q = maximum(1.0 - P, eps)
+        return -(alpha * q**gamma * Y * log(p) + (1.0 - alpha) * p**gamma * (1.0 - Y) * log(q))
+
+    return GraphLoss(fn, name="focal")
