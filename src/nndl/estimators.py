@@ -177,7 +177,9 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
         Hold out ``validation_fraction`` of the training data and stop when its cost
         has not improved for ``patience`` epochs, restoring the best parameters.
     dtype, device, random_state, verbose
-        Floating-point precision, where the math runs (``None``: NumPy; ``"cuda"``: PyTorch
+        Floating-point precision (float64 by default, as scikit-learn's networks, so
+        predictions do not depend on how the examples are batched; ``"float32"`` is
+        faster), where the math runs (``None``: NumPy; ``"cuda"``: PyTorch
         on the GPU, see :mod:`nndl.devices`), the seed of initialization and shuffles,
         progress output.
 
@@ -205,7 +207,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         patience: int = 10,
-        dtype: str = "float32",
+        dtype: str = "float64",
         device: str | None = None,
         random_state: int | None = None,
         verbose: int = 0,
@@ -371,7 +373,7 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNet):  # type: ignore[misc]
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         patience: int = 10,
-        dtype: str = "float32",
+        dtype: str = "float64",
         device: str | None = None,
         random_state: int | None = None,
         verbose: int = 0,
