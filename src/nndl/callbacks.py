@@ -151,7 +151,7 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Saves a training checkpoint every ``every`` epochs (and after the last).
+    """Saves a training checkpoint after every ``every``-th epoch.
 
     The file holds the parameters, the optimizer's state, the epoch and the
     history, so ``net.fit(..., resume_from=path)`` continues exactly where it
