@@ -57,6 +57,43 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
     random_state: int | None
     verbose: int
 
+    def __init__(
+        self,
+        hidden_layer_sizes: Sequence[int] = (100,),
+        activation: Activations = "relu",
+        *,
+        init: str = "auto",
+        optimizer: str = "adam",
+        learning_rate: float = 0.001,
+        epochs: int = 200,
+        batch_size: int | str | None = "auto",
+        l2: float = 0.0001,
+        dropout: float = 0.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        dtype: str = "float64",
+        device: str | None = None,
+        random_state: int | None = None,
+        verbose: int = 0,
+    ) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.l2 = l2
+        self.dropout = dropout
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.dtype = dtype
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
     # ----------------------------------------------------------- training
 
     def _layer_dims(self, n_x: int, n_y: int) -> list[int]:
@@ -192,43 +229,6 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
     _output = "sigmoid"
     _loss = "logistic"
 
-    def __init__(
-        self,
-        hidden_layer_sizes: Sequence[int] = (100,),
-        activation: Activations = "relu",
-        *,
-        init: str = "auto",
-        optimizer: str = "adam",
-        learning_rate: float = 0.001,
-        epochs: int = 200,
-        batch_size: int | str | None = "auto",
-        l2: float = 0.0001,
-        dropout: float = 0.0,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        patience: int = 10,
-        dtype: str = "float64",
-        device: str | None = None,
-        random_state: int | None = None,
-        verbose: int = 0,
-    ) -> None:
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.init = init
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.l2 = l2
-        self.dropout = dropout
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.dtype = dtype
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
-
     def fit(self, X: Any, y: Any) -> NeuralNetClassifier:
         """Train a new network on ``X`` of shape ``(m, n)`` and labels ``y`` of shape ``(m,)``."""
         return self._fit(X, y, classes=None, incremental=False)
@@ -357,43 +357,6 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNet):  # type: ignore[misc]
     _output = "linear"
     _loss = "mse"
     _single_output: bool
-
-    def __init__(
-        self,
-        hidden_layer_sizes: Sequence[int] = (100,),
-        activation: Activations = "relu",
-        *,
-        init: str = "auto",
-        optimizer: str = "adam",
-        learning_rate: float = 0.001,
-        epochs: int = 200,
-        batch_size: int | str | None = "auto",
-        l2: float = 0.0001,
-        dropout: float = 0.0,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        patience: int = 10,
-        dtype: str = "float64",
-        device: str | None = None,
-        random_state: int | None = None,
-        verbose: int = 0,
-    ) -> None:
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.init = init
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.l2 = l2
-        self.dropout = dropout
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.dtype = dtype
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
 
     def fit(self, X: Any, y: Any) -> NeuralNetRegressor:
         """Train a new network on ``X`` ``(m, n)`` and targets ``y`` ``(m,)`` or ``(m, k)``."""

@@ -378,17 +378,9 @@ def get(identifier: str | Optimizer | dict[str, Any] | None) -> Optimizer:
 
 
 def _check_learning_rate(learning_rate: float) -> float:
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, (int, float, np.floating, np.integer))
-        or not math.isfinite(float(learning_rate))
-        or learning_rate <= 0
-    ):
-        raise NNDLValueError(
-            "learning_rate must be a finite number > 0 (the course uses values from 0.005 "
-            f"to 1.2). Received: learning_rate={learning_rate!r}"
-        )
-    return float(learning_rate)
+    from nndl.network import _check_learning_rate as check  # one rule for every entry point
+
+    return check(learning_rate)
 
 
 def _check_every(every: int) -> int:
