@@ -4,7 +4,9 @@ An optimizer is an update rule with explicit state (as in optax): ``state =
 opt.init(params)`` makes the state, and ``params, state = opt.update(params,
 grads, state, learning_rate)`` takes one step.  ``update`` builds new arrays and
 works on every array-API backend; the NumPy training engine calls
-``step_flat``, the same rule written in place over one flat buffer.
+``step_flat``, the same rule written in place over one flat buffer, or
+``step_fused``, the same rule again as one compiled loop (``nndl.fused``, when
+Numba is installed), which gives the same bits as ``step_flat``.
 
 With ``g = dθ`` the gradient of a parameter θ and α the learning rate:
 
@@ -40,6 +42,7 @@ import numpy as np
 
 from nndl.backend import Array, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.fused import Kernels
 
 # ----------------------------------------------------------------- state
 
@@ -136,6 +139,23 @@ class Optimizer:
         """
         raise NotImplementedError
 
+    def step_fused(
+        self,
+        k: Kernels,
+        theta: np.ndarray,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+    ) -> bool:
+        """Take the whole step ``θ −= scale · direction`` with one fused kernel of ``k``.
+
+        Returns ``False`` (and changes nothing) for an optimizer that has no kernel;
+        the caller then uses ``step_flat``.  The scalars are rounded to θ's dtype
+        exactly as NumPy rounds them in ``step_flat``, so both give the same bits.
+        """
+        return False
+
     def config(self) -> dict[str, Any]:
         """A JSON-able description; ``get(config)`` rebuilds the optimizer."""
         return {"name": self.name}
@@ -170,6 +190,18 @@ class GradientDescent(Optimizer):
     ) -> tuple[np.ndarray, float]:
         return g, learning_rate
 
+    def step_fused(
+        self,
+        k: Kernels,
+        theta: np.ndarray,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+    ) -> bool:
+        k.gd(theta, g, theta.dtype.type(learning_rate))
+        return True
+
 
 class Momentum(Optimizer):
     """v := β v + (1 − β) g;  θ := θ − α v (the course's exponentially weighted average)."""
@@ -198,6 +230,19 @@ class Momentum(Optimizer):
         g *= 1.0 - self.beta
         v += g
         return v, learning_rate
+
+    def step_fused(
+        self,
+        k: Kernels,
+        theta: np.ndarray,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+    ) -> bool:
+        f = theta.dtype.type
+        k.momentum(theta, g, slots["v"], f(self.beta), f(1.0 - self.beta), f(learning_rate))
+        return True
 
     def config(self) -> dict[str, Any]:
         return {"name": self.name, "beta": self.beta}
@@ -236,6 +281,20 @@ class RMSprop(Optimizer):
         work += self.eps
         np.divide(g, work, out=work)
         return work, learning_rate
+
+    def step_fused(
+        self,
+        k: Kernels,
+        theta: np.ndarray,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+    ) -> bool:
+        f = theta.dtype.type
+        beta, eps = self.beta, self.eps
+        k.rmsprop(theta, g, slots["s"], f(beta), f(1.0 - beta), f(eps), f(learning_rate))
+        return True
 
     def config(self) -> dict[str, Any]:
         return {"name": self.name, "beta": self.beta, "eps": self.eps}
@@ -290,6 +349,23 @@ class Adam(Optimizer):
         work += c * self.eps
         np.divide(m, work, out=work2)
         return work2, learning_rate * c / (1.0 - self.beta1**t)
+
+    def step_fused(
+        self,
+        k: Kernels,
+        theta: np.ndarray,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        t: int,
+        learning_rate: float,
+    ) -> bool:
+        f = theta.dtype.type
+        b1, b2 = self.beta1, self.beta2
+        c = math.sqrt(1.0 - b2**t)  # the bias corrections folded as in step_flat
+        scale = learning_rate * c / (1.0 - b1**t)
+        m, v = slots["m"], slots["v"]
+        k.adam(theta, g, m, v, f(b1), f(1.0 - b1), f(b2), f(1.0 - b2), f(c * self.eps), f(scale))
+        return True
 
     def config(self) -> dict[str, Any]:
         return {"name": self.name, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}

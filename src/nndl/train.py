@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl import optim
+from nndl import fused, optim
 from nndl.backend import Array, all_finite, from_numpy, namespace, to_numpy, to_scalar
 from nndl.callbacks import (
     Callback,
@@ -263,6 +263,9 @@ class _Buffers:
         self.dA = [np.empty((n, B), dtype=dtype) for n in dims[1:-1]]
         self.mask = [np.empty((n, B), dtype=bool) for n in dims[1:-1]]
         self.cols = np.arange(B)
+        self.ones = np.ones((B, 1), dtype=dtype)  # db = dZ · 1 sums over the batch
+        self.z_y = np.empty(B, dtype=dtype)  # the fused softmax's scratch
+        self.s = np.empty(B, dtype=dtype)
 
 
 class _NumpyEngine:
@@ -322,6 +325,11 @@ class _NumpyEngine:
         self.db = [self.grads[f"b{l}"] for l in range(1, self.L + 1)]
         self.hidden = [g.name for g in network.activations[:-1]]
         self.buffers: dict[int, _Buffers] = {}
+        # one compiled loop per update and per ReLU pass, where Numba is installed and the
+        # network is big enough for that to pay for loading the kernels (about a second)
+        self.kernels = fused.kernels() if total >= fused.MIN_PARAMETERS else None
+        if self.kernels is not None:
+            fused.warm_up(self.kernels, self.dtype)
 
     @staticmethod
     def supports(network: Network, optimizer: optim.Optimizer, keep_probs: list[float]) -> bool:
@@ -396,26 +404,35 @@ class _NumpyEngine:
         epoch: int,
         learning_rate: float,
     ) -> tuple[float, int]:
-        net, L = self.net, self.L
+        net, L, k = self.net, self.L, self.kernels
         Bm = Xb.shape[0]
         # forward: Z[l] = W[l] A[l-1] + b[l], A[l] = g(Z[l]) in place
         A_prev = Xb.T
         for l in range(L):
             Z = buf.Z[l]
             np.matmul(self.W[l], A_prev, out=Z)
-            Z += self.b[l]
-            if l < L - 1:
-                name = self.hidden[l]
+            name = self.hidden[l] if l < L - 1 else None  # the output's g comes below
+            if name == "relu" and k is not None:
+                k.bias_relu(Z, self.b[l])  # Z + b and max(Z, 0) in one pass
+            else:
+                Z += self.b[l]
                 if name == "relu":
                     np.maximum(Z, 0, out=Z)
                 elif name == "tanh":
                     np.tanh(Z, out=Z)
-                elif name != "linear":
+                elif name not in (None, "linear"):
                     np.copyto(Z, net.activations[l].forward(Z))
             A_prev = Z
         # output and cost; dZ[L] = (A[L] − Y) / B, left in Z[L]'s buffer
         Z = buf.Z[L - 1]
-        if self.softmax:
+        if self.softmax and k is not None:
+            assert self.labels is not None
+            y = self.labels[sel]
+            hits = k.softmax_shift(Z, y, buf.z_y)  # Z −= column max; z_y = Z[y, cols]
+            np.exp(Z, out=Z)
+            k.softmax_grad(Z, y, buf.s, self.dtype.type(1.0 / Bm))  # (A[L] − Y) / B
+            J = (float(np.log(buf.s).sum()) - float(buf.z_y.sum())) / Bm
+        elif self.softmax:
             assert self.labels is not None
             y = self.labels[sel]
             cols = buf.cols
@@ -427,6 +444,7 @@ class _NumpyEngine:
             J = (float(np.log(s).sum()) - float(z_y.sum())) / Bm
             Z /= s
             Z[y, cols] -= 1.0
+            Z *= 1.0 / Bm
         else:
             assert self.Ys is not None
             Yb = self.Ys[sel].T
@@ -438,7 +456,7 @@ class _NumpyEngine:
             else:
                 hits = 0
                 Z -= Yb
-        Z *= 1.0 / Bm
+            Z *= 1.0 / Bm
         l2 = net.l2
         if l2 > 0:
             J += l2 / (2 * Bm) * sum(float(np.vdot(W, W)) for W in self.W)
@@ -449,7 +467,7 @@ class _NumpyEngine:
         for l in range(L - 1, -1, -1):
             A_prev = buf.Z[l - 1] if l > 0 else Xb.T
             np.matmul(dZ, A_prev.T, out=self.dW[l])
-            np.sum(dZ, axis=1, keepdims=True, out=self.db[l])
+            np.matmul(dZ, buf.ones, out=self.db[l])  # db = Σ over the batch, by BLAS
             if l2 > 0:
                 self.dW[l] += (l2 / Bm) * self.W[l]
             if l > 0:
@@ -457,21 +475,26 @@ class _NumpyEngine:
                 np.matmul(self.W[l].T, dZ, out=dA)
                 A = buf.Z[l - 1]
                 name = self.hidden[l - 1]
-                if name == "relu":
+                if name == "relu" and k is not None:
+                    k.relu_backward(dA, A)
+                elif name == "relu":
                     np.greater(A, 0, out=buf.mask[l - 1])
                     np.multiply(dA, buf.mask[l - 1], out=dA)
                 elif name != "linear":
                     dA *= net.activations[l - 1].derivative(A, A)
                 dZ = dA
         # update
+        # update: a finite gradient gives a finite step (Adam's and RMSprop's are bounded),
+        # so checking it first leaves θ at its last finite values
+        finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
+        if not finite:
+            raise _divergence("the gradient became non-finite", epoch, learning_rate)
         self.t += 1
-        direction, scale = self.optimizer.step_flat(
-            self.grad, self.slots, self.t, learning_rate, self.work, self.work2
-        )
-        if not math.isfinite(float(direction.sum())):
-            raise _divergence("the update became non-finite", epoch, learning_rate)
-        np.multiply(direction, scale, out=self.step)
-        self.theta -= self.step  # θ := θ − scale · direction
+        opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
+        if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
+            direction, scale = opt.step_flat(g, slots, t, learning_rate, self.work, self.work2)
+            np.multiply(direction, scale, out=self.step)
+            self.theta -= self.step  # θ := θ − scale · direction
         return J, hits
 
 

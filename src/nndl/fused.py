@@ -1,0 +1,233 @@
+"""Fused elementwise kernels for the NumPy training engine (optional: Numba).
+
+An optimizer step written with NumPy makes a dozen passes over the parameters
+(Adam: scale m, add (1 − β₁) g, scale v, square g, …, take √v, divide, scale,
+subtract), each one a trip through memory.  With Numba installed (the ``fast``
+extra), each update rule here is one compiled loop that reads ``g``, the slots
+and ``θ`` once and writes them once.
+
+Each kernel does the same floating-point operations, in the same order and in
+the array's own dtype, as the NumPy passes it replaces (``Optimizer.step_flat``
+and the engine's forward and backward), so a fused run gives bit-for-bit the
+parameters of an unfused one; the test suite checks this.  No ``fastmath``:
+reassociation or fused multiply-adds would change the rounding.
+
+``kernels()`` returns ``None`` when Numba is missing or ``NNDL_FUSED=0`` is set,
+and the engine keeps its NumPy passes.  The kernels compile on first use (about
+a second each, cached on disk where the package directory is writable).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+__all__ = ["MIN_PARAMETERS", "Kernels", "available", "kernels", "warm_up"]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Kernels:
+    """The compiled loops.  Arrays are contiguous and share one dtype; scalars are of that dtype.
+
+    - ``gd(theta, g, lr)``: θ −= lr·g
+    - ``momentum(theta, g, v, beta, one_minus_beta, lr)``: v = v·β + g·(1 − β); θ −= lr·v
+    - ``rmsprop(theta, g, s, beta, one_minus_beta, eps, lr)``:
+      s = s·β + g²·(1 − β); θ −= lr·(g / (√s + ε))
+    - ``adam(theta, g, m, v, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, scale)``:
+      m = m·β₁ + g·(1 − β₁); v = v·β₂ + g²·(1 − β₂); θ −= scale·(m / (√v + ε))
+    - ``bias_relu(Z, b)``: Z = max(Z + b, 0) for ``Z`` (n, B) and ``b`` (n, 1)
+    - ``relu_backward(dA, A)``: dA = dA · (A > 0)
+    - ``all_finite(x)``: whether a flat array holds no inf or nan
+    - ``softmax_shift(Z, y, z_y) -> hits``: for each column of the output ``Z`` (n, B) with
+      integer labels ``y`` (B,): count argmax = y, subtract the column's max, store Z[y, col]
+      in ``z_y`` (B,).  ``exp`` is then NumPy's, so the results are NumPy's to the bit.
+    - ``softmax_grad(E, y, s, scale)``: from ``E = exp(Z − max)``: s = column sums (B,) and
+      E = (E / s − onehot(y)) · scale, which is dZ[L] of softmax with cross-entropy
+    """
+
+    gd: Callable[..., None]
+    momentum: Callable[..., None]
+    rmsprop: Callable[..., None]
+    adam: Callable[..., None]
+    bias_relu: Callable[..., None]
+    relu_backward: Callable[..., None]
+    all_finite: Callable[..., bool]
+    softmax_shift: Callable[..., int]
+    softmax_grad: Callable[..., None]
+
+
+# Below this many parameters the NumPy passes are cheap enough that loading Numba and
+# the kernels (about a second per process) would not pay off.
+MIN_PARAMETERS = 20_000
+
+_KERNELS: Kernels | None = None
+_TRIED = False
+
+
+def available() -> bool:
+    """Whether the fused kernels are in use (Numba importable and ``NNDL_FUSED`` not ``0``)."""
+    return kernels() is not None
+
+
+def kernels() -> Kernels | None:
+    """The compiled kernels, or ``None`` to use NumPy passes.  Numba is imported on first call."""
+    global _KERNELS, _TRIED
+    if os.environ.get("NNDL_FUSED", "1").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    if not _TRIED:
+        _TRIED = True
+        try:
+            import numba
+        except ImportError:
+            return None
+        _KERNELS = _build(numba)
+    return _KERNELS
+
+
+def warm_up(k: Kernels, dtype: Any) -> None:
+    """Compile (or load from the disk cache) every kernel for ``dtype`` now, on tiny arrays."""
+    import numpy as np
+
+    f = np.dtype(dtype).type
+    a, b, c, d = (np.zeros(1, dtype=dtype) for _ in range(4))
+    one = f(1)
+    k.gd(a, b, one)
+    k.momentum(a, b, c, one, one, one)
+    k.rmsprop(a, b, c, one, one, one, one)
+    k.adam(a, b, c, d, one, one, one, one, one, one)
+    Z, bias = np.zeros((1, 1), dtype=dtype), np.zeros((1, 1), dtype=dtype)
+    k.bias_relu(Z, bias)
+    k.relu_backward(Z, bias)
+    k.all_finite(a)
+    y, z_y = np.zeros(1, dtype=np.intp), np.zeros(1, dtype=dtype)
+    k.softmax_shift(Z, y, z_y)
+    k.softmax_grad(Z, y, z_y, one)
+
+
+def _build(numba: Any) -> Kernels:
+    import numpy as np
+
+    def jit(fn: _F) -> _F:
+        # error_model="numpy": a division by zero gives inf or nan as in NumPy, not an
+        # exception, which also lets LLVM vectorise the loops.
+        options = {"nogil": True, "error_model": "numpy"}
+        try:
+            return cast(_F, numba.njit(cache=True, **options)(fn))
+        except RuntimeError:  # no writable cache location: compile in memory each run
+            return cast(_F, numba.njit(**options)(fn))
+
+    @jit
+    def gd(theta: Any, g: Any, lr: Any) -> None:
+        for i in range(theta.shape[0]):
+            theta[i] -= lr * g[i]
+
+    @jit
+    def momentum(theta: Any, g: Any, v: Any, beta: Any, omb: Any, lr: Any) -> None:
+        for i in range(theta.shape[0]):
+            vi = v[i] * beta + g[i] * omb
+            v[i] = vi
+            theta[i] -= lr * vi
+
+    @jit
+    def rmsprop(theta: Any, g: Any, s: Any, beta: Any, omb: Any, eps: Any, lr: Any) -> None:
+        for i in range(theta.shape[0]):
+            gi = g[i]
+            si = s[i] * beta + (gi * gi) * omb
+            s[i] = si
+            theta[i] -= lr * (gi / (np.sqrt(si) + eps))
+
+    @jit
+    def adam(
+        theta: Any,
+        g: Any,
+        m: Any,
+        v: Any,
+        beta1: Any,
+        omb1: Any,
+        beta2: Any,
+        omb2: Any,
+        eps: Any,
+        scale: Any,
+    ) -> None:
+        for i in range(theta.shape[0]):
+            gi = g[i]
+            mi = m[i] * beta1 + gi * omb1
+            vi = v[i] * beta2 + (gi * gi) * omb2
+            m[i] = mi
+            v[i] = vi
+            theta[i] -= scale * (mi / (np.sqrt(vi) + eps))
+
+    @jit
+    def bias_relu(Z: Any, b: Any) -> None:
+        zero = Z.dtype.type(0)
+        for r in range(Z.shape[0]):
+            br = b[r, 0]
+            for c in range(Z.shape[1]):
+                z = Z[r, c] + br
+                Z[r, c] = zero if z < zero else z  # NaN stays NaN, as in np.maximum
+
+    @jit
+    def relu_backward(dA: Any, A: Any) -> None:
+        zero = A.dtype.type(0)
+        for r in range(dA.shape[0]):
+            for c in range(dA.shape[1]):
+                if not A[r, c] > zero:
+                    dA[r, c] = dA[r, c] * zero  # as NumPy's dA·False: nan and inf give nan
+
+    @jit
+    def all_finite(x: Any) -> bool:
+        bad = False
+        for i in range(x.shape[0]):
+            d = x[i] - x[i]  # 0 for a finite x, nan for inf or nan
+            bad |= d != d
+        return not bad
+
+    @jit
+    def softmax_shift(Z: Any, y: Any, z_y: Any) -> int:
+        n, B = Z.shape
+        hits = 0
+        for c in range(B):
+            best, arg = Z[0, c], 0
+            for r in range(1, n):
+                if Z[r, c] > best:  # the first maximum, as np.argmax
+                    best, arg = Z[r, c], r
+            hits += arg == y[c]
+            for r in range(n):
+                Z[r, c] = Z[r, c] - best
+            z_y[c] = Z[y[c], c]
+        return hits
+
+    @jit
+    def softmax_grad(E: Any, y: Any, s: Any, scale: Any) -> None:
+        n, B = E.shape
+        one = E.dtype.type(1)
+        for c in range(B):
+            s[c] = E[0, c]
+        for r in range(1, n):  # row after row, the order of NumPy's E.sum(axis=0)
+            for c in range(B):
+                s[c] += E[r, c]
+        for r in range(n):
+            for c in range(B):
+                E[r, c] = E[r, c] / s[c]
+        for c in range(B):
+            E[y[c], c] -= one
+        for r in range(n):
+            for c in range(B):
+                E[r, c] *= scale
+
+    return Kernels(
+        gd,
+        momentum,
+        rmsprop,
+        adam,
+        bias_relu,
+        relu_backward,
+        all_finite,
+        softmax_shift,
+        softmax_grad,
+    )
