@@ -78,6 +78,21 @@ def run_nndl(
     return times, accuracy
 
 
+def run_nndl_passes(
+    X: np.ndarray, y: np.ndarray, args: argparse.Namespace
+) -> tuple[list[float], float]:
+    """nndl without its compiled kernels: the NumPy passes alone (``NNDL_FUSED=0``)."""
+    before = os.environ.get("NNDL_FUSED")
+    os.environ["NNDL_FUSED"] = "0"
+    try:
+        return run_nndl(X, y, args)
+    finally:
+        if before is None:
+            del os.environ["NNDL_FUSED"]
+        else:
+            os.environ["NNDL_FUSED"] = before
+
+
 def run_sklearn(
     X: np.ndarray, y: np.ndarray, args: argparse.Namespace
 ) -> tuple[list[float], float]:
@@ -163,6 +178,18 @@ def gemm_epoch_time(m: int, B: int, reps: int = 3) -> float:
     return statistics.median(results)
 
 
+def cpu_name() -> str:
+    """The processor's model name (Linux), else what the platform module knows."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--m", type=int, default=60_000, help="training examples")
@@ -172,19 +199,24 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between libraries")
-    parser.add_argument("--only", default="nndl,sklearn,torch", help="comma-separated subset")
+    parser.add_argument(
+        "--only",
+        default="nndl,nndl-passes,sklearn,torch",
+        help="comma-separated subset; nndl-passes is nndl with NNDL_FUSED=0 (NumPy passes only)",
+    )
     args = parser.parse_args()
 
     X, y = make_data(args.m, args.seed)
     runners: dict[str, Callable[..., tuple[list[float], float]]] = {
         "nndl": run_nndl,
+        "nndl-passes": run_nndl_passes,
         "sklearn": run_sklearn,
         "torch": run_torch,
     }
     names = [n for n in args.only.split(",") if n in runners]
     for name in list(names):
         try:
-            __import__({"nndl": "nndl", "sklearn": "sklearn", "torch": "torch"}[name])
+            __import__({"sklearn": "sklearn", "torch": "torch"}.get(name, "nndl"))
         except ImportError:
             print(f"{name}: not installed, skipped")
             names.remove(name)
@@ -202,7 +234,7 @@ def main() -> None:
             )
             epoch_times[name].extend(times)
             accuracy[name] = acc
-            line = f"round {r + 1} {name:8s} epochs " + " ".join(f"{t:.3f}s" for t in times)
+            line = f"round {r + 1} {name:11s} epochs " + " ".join(f"{t:.3f}s" for t in times)
             if gemm is not None:  # each epoch's products alone, right after it
                 gemm_times.extend(gemm)
                 shares.extend(g / t for g, t in zip(gemm, times, strict=True))
@@ -217,19 +249,21 @@ def main() -> None:
         if i.get("user_api") == "blas"
     ]
     print()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; ")
+    print(f"machine: {cpu_name()}, {os.cpu_count()} cores")
     print(f"numpy {np.__version__}, BLAS: {'; '.join(blas)}")
     print(
         f"workload: m={args.m} x {DIMS[0]} float32, MLP {'-'.join(map(str, DIMS))} ReLU, "
         f"batch {args.batch_size}, Adam lr {args.lr:g}, {args.epochs} epochs x {args.rounds} "
         "rounds"
     )
-    print(f"{'library':10s} {'median epoch':>13s} {'train acc':>10s}")
+    print(f"{'library':12s} {'median epoch':>13s} {'train acc':>10s}")
     medians = {n: statistics.median(t) for n, t in epoch_times.items()}
     for n in names:
-        print(f"{n:10s} {medians[n]:12.3f}s {accuracy[n]:10.4f}")
+        print(f"{n:12s} {medians[n]:12.3f}s {accuracy[n]:10.4f}")
     if "nndl" in medians:
-        peers = {n: t for n, t in medians.items() if n != "nndl"}
+        if "nndl-passes" in medians:
+            print(f"nndl / nndl-passes: {medians['nndl'] / medians['nndl-passes']:.2f}")
+        peers = {n: t for n, t in medians.items() if not n.startswith("nndl")}
         for n, t in peers.items():
             print(f"nndl / {n}: {medians['nndl'] / t:.2f}")
         if peers:
