@@ -1,0 +1,56 @@
+"""The benchmark scripts run end to end on tiny workloads (their figures are not checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+pytestmark = pytest.mark.slow
+
+
+def _run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_mlp_cpu_runs_every_library_and_prints_the_targets() -> None:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("torch")
+    out = _run("mlp_cpu.py", "--m", "600", "--rounds", "1", "--epochs", "2", "--pause", "0")
+    for name in ("nndl", "nndl-passes", "sklearn", "torch"):
+        assert f"round 1 {name} " in out
+    assert "nndl / faster peer:" in out and "GEMM share" in out
+    assert "machine:" in out
+
+
+def test_logreg_runs() -> None:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("scipy")
+    out = _run("logreg.py", "--repeats", "1", "--iterations", "5")
+    assert "nndl L-BFGS / scikit-learn:" in out
+
+
+def test_mlp_gpu_says_why_it_has_nothing_to_measure_without_a_gpu() -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present: the script would measure it")
+    out = _run("mlp_gpu.py", "--steps", "2", "--warmup", "1", "--rounds", "1")
+    assert "no CUDA GPU is usable here" in out
+
+
+def test_dask_scale_runs() -> None:
+    pytest.importorskip("distributed")
+    out = _run("dask_scale.py", "--workers", "1", "--m", "4000", "--chunk", "2000", "--epochs", "1")
+    assert "mini-batch" in out
