@@ -353,6 +353,39 @@ def test_checkpoint_resume_is_bit_identical(engine: str, tmp_path: Path) -> None
         Network([4, 7, 5, 3]).fit(X, labels, epochs=6, resume_from=path, optimizer="gd")
 
 
+@pytest.mark.parametrize("engine", ["generic", "numpy"])
+def test_resume_keeps_early_stoppings_count_and_best_epoch(engine: str, tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4, 80))
+    labels = (X[0] + 0.8 * rng.normal(size=80) > 0).astype(int).reshape(1, -1)
+    kwargs = dict(
+        learning_rate=0.3,
+        optimizer="adam",
+        batch_size=8,
+        validation_split=0.25,
+        early_stopping=True,
+        patience=3,
+        seed=1,
+        engine=engine,
+    )
+    full = Network([4, 16, 16, 2], init="he", seed=0)
+    h_full = full.fit(X, labels, epochs=60, **kwargs)  # type: ignore[arg-type]
+    best = h_full.best_epoch
+    assert h_full.stopped_early and best is not None and best > 5 and len(h_full) == best + 5
+    path = tmp_path / "run.npz"  # interrupted one epoch after the best: waited 1 of 3
+    first = Network([4, 16, 16, 2], init="he", seed=0)
+    first.fit(X, labels, epochs=best + 2, checkpoint=path, **kwargs)  # type: ignore[arg-type]
+    ckpt = nndl.io.load_checkpoint(path)
+    values, arrays = ckpt.callbacks["EarlyStopping0"]
+    assert values == {"monitor": "val_cost", "best": values["best"], "best_epoch": best, "wait": 1}
+    assert set(arrays) == set(full.params)  # the best epoch's parameters, to restore
+    resumed = Network([4, 16, 16, 2], init="he", seed=5)
+    h = resumed.fit(X, labels, epochs=60, resume_from=path, **kwargs)  # type: ignore[arg-type]
+    assert h.stopped_early and h.best_epoch == best and list(h) == list(h_full)
+    for k in full.params:
+        assert to_numpy(resumed.params[k]).tobytes() == to_numpy(full.params[k]).tobytes()
+
+
 def test_checkpoint_every_n_epochs(tmp_path: Path) -> None:
     X, labels = _blobs(m=30)
     path = tmp_path / "ckpt.npz"

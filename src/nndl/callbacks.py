@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from nndl.backend import to_numpy
 from nndl.errors import NNDLValueError
 
@@ -40,6 +42,14 @@ class Callback:
 
     def on_train_end(self, trainer: Trainer) -> None:
         """Called once at the end, also after early stopping or Ctrl-C."""
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+        """What a training checkpoint keeps of this callback: JSON-able values and NumPy
+        arrays, or ``None`` for a callback with nothing to keep."""
+        return None
+
+    def restore(self, values: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Take back what :meth:`state` gave; called after ``on_train_begin`` on resuming."""
 
 
 class LambdaCallback(Callback):
@@ -148,6 +158,26 @@ class EarlyStopping(Callback):
         trainer.history.best_epoch = self.best_epoch
         if self.restore_best and self.best_params is not None:
             trainer.set_params(self.best_params)
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """The best value and epoch, the epochs waited and the best parameters, so that a
+        resumed run stops (and restores) where an uninterrupted one would."""
+        values = {
+            "monitor": self.monitor,
+            "best": None if math.isinf(self.best) else self.best,
+            "best_epoch": self.best_epoch,
+            "wait": self.wait,
+        }
+        return values, dict(self.best_params or {})
+
+    def restore(self, values: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        if values.get("monitor") != self.monitor:
+            return  # resumed watching another quantity: start afresh
+        best = values.get("best")
+        self.best = math.inf if best is None else float(best)
+        self.best_epoch = values.get("best_epoch")
+        self.wait = int(values.get("wait", 0))
+        self.best_params = dict(arrays) if self.restore_best and arrays else None
 
 
 class ModelCheckpoint(Callback):

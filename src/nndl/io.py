@@ -25,7 +25,7 @@ import json
 import os
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -246,6 +246,8 @@ class Checkpoint:
     history: History
     seed: int | None
     options: dict[str, Any]
+    callbacks: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]] = field(default_factory=dict)
+    """Each stateful callback's values and arrays (early stopping's best epoch, …)."""
 
 
 def save_checkpoint(
@@ -256,13 +258,19 @@ def save_checkpoint(
     epoch: int,
     history: dict[str, Any],
     options: dict[str, Any],
+    callbacks: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]] | None = None,
 ) -> Path:
-    """Save the network with the optimizer's state, the epoch and the history."""
+    """Save the network with the optimizer's state, the epoch, the history and the
+    callbacks' states (``{name: (values, arrays)}``)."""
     p = _normalize_path(path)
     arrays = _param_arrays(network)
     for slot, per_param in state.slots.items():
         for k, v in per_param.items():
             arrays[f"opt.{slot}.{k}"] = np.ascontiguousarray(to_numpy(v))
+    callbacks = callbacks or {}
+    for name, (_, cb_arrays) in callbacks.items():
+        for k, v in cb_arrays.items():
+            arrays[f"cb.{name}.{k}"] = np.ascontiguousarray(to_numpy(v))
     meta = _metadata(network)
     meta.update(
         format=CHECKPOINT_FORMAT,
@@ -272,6 +280,7 @@ def save_checkpoint(
         epoch=int(epoch),
         history=history,
         options=options,
+        callbacks={name: values for name, (values, _) in callbacks.items()},
     )
     arrays[METADATA_KEY] = np.array(json.dumps(meta))
     return _write_atomic(p, arrays)
@@ -305,6 +314,11 @@ def load_checkpoint(path: str | Path, network: Network | None = None) -> Checkpo
                 raise NNDLValueError(f"{str(path)!r} lacks the optimizer array {key!r}")
             slots[slot][k] = arrays[key]
     history = History.from_dict(meta["history"])
+    callbacks = {}
+    for name, values in dict(meta.get("callbacks") or {}).items():
+        prefix = f"cb.{name}."
+        cb_arrays = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+        callbacks[name] = (dict(values), cb_arrays)
     return Checkpoint(
         network=saved,
         params={k: np.asarray(v) for k, v in saved.params.items()},
@@ -314,4 +328,5 @@ def load_checkpoint(path: str | Path, network: Network | None = None) -> Checkpo
         history=history,
         seed=meta.get("options", {}).get("seed"),
         options=meta.get("options", {}),
+        callbacks=callbacks,
     )

@@ -529,6 +529,9 @@ class Trainer:
         self.has_validation = False
         self.start_epoch = 0
         self.engine: _GenericEngine | _NumpyEngine | None = None
+        self.callbacks: list[Callback] = []
+        # callbacks' states from the checkpoint being resumed, restored after on_train_begin
+        self.resumed_callbacks: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]] = {}
 
     def set_params(self, params: dict[str, np.ndarray]) -> None:
         """Replace the network's parameters (NumPy arrays), wherever the engine keeps them."""
@@ -555,6 +558,9 @@ class Trainer:
             epoch=self.history.epochs[-1] if self.history.epochs else -1,
             history=self.history.to_dict(),
             options=self.options,
+            callbacks={
+                key: st for key, cb in _keyed(self.callbacks) if (st := cb.state()) is not None
+            },
         )
 
 
@@ -693,8 +699,9 @@ def fit(
         trainer.history = resume.history
         trainer.history.seed = the_seed
         trainer.start_epoch = resume.epoch + 1
+        trainer.resumed_callbacks = resume.callbacks
 
-    cbs = _callbacks(trainer, locals())
+    cbs = trainer.callbacks = _callbacks(trainer, locals())
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         _loop(trainer, cbs, X_val, Y_val)
     return trainer.history
@@ -724,6 +731,17 @@ def _callbacks(trainer: Trainer, args: dict[str, Any]) -> list[Callback]:
     elif args["verbose"] >= 2:
         cbs.append(PrintEpochs())
     return cbs
+
+
+def _keyed(cbs: list[Callback]) -> list[tuple[str, Callback]]:
+    """Each callback with a name for checkpoints: its class and its rank among that class."""
+    seen: dict[str, int] = {}
+    out = []
+    for cb in cbs:
+        name = type(cb).__name__
+        out.append((f"{name}{seen.get(name, 0)}", cb))
+        seen[name] = seen.get(name, 0) + 1
+    return out
 
 
 def _evaluate(network: Network, X: Array, Y: Array) -> tuple[float, float | None]:
@@ -764,6 +782,9 @@ def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Arr
     assert engine is not None
     for cb in cbs:
         cb.on_train_begin(trainer)
+    for key, cb in _keyed(cbs):
+        if key in trainer.resumed_callbacks:
+            cb.restore(*trainer.resumed_callbacks[key])
     try:
         for epoch in range(trainer.start_epoch, trainer.epochs):
             learning_rate = trainer.schedule(epoch)
@@ -861,6 +882,9 @@ def _fit_lbfgs(
 
     for cb in cbs:
         cb.on_train_begin(trainer)
+    for key, cb in _keyed(cbs):
+        if key in trainer.resumed_callbacks:
+            cb.restore(*trainer.resumed_callbacks[key])
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             result = minimize(
