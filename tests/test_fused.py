@@ -66,10 +66,18 @@ def _train(
     ("dims", "kind"), [([5, 7, 6, 3], "softmax"), ([5, 6, 1], "binary"), ([5, 4, 2], "regression")]
 )
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dropout", [False, True])
 def test_fused_training_gives_the_bits_of_numpy_passes(
-    monkeypatch: pytest.MonkeyPatch, optimizer: str, dims: list[int], kind: str, dtype: str
+    monkeypatch: pytest.MonkeyPatch,
+    optimizer: str,
+    dims: list[int],
+    kind: str,
+    dtype: str,
+    dropout: bool,
 ) -> None:
+    rates = [0.3, 0.0][: len(dims) - 2] if dropout else 0.0  # one layer dropped, one not
     fit = dict(
+        dropout=rates,
         learning_rate=0.01,
         epochs=4,
         optimizer=optimizer,

@@ -79,12 +79,15 @@ def test_shuffles_differ_between_epochs_and_follow_the_seed() -> None:
     assert not np.array_equal(runs[0]["W1"], runs[2]["W1"])
 
 
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
 @pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
 @pytest.mark.parametrize(
     ("dims", "kind"),
     [([4, 6, 5, 3], "softmax"), ([4, 5, 1], "binary"), ([4, 5, 2], "regression")],
 )
-def test_numpy_engine_equals_generic_engine(optimizer: str, dims: list[int], kind: str) -> None:
+def test_numpy_engine_equals_generic_engine(
+    optimizer: str, dims: list[int], kind: str, dropout: float
+) -> None:
     X, labels = _blobs(m=53)
     if kind == "softmax":
         Y, net_kwargs = labels, {}
@@ -110,6 +113,7 @@ def test_numpy_engine_equals_generic_engine(optimizer: str, dims: list[int], kin
             optimizer=optimizer,
             batch_size=10,
             l2=0.05,
+            dropout=dropout,
             engine=engine,
         )
         results.append((h, _params(net)))
@@ -335,8 +339,7 @@ def test_checkpoint_resume_is_bit_identical(engine: str, tmp_path: Path) -> None
         engine=engine,
         seed=4,
     )
-    if engine == "generic":
-        kwargs["dropout"] = 0.2
+    kwargs["dropout"] = 0.2
     full = Network([4, 7, 5, 3], init="he", seed=0)
     h_full = full.fit(X, labels, epochs=6, **kwargs)  # type: ignore[arg-type]
     path = tmp_path / "run.npz"
@@ -384,6 +387,19 @@ def test_resume_keeps_early_stoppings_count_and_best_epoch(engine: str, tmp_path
     assert h.stopped_early and h.best_epoch == best and list(h) == list(h_full)
     for k in full.params:
         assert to_numpy(resumed.params[k]).tobytes() == to_numpy(full.params[k]).tobytes()
+
+
+def test_lbfgs_checkpoints_are_refused_for_resuming_with_the_reason(tmp_path: Path) -> None:
+    pytest.importorskip("scipy")
+    X, labels = _blobs(m=30)
+    path = tmp_path / "lbfgs.npz"
+    net = Network([4, 3], seed=0)
+    net.fit(X, labels, learning_rate=1.0, epochs=5, optimizer="lbfgs", checkpoint=path)
+    with pytest.raises(NNDLValueError, match=r"curvature memory.*load_checkpoint"):
+        Network([4, 3]).fit(X, labels, epochs=9, optimizer="lbfgs", resume_from=path)
+    again = nndl.io.load_checkpoint(path).network  # what the message suggests works
+    h = again.fit(X, labels, learning_rate=1.0, epochs=3, optimizer="lbfgs")
+    assert len(h) >= 1
 
 
 def test_checkpoint_every_n_epochs(tmp_path: Path) -> None:
@@ -465,7 +481,6 @@ def test_lbfgs_logistic_regression_matches_scikit_learn() -> None:
         ({"l2": -1}, NNDLValueError, "l2 .* must be a number >= 0"),
         ({"validation_split": 1.0}, NNDLValueError, "validation_split"),
         ({"optimizer": "nesterov"}, NNDLValueError, "unknown optimizer"),
-        ({"engine": "numpy", "dropout": 0.5}, NNDLValueError, "engine='numpy' needs"),
         ({"engine": "cuda"}, NNDLValueError, "engine must be one of"),
         ({"callbacks": [print]}, NNDLTypeError, "Callback objects"),
         ({"validation_data": (1, 2, 3)}, NNDLTypeError, "validation_data must be a pair"),
@@ -478,3 +493,10 @@ def test_bad_options(kwargs: dict, error: type, match: str) -> None:  # type: ig
     net = Network([4, 5, 3], seed=0)
     with pytest.raises(error, match=match):
         net.fit(X, labels, learning_rate=0.1, epochs=1, **kwargs)
+
+
+def test_numpy_engine_needs_a_matched_output_and_loss() -> None:
+    X, labels = _blobs(m=20)
+    net = Network([4, 5, 1], output="sigmoid", loss="mse", seed=0)
+    with pytest.raises(NNDLValueError, match=r"engine=.numpy. needs .* a matched output and loss"):
+        net.fit(X, (labels > 0).astype(float), learning_rate=0.1, epochs=1, engine="numpy")

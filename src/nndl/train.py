@@ -18,9 +18,11 @@ accuracy after the epoch.
 
 Two engines run the steps.  The generic one uses the array API and runs on every
 backend.  For NumPy arrays and mini-batches a specialised engine does the same
-mathematics faster: the examples are gathered as rows of a sample-major copy of
-X, every parameter is a view of one flat buffer (so the optimizer updates all of
-them with a few in-place passes) and every intermediate array is a reused buffer.
+mathematics faster, dropout included: the examples are gathered as rows of a
+sample-major copy of X, every parameter is a view of one flat buffer (so the
+optimizer updates all of them with a few in-place passes) and every intermediate
+array is a reused buffer.  With Numba installed, the elementwise passes of big
+networks become compiled loops (:mod:`nndl.fused`) that give the same bits.
 """
 
 from __future__ import annotations
@@ -257,11 +259,18 @@ def _count_correct(net: Network, AL: Array, Y: Array) -> float:
 class _Buffers:
     """The reused arrays of one mini-batch size."""
 
-    def __init__(self, dims: list[int], B: int, dtype: Any, sample_major: bool) -> None:
+    def __init__(
+        self, dims: list[int], B: int, dtype: Any, sample_major: bool, dropped: list[bool]
+    ) -> None:
         self.X = np.empty((B, dims[0]), dtype=dtype) if sample_major else None
         self.Z = [np.empty((n, B), dtype=dtype) for n in dims[1:]]  # Z[l-1] holds Z[l], then A[l]
         self.dA = [np.empty((n, B), dtype=dtype) for n in dims[1:-1]]
         self.mask = [np.empty((n, B), dtype=bool) for n in dims[1:-1]]
+        # inverted dropout of hidden layer l: U ~ uniform, D = (U < keep) / keep, A·D
+        hidden = list(zip(dims[1:-1], dropped, strict=True))
+        self.U = [np.empty((n, B)) if d else None for n, d in hidden]  # float64, as rng.random
+        self.D = [np.empty((n, B), dtype=dtype) if d else None for n, d in hidden]
+        self.AD = [np.empty((n, B), dtype=dtype) if d else None for n, d in hidden]
         self.cols = np.arange(B)
         self.ones = np.ones((B, 1), dtype=dtype)  # db = dZ · 1 sums over the batch
         self.z_y = np.empty(B, dtype=dtype)  # the fused softmax's scratch
@@ -286,10 +295,13 @@ class _NumpyEngine:
         Y: np.ndarray,
         batch_size: int,
         shuffle: bool,
+        keep_probs: list[float],
     ) -> None:
         self.net = network
         self.optimizer = optimizer
         self.dtype = np.dtype(network.dtype)
+        self.keep_probs = keep_probs
+        self.dropped = [p < 1.0 for p in keep_probs]
         self.m = X.shape[1]
         self.batch_size = min(batch_size, self.m)
         self.shuffle = shuffle
@@ -332,7 +344,7 @@ class _NumpyEngine:
             fused.warm_up(self.kernels, self.dtype)
 
     @staticmethod
-    def supports(network: Network, optimizer: optim.Optimizer, keep_probs: list[float]) -> bool:
+    def supports(network: Network, optimizer: optim.Optimizer) -> bool:
         from nndl import activations
 
         known = all(
@@ -344,7 +356,6 @@ class _NumpyEngine:
             and network.fused_output
             and type(network.loss).name in ("logistic", "cross_entropy", "mse")
             and type(optimizer) in _FAST_OPTIMIZERS
-            and all(p == 1.0 for p in keep_probs)
         )
 
     def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
@@ -372,14 +383,16 @@ class _NumpyEngine:
 
     def _buffers(self, B: int) -> _Buffers:
         if B not in self.buffers:
-            self.buffers[B] = _Buffers(self.dims, B, self.dtype, sample_major=True)
+            self.buffers[B] = _Buffers(self.dims, B, self.dtype, True, self.dropped)
         return self.buffers[B]
 
     def run_epoch(
         self, epoch: int, learning_rate: float, make_rng: Callable[[], np.random.Generator]
     ) -> tuple[float, float | None]:
         m, B = self.m, self.batch_size
-        order = make_rng().permutation(m) if self.shuffle and m > B else None
+        # the generic engine's draws, in its order: the shuffle, then each batch's masks
+        rng = make_rng() if (self.shuffle and m > B) or any(self.dropped) else None
+        order = rng.permutation(m) if rng is not None and self.shuffle and m > B else None
         total, correct = 0.0, 0
         for start in range(0, m, B):
             stop = min(start + B, m)
@@ -390,7 +403,7 @@ class _NumpyEngine:
             else:
                 sel = order[start:stop]
                 Xb = np.take(self.Xs, sel, axis=0, out=buf.X, mode="clip")  # unbuffered
-            J, hits = self._step(Xb, sel, buf, epoch, learning_rate)
+            J, hits = self._step(Xb, sel, buf, epoch, learning_rate, rng)
             total += J * (stop - start)
             correct += hits
         classify = self.net.task != "regression"
@@ -403,6 +416,7 @@ class _NumpyEngine:
         buf: _Buffers,
         epoch: int,
         learning_rate: float,
+        rng: np.random.Generator | None,
     ) -> tuple[float, int]:
         net, L, k = self.net, self.L, self.kernels
         Bm = Xb.shape[0]
@@ -423,6 +437,16 @@ class _NumpyEngine:
                 elif name not in (None, "linear"):
                     np.copyto(Z, net.activations[l].forward(Z))
             A_prev = Z
+            D = buf.D[l] if l < L - 1 else None
+            if D is not None:  # the next layer sees A·D; Z's buffer keeps A for g'
+                U, AD = buf.U[l], buf.AD[l]
+                assert rng is not None and U is not None and AD is not None
+                rng.random(out=U)
+                np.less(U, self.keep_probs[l], out=buf.mask[l])
+                np.copyto(D, buf.mask[l])
+                D /= self.keep_probs[l]
+                np.multiply(Z, D, out=AD)
+                A_prev = AD
         # output and cost; dZ[L] = (A[L] − Y) / B, left in Z[L]'s buffer
         Z = buf.Z[L - 1]
         if self.softmax and k is not None:
@@ -465,7 +489,11 @@ class _NumpyEngine:
         # backward
         dZ = Z
         for l in range(L - 1, -1, -1):
-            A_prev = buf.Z[l - 1] if l > 0 else Xb.T
+            if l == 0:
+                A_prev = Xb.T
+            else:  # A[l-1], or A[l-1]·D[l-1] under dropout
+                AD = buf.AD[l - 1]
+                A_prev = buf.Z[l - 1] if AD is None else AD
             np.matmul(dZ, A_prev.T, out=self.dW[l])
             np.matmul(dZ, buf.ones, out=self.db[l])  # db = Σ over the batch, by BLAS
             if l2 > 0:
@@ -473,6 +501,9 @@ class _NumpyEngine:
             if l > 0:
                 dA = buf.dA[l - 1]
                 np.matmul(self.W[l].T, dZ, out=dA)
+                D = buf.D[l - 1]
+                if D is not None:
+                    dA *= D
                 A = buf.Z[l - 1]
                 name = self.hidden[l - 1]
                 if name == "relu" and k is not None:
@@ -483,7 +514,6 @@ class _NumpyEngine:
                 elif name != "linear":
                     dA *= net.activations[l - 1].derivative(A, A)
                 dZ = dA
-        # update
         # update: a finite gradient gives a finite step (Adam's and RMSprop's are bounded),
         # so checking it first leaves θ at its last finite values
         finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
@@ -674,22 +704,27 @@ def fit(
         if any(p < 1.0 for p in keep_probs):
             raise NNDLValueError("L-BFGS trains full batch without dropout: pass dropout=0")
         if resume is not None:
-            raise NNDLValueError("L-BFGS training cannot resume from a checkpoint")
+            raise NNDLValueError(
+                "L-BFGS training cannot resume from a checkpoint: SciPy's L-BFGS-B keeps its "
+                "curvature memory to itself, so a resumed run would not be the same run. To go "
+                "on from the saved parameters, start a new fit on "
+                "nndl.io.load_checkpoint(path).network"
+            )
         return _fit_lbfgs(trainer, X, Y, X_val, Y_val, _callbacks(trainer, locals()))
 
     B = X.shape[1] if batch_size is None else batch_size
     use_numpy = (
         isinstance(X, np.ndarray)
-        and _NumpyEngine.supports(network, opt, keep_probs)
+        and _NumpyEngine.supports(network, opt)
         and (engine == "numpy" or (engine == "auto" and batch_size is not None))
     )
     if engine == "numpy" and not use_numpy:
         raise NNDLValueError(
             "engine='numpy' needs NumPy arrays, a matched output and loss, one of the optimizers "
-            "gd, momentum, rmsprop, adam and no dropout; use engine='auto'"
+            "gd, momentum, rmsprop, adam; use engine='auto'"
         )
     if use_numpy:
-        trainer.engine = _NumpyEngine(network, opt, X, Y, B, bool(shuffle))
+        trainer.engine = _NumpyEngine(network, opt, X, Y, B, bool(shuffle), keep_probs)
     else:
         trainer.engine = _GenericEngine(network, opt, X, Y, B, bool(shuffle), keep_probs)
 
