@@ -20,7 +20,6 @@ per second, and the speed-up over one worker.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 import dask.array as da
 import numpy as np
 from distributed import Client, LocalCluster
+from machine import describe  # benchmarks/machine.py, beside this script
 
 import nndl
 from nndl.distributed import fit_dask
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--address", help="use this scheduler instead of a LocalCluster")
     args = parser.parse_args(argv)
 
-    print(f"machine: {os.cpu_count()} CPU cores; n_x={args.n_x}, chunks of {args.chunk}")
+    print(f"{describe()}; n_x={args.n_x}, chunks of {args.chunk}")
     header = f"{'workers':>7} {'m':>10} {'MB':>7}  {'mode':<16} {'s/epoch':>8} {'ex/s':>11}"
     print(header)
     first: dict[tuple[int, str], float] = {}

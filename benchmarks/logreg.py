@@ -19,13 +19,12 @@ Target: nndl's L-BFGS fit in <= 1.5 × scikit-learn's time with the same accurac
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import time
 import warnings
 
 import numpy as np
+from machine import describe  # benchmarks/machine.py, beside this script
 
 import nndl
 from nndl import optim
@@ -91,7 +90,7 @@ def main() -> None:
             acc["nndl gd"] = (net.accuracy(X, y), net.accuracy(X_test, y_test))
             iterations["nndl gd"] = args.iterations
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+    print(describe())
     print(f"data: n_x={N_X}, m={M_TRAIN} train, {M_TEST} test, float64")
     print(
         f"{'fit':15s} {'median time':>12s} {'iterations':>11s} {'train acc':>10s} {'test acc':>9s}"

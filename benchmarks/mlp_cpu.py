@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 import warnings
 from collections.abc import Callable
 
 import numpy as np
+from machine import describe  # benchmarks/machine.py, beside this script
 
 import nndl
 import nndl.fused
@@ -178,18 +178,6 @@ def gemm_epoch_time(m: int, B: int, reps: int = 3) -> float:
     return statistics.median(results)
 
 
-def cpu_name() -> str:
-    """The processor's model name (Linux), else what the platform module knows."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--m", type=int, default=60_000, help="training examples")
@@ -249,7 +237,7 @@ def main() -> None:
         if i.get("user_api") == "blas"
     ]
     print()
-    print(f"machine: {cpu_name()}, {os.cpu_count()} cores")
+    print(describe())
     print(f"numpy {np.__version__}, BLAS: {'; '.join(blas)}")
     print(
         f"workload: m={args.m} x {DIMS[0]} float32, MLP {'-'.join(map(str, DIMS))} ReLU, "
