@@ -173,11 +173,12 @@ def _build(numba: Any) -> Kernels:
 
     @jit
     def relu_backward(dA: Any, A: Any) -> None:
-        zero = A.dtype.type(0)
+        zero, one = A.dtype.type(0), A.dtype.type(1)
         for r in range(dA.shape[0]):
             for c in range(dA.shape[1]):
-                if not A[r, c] > zero:
-                    dA[r, c] = dA[r, c] * zero  # as NumPy's dA·False: nan and inf give nan
+                # NumPy's dA · (A > 0), multiplying by 1 or 0 (so inf · 0 is nan there too).
+                # Always storing a product also keeps LLVM from a masked store (slow on AMD).
+                dA[r, c] = dA[r, c] * (one if A[r, c] > zero else zero)
 
     @jit
     def all_finite(x: Any) -> bool:
