@@ -148,6 +148,23 @@ def test_switches(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(h) == 2
 
 
+def test_a_failed_compilation_falls_back_to_numpy_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NNDL_FUSED", raising=False)
+    monkeypatch.setattr(fused, "MIN_PARAMETERS", 0)
+
+    def broken(k: fused.Kernels, dtype: Any) -> None:
+        raise TypeError("no such loop")
+
+    monkeypatch.setattr(fused, "warm_up", broken)
+    X, Y, _ = _data("softmax")
+    used: list[bool] = []
+    spy = LambdaCallback(on_train_begin=lambda t: used.append(t.engine.kernels is not None))
+    net = Network([5, 4, 3], seed=0)
+    with pytest.warns(RuntimeWarning, match=r"could not compile .*no such loop.*NNDL_FUSED=0"):
+        h = net.fit(X, Y, learning_rate=0.1, epochs=2, batch_size=8, callbacks=[spy])
+    assert used == [False] and len(h) == 2
+
+
 # ------------------------------------------------------------ the kernels themselves
 
 EDGE = [0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan, 1e-45, -1e30]

@@ -20,11 +20,14 @@ a second each, cached on disk where the package directory is writable).
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-__all__ = ["MIN_PARAMETERS", "Kernels", "available", "kernels", "warm_up"]
+import numpy as np
+
+__all__ = ["MIN_PARAMETERS", "Kernels", "available", "kernels", "kernels_for", "warm_up"]
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -89,10 +92,31 @@ def kernels() -> Kernels | None:
     return _KERNELS
 
 
+def kernels_for(dtype: Any) -> Kernels | None:
+    """:func:`kernels`, compiled for ``dtype`` now; ``None`` (NumPy passes) if that fails.
+
+    Should Numba fail to compile them (an unsupported platform or dtype), training goes
+    on with NumPy passes after a ``RuntimeWarning`` that says why.
+    """
+    k = kernels()
+    if k is None:
+        return None
+    try:
+        warm_up(k, dtype)
+    except Exception as exc:  # any failure of the optional compiler: fall back, say why
+        warnings.warn(
+            f"nndl: Numba could not compile the fused kernels for {np.dtype(dtype).name} "
+            f"({type(exc).__name__}: {exc}); training uses NumPy passes. Set NNDL_FUSED=0 to "
+            "skip the attempt.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
+    return k
+
+
 def warm_up(k: Kernels, dtype: Any) -> None:
     """Compile (or load from the disk cache) every kernel for ``dtype`` now, on tiny arrays."""
-    import numpy as np
-
     f = np.dtype(dtype).type
     a, b, c, d = (np.zeros(1, dtype=dtype) for _ in range(4))
     one = f(1)
@@ -110,8 +134,6 @@ def warm_up(k: Kernels, dtype: Any) -> None:
 
 
 def _build(numba: Any) -> Kernels:
-    import numpy as np
-
     def jit(fn: _F) -> _F:
         # error_model="numpy": a division by zero gives inf or nan as in NumPy, not an
         # exception, which also lets LLVM vectorise the loops.

@@ -339,9 +339,7 @@ class _NumpyEngine:
         self.buffers: dict[int, _Buffers] = {}
         # one compiled loop per update and per ReLU pass, where Numba is installed and the
         # network is big enough for that to pay for loading the kernels (about a second)
-        self.kernels = fused.kernels() if total >= fused.MIN_PARAMETERS else None
-        if self.kernels is not None:
-            fused.warm_up(self.kernels, self.dtype)
+        self.kernels = fused.kernels_for(self.dtype) if total >= fused.MIN_PARAMETERS else None
 
     @staticmethod
     def supports(network: Network, optimizer: optim.Optimizer) -> bool:
