@@ -338,7 +338,7 @@ class _NumpyEngine:
         self.hidden = [g.name for g in network.activations[:-1]]
         self.buffers: dict[int, _Buffers] = {}
         # one compiled loop per update and per ReLU pass, where Numba is installed and the
-        # network is big enough for that to pay for loading the kernels (about a second)
+        # network is big enough for that to pay for loading them (about 1.5 s per process)
         self.kernels = fused.kernels_for(self.dtype) if total >= fused.MIN_PARAMETERS else None
 
     @staticmethod
