@@ -171,6 +171,18 @@ def _divergence(what: str, epoch: int, learning_rate: float) -> DivergenceError:
 # ----------------------------------------------------------------- engines
 
 
+def _epoch_draws(
+    m: int, B: int, shuffle: bool, dropout: bool, make_rng: Callable[[], np.random.Generator]
+) -> tuple[np.random.Generator | None, np.ndarray | None]:
+    """An epoch's random stream, the same in both engines: the generator (made when the
+    shuffle or dropout needs one) and the shuffled order (``None``: in order).  The
+    permutation comes first; each mini-batch's dropout masks follow, layer by layer."""
+    shuffled = shuffle and m > B
+    rng = make_rng() if shuffled or dropout else None
+    order = rng.permutation(m) if rng is not None and shuffled else None
+    return rng, order
+
+
 class _GenericEngine:
     """Mini-batch steps through the array API: any backend, dropout included."""
 
@@ -215,9 +227,7 @@ class _GenericEngine:
         net, X, Y, m, B = self.net, self.X, self.Y, self.m, self.batch_size
         xp = namespace(X)
         full = m <= B
-        needs_rng = (self.shuffle and not full) or self.keep_probs is not None
-        rng = make_rng() if needs_rng else None
-        order = rng.permutation(m) if rng is not None and self.shuffle and not full else None
+        rng, order = _epoch_draws(m, B, self.shuffle, self.keep_probs is not None, make_rng)
         total, correct = 0.0, 0.0
         classify = net.task != "regression"
         for start in range(0, m, B):
@@ -388,9 +398,7 @@ class _NumpyEngine:
         self, epoch: int, learning_rate: float, make_rng: Callable[[], np.random.Generator]
     ) -> tuple[float, float | None]:
         m, B = self.m, self.batch_size
-        # the generic engine's draws, in its order: the shuffle, then each batch's masks
-        rng = make_rng() if (self.shuffle and m > B) or any(self.dropped) else None
-        order = rng.permutation(m) if rng is not None and self.shuffle and m > B else None
+        rng, order = _epoch_draws(m, B, self.shuffle, any(self.dropped), make_rng)
         total, correct = 0.0, 0
         for start in range(0, m, B):
             stop = min(start + B, m)
@@ -522,7 +530,7 @@ class _NumpyEngine:
         if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
             direction, scale = opt.step_flat(g, slots, t, learning_rate, self.work, self.work2)
             np.multiply(direction, scale, out=self.step)
-            self.theta -= self.step  # θ := θ − scale · direction
+            theta -= self.step  # θ := θ − scale · direction
         return J, hits
 
 
@@ -734,7 +742,7 @@ def fit(
         trainer.start_epoch = resume.epoch + 1
         trainer.resumed_callbacks = resume.callbacks
 
-    cbs = trainer.callbacks = _callbacks(trainer, locals())
+    cbs = _callbacks(trainer, locals())
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         _loop(trainer, cbs, X_val, Y_val)
     return trainer.history
@@ -777,6 +785,16 @@ def _keyed(cbs: list[Callback]) -> list[tuple[str, Callback]]:
     return out
 
 
+def _begin(trainer: Trainer, cbs: list[Callback]) -> None:
+    """Start the callbacks; when resuming, hand each its state from the checkpoint."""
+    trainer.callbacks = cbs
+    for cb in cbs:
+        cb.on_train_begin(trainer)
+    for key, cb in _keyed(cbs):
+        if key in trainer.resumed_callbacks:
+            cb.restore(*trainer.resumed_callbacks[key])
+
+
 def _evaluate(network: Network, X: Array, Y: Array) -> tuple[float, float | None]:
     """Cost (without the L2 term) and accuracy on held-out data."""
     AL, caches = network._forward(X)
@@ -813,11 +831,7 @@ def _logs(
 def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Array | None) -> None:
     engine = trainer.engine
     assert engine is not None
-    for cb in cbs:
-        cb.on_train_begin(trainer)
-    for key, cb in _keyed(cbs):
-        if key in trainer.resumed_callbacks:
-            cb.restore(*trainer.resumed_callbacks[key])
+    _begin(trainer, cbs)
     try:
         for epoch in range(trainer.start_epoch, trainer.epochs):
             learning_rate = trainer.schedule(epoch)
@@ -913,11 +927,7 @@ def _fit_lbfgs(
         if trainer.stop_training:
             raise StopIteration
 
-    for cb in cbs:
-        cb.on_train_begin(trainer)
-    for key, cb in _keyed(cbs):
-        if key in trainer.resumed_callbacks:
-            cb.restore(*trainer.resumed_callbacks[key])
+    _begin(trainer, cbs)
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             result = minimize(
