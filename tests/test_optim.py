@@ -200,3 +200,16 @@ def test_schedule_errors() -> None:
         optim.ExponentialDecay(0.1, rate=1.5)
     with pytest.raises(NNDLTypeError):
         optim.get_schedule(0.1)  # type: ignore[arg-type]
+
+
+def test_equality_follows_config_within_a_family_only() -> None:
+    from nndl import activations, losses
+    from nndl.graph import GraphLoss
+
+    assert optim.get("adam") == optim.Adam() and hash(optim.get("adam")) == hash(optim.Adam())
+    assert optim.Adam(beta1=0.8) != optim.Adam()
+    assert repr(optim.Momentum(0.8)) == "Momentum(beta=0.8)"
+    assert activations.get("relu") == activations.ReLU() and losses.get("mse") == losses.get("mse")
+    relu_loss = GraphLoss(lambda A, Y: A, name="relu")  # the same config as the activation's
+    assert relu_loss.config() == activations.ReLU().config()
+    assert relu_loss != activations.ReLU() and activations.ReLU() != relu_loss

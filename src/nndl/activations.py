@@ -18,14 +18,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from nndl._configurable import Configurable
 from nndl.backend import Array, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError
 
 
-class Activation:
-    """Base class: an activation g with its derivative g'."""
+class Activation(Configurable):
+    """Base class: an activation g with its derivative g' (``get(config())`` rebuilds one)."""
 
-    name: str = ""
     elementwise: bool = True
 
     def forward(self, Z: Array) -> Array:
@@ -42,20 +42,6 @@ class Activation:
 
     def __call__(self, Z: Array) -> Array:
         return self.forward(Z)
-
-    def config(self) -> dict[str, Any]:
-        """A JSON-able description; ``get(config)`` rebuilds the activation."""
-        return {"name": self.name}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Activation) and self.config() == other.config()
-
-    def __hash__(self) -> int:
-        return hash(tuple(sorted(self.config().items())))
 
 
 class Linear(Activation):

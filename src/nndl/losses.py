@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nndl._configurable import Configurable
 from nndl.backend import Array, device, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError
 
@@ -50,10 +51,10 @@ def _mean_over_examples(L: Array) -> Array:
     return xp.sum(L) / L.shape[1]
 
 
-class Loss:
-    """Base class of the losses; subclass it for a loss of your own."""
+class Loss(Configurable):
+    """Base class of the losses; subclass it for a loss of your own (``get(config())``
+    rebuilds one)."""
 
-    name: str = ""
     output: str = ""
     """The output activation matched with this loss (``dZ = A − Y``)."""
 
@@ -71,19 +72,6 @@ class Loss:
 
     def check_targets(self, Y: Array) -> None:
         """Raise a clear error when Y cannot be a target of this loss."""
-
-    def config(self) -> dict[str, Any]:
-        """A JSON-able description; ``get(config)`` rebuilds the loss."""
-        return {"name": self.name}
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Loss) and self.config() == other.config()
-
-    def __hash__(self) -> int:
-        return hash(self.name)
 
 
 class LogisticLoss(Loss):

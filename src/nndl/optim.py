@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from nndl._configurable import Configurable
 from nndl.backend import Array, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError
 from nndl.fused import Kernels
@@ -81,10 +82,9 @@ def _check_eps(eps: float) -> float:
 # ------------------------------------------------------------- optimizers
 
 
-class Optimizer:
-    """Base class: an update rule θ := θ − α · step(g, state)."""
+class Optimizer(Configurable):
+    """Base class: an update rule θ := θ − α · step(g, state) (``get(config())`` rebuilds one)."""
 
-    name: str = ""
     slot_names: tuple[str, ...] = ()
 
     def init(self, params: dict[str, Array]) -> OptimizerState:
@@ -155,20 +155,6 @@ class Optimizer:
         exactly as NumPy rounds them in ``step_flat``, so both give the same bits.
         """
         return False
-
-    def config(self) -> dict[str, Any]:
-        """A JSON-able description; ``get(config)`` rebuilds the optimizer."""
-        return {"name": self.name}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "name")
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Optimizer) and self.config() == other.config()
-
-    def __hash__(self) -> int:
-        return hash(tuple(sorted(self.config().items())))
 
 
 class GradientDescent(Optimizer):
