@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from nndl import DivergenceError, Network, NNDLTypeError, NNDLValueError, ShapeError
+from nndl import DivergenceError, Network, NNDLTypeError, NNDLValueError, ShapeError, optim
 
 X = np.random.default_rng(0).normal(size=(2, 10))
 Y = (X[:1] > 0).astype(float)
@@ -131,3 +131,20 @@ def test_divergence_names_the_learning_rate_and_keeps_finite_parameters() -> Non
         net.fit(X_big, Y_big, learning_rate=10.0, epochs=100)
     assert all(np.all(np.isfinite(v)) for v in net.params.values())
     assert isinstance(DivergenceError("x"), FloatingPointError)
+
+
+def test_every_integer_option_is_checked_alike() -> None:
+    from nndl.callbacks import EarlyStopping, ModelCheckpoint
+    from nndl.errors import check_int
+
+    assert check_int("epochs", np.int64(3), minimum=0) == 3
+    for bad in (True, 2.0, "3", -1):
+        with pytest.raises(NNDLValueError, match=r"epochs must be an integer >= 0\. Received"):
+            check_int("epochs", bad, minimum=0)
+    with pytest.raises(NNDLValueError, match=r"patience must be an integer >= 0\. Received"):
+        EarlyStopping(patience=1.5)  # type: ignore[arg-type]
+    with pytest.raises(NNDLValueError, match=r"every must be an integer >= 1\. Received: every=0"):
+        ModelCheckpoint("ckpt.npz", every=0)
+    with pytest.raises(NNDLValueError, match=r"memory must be an integer >= 1"):
+        optim.LBFGS(memory=False)
+    assert EarlyStopping(patience=np.int64(2)).patience == 2  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nndl.backend import to_numpy
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, check_int
 
 if TYPE_CHECKING:
     from nndl.train import Trainer
@@ -114,12 +114,10 @@ class EarlyStopping(Callback):
         min_delta: float = 0.0,
         restore_best: bool = True,
     ) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise NNDLValueError(f"patience must be an integer >= 0. Received: {patience!r}")
         if not (isinstance(min_delta, (int, float)) and min_delta >= 0):
             raise NNDLValueError(f"min_delta must be a number >= 0. Received: {min_delta!r}")
         self.monitor = monitor
-        self.patience = patience
+        self.patience = check_int("patience", patience, minimum=0)
         self.min_delta = float(min_delta)
         self.restore_best = restore_best
         self.best = math.inf
@@ -190,10 +188,8 @@ class ModelCheckpoint(Callback):
     """
 
     def __init__(self, path: str | Path, every: int = 1) -> None:
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise NNDLValueError(f"every must be an integer >= 1. Received: every={every!r}")
         self.path = Path(path)
-        self.every = every
+        self.every = check_int("every", every, minimum=1)
         self.saved_epochs: list[int] = []
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:

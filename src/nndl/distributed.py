@@ -40,7 +40,7 @@ import array_api_compat
 import numpy as np
 
 from nndl.backend import Array, to_numpy
-from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError
+from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError, check_int
 
 if TYPE_CHECKING:
     from nndl.network import Network
@@ -94,18 +94,17 @@ def fit_dask(
     end as NumPy arrays.  Raises :class:`~nndl.errors.DivergenceError` on a
     non-finite cost or update, leaving the parameters of the last finite step.
     """
-    from nndl.network import _check_learning_rate, _check_positive_int
+    from nndl.network import _check_l2, _check_learning_rate
 
     dask = _module("dask")
 
     learning_rate = _check_learning_rate(learning_rate)
-    epochs = _check_positive_int("epochs", epochs, minimum=0)
+    epochs = check_int("epochs", epochs, minimum=0)
     if batch_size is not None:
-        batch_size = _check_positive_int("batch_size", batch_size, minimum=1)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
     if print_every is not None:
-        print_every = _check_positive_int("print_every", print_every, minimum=1)
-    if not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0):
-        raise NNDLValueError(f"l2 must be a finite number >= 0. Received: l2={l2!r}")
+        print_every = check_int("print_every", print_every, minimum=1)
+    l2 = _check_l2(l2)
     if optimizer is None or optimizer in ("sgd", "gradient_descent"):
         optimizer = "gd"
     if optimizer not in ("gd", "lbfgs"):

@@ -8,6 +8,9 @@ was seen, and the likely fix.
 
 from __future__ import annotations
 
+import numbers
+from typing import Any
+
 
 class NNDLError(Exception):
     """Base class of every exception nndl raises on purpose."""
@@ -34,3 +37,11 @@ class DivergenceError(NNDLError, FloatingPointError):
 
 class MissingDependencyError(NNDLError, ImportError):
     """An optional package is not installed; the message names the extra that brings it."""
+
+
+def check_int(name: str, value: Any, minimum: int) -> int:
+    """``value`` as an ``int`` (Python's or NumPy's integers, not bool), else an
+    :class:`NNDLValueError` that says it must be an integer ``>= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise NNDLValueError(f"{name} must be an integer >= {minimum}. Received: {name}={value!r}")
+    return int(value)

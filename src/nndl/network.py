@@ -746,7 +746,11 @@ def _check_learning_rate(learning_rate: float) -> float:
     return float(learning_rate)
 
 
-def _check_positive_int(name: str, value: int, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise NNDLValueError(f"{name} must be an integer >= {minimum}. Received: {name}={value!r}")
-    return int(value)
+def _check_l2(l2: Any) -> float:
+    ok = isinstance(l2, (int, float, np.floating)) and not isinstance(l2, bool)
+    if not ok or not math.isfinite(float(l2)) or l2 < 0:
+        raise NNDLValueError(
+            "l2 (the regularization strength λ) must be a number >= 0, e.g. 0.01 or 0.7. "
+            f"Received: l2={l2!r}"
+        )
+    return float(l2)

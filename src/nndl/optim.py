@@ -42,7 +42,7 @@ import numpy as np
 
 from nndl._configurable import Configurable
 from nndl.backend import Array, namespace
-from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.errors import NNDLTypeError, NNDLValueError, check_int
 from nndl.fused import Kernels
 
 # ----------------------------------------------------------------- state
@@ -373,11 +373,9 @@ class LBFGS(Optimizer):
             raise NNDLValueError(f"gtol must be a number >= 0. Received: gtol={gtol!r}")
         if not (isinstance(ftol, (int, float)) and ftol >= 0):
             raise NNDLValueError(f"ftol must be a number >= 0. Received: ftol={ftol!r}")
-        if isinstance(memory, bool) or not isinstance(memory, int) or memory < 1:
-            raise NNDLValueError(f"memory must be an integer >= 1. Received: memory={memory!r}")
         self.gtol = float(gtol)
         self.ftol = float(ftol)
-        self.memory = memory
+        self.memory = check_int("memory", memory, minimum=1)
 
     def update(
         self,
@@ -445,12 +443,6 @@ def _check_learning_rate(learning_rate: float) -> float:
     return check(learning_rate)
 
 
-def _check_every(every: int) -> int:
-    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-        raise NNDLValueError(f"every must be an integer >= 1. Received: every={every!r}")
-    return int(every)
-
-
 class Schedule:
     """The learning rate of each epoch: ``schedule(epoch) -> α``."""
 
@@ -492,7 +484,7 @@ class InverseTimeDecay(Schedule):
                 f"decay_rate must be a number >= 0. Received: decay_rate={decay_rate!r}"
             )
         self.decay_rate = float(decay_rate)
-        self.every = _check_every(every)
+        self.every = check_int("every", every, minimum=1)
 
     def __call__(self, epoch: int) -> float:
         return self.learning_rate / (1.0 + self.decay_rate * (epoch // self.every))
@@ -529,7 +521,7 @@ class StepDecay(Schedule):
         if not (isinstance(factor, (int, float)) and 0 < factor <= 1):
             raise NNDLValueError(f"factor must be a number in (0, 1]. Received: factor={factor!r}")
         self.factor = float(factor)
-        self.every = _check_every(every)
+        self.every = check_int("every", every, minimum=1)
 
     def __call__(self, epoch: int) -> float:
         return self.learning_rate * self.factor ** (epoch // self.every)

@@ -47,7 +47,7 @@ from nndl.callbacks import (
     PrintEpochs,
     ProgressBar,
 )
-from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError
+from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, check_int
 from nndl.optim import OptimizerState
 
 if TYPE_CHECKING:
@@ -107,27 +107,11 @@ class History(list[float]):
 # ------------------------------------------------------------------ checks
 
 
-def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise NNDLValueError(f"{name} must be an integer >= {minimum}. Received: {name}={value!r}")
-    return int(value)
-
-
 def _fraction(name: str, value: Any, allow_zero: bool = True) -> float:
     ok = isinstance(value, (int, float, np.floating)) and not isinstance(value, bool)
     if not ok or not math.isfinite(float(value)) or not (0 <= value < 1):
         raise NNDLValueError(f"{name} must be a number in [0, 1). Received: {name}={value!r}")
     return float(value)
-
-
-def _check_l2(l2: Any) -> float:
-    ok = isinstance(l2, (int, float, np.floating)) and not isinstance(l2, bool)
-    if not ok or not math.isfinite(float(l2)) or l2 < 0:
-        raise NNDLValueError(
-            "l2 (the regularization strength λ) must be a number >= 0, e.g. 0.01 or 0.7. "
-            f"Received: l2={l2!r}"
-        )
-    return float(l2)
 
 
 def _keep_probs(network: Network, dropout: float | Sequence[float]) -> list[float]:
@@ -631,9 +615,9 @@ def fit(
 
     See :meth:`nndl.Network.fit` for the arguments; this is the same function.
     """
-    from nndl.network import _check_learning_rate
+    from nndl.network import _check_l2, _check_learning_rate
 
-    epochs = _positive_int("epochs", epochs, minimum=0)
+    epochs = check_int("epochs", epochs, minimum=0)
     opt = optim.get(optimizer)
     sched: optim.Schedule
     if isinstance(learning_rate, optim.Schedule):
@@ -641,13 +625,13 @@ def fit(
     else:
         sched = optim.get_schedule(schedule, _check_learning_rate(learning_rate))
     if batch_size is not None:
-        batch_size = _positive_int("batch_size", batch_size)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
     network.l2 = _check_l2(l2)
     keep_probs = _keep_probs(network, dropout)
     validation_split = _fraction("validation_split", validation_split)
     if print_every is not None:
-        print_every = _positive_int("print_every", print_every)
-    checkpoint_every = _positive_int("checkpoint_every", checkpoint_every)
+        print_every = check_int("print_every", print_every, minimum=1)
+    checkpoint_every = check_int("checkpoint_every", checkpoint_every, minimum=1)
     if engine not in ENGINES:
         raise NNDLValueError(f"engine must be one of {', '.join(ENGINES)}. Received: {engine!r}")
     if not isinstance(verbose, (int, bool)) or verbose < 0:
