@@ -148,3 +148,17 @@ def test_every_integer_option_is_checked_alike() -> None:
     with pytest.raises(NNDLValueError, match=r"memory must be an integer >= 1"):
         optim.LBFGS(memory=False)
     assert EarlyStopping(patience=np.int64(2)).patience == 2  # type: ignore[arg-type]
+
+
+def test_divergence_messages_come_from_one_place() -> None:
+    from nndl.errors import diverged
+
+    e = diverged("the cost became nan", 0.5, epoch=3)
+    assert isinstance(e, DivergenceError)
+    assert str(e) == (
+        "the cost became nan at epoch 3 with learning_rate=0.5: training diverged. Try a smaller "
+        "learning rate (for example 0.05) or standardize the inputs. The parameters are those "
+        "of the last finite step."
+    )
+    lbfgs = str(diverged("L-BFGS reached non-finite parameters", None, epoch=7))
+    assert "learning_rate" not in lbfgs and "Standardize the inputs." in lbfgs

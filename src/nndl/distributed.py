@@ -39,8 +39,14 @@ from typing import TYPE_CHECKING, Any
 import array_api_compat
 import numpy as np
 
-from nndl.backend import Array, to_numpy
-from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError, check_int
+from nndl.backend import Array, all_finite, to_numpy
+from nndl.errors import (
+    NNDLTypeError,
+    NNDLValueError,
+    ShapeError,
+    check_int,
+    diverged,
+)
 
 if TYPE_CHECKING:
     from nndl.network import Network
@@ -138,11 +144,8 @@ def fit_dask(
     if optimizer == "lbfgs":
         if epochs > 0:
             final = _lbfgs(template, params, blocks, m, epochs, l2, client, record)
-            if not all(np.all(np.isfinite(v)) for v in final.values()):
-                raise DivergenceError(
-                    "L-BFGS reached non-finite parameters: standardize the inputs. The "
-                    "parameters are those of the last finite iteration."
-                )
+            if not all(all_finite(v) for v in final.values()):
+                raise diverged("L-BFGS reached non-finite parameters", None)
             network.params = final
         return costs
     for epoch in range(epochs):
@@ -153,19 +156,11 @@ def fit_dask(
                 template, params, blocks, learning_rate, batch_size, order_rng, client
             )
         if not math.isfinite(J):
-            raise DivergenceError(
-                f"the cost became {J} at epoch {epoch} with learning_rate={learning_rate}: "
-                "training diverged. Try a smaller learning rate (for example "
-                f"{learning_rate / 10:g}) or standardize the inputs. The parameters are "
-                "those of the last finite step."
-            )
-        bad = [k for k, v in params.items() if not np.all(np.isfinite(v))]
+            raise diverged(f"the cost became {J}", learning_rate, epoch)
+        bad = [k for k, v in params.items() if not all_finite(v)]
         if bad:
-            raise DivergenceError(
-                f"the update of {', '.join(bad)} became non-finite at epoch {epoch} with "
-                f"learning_rate={learning_rate}: training diverged. Try a smaller learning "
-                "rate or standardize the inputs. The parameters are those of the last "
-                "finite step."
+            raise diverged(
+                f"the update of {', '.join(bad)} became non-finite", learning_rate, epoch
             )
         record(J, params)
     return costs
@@ -371,7 +366,7 @@ def _train_chunk(
             J, grads = net.gradients(X_b, Y_b)
             new = {k: v - learning_rate * grads["d" + k] for k, v in net.params.items()}
         cost_sum += J * X_b.shape[1]
-        if not math.isfinite(J) or not all(np.all(np.isfinite(v)) for v in new.values()):
+        if not math.isfinite(J) or not all(all_finite(v) for v in new.values()):
             return params, math.inf, m_c
         net.params = new
     return {k: np.asarray(to_numpy(v)) for k, v in net.params.items()}, cost_sum, m_c

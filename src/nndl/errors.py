@@ -35,6 +35,25 @@ class DivergenceError(NNDLError, FloatingPointError):
     """
 
 
+def diverged(what: str, learning_rate: float | None, epoch: int | None = None) -> DivergenceError:
+    """The error for training that reached a non-finite cost, gradient or parameter:
+    ``what`` happened (at ``epoch``, with ``learning_rate``; ``None`` for L-BFGS, which
+    has none), with what to try."""
+    when = "" if epoch is None else f" at epoch {epoch}"
+    if learning_rate is None:
+        advice = "Standardize the inputs"
+    else:
+        when += f" with learning_rate={learning_rate}"
+        advice = (
+            f"Try a smaller learning rate (for example {learning_rate / 10:g}) or standardize "
+            "the inputs"
+        )
+    return DivergenceError(
+        f"{what}{when}: training diverged. {advice}. The parameters are those of the last "
+        "finite step."
+    )
+
+
 class MissingDependencyError(NNDLError, ImportError):
     """An optional package is not installed; the message names the extra that brings it."""
 

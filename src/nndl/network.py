@@ -51,7 +51,7 @@ from nndl.backend import (
     to_numpy,
     to_scalar,
 )
-from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, ShapeError
+from nndl.errors import NNDLTypeError, NNDLValueError, ShapeError, diverged
 from nndl.losses import Loss
 
 if TYPE_CHECKING:
@@ -450,19 +450,11 @@ class Network:
 
     def update(self, grads: dict[str, Array], learning_rate: float) -> None:
         """One gradient-descent step: ``W[l] := W[l] − α dW[l]``, ``b[l] := b[l] − α db[l]``."""
-        self._update(grads, _check_learning_rate(learning_rate), epoch=None)
-
-    def _update(self, grads: dict[str, Array], learning_rate: float, epoch: int | None) -> None:
+        learning_rate = _check_learning_rate(learning_rate)
         new = {k: v - learning_rate * grads["d" + k] for k, v in self.params.items()}
         bad = [k for k, v in new.items() if not all_finite(v)]
         if bad:
-            when = "" if epoch is None else f" at epoch {epoch}"
-            raise DivergenceError(
-                f"the update of {', '.join(bad)} became non-finite{when} with "
-                f"learning_rate={learning_rate}: training diverged. Try a smaller learning "
-                "rate or standardize the inputs. The parameters are those of the last "
-                "finite step."
-            )
+            raise diverged(f"the update of {', '.join(bad)} became non-finite", learning_rate)
         self.params = new
 
     # ------------------------------------------------------------ internals

@@ -47,7 +47,7 @@ from nndl.callbacks import (
     PrintEpochs,
     ProgressBar,
 )
-from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, check_int
+from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, check_int, diverged
 from nndl.optim import OptimizerState
 
 if TYPE_CHECKING:
@@ -144,14 +144,6 @@ def epoch_rng(seed: int, epoch: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, epoch)))
 
 
-def _divergence(what: str, epoch: int, learning_rate: float) -> DivergenceError:
-    return DivergenceError(
-        f"{what} at epoch {epoch} with learning_rate={learning_rate}: training diverged. "
-        f"Try a smaller learning rate (for example {learning_rate / 10:g}) or standardize the "
-        "inputs. The parameters are those of the last finite step."
-    )
-
-
 # ----------------------------------------------------------------- engines
 
 
@@ -226,13 +218,13 @@ class _GenericEngine:
             AL, caches = net._forward(Xb, keep_probs=self.keep_probs, rng=rng)
             J = to_scalar(net._cost(AL, caches, Yb))
             if not math.isfinite(J):
-                raise _divergence(f"the cost became {J}", epoch, learning_rate)
+                raise diverged(f"the cost became {J}", learning_rate, epoch)
             grads = net._backward(AL, Yb, caches)
             params, state = self.optimizer.update(net.params, grads, self.state, learning_rate)
             bad = [k for k, v in params.items() if not all_finite(v)]
             if bad:
-                raise _divergence(
-                    f"the update of {', '.join(bad)} became non-finite", epoch, learning_rate
+                raise diverged(
+                    f"the update of {', '.join(bad)} became non-finite", learning_rate, epoch
                 )
             net.params, self.state = params, state
             total += J * mb
@@ -475,7 +467,7 @@ class _NumpyEngine:
         if l2 > 0:
             J += l2 / (2 * Bm) * sum(float(np.vdot(W, W)) for W in self.W)
         if not math.isfinite(J):
-            raise _divergence(f"the cost became {J}", epoch, learning_rate)
+            raise diverged(f"the cost became {J}", learning_rate, epoch)
         # backward
         dZ = Z
         for l in range(L - 1, -1, -1):
@@ -508,7 +500,7 @@ class _NumpyEngine:
         # so checking it first leaves θ at its last finite values
         finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
         if not finite:
-            raise _divergence("the gradient became non-finite", epoch, learning_rate)
+            raise diverged("the gradient became non-finite", learning_rate, epoch)
         self.t += 1
         opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
         if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
@@ -928,7 +920,7 @@ def _fit_lbfgs(
                 },
             )
         if not np.all(np.isfinite(result.x)):
-            raise _divergence("L-BFGS reached non-finite parameters", len(trainer.history), 0.0)
+            raise diverged("L-BFGS reached non-finite parameters", None, len(trainer.history))
         net.params = unflatten(np.asarray(result.x))
         trainer.history.lbfgs_message = str(result.message)  # type: ignore[attr-defined]
     except KeyboardInterrupt:
