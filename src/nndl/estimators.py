@@ -37,8 +37,8 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
     """What the classifier and the regressor share: the network, its training, the data boundary."""
 
     # set by subclasses
-    _output: str = ""
-    _loss: str = ""
+    _output: str | None = None
+    _loss: str | None = None
 
     hidden_layer_sizes: Sequence[int]
     activation: Activations
@@ -129,14 +129,11 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
 
     def _new_network(self, n_x: int, n_y: int) -> Network:
         dims = self._layer_dims(n_x, n_y)
-        output, loss = self._output, self._loss
-        if output == "sigmoid" and n_y > 1:  # more than two classes
-            output, loss = "softmax", "cross_entropy"
         return Network(
             dims,
             activations=self._activations(len(dims) - 2),
-            output=output,
-            loss=loss,
+            output=self._output,  # None: Network's sigmoid for n_y = 1, softmax above
+            loss=self._loss,
             init=self._init_name(),
             seed=self.random_state,
             dtype=self.dtype,
@@ -226,8 +223,8 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
     loss_curve_ (training cost per epoch), validation_loss_curve_ (or None), n_iter_ (epochs run).
     """
 
-    _output = "sigmoid"
-    _loss = "logistic"
+    _output = None  # Network picks sigmoid + logistic, or softmax + cross-entropy
+    _loss = None
 
     def fit(self, X: Any, y: Any) -> NeuralNetClassifier:
         """Train a new network on ``X`` of shape ``(m, n)`` and labels ``y`` of shape ``(m,)``."""

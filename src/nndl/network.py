@@ -479,7 +479,7 @@ class Network:
                 if rng is None:
                     raise NNDLValueError("dropout needs a random generator (rng)")
                 mask = (rng.random(tuple(Z.shape)) < keep).astype(self.dtype) / keep
-                D = from_numpy(mask.astype(self.dtype), Z)
+                D = from_numpy(mask, Z)  # already in self.dtype
             caches.append(LayerCache(A, W, b, Z, A_l, D))
             A = A_l if D is None else A_l * D
         return A, caches
