@@ -553,7 +553,7 @@ def _train(args: argparse.Namespace) -> int:
     result.update(
         data=args.data,
         layer_dims=net.layer_dims,
-        activation=args.activation if len(args.activation) > 1 else args.activation[0],
+        activation=activation,
         optimizer=args.optimizer,
         learning_rate=args.lr,
         epochs=len(history),
@@ -676,9 +676,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(f"R²: {result['train_r2']:.4f}")
     else:
         print(f"Accuracy: {100 * result['train_accuracy']:.2f}%")
-        classes = net.info.get("classes") or [
-            str(i) for i in range(len(result["confusion_matrix"]))
-        ]
+        classes = _class_names(net)
         print("Confusion matrix (rows: true class, columns: predicted):")
         width = max(len(c) for c in classes) + 2
         print(" " * width + "".join(c.rjust(width) for c in classes))

@@ -174,8 +174,7 @@ def predict_dask(network: Network, X: Any, proba: bool = False) -> Any:
     itself with ``proba=True``.  Each chunk is predicted where it lives.
     """
     X = _rechunk_rows(network, X)
-    template = _template(network)
-    template.params = _numpy_params(network)
+    template = network.copy()  # NumPy parameters, sent to the workers
     if proba or template.task == "regression":
         rows, dtype = network.n_y, np.dtype(network.dtype)
     elif template.output.name == "softmax":

@@ -429,7 +429,8 @@ def to_dot(root: Node, rankdir: str = "LR") -> str:
     """Graphviz DOT text of the graph ending at ``root``: each node's label, value and gradient."""
     lines = ["digraph computation {", f"  rankdir={rankdir};", '  node [fontname="Helvetica"];']
     ids: dict[int, str] = {}
-    for k, node in enumerate(root.topological_order()):
+    order = root.topological_order()
+    for k, node in enumerate(order):
         ids[id(node)] = f"n{k}"
         name = node.label or (node.op and f"({node.op})") or "leaf"
         fields = [name, f"value {_summary(node.value)}", f"grad {_summary(node.grad)}"]
@@ -438,7 +439,7 @@ def to_dot(root: Node, rankdir: str = "LR") -> str:
         if node.parents:
             lines.append(f'  n{k}_op [shape=circle, label="{_escape(node.op)}"];')
             lines.append(f"  n{k}_op -> n{k};")
-    for node in root.topological_order():
+    for node in order:
         for parent in node.parents:
             lines.append(f"  {ids[id(parent)]} -> {ids[id(node)]}_op;")
     lines.append("}")

@@ -399,7 +399,7 @@ def read_npz(path: str | Path) -> dict[str, np.ndarray]:
 
 
 def _npz_get(arrays: dict[str, np.ndarray], key: str) -> np.ndarray | None:
-    for name in (key, key.lower(), key.replace("Y", "y"), key.replace("X", "x")):
+    for name in (key, key.lower()):  # X, x; Y_test, y_test; …
         if name in arrays:
             return arrays[name]
     return None

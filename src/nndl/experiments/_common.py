@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.backend import to_numpy
-
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -77,22 +75,12 @@ def epochs_to(costs: Sequence[float], target: float) -> int | None:
     return int(below[0]) if below.size else None
 
 
-def as_float(x: Any) -> float:
-    """A Python float from a number or a 0-d array of any backend."""
-    return float(np.asarray(to_numpy(x)))
-
-
-def figure_path(out: str | Path | None, name: str) -> Path | None:
-    """Where experiment ``name`` writes its figure, or None when ``out`` is None."""
-    return None if out is None else Path(out) / f"{name}.png"
-
-
-def save_figure(fig: Figure, out: str | Path | None, name: str) -> Path | None:
-    """Save ``fig`` as ``out/name.png`` (nothing when ``out`` is None)."""
+def save_figure(fig: Figure, out: str | Path, name: str) -> Path:
+    """Save ``fig`` as ``out/name.png`` (each experiment's ``_figure`` returns None before
+    drawing anything when there is no ``out``, so matplotlib is imported only when needed)."""
     from nndl import plot
 
-    path = figure_path(out, name)
-    return None if path is None else plot.save(fig, path)
+    return plot.save(fig, Path(out) / f"{name}.png")
 
 
 def fmt_epochs(epochs: int | None, budget: int) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from nndl import datasets
-from nndl.experiments._common import Result, as_float, epochs_to, fmt_epochs, save_figure
+from nndl.backend import to_scalar
+from nndl.experiments._common import Result, epochs_to, fmt_epochs, save_figure
 from nndl.network import Network
 
 NAME = "activations"
@@ -40,7 +41,7 @@ def run(quick: bool = False, out: str | Path | None = None, seed: int = 1) -> Re
     for name in ACTIVATIONS:
         net = Network(LAYER_DIMS, activations=name, init="xavier", seed=seed)
         _, grads = net.gradients(X, Y)
-        norms[name] = [as_float(np.linalg.norm(grads[f"dW{l}"])) for l in range(1, L + 1)]
+        norms[name] = [to_scalar(np.linalg.norm(grads[f"dW{l}"])) for l in range(1, L + 1)]
         costs[name] = [float(c) for c in net.fit(X, Y, learning_rate=LEARNING_RATE, epochs=epochs)]
         reached[name] = epochs_to(costs[name], TARGET)
         accuracy[name] = net.accuracy(X, Y)

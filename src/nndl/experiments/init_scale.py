@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from nndl import datasets
-from nndl.backend import to_numpy
-from nndl.experiments._common import Result, as_float, epochs_to, fmt_epochs, save_figure
+from nndl.backend import to_numpy, to_scalar
+from nndl.experiments._common import Result, epochs_to, fmt_epochs, save_figure
 from nndl.init import Generator, Initializer
 from nndl.network import Network
 
@@ -65,7 +65,7 @@ def run(quick: bool = False, out: str | Path | None = None, seed: int = 1) -> Re
                 "scale": scale,
                 "saturated_fraction": float(np.mean(np.abs(Z1) > 3)),
                 "mean_derivative": float(np.mean(derivative)),
-                "dW1_norm": as_float(np.linalg.norm(to_numpy(grads["dW1"]))),
+                "dW1_norm": to_scalar(np.linalg.norm(to_numpy(grads["dW1"]))),
                 "initial_cost": float(J0),
                 "epochs_to_target": epochs_to(costs[key], TARGET),
                 "final_cost": costs[key][-1],
