@@ -288,13 +288,16 @@ class Network:
                 f"(output {self.output.name}, loss {self.loss.name}): use cost(X, Y) instead"
             )
         X, Y = self._check_data(X, Y)
-        xp = namespace(X)
-        pred = self.predict(X)
-        if self.output.name == "softmax":
-            truth = xp.reshape(xp.argmax(Y, axis=0), (1, Y.shape[1]))
-            return to_scalar(xp.mean(xp.astype(pred == truth, xp.float64)))
-        correct = xp.all(xp.astype(pred, Y.dtype) == Y, axis=0)
-        return to_scalar(xp.mean(xp.astype(correct, xp.float64)))
+        if _distributed.is_dask(X):  # predicted chunk by chunk where the chunks live
+            xp = namespace(X)
+            pred = self.predict(X)
+            if self.output.name == "softmax":
+                truth = xp.reshape(xp.argmax(Y, axis=0), (1, Y.shape[1]))
+                return to_scalar(xp.mean(xp.astype(pred == truth, xp.float64)))
+            correct = xp.all(xp.astype(pred, Y.dtype) == Y, axis=0)
+            return to_scalar(xp.mean(xp.astype(correct, xp.float64)))
+        AL, _ = self._forward(X)  # X is checked already: not predict, which checks again
+        return self._correct(AL, Y) / int(X.shape[1])
 
     # ------------------------------------------------------------- training
 
@@ -484,13 +487,29 @@ class Network:
             A = A_l if D is None else A_l * D
         return A, caches
 
+    def _data_cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
+        """The cost without the L2 term: from Z[L] for a matched output and loss (stable)."""
+        if self.fused_output:
+            return self.loss.value_from_Z(caches[-1].Z, Y)
+        return self.loss.value(AL, Y)
+
     def _cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
-        J = self.loss.value_from_Z(caches[-1].Z, Y) if self.fused_output else self.loss.value(AL, Y)
+        J = self._data_cost(AL, caches, Y)
         if self.l2 > 0:
             xp = namespace(AL)
             squares = sum(xp.sum(c.W * c.W) for c in caches)
             J = J + (self.l2 / (2 * AL.shape[1])) * squares
         return J
+
+    def _correct(self, AL: Array, Y: Array) -> float:
+        """How many examples (columns) ``AL`` classifies right: argmax for softmax, else
+        every output on the right side of 0.5."""
+        xp = namespace(AL)
+        if self.output.name == "softmax":
+            hits = xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)
+        else:
+            hits = xp.all(xp.astype(AL > 0.5, Y.dtype) == Y, axis=0)
+        return to_scalar(xp.sum(xp.astype(hits, xp.float64)))
 
     def _backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
         xp = namespace(AL)

@@ -229,17 +229,8 @@ class _GenericEngine:
             net.params, self.state = params, state
             total += J * mb
             if classify:
-                correct += _count_correct(net, AL, Yb)
+                correct += net._correct(AL, Yb)
         return total / m, (correct / m if classify else None)
-
-
-def _count_correct(net: Network, AL: Array, Y: Array) -> float:
-    xp = namespace(AL)
-    if net.output.name == "softmax":
-        hits = xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)
-    else:
-        hits = xp.all(xp.astype(AL > 0.5, Y.dtype) == Y, axis=0)
-    return to_scalar(xp.sum(xp.astype(hits, xp.float64)))
 
 
 class _Buffers:
@@ -774,13 +765,10 @@ def _begin(trainer: Trainer, cbs: list[Callback]) -> None:
 def _evaluate(network: Network, X: Array, Y: Array) -> tuple[float, float | None]:
     """Cost (without the L2 term) and accuracy on held-out data."""
     AL, caches = network._forward(X)
-    if network.fused_output:
-        J = to_scalar(network.loss.value_from_Z(caches[-1].Z, Y))
-    else:
-        J = to_scalar(network.loss.value(AL, Y))
+    J = to_scalar(network._data_cost(AL, caches, Y))
     if network.task == "regression":
         return J, None
-    return J, _count_correct(network, AL, Y) / X.shape[1]
+    return J, network._correct(AL, Y) / X.shape[1]
 
 
 def _logs(
@@ -895,7 +883,7 @@ def _fit_lbfgs(
                 AL = evaluations["AL"]  # the accepted point is usually the last evaluated
             else:
                 AL, _ = net._forward(X)
-            accuracy = _count_correct(net, AL, Y) / X.shape[1]
+            accuracy = net._correct(AL, Y) / X.shape[1]
         logs = _logs(trainer, J, accuracy, None, X_val, Y_val)
         trainer.history.record(epoch, logs)
         for cb in cbs:
