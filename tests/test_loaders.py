@@ -249,6 +249,24 @@ def test_csv_one_hot_and_class_names(tmp_path: Path) -> None:
     assert X.shape == (5, 1) and names == ["row 1"]
 
 
+def test_csv_columns_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nndl.datasets import files
+
+    parsed: list[tuple[str, ...]] = []
+    as_floats = files._as_floats
+
+    def spy(cells):  # type: ignore[no-untyped-def]
+        parsed.append(tuple(cells))
+        return as_floats(cells)
+
+    monkeypatch.setattr(files, "_as_floats", spy)
+    path = tmp_path / "train.csv"
+    path.write_text(CSV)
+    data = load_data(path, target="animal")
+    assert data.X.shape == (5, 4)
+    assert len(parsed) == len(set(parsed)) == 4  # size, color, weight and the target, once each
+
+
 def test_csv_numeric_targets(tmp_path: Path) -> None:
     path = tmp_path / "numbers.csv"
     path.write_text("a,b,y,price\n1,2,0,10.5\n3,4,1,7.25\n5,6,1,3\n")

@@ -37,10 +37,14 @@ class Table:
     header: list[str]
     columns: dict[str, list[str]]
     path: str = ""
+    _floats: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False, compare=False)
 
-    @property
-    def m(self) -> int:
-        return len(next(iter(self.columns.values()))) if self.columns else 0
+    def floats(self, name: str) -> np.ndarray | None:
+        """Column ``name`` as float64 (empty cells nan), or ``None`` if a cell is not a number;
+        parsed once, however often the encoder asks (don't write into the array)."""
+        if name not in self._floats:
+            self._floats[name] = _as_floats(self.columns[name])
+        return self._floats[name]
 
 
 def read_csv(path: str | Path, delimiter: str | None = None) -> Table:
@@ -138,11 +142,10 @@ class TabularEncoder:
         for name in table.header:
             if name == target or name in drop:
                 continue
-            cells = table.columns[name]
-            if _as_floats(cells) is not None:
+            if table.floats(name) is not None:
                 columns.append(Column(name, "numeric"))
             else:
-                columns.append(Column(name, "categorical", sorted(set(cells))))
+                columns.append(Column(name, "categorical", sorted(set(table.columns[name]))))
         if not columns:
             raise NNDLValueError(
                 f"{table.path!r} has no feature columns besides the target {target!r}; "
@@ -169,7 +172,7 @@ class TabularEncoder:
         for column in self.columns:
             cells = table.columns[column.name]
             if column.kind == "numeric":
-                values = _as_floats(cells)
+                values = table.floats(column.name)
                 if values is None:
                     bad = next(c for c in cells if _as_floats([c]) is None)
                     raise NNDLValueError(
@@ -262,7 +265,7 @@ def _target_values(table: Table, target: str) -> np.ndarray:
             f"{table.path!r}: the target column {target!r} is empty in row {line}; every row "
             "needs a target value"
         )
-    numbers = _as_floats(cells)
+    numbers = table.floats(target)
     return numbers if numbers is not None else np.array(cells)
 
 
