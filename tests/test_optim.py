@@ -213,3 +213,20 @@ def test_equality_follows_config_within_a_family_only() -> None:
     relu_loss = GraphLoss(lambda A, Y: A, name="relu")  # the same config as the activation's
     assert relu_loss.config() == activations.ReLU().config()
     assert relu_loss != activations.ReLU() and activations.ReLU() != relu_loss
+
+
+def test_every_registry_reads_names_the_same_forgiving_way() -> None:
+    from nndl import activations, init, losses
+
+    assert (
+        activations.get(" Leaky-ReLU ") == activations.get("leakyrelu") == activations.LeakyReLU()
+    )
+    assert losses.get("Log-Loss") == losses.LogisticLoss()
+    assert init.get(" HE") is init.INITIALIZERS["he"]
+    assert isinstance(optim.get("L-BFGS"), optim.LBFGS)
+    assert isinstance(optim.get("SGD"), optim.GradientDescent)
+    schedule = optim.get_schedule("Inverse-Time", 0.1)
+    assert isinstance(schedule, optim.InverseTimeDecay) and schedule(0) == 0.1
+    for get, kind in ((optim.get, "optimizer"), (init.get, "initializer"), (losses.get, "loss")):
+        with pytest.raises(NNDLValueError, match=rf"unknown {kind} 'nope'; the known ones are: "):
+            get("nope")

@@ -7,7 +7,25 @@ two losses or two optimizers) and its hash.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+from nndl.errors import NNDLValueError
+
+_T = TypeVar("_T")
+
+
+def lookup(
+    registry: Mapping[str, _T], name: str, kind: str, aliases: Mapping[str, str] | None = None
+) -> _T:
+    """``registry``'s entry for ``name``, read the forgiving way: case, surrounding space and
+    ``-`` for ``_`` do not matter, and ``aliases`` map other spellings to registry keys.  An
+    unknown name is an :class:`NNDLValueError` listing the known ones."""
+    key = name.strip().lower().replace("-", "_")
+    key = (aliases or {}).get(key, key)
+    if key not in registry:
+        raise NNDLValueError(f"unknown {kind} {name!r}; the known ones are: {', '.join(registry)}")
+    return registry[key]
 
 
 class Configurable:

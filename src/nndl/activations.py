@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nndl._configurable import Configurable
+from nndl._configurable import Configurable, lookup
 from nndl.backend import Array, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError
 
@@ -202,11 +202,8 @@ def get(identifier: str | Activation | dict[str, Any]) -> Activation:
 
 
 def _by_name(name: object) -> type[Activation]:
-    key = name.strip().lower().replace("-", "_") if isinstance(name, str) else name
-    if key == "leakyrelu":
-        key = "leaky_relu"
-    if key not in ACTIVATIONS:
+    if not isinstance(name, str):  # a config dict without a name
         raise NNDLValueError(
             f"unknown activation {name!r}; the known ones are: {', '.join(ACTIVATIONS)}"
         )
-    return ACTIVATIONS[key]
+    return lookup(ACTIVATIONS, name, "activation", {"leakyrelu": "leaky_relu"})

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from nndl._configurable import lookup
 from nndl.errors import NNDLTypeError, NNDLValueError
 
 Generator = np.random.RandomState | np.random.Generator
@@ -74,8 +75,8 @@ def get(identifier: str | Initializer) -> Initializer:
     """An initializer from its name, or a callable ``(n, n_prev, rng) -> W`` (returned as is)."""
     if callable(identifier):
         return identifier
-    if isinstance(identifier, str) and identifier.strip().lower() in INITIALIZERS:
-        return INITIALIZERS[identifier.strip().lower()]
+    if isinstance(identifier, str):
+        return lookup(INITIALIZERS, identifier, "initializer")
     raise NNDLValueError(
         f"unknown initializer {identifier!r}; the known ones are: {', '.join(INITIALIZERS)}"
     )

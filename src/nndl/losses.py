@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nndl._configurable import Configurable
+from nndl._configurable import Configurable, lookup
 from nndl.backend import Array, device, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError
 
@@ -187,13 +187,7 @@ def get(identifier: str | Loss | dict[str, Any]) -> Loss:
     if isinstance(identifier, dict):
         identifier = str(identifier.get("name"))
     if isinstance(identifier, str):
-        key = identifier.strip().lower().replace("-", "_")
-        key = _ALIASES.get(key, key)
-        if key not in LOSSES:
-            raise NNDLValueError(
-                f"unknown loss {identifier!r}; the known ones are: {', '.join(LOSSES)}"
-            )
-        return LOSSES[key]()
+        return lookup(LOSSES, identifier, "loss", _ALIASES)()
     raise NNDLTypeError(
         f"a loss is given by name (one of {', '.join(LOSSES)}) or as an nndl.losses.Loss. "
         f"Received: {identifier!r} of type {type(identifier).__name__}"

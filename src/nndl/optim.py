@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from nndl._configurable import Configurable
+from nndl._configurable import Configurable, lookup
 from nndl.backend import Array, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError, check_int
 from nndl.fused import Kernels
@@ -398,7 +398,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 }
 """The registry: every optimizer by its name."""
 
-_OPTIMIZER_ALIASES = {"sgd": "gd", "gradient_descent": "gd", "l_bfgs": "lbfgs", "l-bfgs": "lbfgs"}
+_OPTIMIZER_ALIASES = {"sgd": "gd", "gradient_descent": "gd", "l_bfgs": "lbfgs"}
 
 
 def get(identifier: str | Optimizer | dict[str, Any] | None) -> Optimizer:
@@ -418,16 +418,11 @@ def get(identifier: str | Optimizer | dict[str, Any] | None) -> Optimizer:
         options = {k: v for k, v in identifier.items() if k != "name"}
         identifier = str(identifier.get("name"))
     if isinstance(identifier, str):
-        key = identifier.strip().lower()
-        key = _OPTIMIZER_ALIASES.get(key, key)
-        if key not in OPTIMIZERS:
-            raise NNDLValueError(
-                f"unknown optimizer {identifier!r}; the known ones are: {', '.join(OPTIMIZERS)}"
-            )
+        cls = lookup(OPTIMIZERS, identifier, "optimizer", _OPTIMIZER_ALIASES)
         try:
-            return OPTIMIZERS[key](**options)
+            return cls(**options)
         except TypeError as exc:
-            raise NNDLValueError(f"bad options for optimizer {key!r}: {exc}") from exc
+            raise NNDLValueError(f"bad options for optimizer {cls.name!r}: {exc}") from exc
     raise NNDLTypeError(
         f"an optimizer is given by name (one of {', '.join(OPTIMIZERS)}) or as an "
         f"nndl.optim.Optimizer. Received: {identifier!r} of type {type(identifier).__name__}"
@@ -555,20 +550,15 @@ def get_schedule(
         options = {k: v for k, v in identifier.items() if k != "name"}
         identifier = str(identifier.get("name"))
     if isinstance(identifier, str):
-        key = identifier.strip().lower().replace("-", "_")
-        if key not in SCHEDULES:
-            raise NNDLValueError(
-                f"unknown learning-rate schedule {identifier!r}; the known ones are: "
-                f"{', '.join(SCHEDULES)}"
-            )
+        cls = lookup(SCHEDULES, identifier, "learning-rate schedule")
         if "learning_rate" not in options:
             if learning_rate is None:
-                raise NNDLValueError(f"the {key} schedule needs a learning_rate to start from")
+                raise NNDLValueError(f"the {cls.name} schedule needs a learning_rate to start from")
             options["learning_rate"] = learning_rate
         try:
-            return SCHEDULES[key](**options)
+            return cls(**options)
         except TypeError as exc:
-            raise NNDLValueError(f"bad options for schedule {key!r}: {exc}") from exc
+            raise NNDLValueError(f"bad options for schedule {cls.name!r}: {exc}") from exc
     raise NNDLTypeError(
         f"a schedule is given by name (one of {', '.join(SCHEDULES)}) or as an "
         f"nndl.optim.Schedule. Received: {identifier!r} of type {type(identifier).__name__}"
