@@ -300,3 +300,23 @@ def test_errors_name_the_shapes() -> None:
         Node(np.ones((2, 3))).backward(np.ones((3, 2)))
     with pytest.raises(nndl.NNDLTypeError, match="array or a number"):
         Node("x")  # type: ignore[arg-type]
+
+
+def test_relu_of_a_number_and_leaky_relu_at_zero_match_the_activations() -> None:
+    a = Node(3.0)
+    out = graph.relu(a) * 2.0
+    out.backward()
+    assert out.value == 6.0 and a.grad == 2.0
+    assert graph.relu(-1.0).value == 0.0
+    # a network whose first layer sits exactly at Z = 0: leaky ReLU's slope there, both ways
+    net = nndl.Network([2, 3, 1], activations="leaky_relu", init="he", seed=0, dtype="float64")
+    net.params["W1"] = np.zeros((3, 2))
+    net.params["b1"] = np.zeros((3, 1))
+    X = np.array([[0.5, -1.0, 2.0], [1.0, 0.3, -0.7]])
+    Y = np.array([[1.0, 0.0, 1.0]])
+    J, grads = net.gradients(X, Y)
+    J_graph, grads_graph = graph.network_gradients(net, X, Y)
+    assert J_graph == pytest.approx(J)
+    for k in grads:
+        np.testing.assert_allclose(to_numpy(grads_graph[k]), to_numpy(grads[k]), atol=1e-15)
+    assert np.any(grads["dW1"] != 0)  # the slope lets the gradient through at Z = 0

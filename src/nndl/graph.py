@@ -341,8 +341,10 @@ def sigmoid(a: Any) -> Node:
 def relu(a: Any) -> Node:
     """max(0, a);  ∂/∂a = 1 where a > 0, else 0 (0 at a = 0, as in nndl.activations)."""
     a = lift(a)
-    xp = _xp(a.value)
-    mask = xp.astype(a.value > 0, a.value.dtype)
+    if is_array(a.value):
+        mask = _xp(a.value).astype(a.value > 0, a.value.dtype)
+    else:  # a Python number, as lift keeps it
+        mask = 1.0 if a.value > 0 else 0.0
     return Node(a.value * mask, (a,), "relu", backward=lambda g: (g * mask,))
 
 
@@ -513,8 +515,9 @@ def _activation(name: str, Z: Node, slope: float = 0.01) -> Node:
         return tanh(Z)
     if name == "relu":
         return relu(Z)
-    if name == "leaky_relu":
-        return maximum(Z, Z * slope)
+    if name == "leaky_relu":  # relu(Z) + slope·(Z − relu(Z)): g'(0) = slope, as nndl.activations
+        positive = relu(Z)
+        return positive + slope * (Z - positive)
     if name == "linear":
         return Z
     if name == "softmax":
