@@ -55,11 +55,17 @@ _ALIASES = {
 }
 
 
-def load(name: str, **options: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A built-in data set by name (``"planar"``, ``"moons"``, …), with its generator's options."""
+def _generated_key(name: str) -> str | None:
+    """The key in :data:`GENERATORS` of a built-in data set's name or alias, else ``None``."""
     key = name.strip().lower().replace("-", "_")
     key = _ALIASES.get(key, key)
-    if key not in GENERATORS:
+    return key if key in GENERATORS else None
+
+
+def load(name: str, **options: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A built-in data set by name (``"planar"``, ``"moons"``, …), with its generator's options."""
+    key = _generated_key(name)
+    if key is None:
         raise NNDLValueError(
             f"unknown data set {name!r}; the built-in ones are: {', '.join(GENERATORS)}"
         )

@@ -170,7 +170,12 @@ def infer_task(values: np.ndarray) -> str:
             f"cannot use values of dtype {values.dtype} as a target; expected numbers or "
             "class names"
         )
-    return "binary" if len(np.unique(values)) <= 2 else "multiclass"
+    return classification_task(len(np.unique(values)))
+
+
+def classification_task(n_classes: int) -> str:
+    """``"binary"`` for at most two classes (one sigmoid output), else ``"multiclass"``."""
+    return "binary" if n_classes <= 2 else "multiclass"
 
 
 def encode_labels(
@@ -224,7 +229,7 @@ def make_target(
         return values.astype(np.float64).reshape(1, -1), "regression", None
     Y, names = encode_labels(values, classes)
     if task is None:
-        task = "binary" if len(names) <= 2 else "multiclass"
+        task = classification_task(len(names))
     elif task == "binary" and len(names) > 2:
         raise NNDLValueError(
             f"task='binary' needs at most 2 classes but the target has {len(names)}: {names}. "

@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 
 from nndl.datasets._optional import require
-from nndl.datasets.data import Data, check_path, encode_labels, label_name, make_target
+from nndl.datasets.data import (
+    Data,
+    check_path,
+    classification_task,
+    encode_labels,
+    label_name,
+    make_target,
+)
 from nndl.errors import NNDLValueError, ShapeError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
@@ -210,12 +217,12 @@ def _h5_labels(
             )
         return (
             y.astype(np.int64).reshape(1, -1),
-            "binary" if len(names) <= 2 else "multiclass",
+            classification_task(len(names)),
             names,
         )
     if names is not None:
         Y, classes = encode_labels(y, names)
-        return Y, "binary" if len(classes) <= 2 else "multiclass", classes
+        return Y, classification_task(len(classes)), classes
     return make_target(y, task)
 
 
@@ -294,7 +301,7 @@ def load_image_folder(
     return Data(
         X=X,
         Y=Y,
-        task="binary" if len(classes) <= 2 else "multiclass",
+        task=classification_task(len(classes)),
         X_test=X_test,
         Y_test=Y_test,
         classes=classes,

@@ -49,14 +49,6 @@ def known_names() -> list[str]:
     return [*GENERATORS, *SKLEARN_SETS]
 
 
-def _generated_key(name: str) -> str | None:
-    from nndl.datasets import _ALIASES, GENERATORS
-
-    key = name.strip().lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
-    return key if key in GENERATORS else None
-
-
 def load_data(
     source: str | Path,
     target: str | None = None,
@@ -87,6 +79,8 @@ def load_data(
         encoder: for CSV: the training file's encoding, to encode a test file alike.
     """
     if isinstance(source, str):
+        from nndl.datasets import _generated_key
+
         key = _generated_key(source)
         if key is not None:
             _no_target(target, source)
@@ -177,9 +171,9 @@ def _npz_features_only(path: Path, layout: str) -> np.ndarray:
 
 
 def _load_generated(key: str, **options: Any) -> Data:
-    from nndl.datasets import load
+    from nndl.datasets import GENERATORS
 
-    X, labels = load(key, **options)
+    X, labels = GENERATORS[key](**options)  # key: already _generated_key's
     Y, task, classes = make_target(labels.ravel(), None)
     return Data(
         X=np.asarray(X, dtype=np.float64),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from nndl.datasets._optional import require
-from nndl.datasets.data import Data, label_name
+from nndl.datasets.data import Data, classification_task, label_name
 from nndl.errors import NNDLValueError
 
 SKLEARN_SETS: dict[str, str] = {
@@ -63,7 +63,7 @@ def load_sklearn(name: str) -> Data:
     return Data(
         X=X,
         Y=target.astype(np.int64).reshape(1, -1),
-        task="binary" if len(classes) <= 2 else "multiclass",
+        task=classification_task(len(classes)),
         classes=classes,
         feature_names=feature_names,
         image_shape=(8, 8, 1) if key == "digits" else None,
