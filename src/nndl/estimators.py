@@ -33,6 +33,11 @@ from nndl.network import Network
 Activations = str | Sequence[str]
 
 
+def _core_layout(X: Any) -> np.ndarray:
+    """Rows of examples ``(m, n)`` → the course's ``(n_x, m)``, float64, contiguous."""
+    return np.ascontiguousarray(np.asarray(X, dtype=np.float64).T)
+
+
 class _NeuralNet(BaseEstimator):  # type: ignore[misc]
     """What the classifier and the regressor share: the network, its training, the data boundary."""
 
@@ -147,6 +152,19 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
             return None
         return int(self.batch_size)
 
+    def _fit_network(
+        self, X: np.ndarray, Y: np.ndarray, n_y: int, first: bool, incremental: bool
+    ) -> None:
+        """X ``(m, n)`` to the core's layout; on the first call a new network; then train
+        (one epoch for ``partial_fit``)."""
+        XT = _core_layout(X)
+        if first:
+            self.network_ = self._new_network(XT.shape[0], n_y)
+            self.n_iter_ = 0
+            self.loss_curve_: list[float] = []
+            self.validation_loss_curve_: list[float] | None = None
+        self._train(XT, Y, epochs=1 if incremental else self.epochs)
+
     def _train(self, X: np.ndarray, Y: np.ndarray, epochs: int) -> None:
         """Train ``network_`` on the core-layout (X, Y) and record the learned attributes."""
         m = X.shape[1]
@@ -167,17 +185,14 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
             verbose=self.verbose,
             seed=None if self.random_state is None else int(self.random_state) + self.n_iter_,
         )
-        self.loss_curve_ = [*getattr(self, "loss_curve_", []), *list(history)]
-        val = getattr(history, "history", {}).get("val_cost")
-        self.validation_loss_curve_ = (
-            [*(getattr(self, "validation_loss_curve_", None) or []), *val] if val else None
-        )
+        self.loss_curve_ = [*self.loss_curve_, *history]
+        val = history.history.get("val_cost")
+        self.validation_loss_curve_ = [*(self.validation_loss_curve_ or []), *val] if val else None
         self.n_iter_ += len(history)
         self.history_ = history
 
     def _check_X(self, X: Any, reset: bool) -> np.ndarray:
-        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
-        return np.ascontiguousarray(np.asarray(X, dtype=np.float64).T)
+        return _core_layout(validate_data(self, X, reset=reset, dtype=[np.float64, np.float32]))
 
     def _proba(self, X: Any) -> np.ndarray:
         """The network's output ŷ as ``(m, n_y)`` float64."""
@@ -259,13 +274,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
             )
         labels = np.searchsorted(self.classes_, y).reshape(1, -1)
         n_classes = len(self.classes_)
-        XT = np.ascontiguousarray(np.asarray(X, dtype=np.float64).T)
-        if first:
-            self.network_ = self._new_network(XT.shape[0], 1 if n_classes == 2 else n_classes)
-            self.n_iter_ = 0
-            self.loss_curve_ = []
-            self.validation_loss_curve_ = None
-        self._train(XT, labels, epochs=1 if incremental else self.epochs)
+        self._fit_network(X, labels, 1 if n_classes == 2 else n_classes, first, incremental)
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -382,13 +391,7 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNet):  # type: ignore[misc]
             scale = Y.std(axis=0)
             self.y_scale_ = np.where(scale > 0, scale, 1.0)
         Y_std = ((Y - self.y_mean_) / self.y_scale_).T
-        XT = np.ascontiguousarray(np.asarray(X, dtype=np.float64).T)
-        if first:
-            self.network_ = self._new_network(XT.shape[0], Y_std.shape[0])
-            self.n_iter_ = 0
-            self.loss_curve_ = []
-            self.validation_loss_curve_ = None
-        self._train(XT, Y_std, epochs=1 if incremental else self.epochs)
+        self._fit_network(X, Y_std, Y_std.shape[0], first, incremental)
         return self
 
     def predict(self, X: Any) -> np.ndarray:
