@@ -41,3 +41,14 @@ def test_relative_error() -> None:
     assert relative_error(np.array([3.0, 4.0]), np.array([3.0, 4.0 + 1e-6])) == pytest.approx(
         1e-6 / 10
     )
+
+
+def test_move_like_moves_only_what_is_elsewhere() -> None:
+    strict = pytest.importorskip("array_api_strict")
+    a = np.arange(3.0)
+    s = strict.asarray(a)
+    assert backend.same_place(a, np.zeros(2)) and not backend.same_place(a, s)
+    assert backend.move_like(a, np.zeros(2)) is a  # already there: no copy
+    moved = backend.move_like(a, s)
+    assert backend.namespace(moved) is strict
+    np.testing.assert_array_equal(backend.to_numpy(moved), a)

@@ -107,6 +107,16 @@ def from_numpy(a: np.ndarray, like: Array) -> Array:
     return xp.asarray(a, device=device(like))
 
 
+def same_place(a: Array, b: Array) -> bool:
+    """True when ``a`` and ``b`` belong to the same array library and sit on the same device."""
+    return same_namespace(a, b) and str(device(a)) == str(device(b))
+
+
+def move_like(a: Array, like: Array) -> Array:
+    """``a`` in the library and on the device of ``like`` (``a`` itself when already there)."""
+    return a if same_place(a, like) else from_numpy(to_numpy(a), like)
+
+
 def to_scalar(x: Array) -> float:
     """A 0-d array (or size-1 array) of any backend as a Python float."""
     return float(to_numpy(x).reshape(()))

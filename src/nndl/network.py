@@ -41,13 +41,13 @@ from nndl.activations import Activation
 from nndl.backend import (
     Array,
     all_finite,
-    device,
     dtype_name,
     float_dtype,
     from_numpy,
     is_array,
+    move_like,
     namespace,
-    same_namespace,
+    same_place,
     to_numpy,
     to_scalar,
 )
@@ -535,10 +535,8 @@ class Network:
 
     def _to_backend_of(self, X: Array) -> None:
         """Move the parameters to X's array library and device, if they are elsewhere."""
-        first = self.params["W1"]
-        if same_namespace(first, X) and str(device(first)) == str(device(X)):
-            return
-        self.params = {k: from_numpy(to_numpy(v), X) for k, v in self.params.items()}
+        if not same_place(self.params["W1"], X):
+            self.params = {k: move_like(v, X) for k, v in self.params.items()}
 
     def _as_array(self, name: str, value: Any) -> Array:
         if is_array(value):
@@ -607,8 +605,7 @@ class Network:
                 f"Y has {shape[1]} columns (examples) but X has m={m}: they must match. "
                 f"Received: Y.shape={shape}.{hint}"
             )
-        if not same_namespace(Y, like) or str(device(Y)) != str(device(like)):
-            Y = from_numpy(to_numpy(Y), like)
+        Y = move_like(Y, like)
         xp = namespace(Y)
         if not all_finite(Y):
             raise NNDLValueError(
