@@ -75,6 +75,12 @@ def epochs_to(costs: Sequence[float], target: float) -> int | None:
     return int(below[0]) if below.size else None
 
 
+def epochs_or_never(epochs: int | None, budget: int) -> int:
+    """``epochs_to``'s answer for ranking runs: a run that never got there counts as
+    ``budget + 1`` epochs, slower than any that did."""
+    return budget + 1 if epochs is None else epochs
+
+
 def save_figure(fig: Figure, out: str | Path, name: str) -> Path:
     """Save ``fig`` as ``out/name.png`` (each experiment's ``_figure`` returns None before
     drawing anything when there is no ``out``, so matplotlib is imported only when needed)."""

@@ -14,7 +14,7 @@ import numpy as np
 
 from nndl import datasets
 from nndl.backend import to_scalar
-from nndl.experiments._common import Result, epochs_to, fmt_epochs, save_figure
+from nndl.experiments._common import Result, epochs_or_never, epochs_to, fmt_epochs, save_figure
 from nndl.network import Network
 
 NAME = "activations"
@@ -46,8 +46,7 @@ def run(quick: bool = False, out: str | Path | None = None, seed: int = 1) -> Re
         reached[name] = epochs_to(costs[name], TARGET)
         accuracy[name] = net.accuracy(X, Y)
     ratio = {name: norms[name][0] / norms[name][-1] for name in ACTIVATIONS}
-    never = epochs + 1
-    rank = {k: never if reached[k] is None else int(reached[k] or 0) for k in ACTIVATIONS}
+    rank = {k: epochs_or_never(reached[k], epochs) for k in ACTIVATIONS}
     faster = all(2 * rank[k] <= rank["sigmoid"] for k in ("relu", "leaky_relu"))
     vanishes = ratio["sigmoid"] < 0.01 and ratio["relu"] > 0.1
     holds = faster and vanishes

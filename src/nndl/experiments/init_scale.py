@@ -17,7 +17,7 @@ import numpy as np
 
 from nndl import datasets
 from nndl.backend import to_numpy, to_scalar
-from nndl.experiments._common import Result, epochs_to, fmt_epochs, save_figure
+from nndl.experiments._common import Result, epochs_or_never, epochs_to, fmt_epochs, save_figure
 from nndl.init import Generator, Initializer
 from nndl.network import Network
 
@@ -74,8 +74,8 @@ def run(quick: bool = False, out: str | Path | None = None, seed: int = 1) -> Re
 
     def get(activation: str, scale: float, field: str) -> float:
         value = runs[f"{activation} ×{scale:g}"][field]
-        if field == "epochs_to_target" and value is None:
-            return float(epochs + 1)
+        if field == "epochs_to_target":
+            return float(epochs_or_never(value, epochs))
         return float(value)
 
     saturates = all(

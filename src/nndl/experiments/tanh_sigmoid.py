@@ -15,7 +15,7 @@ import numpy as np
 
 from nndl import datasets
 from nndl.backend import to_numpy
-from nndl.experiments._common import Result, epochs_to, fmt_epochs, save_figure
+from nndl.experiments._common import Result, epochs_or_never, epochs_to, fmt_epochs, save_figure
 from nndl.network import Network
 
 NAME = "tanh_vs_sigmoid"
@@ -54,10 +54,8 @@ def run(quick: bool = False, out: str | Path | None = None, seed: int = 2) -> Re
         accuracy[activation] = net.accuracy(X, Y)
     average = {k: float(np.mean(v)) for k, v in means.items()}
     centred = abs(average["tanh"]) < 0.1 and abs(average["sigmoid"] - 0.5) < 0.1
-    never = epochs + 1
-    t = reached["tanh"] if reached["tanh"] is not None else never
-    s = reached["sigmoid"] if reached["sigmoid"] is not None else never
-    faster = reached["tanh"] is not None and 2 * t <= s
+    t, s = (epochs_or_never(reached[k], epochs) for k in ("tanh", "sigmoid"))
+    faster = 2 * t <= s  # a tanh run that never got there (epochs + 1) cannot pass
     holds = centred and faster
     numbers = {
         "layer_dims": LAYER_DIMS,
