@@ -124,6 +124,21 @@ def _labels(Y: Any, name: str = "Y") -> np.ndarray:
     return np.asarray(np.rint(Y_np[0]), dtype=np.int64)
 
 
+def confusion_counts(Y_true: Any, Y_pred: Any, min_classes: int = 2) -> np.ndarray:
+    """``(n, n)`` counts of true class (rows) against predicted class (columns), from
+    ``(1, m)`` integer labels or one-hot ``(n_y, m)``; n is the largest label + 1, at least
+    ``min_classes``."""
+    truth, pred = _labels(Y_true, "Y_true"), _labels(Y_pred, "Y_pred")
+    if truth.shape != pred.shape:
+        raise ShapeError(
+            f"Y_true has {truth.shape[0]} examples but Y_pred has {pred.shape[0]}: they must match"
+        )
+    n = max(int(truth.max()) + 1, int(pred.max()) + 1, min_classes)
+    counts = np.zeros((n, n), dtype=np.int64)
+    np.add.at(counts, (truth, pred), 1)
+    return counts
+
+
 # ------------------------------------------------------------------ figures
 
 
@@ -276,14 +291,8 @@ def confusion_matrix(
 
     Labels are ``(1, m)`` integers or one-hot ``(n_y, m)``.
     """
-    truth, pred = _labels(Y_true, "Y_true"), _labels(Y_pred, "Y_pred")
-    if truth.shape != pred.shape:
-        raise ShapeError(
-            f"Y_true has {truth.shape[0]} examples but Y_pred has {pred.shape[0]}: they must match"
-        )
-    n = max(int(truth.max()) + 1, int(pred.max()) + 1, len(class_names or ()), 2)
-    counts = np.zeros((n, n), dtype=np.int64)
-    np.add.at(counts, (truth, pred), 1)
+    counts = confusion_counts(Y_true, Y_pred, min_classes=max(len(class_names or ()), 2))
+    n = counts.shape[0]
     fig, ax = _target(ax, (1.6 + 0.6 * n, 1.2 + 0.6 * n))
     ax.imshow(counts, cmap="Blues", vmin=0)
     names = list(class_names) if class_names is not None else [str(k) for k in range(n)]
