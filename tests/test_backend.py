@@ -52,3 +52,20 @@ def test_move_like_moves_only_what_is_elsewhere() -> None:
     moved = backend.move_like(a, s)
     assert backend.namespace(moved) is strict
     np.testing.assert_array_equal(backend.to_numpy(moved), a)
+
+
+def test_flat_layout_views_write_through_and_flatten_round_trips() -> None:
+    params = {"W1": np.arange(6.0).reshape(3, 2), "b1": np.ones((3, 1)), "W2": np.zeros((1, 3))}
+    layout = backend.FlatLayout(params)
+    assert layout.keys == ["W1", "b1", "W2"] and layout.size == 12
+    flat = layout.flatten(params)
+    assert flat.dtype == np.float64 and flat.shape == (12,)
+    views = layout.views(flat)
+    for k, v in params.items():
+        np.testing.assert_array_equal(views[k], v)
+    views["b1"][:] = 7.0  # a view: writes reach the flat vector
+    assert np.all(flat[6:9] == 7.0)
+    grads = {"d" + k: v for k, v in params.items()}
+    from_grads = layout.flatten(grads, np.float32, prefix="d")
+    assert from_grads.dtype == np.float32
+    np.testing.assert_array_equal(from_grads, np.concatenate([v.ravel() for v in params.values()]))

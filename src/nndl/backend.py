@@ -126,3 +126,33 @@ def all_finite(x: Array) -> bool:
     """True when every element of ``x`` is finite (no NaN, no ±inf)."""
     xp = namespace(x)
     return bool(xp.all(xp.isfinite(x)))
+
+
+class FlatLayout:
+    """Where each named array (``W1``, ``b1``, …) sits in one flat vector, in order.
+
+    L-BFGS works on one vector ``x``; the NumPy training engine keeps parameters,
+    gradients and optimizer slots each in one flat buffer.  ``views`` cuts a flat
+    vector into per-name views (no copy); ``flatten`` joins arrays of any backend
+    into a new NumPy vector.
+    """
+
+    def __init__(self, arrays: dict[str, Any]) -> None:
+        self.keys = list(arrays)
+        self.shapes = {k: tuple(arrays[k].shape) for k in self.keys}
+        self.sizes = {k: int(np.prod(self.shapes[k], dtype=np.int64)) for k in self.keys}
+        self.size = sum(self.sizes.values())
+
+    def views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
+        """Each name's part of ``flat``, reshaped: views that write through to ``flat``."""
+        out, start = {}, 0
+        for k in self.keys:
+            out[k] = flat[start : start + self.sizes[k]].reshape(self.shapes[k])
+            start += self.sizes[k]
+        return out
+
+    def flatten(self, arrays: dict[str, Any], dtype: Any = np.float64, prefix: str = "") -> Any:
+        """``arrays[prefix + name]`` for every name, as one new NumPy vector of ``dtype``."""
+        return np.concatenate(
+            [np.asarray(to_numpy(arrays[prefix + k]), dtype).ravel() for k in self.keys]
+        )

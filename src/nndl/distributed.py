@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import array_api_compat
 import numpy as np
 
-from nndl.backend import Array, all_finite, to_numpy
+from nndl.backend import Array, FlatLayout, all_finite, to_numpy
 from nndl.errors import (
     NNDLTypeError,
     NNDLValueError,
@@ -258,27 +258,22 @@ def _lbfgs(
         minimize = importlib.import_module("scipy.optimize").minimize
     except ImportError as exc:
         raise NNDLValueError("optimizer='lbfgs' needs SciPy: pip install 'nndl[lbfgs]'") from exc
-    keys = list(params)
-    shapes = [params[k].shape for k in keys]
-    bounds = np.cumsum([0, *(params[k].size for k in keys)])
-    dtype = params[keys[0]].dtype
+    layout = FlatLayout(params)
+    dtype = next(iter(params.values())).dtype
 
-    def unflatten(x: np.ndarray) -> Params:
-        return {
-            k: x[bounds[i] : bounds[i + 1]].reshape(shapes[i]).astype(dtype)
-            for i, k in enumerate(keys)
-        }
+    def unflatten(x: np.ndarray) -> Params:  # copies: the chunks' tasks keep what they are sent
+        return {k: part.astype(dtype) for k, part in layout.views(x).items()}
 
     def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
         J, grads = cost_and_gradients(template, unflatten(x), blocks, m, l2, client)
         if not math.isfinite(J):
             return math.inf, np.zeros_like(x)
-        return J, np.concatenate([np.asarray(grads["d" + k], np.float64).ravel() for k in keys])
+        return J, layout.flatten(grads, prefix="d")
 
     def callback(intermediate_result: Any) -> None:
         on_iteration(float(intermediate_result.fun), unflatten(np.asarray(intermediate_result.x)))
 
-    x0 = np.concatenate([np.asarray(params[k], np.float64).ravel() for k in keys])
+    x0 = layout.flatten(params)
     result = minimize(
         fun, x0, jac=True, method="L-BFGS-B", callback=callback, options={"maxiter": iterations}
     )

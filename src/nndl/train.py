@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nndl import fused, optim
-from nndl.backend import Array, all_finite, from_numpy, namespace, to_numpy, to_scalar
+from nndl.backend import Array, FlatLayout, all_finite, from_numpy, namespace, to_numpy, to_scalar
 from nndl.callbacks import (
     Callback,
     CostCallback,
@@ -292,11 +292,8 @@ class _NumpyEngine:
         else:
             self.labels = None
             self.Ys = np.ascontiguousarray(Y.T)
-        self.keys = list(network.params)
-        self.shapes = {k: tuple(network.params[k].shape) for k in self.keys}
-        sizes = [math.prod(self.shapes[k]) for k in self.keys]
-        self.offsets = dict(zip(self.keys, np.cumsum([0, *sizes[:-1]]).tolist(), strict=True))
-        total = sum(sizes)
+        self.layout = FlatLayout(network.params)
+        total = self.layout.size
         self.theta = np.empty(total, dtype=self.dtype)
         self.grad = np.empty(total, dtype=self.dtype)
         self.work = np.empty(total, dtype=self.dtype)
@@ -304,8 +301,8 @@ class _NumpyEngine:
         self.step = np.empty(total, dtype=self.dtype)
         self.slots = {s: np.zeros(total, dtype=self.dtype) for s in optimizer.slot_names}
         self.t = 0
-        self.params = self._views(self.theta)
-        self.grads = self._views(self.grad)
+        self.params = self.layout.views(self.theta)
+        self.grads = self.layout.views(self.grad)
         self.set_params({k: to_numpy(v) for k, v in network.params.items()})
         network.params = dict(self.params)
         self.W = [self.params[f"W{l}"] for l in range(1, self.L + 1)]
@@ -333,26 +330,18 @@ class _NumpyEngine:
             and type(optimizer) in _FAST_OPTIMIZERS
         )
 
-    def _views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
-        out = {}
-        for k in self.keys:
-            size = math.prod(self.shapes[k])
-            start = self.offsets[k]
-            out[k] = flat[start : start + size].reshape(self.shapes[k])
-        return out
-
     def set_params(self, params: dict[str, np.ndarray]) -> None:
         for k, v in params.items():
             np.copyto(self.params[k], np.asarray(v, dtype=self.dtype))
 
     def get_state(self) -> OptimizerState:
-        slots = {s: self._views(flat) for s, flat in self.slots.items()}
+        slots = {s: self.layout.views(flat) for s, flat in self.slots.items()}
         return OptimizerState(t=self.t, slots=slots)
 
     def set_state(self, state: OptimizerState) -> None:
         self.t = state.t
         for s, d in state.slots.items():
-            views = self._views(self.slots[s])
+            views = self.layout.views(self.slots[s])
             for k, v in d.items():
                 np.copyto(views[k], np.asarray(to_numpy(v), dtype=self.dtype))
 
@@ -843,18 +832,15 @@ def _fit_lbfgs(
     net = trainer.network
     opt = trainer.optimizer
     assert isinstance(opt, optim.LBFGS)
-    keys = list(net.params)
-    shapes = {k: tuple(net.params[k].shape) for k in keys}
-    sizes = [math.prod(shapes[k]) for k in keys]
-    bounds = np.cumsum([0, *sizes]).tolist()
-    x0 = np.concatenate([np.asarray(to_numpy(net.params[k]), np.float64).ravel() for k in keys])
+    layout = FlatLayout(net.params)
+    x0 = layout.flatten(net.params)
     numpy_backend = isinstance(X, np.ndarray)
     evaluations: dict[str, Any] = {}
 
     def unflatten(x: np.ndarray) -> dict[str, Array]:
         out = {}
-        for i, k in enumerate(keys):
-            part = x[bounds[i] : bounds[i + 1]].reshape(shapes[k]).astype(net.dtype, copy=False)
+        for k, part in layout.views(x).items():
+            part = part.astype(net.dtype, copy=False)
             out[k] = part if numpy_backend else from_numpy(part, X)
         return out
 
@@ -865,7 +851,7 @@ def _fit_lbfgs(
         if not math.isfinite(J):
             return math.inf, np.zeros_like(x)
         grads = net._backward(AL, Y, caches)
-        g = np.concatenate([np.asarray(to_numpy(grads["d" + k]), np.float64).ravel() for k in keys])
+        g = layout.flatten(grads, prefix="d")
         evaluations["x"], evaluations["AL"] = x.copy(), AL
         return J, g
 
