@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -162,3 +163,12 @@ def test_divergence_messages_come_from_one_place() -> None:
     )
     lbfgs = str(diverged("L-BFGS reached non-finite parameters", None, epoch=7))
     assert "learning_rate" not in lbfgs and "Standardize the inputs." in lbfgs
+
+
+def test_a_missing_optional_package_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nndl.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    with pytest.raises(MissingDependencyError, match=r"optimizer='lbfgs' needs .*nndl\[lbfgs\]"):
+        Network([2, 1]).fit(np.zeros((2, 4)), np.zeros((1, 4)), optimizer="lbfgs", epochs=2)

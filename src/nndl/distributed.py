@@ -31,7 +31,6 @@ process is used, else Dask's local scheduler.
 from __future__ import annotations
 
 import copy
-import importlib
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -46,6 +45,7 @@ from nndl.errors import (
     ShapeError,
     check_int,
     diverged,
+    require,
 )
 
 if TYPE_CHECKING:
@@ -254,10 +254,7 @@ def _lbfgs(
     on_iteration: Callable[[float, Params], None],
 ) -> Params:
     """SciPy's L-BFGS-B over the flattened parameters; every J, ∇J summed from the chunks."""
-    try:
-        minimize = importlib.import_module("scipy.optimize").minimize
-    except ImportError as exc:
-        raise NNDLValueError("optimizer='lbfgs' needs SciPy: pip install 'nndl[lbfgs]'") from exc
+    minimize = require("scipy.optimize", "lbfgs", "optimizer='lbfgs'").minimize
     layout = FlatLayout(params)
     dtype = next(iter(params.values())).dtype
 
@@ -382,12 +379,7 @@ def _quiet_overflow() -> Any:
 
 def _module(name: str) -> Any:
     """Import an optional dependency (Dask) when it is first needed."""
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise NNDLValueError(
-            f"training on Dask arrays needs {name.split('.')[0]}: pip install 'nndl[dask]'"
-        ) from exc
+    return require(name, "dask", "training on Dask arrays")
 
 
 def _numpy_params(network: Network) -> Params:

@@ -8,6 +8,7 @@ was seen, and the likely fix.
 
 from __future__ import annotations
 
+import importlib
 import numbers
 from typing import Any
 
@@ -64,3 +65,15 @@ def check_int(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise NNDLValueError(f"{name} must be an integer >= {minimum}. Received: {name}={value!r}")
     return int(value)
+
+
+def require(module: str, extra: str, purpose: str) -> Any:
+    """Import ``module`` or raise :class:`MissingDependencyError` naming the extra to install."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        top = module.split(".", 1)[0]
+        raise MissingDependencyError(
+            f"{purpose} needs the package {top!r}, which is not installed. "
+            f'Install it with: pip install "nndl[{extra}]"'
+        ) from exc

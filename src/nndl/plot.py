@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nndl.backend import to_numpy
-from nndl.errors import MissingDependencyError, NNDLValueError, ShapeError
+from nndl.errors import MissingDependencyError, NNDLValueError, ShapeError, require
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -55,13 +55,7 @@ PlotDependencyError = MissingDependencyError
 
 
 def _matplotlib() -> Any:
-    try:
-        import matplotlib
-    except ImportError as exc:
-        raise PlotDependencyError(
-            f"plotting needs matplotlib, which is not installed: {INSTALL_HINT}"
-        ) from exc
-    return matplotlib
+    return require("matplotlib", "plot", "plotting")
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (6.4, 4.8)) -> Figure:

@@ -47,7 +47,14 @@ from nndl.callbacks import (
     PrintEpochs,
     ProgressBar,
 )
-from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError, check_int, diverged
+from nndl.errors import (
+    DivergenceError,
+    NNDLTypeError,
+    NNDLValueError,
+    check_int,
+    diverged,
+    require,
+)
 from nndl.optim import OptimizerState
 
 if TYPE_CHECKING:
@@ -825,10 +832,7 @@ def _fit_lbfgs(
     cbs: list[Callback],
 ) -> History:
     """Full-batch L-BFGS over the flattened parameters (float64 on the SciPy side)."""
-    try:
-        from scipy.optimize import minimize  # type: ignore[import-untyped]
-    except ImportError as exc:  # pragma: no cover - scipy is an optional extra
-        raise NNDLValueError("optimizer='lbfgs' needs SciPy: pip install 'nndl[lbfgs]'") from exc
+    minimize = require("scipy.optimize", "lbfgs", "optimizer='lbfgs'").minimize
     net = trainer.network
     opt = trainer.optimizer
     assert isinstance(opt, optim.LBFGS)
