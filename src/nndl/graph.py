@@ -231,9 +231,12 @@ def lift(x: Any) -> Node:
     return node
 
 
-def _binary(a: Any, b: Any, op: str) -> tuple[Node, Node, tuple[int, ...]]:
+def _binary(a: Any, b: Any, op: str) -> tuple[Node, Node]:
+    """Both operands as Nodes, after checking that their shapes broadcast (a ShapeError naming
+    ``op`` otherwise)."""
     a, b = lift(a), lift(b)
-    return a, b, _broadcast_shape(a.shape, b.shape, op)
+    _broadcast_shape(a.shape, b.shape, op)
+    return a, b
 
 
 # --------------------------------------------------------------- primitives
@@ -242,7 +245,7 @@ def _binary(a: Any, b: Any, op: str) -> tuple[Node, Node, tuple[int, ...]]:
 
 def add(a: Any, b: Any) -> Node:
     """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
-    a, b, _ = _binary(a, b, "add")
+    a, b = _binary(a, b, "add")
     return Node(
         a.value + b.value, (a, b), "+",
         backward=lambda g: (_unbroadcast(g, a.shape), _unbroadcast(g, b.shape)),
@@ -251,7 +254,7 @@ def add(a: Any, b: Any) -> Node:
 
 def subtract(a: Any, b: Any) -> Node:
     """a − b;  ∂/∂a = 1, ∂/∂b = −1."""
-    a, b, _ = _binary(a, b, "subtract")
+    a, b = _binary(a, b, "subtract")
     return Node(
         a.value - b.value, (a, b), "-",
         backward=lambda g: (_unbroadcast(g, a.shape), _unbroadcast(-g, b.shape)),
@@ -260,7 +263,7 @@ def subtract(a: Any, b: Any) -> Node:
 
 def multiply(a: Any, b: Any) -> Node:
     """a · b (elementwise);  ∂/∂a = b, ∂/∂b = a."""
-    a, b, _ = _binary(a, b, "multiply")
+    a, b = _binary(a, b, "multiply")
     return Node(
         a.value * b.value, (a, b), "*",
         backward=lambda g: (_unbroadcast(g * b.value, a.shape), _unbroadcast(g * a.value, b.shape)),
@@ -269,7 +272,7 @@ def multiply(a: Any, b: Any) -> Node:
 
 def divide(a: Any, b: Any) -> Node:
     """a / b;  ∂/∂a = 1/b, ∂/∂b = −a/b²."""
-    a, b, _ = _binary(a, b, "divide")
+    a, b = _binary(a, b, "divide")
     return Node(
         a.value / b.value, (a, b), "/",
         backward=lambda g: (
@@ -281,7 +284,7 @@ def divide(a: Any, b: Any) -> Node:
 
 def power(a: Any, p: Any) -> Node:
     """a ** p;  ∂/∂a = p a^(p−1), ∂/∂p = a^p log a (for a > 0)."""
-    a, p, _ = _binary(a, p, "power")
+    a, p = _binary(a, p, "power")
     out = a.value**p.value
 
     def local(g: Value) -> tuple[Value, Value]:
@@ -350,7 +353,7 @@ def relu(a: Any) -> Node:
 
 def maximum(a: Any, b: Any) -> Node:
     """Elementwise max(a, b);  the gradient goes to the larger input (to a on ties)."""
-    a, b, _ = _binary(a, b, "maximum")
+    a, b = _binary(a, b, "maximum")
     xp = _xp(a.value, b.value)
     pick_a = a.value >= b.value
     out = xp.where(pick_a, a.value, b.value)
@@ -364,19 +367,20 @@ def maximum(a: Any, b: Any) -> Node:
     )  # fmt: skip
 
 
+def _axes(axis: int | tuple[int, ...] | None, ndim: int) -> set[int]:
+    """The axes a reduction over ``axis`` covers, as non-negative numbers (all when None)."""
+    if axis is None:
+        return set(range(ndim))
+    return {ax % max(ndim, 1) for ax in (axis if isinstance(axis, tuple) else (axis,))}
+
+
 def sum(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
     """Σ a over ``axis`` (all axes when None);  ∂/∂a = 1, broadcast back to a's shape."""
     a = lift(a)
     xp = _xp(a.value)
     out = xp.sum(a.value, axis=axis, keepdims=keepdims)
-    axes = (
-        tuple(range(len(a.shape)))
-        if axis is None
-        else (axis if isinstance(axis, tuple) else (axis,))
-    )
-    kept = tuple(
-        1 if i in {ax % max(len(a.shape), 1) for ax in axes} else n for i, n in enumerate(a.shape)
-    )
+    summed = _axes(axis, len(a.shape))
+    kept = tuple(1 if i in summed else n for i, n in enumerate(a.shape))
 
     def local(g: Value) -> tuple[Value]:
         return (xp.broadcast_to(xp.reshape(g, kept), a.shape),)
@@ -387,8 +391,7 @@ def sum(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 def mean(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
     """The mean over ``axis``: Σ a / (number of summed elements)."""
     a = lift(a)
-    axes = range(len(a.shape)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
-    count = math.prod(a.shape[ax] for ax in axes)
+    count = math.prod(a.shape[ax] for ax in _axes(axis, len(a.shape)))
     return divide(sum(a, axis, keepdims), float(count))
 
 
