@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from nndl.datasets.data import TASKS, Data, check_path, encode_labels, make_target
+from nndl.datasets.images import images_to_vectors
 from nndl.errors import NNDLValueError, ShapeError
 
 LAYOUTS = ("samples", "features")
@@ -338,7 +339,6 @@ def load_npz(path: str | Path, layout: str = "samples", task: str | None = None)
     ``X_test``/``Y_test`` become the test part.  Loaded with ``allow_pickle=False``:
     an archive holding Python objects is refused, never run.
     """
-    from nndl.datasets.images import images_to_vectors
 
     if layout not in LAYOUTS:
         raise NNDLValueError(
@@ -356,12 +356,12 @@ def load_npz(path: str | Path, layout: str = "samples", task: str | None = None)
     image_shape = None
     if layout == "samples" and x.ndim in (3, 4):
         image_shape = (int(x.shape[1]), int(x.shape[2]), int(x.shape[3]) if x.ndim == 4 else 1)
-    X = _npz_features(x, layout, images_to_vectors, name, "X")
+    X = _npz_features(x, layout, name, "X")
     Y, task, classes = _npz_target(y, layout, task, None, X.shape[1], name, "Y")
     X_test = Y_test = None
     x_test, y_test = _npz_get(arrays, "X_test"), _npz_get(arrays, "Y_test")
     if x_test is not None and y_test is not None:
-        X_test = _npz_features(x_test, layout, images_to_vectors, name, "X_test")
+        X_test = _npz_features(x_test, layout, name, "X_test")
         Y_test, _, _ = _npz_target(y_test, layout, task, classes, X_test.shape[1], name, "Y_test")
     return Data(
         X=X,
@@ -408,7 +408,7 @@ def _npz_get(arrays: dict[str, np.ndarray], key: str) -> np.ndarray | None:
     return None
 
 
-def _npz_features(x: np.ndarray, layout: str, to_vectors: Any, name: str, key: str) -> np.ndarray:
+def _npz_features(x: np.ndarray, layout: str, name: str, key: str) -> np.ndarray:
     if x.dtype.kind not in "iufb":
         raise NNDLValueError(
             f"{name!r}: {key} has dtype {x.dtype}; expected numbers (encode text columns first, "
@@ -418,7 +418,7 @@ def _npz_features(x: np.ndarray, layout: str, to_vectors: Any, name: str, key: s
         if x.ndim == 1:
             return x.astype(np.float64).reshape(1, -1)
         if x.ndim in (3, 4):
-            return np.asarray(to_vectors(x))
+            return np.asarray(images_to_vectors(x))
         if x.ndim == 2:
             return np.ascontiguousarray(x.T, dtype=np.float64)
     elif x.ndim == 2:

@@ -29,7 +29,6 @@ from nndl.datasets.images import (
     IMAGE_SUFFIXES,
     _image_files,
     _subfolders,
-    images_to_vectors,
     load_h5,
     load_image_folder,
     load_images,
@@ -167,7 +166,7 @@ def _npz_features_only(path: Path, layout: str) -> np.ndarray:
     x = _npz_get(read_npz(path), "X")
     if x is None:
         raise NNDLValueError(f"{str(path)!r} holds no array named X (or x) to predict on")
-    return _npz_features(x, layout, images_to_vectors, str(path), "X")
+    return _npz_features(x, layout, str(path), "X")
 
 
 def _load_generated(key: str, **options: Any) -> Data:
