@@ -30,7 +30,7 @@ from distributed import Client, LocalCluster
 from machine import describe  # benchmarks/machine.py, beside this script
 
 import nndl
-from nndl.distributed import fit_dask
+from nndl.training.dask import fit_dask
 
 
 def make_data(n_x: int, m: int, chunk: int, seed: int = 0) -> tuple[Any, Any]:

@@ -27,7 +27,7 @@ import numpy as np
 from machine import describe  # benchmarks/machine.py, beside this script
 
 import nndl
-from nndl import optim
+from nndl.training import optimizers as optim
 
 N_X, M_TRAIN, M_TEST = 12_288, 209, 50
 

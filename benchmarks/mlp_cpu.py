@@ -31,7 +31,7 @@ import numpy as np
 from machine import describe  # benchmarks/machine.py, beside this script
 
 import nndl
-import nndl.fused
+import nndl.arrays.fused
 
 DIMS = [784, 256, 128, 10]
 
@@ -63,7 +63,7 @@ def run_nndl(
             gemm.append(gemm_epoch_time(X.shape[0], args.batch_size, reps=1))
         start[0] = time.perf_counter()
 
-    cb = nndl.callbacks.LambdaCallback(on_train_begin=begin, on_epoch_end=end)
+    cb = nndl.training.callbacks.LambdaCallback(on_train_begin=begin, on_epoch_end=end)
     net.fit(
         X.T,  # (n_x, m) as a view: nndl's engine gathers rows of the sample-major data
         y.reshape(1, -1),
@@ -266,7 +266,7 @@ def main() -> None:
             f"GEMM alone per epoch: {gemm:.3f}s; GEMM share {share:.2f}, the median of each "
             f"epoch's (target >= 0.70: {verdict})"
         )
-    fused = "compiled kernels (Numba)" if nndl.fused.available() else "NumPy passes"
+    fused = "compiled kernels (Numba)" if nndl.arrays.fused.available() else "NumPy passes"
     print(f"nndl's elementwise work: {fused}; NNDL_FUSED=0 forces NumPy passes")
 
 

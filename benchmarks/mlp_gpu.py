@@ -10,7 +10,7 @@ output, on one batch already on the GPU, float32:
 each with full float32 matrix products and with TF32 (tensor cores).  In one
 run, alternating round by round:
 
-    nndl eager    nndl.devices.AdamStep on CuPy (fused Adam kernel)
+    nndl eager    nndl.arrays.devices.AdamStep on CuPy (fused Adam kernel)
     nndl graph    the same step captured once as a CUDA graph and replayed
     torch eager   nn.Sequential + torch.optim.Adam, the usual PyTorch loop
 
@@ -42,8 +42,8 @@ from typing import Any
 import numpy as np
 
 import nndl
-from nndl import devices
-from nndl.backend import to_numpy
+from nndl.arrays import devices
+from nndl.arrays.backend import to_numpy
 
 CONFIGS: list[tuple[str, list[int], int]] = [
     ("a", [784, 256, 128, 10], 256),
@@ -119,7 +119,7 @@ def _measure(
     rng = np.random.default_rng(0)
     X = rng.standard_normal((dims[0], batch), dtype=np.float32)
     labels = rng.integers(0, dims[-1], size=(1, batch))
-    Y = nndl.losses.one_hot(labels, dims[-1]).astype(np.float32)
+    Y = nndl.model.losses.one_hot(labels, dims[-1]).astype(np.float32)
     template = nndl.Network(dims, activations="relu", init="he", seed=0)
     X_d, Y_d = devices.move(X, place), devices.move(Y, place)
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nndl import activations
-from nndl.activations import LeakyReLU, Sigmoid, Softmax, Tanh
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.model import activations
+from nndl.model.activations import LeakyReLU, Sigmoid, Softmax, Tanh
 
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nndl import NNDLTypeError, NNDLValueError, backend
+from nndl import NNDLTypeError, NNDLValueError
+from nndl.arrays import backend
 from nndl.gradcheck import relative_error
 
 

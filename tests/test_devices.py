@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import nndl
-from nndl import devices
-from nndl.backend import to_numpy
-from nndl.devices import DeviceError, Placement
+from nndl.arrays import devices
+from nndl.arrays.backend import to_numpy
+from nndl.arrays.devices import DeviceError, Placement
 
 torch = pytest.importorskip("torch")
 
@@ -206,7 +206,7 @@ def test_adam_step_matches_torch_optim_adam(place: str) -> None:
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     step = devices.AdamStep(net.to(place), learning_rate=0.01)
     X_d = devices.move(X, devices.resolve(place))
-    Y_d = devices.move(nndl.losses.one_hot(labels, 3), devices.resolve(place))
+    Y_d = devices.move(nndl.model.losses.one_hot(labels, 3), devices.resolve(place))
     for _ in range(5):
         J = step(X_d, Y_d)
         optimizer.zero_grad()
@@ -242,7 +242,7 @@ def test_captured_step_replays_the_eager_step(spec: str) -> None:
     rng = np.random.default_rng(0)
     X = rng.normal(size=(8, 256)).astype(np.float32)
     labels = rng.integers(0, 4, size=(1, 256))
-    Y = nndl.losses.one_hot(labels, 4).astype(np.float32)
+    Y = nndl.model.losses.one_hot(labels, 4).astype(np.float32)
     eager = nndl.Network([8, 16, 4], seed=0).to(spec)
     graphed = nndl.Network([8, 16, 4], seed=0).to(spec)
     place = devices.resolve(spec)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import nndl
-from nndl import distributed
-from nndl.distributed import as_dask, fit_dask, predict_dask
+from nndl.training import dask as distributed
+from nndl.training.dask import as_dask, fit_dask, predict_dask
 
 da = pytest.importorskip("dask.array")
 dd = pytest.importorskip("distributed")

@@ -8,7 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from nndl import DivergenceError, Network, NNDLTypeError, NNDLValueError, ShapeError, optim
+from nndl import DivergenceError, Network, NNDLTypeError, NNDLValueError, ShapeError
+from nndl.training import optimizers as optim
 
 X = np.random.default_rng(0).normal(size=(2, 10))
 Y = (X[:1] > 0).astype(float)
@@ -135,8 +136,8 @@ def test_divergence_names_the_learning_rate_and_keeps_finite_parameters() -> Non
 
 
 def test_every_integer_option_is_checked_alike() -> None:
-    from nndl.callbacks import EarlyStopping, ModelCheckpoint
     from nndl.errors import check_int
+    from nndl.training.callbacks import EarlyStopping, ModelCheckpoint
 
     assert check_int("epochs", np.int64(3), minimum=0) == 3
     for bad in (True, 2.0, "3", -1):

@@ -21,7 +21,7 @@ from nndl.experiments import Result
 from nndl.experiments.linear_collapse import collapse
 from nndl.experiments.report import render
 from nndl.experiments.zero_init import identical_rows
-from nndl.network import Network
+from nndl.model.network import Network
 
 
 def quick(name: str) -> Result:

@@ -1,4 +1,4 @@
-"""The compiled kernels (``nndl.fused``): the same bits as the NumPy passes they replace."""
+"""The compiled kernels (``nndl.arrays.fused``): the same bits as the NumPy passes they replace."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nndl import fused, optim
-from nndl.backend import to_numpy
-from nndl.callbacks import LambdaCallback, ModelCheckpoint
+from nndl.arrays import fused
+from nndl.arrays.backend import to_numpy
 from nndl.errors import DivergenceError
-from nndl.network import Network
+from nndl.model.network import Network
+from nndl.training import optimizers as optim
+from nndl.training.callbacks import LambdaCallback, ModelCheckpoint
 
 pytest.importorskip("numba")
 

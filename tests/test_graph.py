@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import nndl
 from nndl import graph
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError, ShapeError
 from nndl.graph import Node
 

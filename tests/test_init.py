@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nndl import init
 from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.model import init
 
 
 def test_course_initialize_parameters_deep_golden() -> None:

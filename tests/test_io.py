@@ -11,9 +11,10 @@ import pytest
 
 import nndl
 from nndl import io
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError
-from nndl.network import Network
+from nndl.model.network import Network
+from nndl.training import load_checkpoint
 
 
 def _trained(dims: list[int], **kwargs) -> tuple[Network, np.ndarray]:  # type: ignore[no-untyped-def]
@@ -35,7 +36,7 @@ def _trained(dims: list[int], **kwargs) -> tuple[Network, np.ndarray]:  # type: 
     [
         ([3, 5, 4], {}),
         ([3, 6, 1], {"activations": "tanh", "dtype": "float64"}),
-        ([3, 4, 4, 2], {"activations": nndl.activations.LeakyReLU(0.2), "loss": "mse"}),
+        ([3, 4, 4, 2], {"activations": nndl.model.activations.LeakyReLU(0.2), "loss": "mse"}),
     ],
 )
 def test_save_load_predict_is_bit_identical(dims, kwargs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -184,7 +185,7 @@ def test_previous_file_intact_after_a_failed_save(saved: Path, monkeypatch) -> N
 
 def test_a_model_is_not_a_checkpoint(saved: Path) -> None:
     with pytest.raises(NNDLValueError, match="not a training checkpoint"):
-        io.load_checkpoint(saved)
+        load_checkpoint(saved)
     not_npz = saved.with_suffix(".txt")
     not_npz.write_text("hello")
     with pytest.raises(NNDLValueError, match="truncated or corrupted"):

@@ -472,7 +472,7 @@ def test_standardizer_keeps_backend_and_dtype(backend: object) -> None:
     X32 = backend.asarray(X.astype(np.float32))  # type: ignore[attr-defined]
     out = s.transform(X32)
     assert type(out) is type(X32) and "float32" in str(out.dtype)
-    from nndl.backend import to_numpy
+    from nndl.arrays.backend import to_numpy
 
     np.testing.assert_allclose(to_numpy(out), s.transform(X), rtol=1e-6)
 

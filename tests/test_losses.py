@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nndl import activations, losses
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.model import activations, losses
 
 PAIRS = [("logistic", "sigmoid", 1), ("cross_entropy", "softmax", 4), ("mse", "linear", 2)]
 

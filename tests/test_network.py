@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import nndl
 from nndl import Network, gradient_check, logistic_regression
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 OUTPUTS = [("sigmoid", "logistic", 1), ("softmax", "cross_entropy", 3), ("linear", "mse", 2)]

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nndl import optim
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.training import optimizers as optim
 
 LR = 0.01
 
@@ -203,8 +203,8 @@ def test_schedule_errors() -> None:
 
 
 def test_equality_follows_config_within_a_family_only() -> None:
-    from nndl import activations, losses
     from nndl.graph import GraphLoss
+    from nndl.model import activations, losses
 
     assert optim.get("adam") == optim.Adam() and hash(optim.get("adam")) == hash(optim.Adam())
     assert optim.Adam(beta1=0.8) != optim.Adam()
@@ -216,7 +216,7 @@ def test_equality_follows_config_within_a_family_only() -> None:
 
 
 def test_every_registry_reads_names_the_same_forgiving_way() -> None:
-    from nndl import activations, init, losses
+    from nndl.model import activations, init, losses
 
     assert (
         activations.get(" Leaky-ReLU ") == activations.get("leakyrelu") == activations.LeakyReLU()

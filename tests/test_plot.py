@@ -91,7 +91,7 @@ def test_decision_boundary_on_backend_data_and_axes(backend) -> None:  # type: i
 def test_decision_boundary_for_softmax_and_one_hot() -> None:
     X, Y = nndl.datasets.make_spiral(m=90, classes=3, seed=0)
     net = nndl.Network([2, 8, 3], activations="relu", init="he", seed=0)
-    fig = plot.decision_boundary(net, X, nndl.losses.one_hot(Y, 3), resolution=30)
+    fig = plot.decision_boundary(net, X, nndl.model.losses.one_hot(Y, 3), resolution=30)
     offsets = fig.axes[0].collections[-1].get_offsets()
     assert offsets.shape == (90, 2)
 
@@ -143,7 +143,7 @@ def test_confusion_matrix_counts(tmp_path: Path) -> None:
 
 
 def test_confusion_matrix_takes_one_hot() -> None:
-    truth = nndl.losses.one_hot(np.array([[0, 1, 1]]), 2)
+    truth = nndl.model.losses.one_hot(np.array([[0, 1, 1]]), 2)
     fig = plot.confusion_matrix(truth, np.array([[0, 1, 0]]))
     assert [int(t.get_text()) for t in fig.axes[0].texts] == [1, 0, 1, 1]
 

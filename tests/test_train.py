@@ -9,13 +9,19 @@ import numpy as np
 import pytest
 
 import nndl
-from nndl import optim
-from nndl.backend import to_numpy
-from nndl.callbacks import Callback, EarlyStopping, LambdaCallback, ModelCheckpoint, ProgressBar
+from nndl.arrays.backend import to_numpy
 from nndl.errors import DivergenceError, NNDLTypeError, NNDLValueError
 from nndl.gradcheck import gradient_check
-from nndl.network import Network
-from nndl.train import History, epoch_rng
+from nndl.model.network import Network
+from nndl.training import History, epoch_rng
+from nndl.training import optimizers as optim
+from nndl.training.callbacks import (
+    Callback,
+    EarlyStopping,
+    LambdaCallback,
+    ModelCheckpoint,
+    ProgressBar,
+)
 
 
 def _blobs(m: int = 90, classes: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -39,7 +45,7 @@ def test_default_fit_is_course_batch_gradient_descent() -> None:
     ref = Network([4, 5, 3], init="he", seed=1, dtype="float64")
     history = net.fit(X, labels, learning_rate=0.1, epochs=5)
     assert isinstance(history, list) and isinstance(history, History) and len(history) == 5
-    Y = nndl.losses.one_hot(labels, 3)
+    Y = nndl.model.losses.one_hot(labels, 3)
     for epoch in range(5):
         J, grads = ref.gradients(X, Y)
         assert history[epoch] == J  # the cost before the epoch's update, bit for bit
@@ -154,7 +160,7 @@ def test_softmax_labels_or_one_hot_and_regression_train() -> None:
     ha = a.fit(X, labels, learning_rate=0.01, epochs=30, optimizer="adam", batch_size=32)
     hb = b.fit(
         X,
-        nndl.losses.one_hot(labels, 3),
+        nndl.model.losses.one_hot(labels, 3),
         learning_rate=0.01,
         epochs=30,
         optimizer="adam",
@@ -186,7 +192,7 @@ def test_gradient_check_passes_with_l2(activation: str) -> None:
     # seed 2: no ReLU input exactly at its kink z = 0, where finite differences mislead
     net = Network([4, 5, 4, 3], activations=activation, init="xavier", seed=2, dtype="float64")
     net.l2 = 0.8
-    result = gradient_check(net, X, nndl.losses.one_hot(labels, 3))
+    result = gradient_check(net, X, nndl.model.losses.one_hot(labels, 3))
     assert result.passed, str(result)
     plain = Network([4, 5, 4, 3], activations=activation, init="xavier", seed=2, dtype="float64")
     _, g_plain = plain.gradients(X, labels)
@@ -198,7 +204,7 @@ def test_gradient_check_passes_with_l2(activation: str) -> None:
 
 def test_dropout_backward_matches_finite_differences() -> None:
     X, labels = _blobs(m=10)
-    Y = nndl.losses.one_hot(labels, 3)
+    Y = nndl.model.losses.one_hot(labels, 3)
     net = Network([4, 6, 5, 3], activations="tanh", init="xavier", seed=3, dtype="float64")
     keep = [0.6, 0.8]
 
@@ -378,7 +384,7 @@ def test_resume_keeps_early_stoppings_count_and_best_epoch(engine: str, tmp_path
     path = tmp_path / "run.npz"  # interrupted one epoch after the best: waited 1 of 3
     first = Network([4, 16, 16, 2], init="he", seed=0)
     first.fit(X, labels, epochs=best + 2, checkpoint=path, **kwargs)  # type: ignore[arg-type]
-    ckpt = nndl.io.load_checkpoint(path)
+    ckpt = nndl.training.load_checkpoint(path)
     values, arrays = ckpt.callbacks["EarlyStopping0"]
     assert values == {"monitor": "val_cost", "best": values["best"], "best_epoch": best, "wait": 1}
     assert set(arrays) == set(full.params)  # the best epoch's parameters, to restore
@@ -397,7 +403,7 @@ def test_lbfgs_checkpoints_are_refused_for_resuming_with_the_reason(tmp_path: Pa
     net.fit(X, labels, learning_rate=1.0, epochs=5, optimizer="lbfgs", checkpoint=path)
     with pytest.raises(NNDLValueError, match=r"curvature memory.*load_checkpoint"):
         Network([4, 3]).fit(X, labels, epochs=9, optimizer="lbfgs", resume_from=path)
-    again = nndl.io.load_checkpoint(path).network  # what the message suggests works
+    again = nndl.training.load_checkpoint(path).network  # what the message suggests works
     h = again.fit(X, labels, learning_rate=1.0, epochs=3, optimizer="lbfgs")
     assert len(h) >= 1
 
@@ -407,7 +413,7 @@ def test_checkpoint_every_n_epochs(tmp_path: Path) -> None:
     path = tmp_path / "ckpt.npz"
     net = Network([4, 3], seed=0)
     net.fit(X, labels, learning_rate=0.1, epochs=5, checkpoint=path, checkpoint_every=2)
-    ckpt = nndl.io.load_checkpoint(path)
+    ckpt = nndl.training.load_checkpoint(path)
     assert ckpt.epoch == 3 and len(ckpt.history) == 4
 
 

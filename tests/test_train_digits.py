@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nndl.datasets import train_test_split
-from nndl.network import Network
+from nndl.model.network import Network
 
 
 def test_digits_mlp_with_adam() -> None:

@@ -4,28 +4,42 @@
 >>> X, Y = nndl.datasets.load_planar()          # X: (2, 400), Y: (1, 400)
 >>> net = nndl.Network([2, 4, 1], activations="tanh", seed=2)
 >>> costs = net.fit(X, Y, learning_rate=1.2, epochs=10_000)
+
+The package is laid out by layer (see docs/architecture.md): ``nndl.arrays``,
+``nndl.model``, ``nndl.training``, then ``nndl.io``, ``nndl.datasets``,
+``nndl.graph``, ``nndl.plot``, ``nndl.experiments`` and the interfaces
+(``nndl.cli``, ``nndl.estimators``).  The names below are the public API.
 """
 
 from __future__ import annotations
 
-from nndl import activations, backend, callbacks, datasets, graph, init, io, losses, optim, train
+from nndl import _moved, datasets, graph, io
+from nndl._version import __version__
+from nndl.arrays import backend
 from nndl.errors import DivergenceError, NNDLError, NNDLTypeError, NNDLValueError, ShapeError
 from nndl.gradcheck import GradCheckResult, gradient_check
 from nndl.io import load
-from nndl.network import LayerCache, Network, logistic_regression
-from nndl.train import History
+from nndl.model import activations, init, losses
+from nndl.model.network import LayerCache, Network, logistic_regression
+from nndl.training import callbacks
+from nndl.training import optimizers as optim
+from nndl.training.history import History
 
-__version__ = "0.1.0"
+_moved.install()  # import nndl.network, nndl.train, … keep working
 
 _ESTIMATORS = ("NeuralNetClassifier", "NeuralNetRegressor", "LogisticRegression")
 
 
 def __getattr__(name: str) -> object:
-    """The scikit-learn estimators, imported on first use (they need the ``sklearn`` extra)."""
+    """The scikit-learn estimators, imported on first use (they need the ``sklearn`` extra),
+    and the modules that moved into the layer folders (``nndl.train``, ``nndl.network``, …)."""
     if name in _ESTIMATORS:
         from nndl import estimators
 
         return getattr(estimators, name)
+    moved = _moved.module(name)
+    if moved is not None:
+        return moved
     raise AttributeError(f"module 'nndl' has no attribute {name!r}")
 
 

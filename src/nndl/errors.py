@@ -4,11 +4,16 @@ Every error a user can cause is a subclass of :class:`NNDLError` *and* of the
 built-in type Python programmers already catch (``ValueError``, ``TypeError``),
 so ``except ValueError`` keeps working.  Messages say what was expected, what
 was seen, and the likely fix.
+
+This module is the bottom of the house: it imports nothing from nndl, and it holds
+the checks that several layers share (``check_int``, ``check_learning_rate``,
+``check_l2``, ``check_fraction``), so each rule and its message is written once.
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 import numbers
 from typing import Any
 
@@ -77,3 +82,35 @@ def require(module: str, extra: str, purpose: str) -> Any:
             f"{purpose} needs the package {top!r}, which is not installed. "
             f'Install it with: pip install "nndl[{extra}]"'
         ) from exc
+
+
+def _is_real(value: Any) -> bool:
+    """A real number (Python's or NumPy's), not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_learning_rate(learning_rate: Any) -> float:
+    """The learning rate α as a float: a finite number > 0."""
+    if not _is_real(learning_rate) or not math.isfinite(float(learning_rate)) or learning_rate <= 0:
+        raise NNDLValueError(
+            "learning_rate must be a finite number > 0 (the course uses values from 0.005 "
+            f"to 1.2). Received: learning_rate={learning_rate!r}"
+        )
+    return float(learning_rate)
+
+
+def check_l2(l2: Any) -> float:
+    """The L2 strength λ as a float: a finite number >= 0."""
+    if not _is_real(l2) or not math.isfinite(float(l2)) or l2 < 0:
+        raise NNDLValueError(
+            "l2 (the regularization strength λ) must be a number >= 0, e.g. 0.01 or 0.7. "
+            f"Received: l2={l2!r}"
+        )
+    return float(l2)
+
+
+def check_fraction(name: str, value: Any) -> float:
+    """A fraction in [0, 1) (a dropout rate, a validation share) as a float."""
+    if not _is_real(value) or not math.isfinite(float(value)) or not (0 <= value < 1):
+        raise NNDLValueError(f"{name} must be a number in [0, 1). Received: {name}={value!r}")
+    return float(value)

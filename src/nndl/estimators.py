@@ -25,10 +25,10 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
-from nndl import train
-from nndl.backend import to_numpy
+from nndl import training as train
+from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError
-from nndl.network import Network
+from nndl.model.network import Network
 
 Activations = str | Sequence[str]
 
@@ -218,7 +218,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
         Hidden activation, one name (``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"``,
         ``"linear"``) or one per hidden layer.
     init
-        ``"auto"`` (he for ReLU-like, xavier otherwise), or any name of :mod:`nndl.init`.
+        ``"auto"`` (he for ReLU-like, xavier otherwise), or any name of :mod:`nndl.model.init`.
     optimizer, learning_rate, epochs, batch_size, l2, dropout
         Passed to :meth:`nndl.Network.fit`; ``batch_size="auto"`` is ``min(200, m)``,
         ``None`` the full batch.
@@ -229,7 +229,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
         Floating-point precision (float64 by default, as scikit-learn's networks, so
         predictions do not depend on how the examples are batched; ``"float32"`` is
         faster), where the math runs (``None``: NumPy; ``"cuda"``: PyTorch
-        on the GPU, see :mod:`nndl.devices`), the seed of initialization and shuffles,
+        on the GPU, see :mod:`nndl.arrays.devices`), the seed of initialization and shuffles,
         progress output.
 
     Attributes

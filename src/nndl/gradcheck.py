@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nndl.backend import Array, to_numpy, to_scalar
-from nndl.network import Network
+from nndl.arrays.backend import Array, to_numpy, to_scalar
+from nndl.model.network import Network
 
 
 @dataclass(frozen=True)

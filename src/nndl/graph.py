@@ -34,10 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from nndl.activations import Sigmoid
-from nndl.backend import Array, is_array, namespace, to_numpy
+from nndl.arrays.backend import Array, is_array, namespace, to_numpy
 from nndl.errors import NNDLError, NNDLTypeError, NNDLValueError, ShapeError
-from nndl.losses import Loss
+from nndl.model.activations import Sigmoid
+from nndl.model.losses import Loss
 
 Value = Any  # an array or a Python number
 Backward = Callable[[Value], tuple[Value, ...]]
@@ -342,7 +342,7 @@ def sigmoid(a: Any) -> Node:
 
 
 def relu(a: Any) -> Node:
-    """max(0, a);  ∂/∂a = 1 where a > 0, else 0 (0 at a = 0, as in nndl.activations)."""
+    """max(0, a);  ∂/∂a = 1 where a > 0, else 0 (0 at a = 0, as in nndl.model.activations)."""
     a = lift(a)
     if is_array(a.value):
         mask = _xp(a.value).astype(a.value > 0, a.value.dtype)
@@ -518,7 +518,7 @@ def _activation(name: str, Z: Node, slope: float = 0.01) -> Node:
         return tanh(Z)
     if name == "relu":
         return relu(Z)
-    if name == "leaky_relu":  # relu(Z) + slope·(Z − relu(Z)): g'(0) = slope, as nndl.activations
+    if name == "leaky_relu":  # relu(Z) + slope·(Z − relu(Z)): g'(0) = slope, as activations
         positive = relu(Z)
         return positive + slope * (Z - positive)
     if name == "linear":

@@ -14,9 +14,9 @@ file in the same folder, flushed to disk and renamed over the target
 (``os.replace`` is atomic), so a crash or an error mid-save leaves the previous
 file as it was.
 
-A training checkpoint is the same file with the optimizer's state
-(``opt.<slot>.<param>``), the epoch, the history and the training options added:
-``Network.fit(..., resume_from=path)`` continues from it.
+A training checkpoint (:mod:`nndl.training.checkpoints`) is the same file with
+the optimizer's state, the epoch, the history and the training options added;
+it is written and read with the functions here.
 """
 
 from __future__ import annotations
@@ -25,19 +25,17 @@ import json
 import os
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.backend import to_numpy
+from nndl._version import __version__
+from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError
-from nndl.optim import Optimizer, OptimizerState
 
 if TYPE_CHECKING:
-    from nndl.network import Network
-    from nndl.train import History
+    from nndl.model.network import Network
 
 FORMAT = "nndl"
 FORMAT_VERSION = 1
@@ -45,17 +43,17 @@ CHECKPOINT_FORMAT = "nndl-checkpoint"
 METADATA_KEY = "__metadata__"
 
 
-def _version() -> str:
-    from nndl import __version__
-
+def version() -> str:
+    """The nndl version that writes the files."""
     return __version__
 
 
-def _metadata(network: Network) -> dict[str, Any]:
+def metadata(network: Network) -> dict[str, Any]:
+    """The JSON metadata saved beside a network's arrays."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "nndl_version": _version(),
+        "nndl_version": version(),
         "layer_dims": list(network.layer_dims),
         "activations": [g.config() for g in network.activations],
         "loss": network.loss.config(),
@@ -66,7 +64,7 @@ def _metadata(network: Network) -> dict[str, Any]:
     }
 
 
-def _write_atomic(path: Path, arrays: dict[str, np.ndarray]) -> Path:
+def write_atomic(path: Path, arrays: dict[str, np.ndarray]) -> Path:
     """Write ``arrays`` as an ``.npz`` to a temporary file beside ``path``, then rename it."""
     if path.is_dir():
         raise NNDLValueError(
@@ -92,7 +90,8 @@ def _write_atomic(path: Path, arrays: dict[str, np.ndarray]) -> Path:
     return path
 
 
-def _normalize_path(path: str | Path) -> Path:
+def normalize_path(path: str | Path) -> Path:
+    """``path`` as a Path; a name without a suffix gets ``.npz``."""
     if not isinstance(path, (str, os.PathLike)):
         raise NNDLValueError(
             f"path must be a file name (str or pathlib.Path). Received: {path!r} of type "
@@ -104,7 +103,8 @@ def _normalize_path(path: str | Path) -> Path:
     return p
 
 
-def _param_arrays(network: Network) -> dict[str, np.ndarray]:
+def param_arrays(network: Network) -> dict[str, np.ndarray]:
+    """The parameters as NumPy arrays; refuses non-finite values."""
     arrays = {}
     for k, v in network.params.items():
         a = np.ascontiguousarray(to_numpy(v))
@@ -123,14 +123,15 @@ def save(network: Network, path: str | Path) -> Path:
     A path without a suffix gets ``.npz``.  The previous file at ``path`` stays
     intact if anything fails.
     """
-    p = _normalize_path(path)
-    arrays = _param_arrays(network)
-    arrays[METADATA_KEY] = np.array(json.dumps(_metadata(network)))
-    return _write_atomic(p, arrays)
+    p = normalize_path(path)
+    arrays = param_arrays(network)
+    arrays[METADATA_KEY] = np.array(json.dumps(metadata(network)))
+    return write_atomic(p, arrays)
 
 
-def _read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """The metadata and arrays of an nndl file, with clear errors for bad files."""
+def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The metadata and arrays of an nndl file (model or checkpoint), with clear errors for
+    bad files."""
     p = Path(path)
     if p.is_dir():
         raise NNDLValueError(
@@ -175,11 +176,11 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         raise NNDLValueError(f"{str(p)!r} has unreadable metadata: {exc}") from exc
     if not isinstance(meta, dict) or meta.get("format") not in (FORMAT, CHECKPOINT_FORMAT):
         raise NNDLValueError(f"{str(p)!r} is not an nndl model file (no 'format': 'nndl')")
-    version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    found = meta.get("format_version")
+    if found != FORMAT_VERSION:
         raise NNDLValueError(
-            f"{str(p)!r} has format_version={version!r}, but this nndl "
-            f"({_version()}) reads format_version={FORMAT_VERSION}. It was written by "
+            f"{str(p)!r} has format_version={found!r}, but this nndl "
+            f"({__version__}) reads format_version={FORMAT_VERSION}. It was written by "
             f"nndl {meta.get('nndl_version', '?')}: load it with that version"
         )
     for key in ("layer_dims", "activations", "loss", "dtype", "params"):
@@ -188,9 +189,10 @@ def _read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     return meta, arrays
 
 
-def _build(meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str | Path) -> Network:
-    from nndl import activations
-    from nndl.network import Network
+def build(meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str | Path) -> Network:
+    """The network that ``read``'s metadata and arrays describe, its shapes checked."""
+    from nndl.model import activations
+    from nndl.model.network import Network
 
     dims = [int(n) for n in meta["layer_dims"]]
     acts = [activations.get(c) for c in meta["activations"]]
@@ -227,106 +229,17 @@ def load(path: str | Path) -> Network:
 
     Its predictions are bit-identical to those of the saved network (on NumPy).
     """
-    meta, arrays = _read(path)
-    return _build(meta, arrays, path)
+    meta, arrays = read(path)
+    return build(meta, arrays, path)
 
 
-# ----------------------------------------------------------- checkpoints
+_MOVED = {"Checkpoint", "save_checkpoint", "load_checkpoint"}
 
 
-@dataclass
-class Checkpoint:
-    """What :func:`load_checkpoint` returns."""
-
-    network: Network
-    params: dict[str, np.ndarray]
-    optimizer: dict[str, Any]
-    state: OptimizerState
-    epoch: int
-    history: History
-    seed: int | None
-    options: dict[str, Any]
-    callbacks: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]] = field(default_factory=dict)
-    """Each stateful callback's values and arrays (early stopping's best epoch, …)."""
-
-
-def save_checkpoint(
-    path: str | Path,
-    network: Network,
-    optimizer: Optimizer,
-    state: OptimizerState,
-    epoch: int,
-    history: dict[str, Any],
-    options: dict[str, Any],
-    callbacks: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]] | None = None,
-) -> Path:
-    """Save the network with the optimizer's state, the epoch, the history and the
-    callbacks' states (``{name: (values, arrays)}``)."""
-    p = _normalize_path(path)
-    arrays = _param_arrays(network)
-    for slot, per_param in state.slots.items():
-        for k, v in per_param.items():
-            arrays[f"opt.{slot}.{k}"] = np.ascontiguousarray(to_numpy(v))
-    callbacks = callbacks or {}
-    for name, (_, cb_arrays) in callbacks.items():
-        for k, v in cb_arrays.items():
-            arrays[f"cb.{name}.{k}"] = np.ascontiguousarray(to_numpy(v))
-    meta = _metadata(network)
-    meta.update(
-        format=CHECKPOINT_FORMAT,
-        optimizer=optimizer.config(),
-        step=int(state.t),
-        slots=sorted(state.slots),
-        epoch=int(epoch),
-        history=history,
-        options=options,
-        callbacks={name: values for name, (values, _) in callbacks.items()},
-    )
-    arrays[METADATA_KEY] = np.array(json.dumps(meta))
-    return _write_atomic(p, arrays)
-
-
-def load_checkpoint(path: str | Path, network: Network | None = None) -> Checkpoint:
-    """Read a checkpoint; with ``network``, check that it has the same architecture."""
-    from nndl.train import History
-
-    meta, arrays = _read(path)
-    if meta.get("format") != CHECKPOINT_FORMAT:
-        raise NNDLValueError(
-            f"{str(path)!r} is a saved model, not a training checkpoint: load it with "
-            "nndl.load(path), or save checkpoints with fit(..., checkpoint=path)"
+def __getattr__(name: str) -> object:
+    if name in _MOVED:
+        raise AttributeError(
+            f"nndl.io.{name} has moved to nndl.training.checkpoints.{name} "
+            f"(also nndl.training.{name})"
         )
-    for key in ("optimizer", "step", "slots", "epoch", "history"):
-        if key not in meta:
-            raise NNDLValueError(f"{str(path)!r} checkpoint metadata lacks the key {key!r}")
-    saved = _build(meta, arrays, path)
-    if network is not None and saved.config() != network.config():
-        raise NNDLValueError(
-            f"the checkpoint {str(path)!r} is of a different network: {saved!r}, "
-            f"but fit was called on {network!r}"
-        )
-    slots: dict[str, dict[str, np.ndarray]] = {}
-    for slot in meta["slots"]:
-        slots[slot] = {}
-        for k in meta["params"]:
-            key = f"opt.{slot}.{k}"
-            if key not in arrays:
-                raise NNDLValueError(f"{str(path)!r} lacks the optimizer array {key!r}")
-            slots[slot][k] = arrays[key]
-    history = History.from_dict(meta["history"])
-    callbacks = {}
-    for name, values in dict(meta.get("callbacks") or {}).items():
-        prefix = f"cb.{name}."
-        cb_arrays = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
-        callbacks[name] = (dict(values), cb_arrays)
-    return Checkpoint(
-        network=saved,
-        params={k: np.asarray(v) for k, v in saved.params.items()},
-        optimizer=meta["optimizer"],
-        state=OptimizerState(t=int(meta["step"]), slots=slots),
-        epoch=int(meta["epoch"]),
-        history=history,
-        seed=meta.get("options", {}).get("seed"),
-        options=meta.get("options", {}),
-        callbacks=callbacks,
-    )
+    raise AttributeError(f"module 'nndl.io' has no attribute {name!r}")

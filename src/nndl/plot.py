@@ -1,7 +1,7 @@
 """Figures: cost curves, decision boundaries, activations, confusion matrices, mistakes.
 
 Every function takes NumPy arrays or any backend's arrays (they are brought to
-NumPy with :func:`nndl.backend.to_numpy`) and either
+NumPy with :func:`nndl.arrays.backend.to_numpy`) and either
 
 - ``ax``: a matplotlib Axes to draw into (the caller owns the figure), or
 - ``path``: a file to save the figure to (PNG unless the suffix says otherwise),
@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 from nndl.errors import MissingDependencyError, NNDLValueError, ShapeError, require
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from nndl.network import Network
+    from nndl.model.network import Network
 
 INSTALL_HINT = 'pip install "nndl[plot]"'
 
@@ -239,7 +239,7 @@ def activations(
     ``axes``: two Axes to draw into (functions, derivatives), else a new figure.
     ``names`` are registry names or configs, e.g. ``{"name": "leaky_relu", "slope": 0.1}``.
     """
-    from nndl import activations as registry
+    from nndl.model import activations as registry
 
     if axes is not None:
         if len(axes) != 2:

@@ -17,7 +17,7 @@ import numpy as np
 
 from nndl.datasets.split import train_test_split
 from nndl.errors import NNDLValueError, ShapeError
-from nndl.init import RandomSource
+from nndl.model.init import RandomSource
 
 if TYPE_CHECKING:
     from nndl.datasets.files import TabularEncoder

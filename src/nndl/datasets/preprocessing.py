@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nndl.backend import Array, from_numpy, namespace, to_numpy
+from nndl.arrays.backend import Array, from_numpy, namespace, to_numpy
 from nndl.errors import NNDLValueError, ShapeError
 
 

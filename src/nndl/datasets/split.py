@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nndl.errors import NNDLValueError
-from nndl.init import RandomSource, make_rng
+from nndl.model.init import RandomSource, make_rng
 
 
 def train_test_split(

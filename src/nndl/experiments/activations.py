@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from nndl import datasets
-from nndl.backend import to_scalar
+from nndl.arrays.backend import to_scalar
 from nndl.experiments._common import Result, epochs_or_never, epochs_to, fmt_epochs, save_figure
-from nndl.network import Network
+from nndl.model.network import Network
 
 NAME = "activations"
 TITLE = "Activation functions in a deep network"

@@ -13,7 +13,7 @@ import numpy as np
 
 from nndl import datasets
 from nndl.experiments._common import Result, save_figure
-from nndl.network import Network
+from nndl.model.network import Network
 
 NAME = "hidden_size"
 TITLE = "Hidden-layer size"

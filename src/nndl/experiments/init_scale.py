@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from nndl import datasets
-from nndl.backend import to_numpy, to_scalar
+from nndl.arrays.backend import to_numpy, to_scalar
 from nndl.experiments._common import Result, epochs_or_never, epochs_to, fmt_epochs, save_figure
-from nndl.init import Generator, Initializer
-from nndl.network import Network
+from nndl.model.init import Generator, Initializer
+from nndl.model.network import Network
 
 NAME = "init_scale"
 TITLE = "Initialization scale"

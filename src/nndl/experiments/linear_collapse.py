@@ -15,7 +15,7 @@ import numpy as np
 
 from nndl import datasets
 from nndl.experiments._common import Result, save_figure
-from nndl.network import Network, logistic_regression
+from nndl.model.network import Network, logistic_regression
 
 NAME = "linear_collapse"
 TITLE = "Linear hidden layers collapse"

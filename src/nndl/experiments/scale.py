@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from nndl.experiments._common import Result, save_figure
-from nndl.network import Network, logistic_regression
+from nndl.model.network import Network, logistic_regression
 
 NAME = "scale"
 TITLE = "Why deep learning is taking off"

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from nndl.experiments._common import Result, best_time, save_figure
-from nndl.network import logistic_regression
+from nndl.model.network import logistic_regression
 
 NAME = "vectorization"
 TITLE = "Vectorization"

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from nndl import datasets
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 from nndl.experiments._common import Result, save_figure
-from nndl.network import Network
+from nndl.model.network import Network
 
 NAME = "zero_init"
 TITLE = "Zero initialization"

@@ -1,10 +1,10 @@
 """Callbacks: code the training loop calls at the start, after every epoch and at the end.
 
 A callback subclasses :class:`Callback` and overrides the hooks it needs.  Each
-hook receives the :class:`~nndl.train.Trainer`, which holds the ``network``, the
+hook receives the :class:`~nndl.training.loop.Trainer`, which holds the ``network``, the
 ``history`` so far and a ``stop_training`` flag a callback may set::
 
-    class StopAtCost(nndl.callbacks.Callback):
+    class StopAtCost(nndl.training.callbacks.Callback):
         def on_epoch_end(self, trainer, epoch, logs):
             if logs["cost"] < 0.1:
                 trainer.stop_training = True
@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.backend import to_numpy
+from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError, check_int
 
 if TYPE_CHECKING:
-    from nndl.train import Trainer
+    from nndl.training.loop import Trainer
 
 
 class Callback:

@@ -28,8 +28,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nndl._configurable import lookup
 from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.model._configurable import lookup
 
 Generator = np.random.RandomState | np.random.Generator
 RandomSource = int | Generator | None

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nndl._configurable import Configurable, lookup
-from nndl.backend import Array, device, namespace
+from nndl.arrays.backend import Array, device, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.model._configurable import Configurable, lookup
 
 
 def _softplus(Z: Array) -> Array:
@@ -136,7 +136,7 @@ class CrossEntropy(Loss):
             raise NNDLValueError(
                 "cross-entropy needs one-hot labels Y of shape (n_classes, m): each column "
                 "all zeros but a single 1. Pass integer class labels of shape (1, m) "
-                "instead and nndl one-hot encodes them, or use nndl.losses.one_hot(labels, "
+                "instead and nndl one-hot encodes them, or use nndl.model.losses.one_hot(labels, "
                 "n_classes)."
             )
 
@@ -189,7 +189,7 @@ def get(identifier: str | Loss | dict[str, Any]) -> Loss:
     if isinstance(identifier, str):
         return lookup(LOSSES, identifier, "loss", _ALIASES)()
     raise NNDLTypeError(
-        f"a loss is given by name (one of {', '.join(LOSSES)}) or as an nndl.losses.Loss. "
+        f"a loss is given by name (one of {', '.join(LOSSES)}) or as an nndl.model.losses.Loss. "
         f"Received: {identifier!r} of type {type(identifier).__name__}"
     )
 

@@ -34,7 +34,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from nndl.backend import Array, to_numpy
+from nndl.arrays.backend import Array, to_numpy
 from nndl.errors import NNDLValueError
 
 

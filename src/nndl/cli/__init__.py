@@ -28,11 +28,12 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from nndl import __version__, datasets
+from nndl import datasets
 from nndl import io as model_io
+from nndl._version import __version__
 from nndl.errors import NNDLError, NNDLValueError
 from nndl.experiments.cli import add_experiment_command
-from nndl.network import Network
+from nndl.model.network import Network
 
 TRAIN_EXAMPLES = """\
 examples:

@@ -26,19 +26,14 @@ library of the data the first time they meet it.
 from __future__ import annotations
 
 import copy
-import math
+import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from nndl import activations as _activations
-from nndl import devices as _devices
-from nndl import distributed as _distributed
-from nndl import init as _init
-from nndl import losses as _losses
-from nndl.activations import Activation
-from nndl.backend import (
+from nndl.arrays import devices as _devices
+from nndl.arrays.backend import (
     Array,
     all_finite,
     dtype_name,
@@ -51,15 +46,26 @@ from nndl.backend import (
     to_numpy,
     to_scalar,
 )
-from nndl.errors import NNDLTypeError, NNDLValueError, ShapeError, diverged
-from nndl.losses import Loss
+from nndl.arrays.blocks import is_blocked, map_examples
+from nndl.errors import (
+    NNDLTypeError,
+    NNDLValueError,
+    ShapeError,
+    check_learning_rate,
+    diverged,
+)
+from nndl.model import activations as _activations
+from nndl.model import init as _init
+from nndl.model import losses as _losses
+from nndl.model.activations import Activation
+from nndl.model.losses import Loss
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from nndl.callbacks import Callback, EarlyStopping
-    from nndl.optim import Optimizer, Schedule
-    from nndl.train import History
+    from nndl.training.callbacks import Callback, EarlyStopping
+    from nndl.training.history import History
+    from nndl.training.optimizers import Optimizer, Schedule
 
 
 class LayerCache(NamedTuple):
@@ -211,9 +217,9 @@ class Network:
         """Move the parameters to ``device`` and keep them there; returns the network.
 
         ``device``: ``"cpu"``, ``"cuda"`` (``"cuda:1"``), ``"numpy"``, ``"torch"``,
-        ``"torch:cuda"``, ``"cupy"`` or a ``torch.device`` (see :mod:`nndl.devices`).
+        ``"torch:cuda"``, ``"cupy"`` or a ``torch.device`` (see :mod:`nndl.arrays.devices`).
         Data given to ``fit``, ``predict``, … afterwards is moved there too.  Raises
-        :class:`nndl.devices.DeviceError` when a GPU is asked for and absent.
+        :class:`nndl.arrays.devices.DeviceError` when a GPU is asked for and absent.
         """
         placement = _devices.resolve(device, current=_devices.library_of(self.params["W1"]))
         self.params = {k: _devices.move(v, placement) for k, v in self.params.items()}
@@ -259,8 +265,8 @@ class Network:
 
     def predict_proba(self, X: Array) -> Array:
         """The network's output ``A[L] = ŷ``, shape ``(n_y, m)``."""
-        if _distributed.is_dask(X):  # lazy, chunk by chunk where the chunks live
-            return _distributed.predict_dask(self, X, proba=True)
+        if is_blocked(X):  # lazy, block by block where the blocks live (Dask)
+            return self._map_blocks(X, proba=True)
         AL, _ = self.forward(X)
         return AL
 
@@ -270,8 +276,8 @@ class Network:
         Binary (sigmoid): 1 where ŷ > 0.5, else 0.  Softmax: argmax over the
         classes.  Regression: ŷ itself.
         """
-        if _distributed.is_dask(X):  # lazy, chunk by chunk where the chunks live
-            return _distributed.predict_dask(self, X)
+        if is_blocked(X):  # lazy, block by block where the blocks live (Dask)
+            return self._map_blocks(X)
         AL = self.predict_proba(X)
         xp = namespace(AL)
         if self.output.name == "softmax":
@@ -288,7 +294,7 @@ class Network:
                 f"(output {self.output.name}, loss {self.loss.name}): use cost(X, Y) instead"
             )
         X, Y = self._check_data(X, Y)
-        if _distributed.is_dask(X):  # predicted chunk by chunk where the chunks live
+        if is_blocked(X):  # predicted block by block where the blocks live
             xp = namespace(X)
             pred = self.predict(X)
             if self.output.name == "softmax":
@@ -340,7 +346,7 @@ class Network:
             Training data, ``(n_x, m)`` and ``(n_y, m)`` (softmax also takes integer
             labels ``(1, m)``).
         learning_rate
-            α, or an :class:`nndl.optim.Schedule`.
+            α, or an :class:`nndl.training.optimizers.Schedule`.
         epochs
             Passes over the training set (for ``optimizer="lbfgs"``: iterations).
         print_every
@@ -349,7 +355,7 @@ class Network:
             ``callback(epoch, cost)`` after every epoch.
         optimizer
             ``"gd"`` (default), ``"momentum"``, ``"rmsprop"``, ``"adam"``, ``"lbfgs"``
-            (full batch, SciPy), or an :class:`nndl.optim.Optimizer`.
+            (full batch, SciPy), or an :class:`nndl.training.optimizers.Optimizer`.
         schedule
             Learning-rate schedule starting at ``learning_rate``: ``"constant"``,
             ``"inverse_time"``, ``"exponential"``, ``"step"`` or a Schedule.
@@ -372,9 +378,9 @@ class Network:
         early_stopping, patience
             Stop when the validation cost (else the training cost) has not improved
             for ``patience`` epochs and restore the best epoch's parameters.  An
-            :class:`nndl.callbacks.EarlyStopping` may be passed for more control.
+            :class:`nndl.training.callbacks.EarlyStopping` may be passed for more control.
         callbacks
-            :class:`nndl.callbacks.Callback` objects.
+            :class:`nndl.training.callbacks.Callback` objects.
         checkpoint, checkpoint_every
             Save a training checkpoint to this path every N epochs.
         resume_from
@@ -401,24 +407,9 @@ class Network:
         Raises :class:`~nndl.errors.DivergenceError` if the cost or an update
         becomes NaN or infinite; the parameters are then those of the last finite step.
         """
-        from nndl import train
+        from nndl import training  # the one upward call: the course's net.fit(X, Y)
 
-        if _distributed.is_dask(X):  # trains on the Dask cluster, chunk by chunk
-            costs = _distributed.fit_dask(
-                self,
-                X,
-                Y,
-                learning_rate,  # type: ignore[arg-type]
-                epochs,
-                batch_size=batch_size,
-                l2=l2,
-                optimizer=optimizer,
-                seed=seed,
-                print_every=print_every,
-                callback=callback,
-            )
-            return train.History(costs)
-        return train.fit(
+        return training.fit(
             self,
             X,
             Y,
@@ -453,7 +444,7 @@ class Network:
 
     def update(self, grads: dict[str, Array], learning_rate: float) -> None:
         """One gradient-descent step: ``W[l] := W[l] − α dW[l]``, ``b[l] := b[l] − α db[l]``."""
-        learning_rate = _check_learning_rate(learning_rate)
+        learning_rate = check_learning_rate(learning_rate)
         new = {k: v - learning_rate * grads["d" + k] for k, v in self.params.items()}
         bad = [k for k, v in new.items() if not all_finite(v)]
         if bad:
@@ -532,6 +523,20 @@ class Network:
                     dA_prev = dA_prev * below.D
                 dZ = self.activations[l - 2].backward(dA_prev, below.Z, below.A)
         return {k: grads[k] for k in sorted(grads, key=_param_order)}
+
+    def _map_blocks(self, X: Any, proba: bool = False) -> Any:
+        """Lazy predictions on a blocked X ``(n_x, m)`` (a Dask array), chunked like X's
+        columns: ``(1, m)`` class indices for softmax, ``(n_y, m)`` 0/1 labels for
+        sigmoid, ŷ for regression, or ŷ itself with ``proba=True``."""
+        template = self.copy()  # NumPy parameters, sent to where the blocks live
+        if proba or self.task == "regression":
+            rows, dtype = self.n_y, np.dtype(self.dtype)
+        elif self.output.name == "softmax":
+            rows, dtype = 1, np.dtype(np.int64)
+        else:
+            rows, dtype = self.n_y, np.dtype(np.int64)
+        block_fn = functools.partial(_predict_block, template, proba)
+        return map_examples(block_fn, X, self.n_x, rows, dtype)
 
     def _to_backend_of(self, X: Array) -> None:
         """Move the parameters to X's array library and device, if they are elsewhere."""
@@ -655,6 +660,13 @@ def logistic_regression(n_x: int, **kwargs: Any) -> Network:
     return Network([n_x, 1], **kwargs)
 
 
+def _predict_block(template: Network, proba: bool, block: np.ndarray) -> np.ndarray:
+    """One block's predictions, on a private copy of ``template`` (NumPy parameters)."""
+    net = copy.copy(template)
+    out = net.predict_proba(block) if proba else net.predict(block)
+    return np.asarray(to_numpy(out))
+
+
 # ------------------------------------------------------------------- checks
 
 
@@ -738,27 +750,3 @@ def _resolve_loss(output: Activation, loss: str | Loss | None) -> Loss:
             f"{', '.join(_losses.LOSSES)}"
         )
     return _losses.get(_losses.LOSS_FOR_OUTPUT[output.name])
-
-
-def _check_learning_rate(learning_rate: float) -> float:
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, (int, float, np.floating, np.integer))
-        or not math.isfinite(float(learning_rate))
-        or learning_rate <= 0
-    ):
-        raise NNDLValueError(
-            "learning_rate must be a finite number > 0 (the course uses values from 0.005 "
-            f"to 1.2). Received: learning_rate={learning_rate!r}"
-        )
-    return float(learning_rate)
-
-
-def _check_l2(l2: Any) -> float:
-    ok = isinstance(l2, (int, float, np.floating)) and not isinstance(l2, bool)
-    if not ok or not math.isfinite(float(l2)) or l2 < 0:
-        raise NNDLValueError(
-            "l2 (the regularization strength λ) must be a number >= 0, e.g. 0.01 or 0.7. "
-            f"Received: l2={l2!r}"
-        )
-    return float(l2)

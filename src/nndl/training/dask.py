@@ -35,23 +35,29 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import array_api_compat
 import numpy as np
 
-from nndl.backend import Array, FlatLayout, all_finite, to_numpy
+from nndl.arrays.backend import FlatLayout, all_finite, to_numpy
+from nndl.arrays.blocks import as_dask, is_blocked, whole_columns
+from nndl.arrays.blocks import dask_module as _module
 from nndl.errors import (
-    NNDLTypeError,
     NNDLValueError,
     ShapeError,
     check_int,
+    check_l2,
+    check_learning_rate,
     diverged,
     require,
 )
 
 if TYPE_CHECKING:
-    from nndl.network import Network
+    from nndl.model.network import Network
 
 Params = dict[str, np.ndarray]
+
+__all__ = ["as_dask", "cost_and_gradients", "fit_dask", "is_dask", "predict_dask"]
+
+is_dask = is_blocked  # the name this module has always exported
 
 TREE_FAN_IN = 8
 """How many gradient shares one reduction task sums."""
@@ -59,11 +65,6 @@ TREE_FAN_IN = 8
 PERSIST_FRACTION = 0.5
 """``persist="auto"`` keeps the data in the cluster's memory when it takes at
 most this fraction of the workers' total memory limit."""
-
-
-def is_dask(x: object) -> bool:
-    """True for a Dask array (without importing Dask when it is not loaded)."""
-    return bool(array_api_compat.is_dask_array(x))
 
 
 def fit_dask(
@@ -100,17 +101,15 @@ def fit_dask(
     end as NumPy arrays.  Raises :class:`~nndl.errors.DivergenceError` on a
     non-finite cost or update, leaving the parameters of the last finite step.
     """
-    from nndl.network import _check_l2, _check_learning_rate
-
     dask = _module("dask")
 
-    learning_rate = _check_learning_rate(learning_rate)
+    learning_rate = check_learning_rate(learning_rate)
     epochs = check_int("epochs", epochs, minimum=0)
     if batch_size is not None:
         batch_size = check_int("batch_size", batch_size, minimum=1)
     if print_every is not None:
         print_every = check_int("print_every", print_every, minimum=1)
-    l2 = _check_l2(l2)
+    l2 = check_l2(l2)
     if optimizer is None or optimizer in ("sgd", "gradient_descent"):
         optimizer = "gd"
     if optimizer not in ("gd", "lbfgs"):
@@ -167,28 +166,9 @@ def fit_dask(
 
 
 def predict_dask(network: Network, X: Any, proba: bool = False) -> Any:
-    """Lazy predictions of ``network`` on a Dask X ``(n_x, m)``, chunked like X's columns.
-
-    The result is a Dask array (call ``.compute()``): ``(1, m)`` class indices
-    for softmax, ``(n_y, m)`` 0/1 labels for sigmoid, ŷ for regression, or ŷ
-    itself with ``proba=True``.  Each chunk is predicted where it lives.
-    """
-    X = _rechunk_rows(network, X)
-    template = network.copy()  # NumPy parameters, sent to the workers
-    if proba or template.task == "regression":
-        rows, dtype = network.n_y, np.dtype(network.dtype)
-    elif template.output.name == "softmax":
-        rows, dtype = 1, np.dtype(np.int64)
-    else:
-        rows, dtype = network.n_y, np.dtype(np.int64)
-    return X.map_blocks(
-        _predict_block,
-        template,
-        proba,
-        dtype=dtype,
-        chunks=((rows,), X.chunks[1]),
-        meta=np.empty((0, 0), dtype=dtype),
-    )
+    """Lazy predictions of ``network`` on a Dask X ``(n_x, m)``, chunked like X's columns:
+    what ``network.predict(X)`` (or ``predict_proba`` with ``proba=True``) returns."""
+    return network.predict_proba(X) if proba else network.predict(X)
 
 
 # ---------------------------------------------------------------- epochs
@@ -363,23 +343,12 @@ def _train_chunk(
     return {k: np.asarray(to_numpy(v)) for k, v in net.params.items()}, cost_sum, m_c
 
 
-def _predict_block(block: np.ndarray, template: Network, proba: bool) -> np.ndarray:
-    net = _with_params(template, template.params)
-    out = net.predict_proba(block) if proba else net.predict(block)
-    return np.asarray(to_numpy(out))
-
-
 # ---------------------------------------------------------------- helpers
 
 
 def _quiet_overflow() -> Any:
     """Overflow is reported as a DivergenceError; NumPy's warnings would only repeat it."""
     return np.errstate(over="ignore", invalid="ignore")
-
-
-def _module(name: str) -> Any:
-    """Import an optional dependency (Dask) when it is first needed."""
-    return require(name, "dask", "training on Dask arrays")
 
 
 def _numpy_params(network: Network) -> Params:
@@ -421,34 +390,19 @@ def _get_client(client: Any) -> Any:
     return client
 
 
-def _rechunk_rows(network: Network, X: Any) -> Any:
-    if not is_dask(X):
-        raise NNDLTypeError(f"X must be a Dask array. Received: X of type {type(X).__name__}")
-    if X.ndim != 2 or X.shape[0] != network.n_x:
-        raise ShapeError(
-            f"X must be a Dask array of shape (n_x, m) = ({network.n_x}, m), chunked along "
-            f"the examples (columns). Received: X.shape={tuple(X.shape)}"
-        )
-    if any(math.isnan(c) for c in X.chunks[1]):
-        raise ShapeError(
-            "X has chunks of unknown size along the examples: call X.compute_chunk_sizes() first."
-        )
-    return X if len(X.chunks[0]) == 1 else X.rechunk({0: -1})
-
-
 def _align(network: Network, X: Any, Y: Any) -> tuple[Any, Any]:
     """X with whole columns per chunk, and Y (Dask or not) chunked exactly like X's columns."""
     da = _module("dask.array")
 
-    X = _rechunk_rows(network, X)
-    if not is_dask(Y):
+    X = whole_columns(X, network.n_x)
+    if not is_blocked(Y):
         Y = np.asarray(to_numpy(Y))
     if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
         raise ShapeError(
             f"Y must have shape (n_y, m) with m = {X.shape[1]} columns like X. "
             f"Received: Y.shape={tuple(Y.shape)}. Use Y.reshape(1, -1) for one row of labels."
         )
-    if not is_dask(Y):
+    if not is_blocked(Y):
         Y = da.from_array(Y, chunks=(-1, X.chunks[1]))
     if Y.chunks[1] != X.chunks[1] or len(Y.chunks[0]) != 1:
         Y = Y.rechunk({0: -1, 1: X.chunks[1]})
@@ -467,10 +421,3 @@ def _should_persist(persist: bool | str, client: Any, X: Any, Y: Any) -> bool:
     if not limits or min(limits) <= 0:
         return False
     return float(X.nbytes + Y.nbytes) <= PERSIST_FRACTION * float(sum(limits))
-
-
-def as_dask(X: Array, chunk_size: int) -> Any:
-    """A NumPy (or other) array ``(n, m)`` as a Dask array of ``chunk_size`` columns per chunk."""
-    da = _module("dask.array")
-
-    return da.from_array(np.asarray(to_numpy(X)), chunks=(-1, int(chunk_size)))

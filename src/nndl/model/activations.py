@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nndl._configurable import Configurable, lookup
-from nndl.backend import Array, namespace
+from nndl.arrays.backend import Array, namespace
 from nndl.errors import NNDLTypeError, NNDLValueError
+from nndl.model._configurable import Configurable, lookup
 
 
 class Activation(Configurable):
@@ -196,7 +196,7 @@ def get(identifier: str | Activation | dict[str, Any]) -> Activation:
         return _by_name(identifier)()
     raise NNDLTypeError(
         "an activation is given by name (one of "
-        f"{', '.join(ACTIVATIONS)}) or as an nndl.activations.Activation. "
+        f"{', '.join(ACTIVATIONS)}) or as an nndl.model.activations.Activation. "
         f"Received: {identifier!r} of type {type(identifier).__name__}"
     )
 

@@ -1,0 +1,51 @@
+"""What a training run records: the cost of every epoch, and the rest per epoch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class History(list[float]):
+    """The cost of every epoch (the list itself), with the rest of the training record.
+
+    ``history["cost"]``, ``history["accuracy"]``, ``history["val_cost"]``,
+    ``history["val_accuracy"]`` and ``history["learning_rate"]`` hold one value per
+    epoch (the keys that apply); ``epochs`` their epoch numbers.  ``interrupted``
+    is True after Ctrl-C, ``stopped_early`` after early stopping (``best_epoch`` is
+    the epoch whose parameters were restored), ``seed`` the seed of the shuffles
+    and dropout masks.
+    """
+
+    def __init__(self, costs: Sequence[float] = ()) -> None:
+        super().__init__(costs)
+        self.history: dict[str, list[float]] = {"cost": list(costs)}
+        self.epochs: list[int] = list(range(len(costs)))
+        self.interrupted = False
+        self.stopped_early = False
+        self.best_epoch: int | None = None
+        self.seed: int | None = None
+
+    def record(self, epoch: int, logs: dict[str, float]) -> None:
+        """Append one epoch's values."""
+        self.append(logs["cost"])
+        self.epochs.append(epoch)
+        for k, v in logs.items():
+            self.history.setdefault(k, []).append(v)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able copy (used by checkpoints)."""
+        return {
+            "history": {k: list(v) for k, v in self.history.items()},
+            "epochs": list(self.epochs),
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> History:
+        """The inverse of :meth:`to_dict`."""
+        history = cls(data["history"].get("cost", []))
+        history.history = {k: [float(x) for x in v] for k, v in data["history"].items()}
+        history.epochs = [int(e) for e in data["epochs"]]
+        history.seed = data.get("seed")
+        return history

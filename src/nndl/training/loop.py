@@ -1,0 +1,350 @@
+"""The training loop: epochs, mini-batches, optimizers, regularization, history.
+
+:func:`fit` (what :meth:`nndl.Network.fit` calls) trains a network for a number
+of epochs.  One epoch visits every training example once:
+
+* ``batch_size=None`` (the default) is the course's batch gradient descent: one
+  step per epoch on all m examples, in order;
+* ``batch_size=B`` splits the examples, reshuffled every epoch from the seed,
+  into ⌈m / B⌉ mini-batches (the last one keeps the m mod B left-over examples);
+  ``batch_size=1`` is stochastic gradient descent.
+
+Each step runs forward and backward propagation on the mini-batch (with L2 and
+dropout when asked) and lets the optimizer update the parameters.  The history
+records, for every epoch, the training cost (the example-weighted mean of the
+mini-batch costs of that epoch, computed before each step, as the course does),
+the training accuracy of those same forward passes, and the validation cost and
+accuracy after the epoch.
+
+Two engines run the steps.  The generic one uses the array API and runs on every
+backend.  For NumPy arrays and mini-batches a specialised engine does the same
+mathematics faster, dropout included: the examples are gathered as rows of a
+sample-major copy of X, every parameter is a view of one flat buffer (so the
+optimizer updates all of them with a few in-place passes) and every intermediate
+array is a reused buffer.  With Numba installed, the elementwise passes of big
+networks become compiled loops (:mod:`nndl.arrays.fused`) that give the same bits.
+The engines are :mod:`nndl.training.generic_engine` and
+:mod:`nndl.training.numpy_engine`; L-BFGS is :mod:`nndl.training.lbfgs`; Dask
+arrays go to :mod:`nndl.training.dask`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nndl.arrays.backend import Array, from_numpy, namespace
+from nndl.arrays.blocks import is_blocked
+from nndl.errors import (
+    DivergenceError,
+    NNDLTypeError,
+    NNDLValueError,
+    check_fraction,
+    check_int,
+    check_l2,
+    check_learning_rate,
+)
+from nndl.training import optimizers as optim
+from nndl.training.callbacks import (
+    Callback,
+    CostCallback,
+    EarlyStopping,
+    ModelCheckpoint,
+    PrintCost,
+    PrintEpochs,
+    ProgressBar,
+)
+from nndl.training.checkpoints import load_checkpoint
+from nndl.training.generic_engine import GenericEngine, epoch_rng
+from nndl.training.history import History
+from nndl.training.lbfgs import fit_lbfgs
+from nndl.training.numpy_engine import NumpyEngine
+from nndl.training.trainer import Trainer
+
+if TYPE_CHECKING:
+    from nndl.model.network import Network
+
+ENGINES = ("auto", "generic", "numpy")
+
+
+def fit(
+    network: Network,
+    X: Array,
+    Y: Array,
+    learning_rate: float | optim.Schedule = 0.0075,
+    epochs: int = 3000,
+    *,
+    optimizer: str | optim.Optimizer | dict[str, Any] | None = None,
+    schedule: str | optim.Schedule | dict[str, Any] | None = None,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    l2: float = 0.0,
+    dropout: float | Sequence[float] = 0.0,
+    validation_split: float = 0.0,
+    validation_data: tuple[Array, Array] | None = None,
+    early_stopping: bool | EarlyStopping = False,
+    patience: int = 10,
+    callbacks: Sequence[Callback] = (),
+    checkpoint: str | Path | None = None,
+    checkpoint_every: int = 1,
+    resume_from: str | Path | None = None,
+    verbose: int = 0,
+    seed: int | None = None,
+    print_every: int | None = None,
+    callback: Callable[[int, float], None] | None = None,
+    engine: str = "auto",
+) -> History:
+    """Train ``network`` on (X, Y) and return its :class:`History` (a list of epoch costs).
+
+    See :meth:`nndl.Network.fit` for the arguments; this is the same function.
+    """
+    if is_blocked(X):  # a Dask array: trained on the cluster, chunk by chunk
+        return _fit_blocked(network, X, Y, learning_rate, epochs, locals())
+    epochs = check_int("epochs", epochs, minimum=0)
+    opt = optim.get(optimizer)
+    sched: optim.Schedule
+    if isinstance(learning_rate, optim.Schedule):
+        sched = learning_rate
+    else:
+        sched = optim.get_schedule(schedule, check_learning_rate(learning_rate))
+    if batch_size is not None:
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+    network.l2 = check_l2(l2)
+    keep_probs = _keep_probs(network, dropout)
+    validation_split = check_fraction("validation_split", validation_split)
+    if print_every is not None:
+        print_every = check_int("print_every", print_every, minimum=1)
+    checkpoint_every = check_int("checkpoint_every", checkpoint_every, minimum=1)
+    if engine not in ENGINES:
+        raise NNDLValueError(f"engine must be one of {', '.join(ENGINES)}. Received: {engine!r}")
+    if not isinstance(verbose, (int, bool)) or verbose < 0:
+        raise NNDLValueError(f"verbose must be 0, 1 or 2. Received: verbose={verbose!r}")
+    if validation_data is not None and validation_split > 0:
+        raise NNDLValueError(
+            "give validation_data or validation_split, not both. Received: "
+            f"validation_split={validation_split} and validation_data"
+        )
+
+    X, Y = network._check_data(X, Y)
+    m_all = X.shape[1]
+    the_seed = _make_seed(seed, network)
+    resume = None
+    if resume_from is not None:
+        resume = load_checkpoint(resume_from, network)
+        if resume.optimizer != opt.config():
+            raise NNDLValueError(
+                f"the checkpoint was trained with optimizer {resume.optimizer}, but fit was "
+                f"called with {opt.config()}: resume with the same optimizer"
+            )
+        the_seed = resume.seed if resume.seed is not None else the_seed
+
+    X_val: Array | None = None
+    Y_val: Array | None = None
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise NNDLTypeError(
+                "validation_data must be a pair (X_val, Y_val) in the same layout as X and Y"
+            )
+        X_val, Y_val = network._check_data(*validation_data)
+    elif validation_split > 0:
+        n_val = math.ceil(validation_split * m_all)
+        if n_val >= m_all:
+            raise NNDLValueError(
+                f"validation_split={validation_split} leaves no training examples out of {m_all}"
+            )
+        split_rng = np.random.default_rng(np.random.SeedSequence(the_seed, spawn_key=(1,)))
+        order = split_rng.permutation(m_all)
+        xp = namespace(X)
+        val_idx = from_numpy(np.sort(order[:n_val]), X)
+        train_idx = from_numpy(np.sort(order[n_val:]), X)
+        X_val, Y_val = xp.take(X, val_idx, axis=1), xp.take(Y, val_idx, axis=1)
+        X, Y = xp.take(X, train_idx, axis=1), xp.take(Y, train_idx, axis=1)
+
+    options = {
+        "batch_size": batch_size,
+        "shuffle": bool(shuffle),
+        "l2": network.l2,
+        "dropout": [1.0 - p for p in keep_probs],
+        "schedule": sched.config(),
+        "seed": the_seed,
+    }
+    trainer = Trainer(network, opt, sched, epochs, the_seed, options)
+    trainer.has_validation = X_val is not None
+
+    if isinstance(opt, optim.LBFGS):
+        if any(p < 1.0 for p in keep_probs):
+            raise NNDLValueError("L-BFGS trains full batch without dropout: pass dropout=0")
+        if resume is not None:
+            raise NNDLValueError(
+                "L-BFGS training cannot resume from a checkpoint: SciPy's L-BFGS-B keeps its "
+                "curvature memory to itself, so a resumed run would not be the same run. To go "
+                "on from the saved parameters, start a new fit on "
+                "nndl.training.load_checkpoint(path).network"
+            )
+        return fit_lbfgs(trainer, X, Y, X_val, Y_val, _callbacks(trainer, locals()))
+
+    B = X.shape[1] if batch_size is None else batch_size
+    use_numpy = (
+        isinstance(X, np.ndarray)
+        and NumpyEngine.supports(network, opt)
+        and (engine == "numpy" or (engine == "auto" and batch_size is not None))
+    )
+    if engine == "numpy" and not use_numpy:
+        raise NNDLValueError(
+            "engine='numpy' needs NumPy arrays, a matched output and loss, one of the optimizers "
+            "gd, momentum, rmsprop, adam; use engine='auto'"
+        )
+    if use_numpy:
+        trainer.engine = NumpyEngine(network, opt, X, Y, B, bool(shuffle), keep_probs)
+    else:
+        trainer.engine = GenericEngine(network, opt, X, Y, B, bool(shuffle), keep_probs)
+
+    if resume is not None:
+        trainer.set_params(resume.params)
+        trainer.engine.set_state(resume.state)
+        trainer.history = resume.history
+        trainer.history.seed = the_seed
+        trainer.start_epoch = resume.epoch + 1
+        trainer.resumed_callbacks = resume.callbacks
+
+    cbs = _callbacks(trainer, locals())
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        _loop(trainer, cbs, X_val, Y_val)
+    return trainer.history
+
+
+def _fit_blocked(
+    network: Network, X: Any, Y: Any, learning_rate: Any, epochs: int, args: dict[str, Any]
+) -> History:
+    """Dask arrays: gradient descent or L-BFGS summed over the chunks where they live."""
+    from nndl.training.dask import fit_dask  # imports Dask itself only when it is needed
+
+    unsupported = {
+        "schedule": None,
+        "shuffle": True,
+        "dropout": 0.0,
+        "validation_split": 0.0,
+        "validation_data": None,
+        "early_stopping": False,
+        "callbacks": (),
+        "checkpoint": None,
+        "resume_from": None,
+        "verbose": 0,
+        "engine": "auto",
+    }
+    given = [k for k, default in unsupported.items() if _differs(args[k], default)]
+    if given:
+        raise NNDLValueError(
+            "training on Dask arrays takes learning_rate, epochs, optimizer ('gd' or "
+            "'lbfgs'), batch_size, l2, seed, print_every and callback; "
+            f"{', '.join(given)} work on in-memory arrays only. Received: {', '.join(given)}"
+        )
+    costs = fit_dask(
+        network,
+        X,
+        Y,
+        learning_rate,
+        epochs,
+        batch_size=args["batch_size"],
+        l2=args["l2"],
+        optimizer=args["optimizer"],
+        seed=args["seed"],
+        print_every=args["print_every"],
+        callback=args["callback"],
+    )
+    return History(costs)
+
+
+def _differs(value: Any, default: Any) -> bool:
+    if isinstance(default, tuple):
+        return len(tuple(value or ())) > 0
+    return bool(value != default)
+
+
+def _callbacks(trainer: Trainer, args: dict[str, Any]) -> list[Callback]:
+    cbs: list[Callback] = list(args["callbacks"] or ())
+    for cb in cbs:
+        if not isinstance(cb, Callback):
+            raise NNDLTypeError(
+                "callbacks must be nndl.callbacks.Callback objects (use LambdaCallback to wrap "
+                f"a function, or callback=f for f(epoch, cost)). Received: {cb!r}"
+            )
+    if args["callback"] is not None:
+        cbs.append(CostCallback(args["callback"]))
+    if args["print_every"] is not None:
+        cbs.append(PrintCost(args["print_every"]))
+    stopper = args["early_stopping"]
+    if isinstance(stopper, EarlyStopping):
+        cbs.append(stopper)
+    elif stopper:
+        cbs.append(EarlyStopping(patience=args["patience"]))
+    if args["checkpoint"] is not None:
+        cbs.append(ModelCheckpoint(args["checkpoint"], every=args["checkpoint_every"]))
+    if args["verbose"] == 1:
+        cbs.append(ProgressBar())
+    elif args["verbose"] >= 2:
+        cbs.append(PrintEpochs())
+    return cbs
+
+
+def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Array | None) -> None:
+    engine = trainer.engine
+    assert engine is not None
+    trainer.begin(cbs)
+    try:
+        for epoch in range(trainer.start_epoch, trainer.epochs):
+            learning_rate = trainer.schedule(epoch)
+            try:
+                cost, accuracy = engine.run_epoch(
+                    epoch, learning_rate, functools.partial(epoch_rng, trainer.seed, epoch)
+                )
+            except DivergenceError as exc:
+                exc.history = trainer.history  # type: ignore[attr-defined]
+                raise
+            logs = trainer.epoch_logs(cost, accuracy, learning_rate, X_val, Y_val)
+            trainer.history.record(epoch, logs)
+            for cb in cbs:
+                cb.on_epoch_end(trainer, epoch, logs)
+            if trainer.stop_training:
+                break
+    except KeyboardInterrupt:
+        trainer.history.interrupted = True
+        print(
+            f"\nTraining interrupted after {len(trainer.history.epochs)} epochs; "
+            "returning the network trained so far.",
+            file=sys.stderr,
+        )
+    finally:
+        for cb in cbs:
+            cb.on_train_end(trainer)
+
+
+# ------------------------------------------------------------------ checks
+
+
+def _keep_probs(network: Network, dropout: float | Sequence[float]) -> list[float]:
+    """Keep-probabilities ``1 − dropout`` of the hidden layers 1 … L−1."""
+    hidden = network.L - 1
+    rates = [dropout] * hidden if isinstance(dropout, (int, float)) else list(dropout)
+    if len(rates) != hidden:
+        raise NNDLValueError(
+            f"dropout must be one rate for all {hidden} hidden layers or a list of {hidden} "
+            f"rates. Received: dropout={dropout!r}"
+        )
+    return [1.0 - check_fraction("dropout", r) for r in rates]
+
+
+def _make_seed(seed: Any, network: Network) -> int:
+    if seed is None:
+        if isinstance(network.seed, (int, np.integer)) and not isinstance(network.seed, bool):
+            return int(network.seed)
+        return int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise NNDLValueError(f"seed must be an integer >= 0 or None. Received: seed={seed!r}")
+    return int(seed)

@@ -1,0 +1,291 @@
+"""The NumPy engine: the generic engine's mathematics, in place over reused buffers.
+
+For NumPy arrays and mini-batches.  X is kept sample-major so a batch is a
+gather of rows and ``Xb.T`` is the course's ``(n_x, B)`` as a view; parameters,
+gradients and optimizer slots are each one flat buffer with per-layer views,
+so the optimizer is a few in-place passes over the whole model; every
+intermediate is a reused buffer; the 1/B is applied once to ``dZ[L]``; ``db``
+is ``dZ · 1`` (BLAS).  With Numba installed, the elementwise passes of big
+networks become compiled loops (:mod:`nndl.arrays.fused`) that give the same
+bits.  It draws the same random numbers in the same order as
+:class:`~nndl.training.generic_engine.GenericEngine` (checked equal to rounding).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nndl.arrays import fused
+from nndl.arrays.backend import FlatLayout, to_numpy
+from nndl.errors import diverged
+from nndl.model import activations
+from nndl.training import optimizers as optim
+from nndl.training.generic_engine import epoch_draws
+from nndl.training.optimizers import OptimizerState
+
+if TYPE_CHECKING:
+    from nndl.model.network import Network
+
+FAST_HIDDEN = ("relu", "tanh", "sigmoid", "linear", "leaky_relu")
+"""The hidden activations the NumPy engine computes in place."""
+
+_FAST_OPTIMIZERS = (optim.GradientDescent, optim.Momentum, optim.RMSprop, optim.Adam)
+
+
+class _Buffers:
+    """The reused arrays of one mini-batch size."""
+
+    def __init__(
+        self, dims: list[int], B: int, dtype: Any, sample_major: bool, dropped: list[bool]
+    ) -> None:
+        self.X = np.empty((B, dims[0]), dtype=dtype) if sample_major else None
+        self.Z = [np.empty((n, B), dtype=dtype) for n in dims[1:]]  # Z[l-1] holds Z[l], then A[l]
+        self.dA = [np.empty((n, B), dtype=dtype) for n in dims[1:-1]]
+        self.mask = [np.empty((n, B), dtype=bool) for n in dims[1:-1]]
+        # inverted dropout of hidden layer l: U ~ uniform, D = (U < keep) / keep, A·D
+        hidden = list(zip(dims[1:-1], dropped, strict=True))
+        self.U = [np.empty((n, B)) if d else None for n, d in hidden]  # float64, as rng.random
+        self.D = [np.empty((n, B), dtype=dtype) if d else None for n, d in hidden]
+        self.AD = [np.empty((n, B), dtype=dtype) if d else None for n, d in hidden]
+        self.cols = np.arange(B)
+        self.ones = np.ones((B, 1), dtype=dtype)  # db = dZ · 1 sums over the batch
+        self.z_y = np.empty(B, dtype=dtype)  # the fused softmax's scratch
+        self.s = np.empty(B, dtype=dtype)
+
+
+class NumpyEngine:
+    """The same steps for NumPy arrays, in place over reused buffers.
+
+    X is kept sample-major, ``(m, n_x)``, so a mini-batch is a gather of rows
+    (contiguous copies) and ``Xb.T`` gives the course's ``(n_x, B)`` as a view;
+    BLAS reads the transposed operand directly.  Parameters, gradients and the
+    optimizer's slots are each one flat buffer; ``W[l]`` and ``b[l]`` are views.
+    The 1/B of the gradient is applied once, to ``dZ[L]``.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        optimizer: optim.Optimizer,
+        X: np.ndarray,
+        Y: np.ndarray,
+        batch_size: int,
+        shuffle: bool,
+        keep_probs: list[float],
+    ) -> None:
+        self.net = network
+        self.optimizer = optimizer
+        self.dtype = np.dtype(network.dtype)
+        self.keep_probs = keep_probs
+        self.dropped = [p < 1.0 for p in keep_probs]
+        self.m = X.shape[1]
+        self.batch_size = min(batch_size, self.m)
+        self.shuffle = shuffle
+        self.dims = list(network.layer_dims)
+        self.L = network.L
+        self.Xs = np.ascontiguousarray(X.T)  # (m, n_x); a view when X = data.T
+        self.softmax = network.output.name == "softmax"
+        if self.softmax:
+            self.labels = np.argmax(Y, axis=0)
+            self.Ys = None
+        else:
+            self.labels = None
+            self.Ys = np.ascontiguousarray(Y.T)
+        self.layout = FlatLayout(network.params)
+        total = self.layout.size
+        self.theta = np.empty(total, dtype=self.dtype)
+        self.grad = np.empty(total, dtype=self.dtype)
+        self.work = np.empty(total, dtype=self.dtype)
+        self.work2 = np.empty(total, dtype=self.dtype)
+        self.step = np.empty(total, dtype=self.dtype)
+        self.slots = {s: np.zeros(total, dtype=self.dtype) for s in optimizer.slot_names}
+        self.t = 0
+        self.params = self.layout.views(self.theta)
+        self.grads = self.layout.views(self.grad)
+        self.set_params({k: to_numpy(v) for k, v in network.params.items()})
+        network.params = dict(self.params)
+        self.W = [self.params[f"W{l}"] for l in range(1, self.L + 1)]
+        self.b = [self.params[f"b{l}"] for l in range(1, self.L + 1)]
+        self.dW = [self.grads[f"W{l}"] for l in range(1, self.L + 1)]
+        self.db = [self.grads[f"b{l}"] for l in range(1, self.L + 1)]
+        self.hidden = [g.name for g in network.activations[:-1]]
+        self.buffers: dict[int, _Buffers] = {}
+        # one compiled loop per update and per ReLU pass, where Numba is installed and the
+        # network is big enough for that to pay for loading them (about 1.5 s per process)
+        self.kernels = fused.kernels_for(self.dtype) if total >= fused.MIN_PARAMETERS else None
+
+    @staticmethod
+    def supports(network: Network, optimizer: optim.Optimizer) -> bool:
+        known = all(
+            type(g) is activations.ACTIVATIONS.get(g.name) and g.name in FAST_HIDDEN
+            for g in network.activations[:-1]
+        )
+        return (
+            known
+            and network.fused_output
+            and type(network.loss).name in ("logistic", "cross_entropy", "mse")
+            and type(optimizer) in _FAST_OPTIMIZERS
+        )
+
+    def set_params(self, params: dict[str, np.ndarray]) -> None:
+        for k, v in params.items():
+            np.copyto(self.params[k], np.asarray(v, dtype=self.dtype))
+
+    def get_state(self) -> OptimizerState:
+        slots = {s: self.layout.views(flat) for s, flat in self.slots.items()}
+        return OptimizerState(t=self.t, slots=slots)
+
+    def set_state(self, state: OptimizerState) -> None:
+        self.t = state.t
+        for s, d in state.slots.items():
+            views = self.layout.views(self.slots[s])
+            for k, v in d.items():
+                np.copyto(views[k], np.asarray(to_numpy(v), dtype=self.dtype))
+
+    def _buffers(self, B: int) -> _Buffers:
+        if B not in self.buffers:
+            self.buffers[B] = _Buffers(self.dims, B, self.dtype, True, self.dropped)
+        return self.buffers[B]
+
+    def run_epoch(
+        self, epoch: int, learning_rate: float, make_rng: Callable[[], np.random.Generator]
+    ) -> tuple[float, float | None]:
+        m, B = self.m, self.batch_size
+        rng, order = epoch_draws(m, B, self.shuffle, any(self.dropped), make_rng)
+        total, correct = 0.0, 0
+        for start in range(0, m, B):
+            stop = min(start + B, m)
+            buf = self._buffers(stop - start)
+            if order is None:
+                sel: np.ndarray | slice = slice(start, stop)
+                Xb = self.Xs[start:stop]
+            else:
+                sel = order[start:stop]
+                Xb = np.take(self.Xs, sel, axis=0, out=buf.X, mode="clip")  # unbuffered
+            J, hits = self._step(Xb, sel, buf, epoch, learning_rate, rng)
+            total += J * (stop - start)
+            correct += hits
+        classify = self.net.task != "regression"
+        return total / m, (correct / m if classify else None)
+
+    def _step(
+        self,
+        Xb: np.ndarray,
+        sel: np.ndarray | slice,
+        buf: _Buffers,
+        epoch: int,
+        learning_rate: float,
+        rng: np.random.Generator | None,
+    ) -> tuple[float, int]:
+        net, L, k = self.net, self.L, self.kernels
+        Bm = Xb.shape[0]
+        # forward: Z[l] = W[l] A[l-1] + b[l], A[l] = g(Z[l]) in place
+        A_prev = Xb.T
+        for l in range(L):
+            Z = buf.Z[l]
+            np.matmul(self.W[l], A_prev, out=Z)
+            name = self.hidden[l] if l < L - 1 else None  # the output's g comes below
+            if name == "relu" and k is not None:
+                k.bias_relu(Z, self.b[l])  # Z + b and max(Z, 0) in one pass
+            else:
+                Z += self.b[l]
+                if name == "relu":
+                    np.maximum(Z, 0, out=Z)
+                elif name == "tanh":
+                    np.tanh(Z, out=Z)
+                elif name not in (None, "linear"):
+                    np.copyto(Z, net.activations[l].forward(Z))
+            A_prev = Z
+            D = buf.D[l] if l < L - 1 else None
+            if D is not None:  # the next layer sees A·D; Z's buffer keeps A for g'
+                U, AD = buf.U[l], buf.AD[l]
+                assert rng is not None and U is not None and AD is not None
+                rng.random(out=U)
+                np.less(U, self.keep_probs[l], out=buf.mask[l])
+                np.copyto(D, buf.mask[l])
+                D /= self.keep_probs[l]
+                np.multiply(Z, D, out=AD)
+                A_prev = AD
+        # output and cost; dZ[L] = (A[L] − Y) / B, left in Z[L]'s buffer
+        Z = buf.Z[L - 1]
+        if self.softmax and k is not None:
+            assert self.labels is not None
+            y = self.labels[sel]
+            hits = k.softmax_shift(Z, y, buf.z_y)  # Z −= column max; z_y = Z[y, cols]
+            np.exp(Z, out=Z)
+            k.softmax_grad(Z, y, buf.s, self.dtype.type(1.0 / Bm))  # (A[L] − Y) / B
+            J = (float(np.log(buf.s).sum()) - float(buf.z_y.sum())) / Bm
+        elif self.softmax:
+            assert self.labels is not None
+            y = self.labels[sel]
+            cols = buf.cols
+            hits = int(np.count_nonzero(np.argmax(Z, axis=0) == y))
+            Z -= Z.max(axis=0, keepdims=True)
+            z_y = Z[y, cols]
+            np.exp(Z, out=Z)
+            s = Z.sum(axis=0, keepdims=True)
+            J = (float(np.log(s).sum()) - float(z_y.sum())) / Bm
+            Z /= s
+            Z[y, cols] -= 1.0
+            Z *= 1.0 / Bm
+        else:
+            assert self.Ys is not None
+            Yb = self.Ys[sel].T
+            J = float(net.loss.value_from_Z(Z, Yb))
+            if net.loss.name == "logistic":
+                A = net.output.forward(Z)
+                hits = int(np.count_nonzero(np.all((A > 0.5) == (Yb > 0.5), axis=0)))
+                np.subtract(A, Yb, out=Z)
+            else:
+                hits = 0
+                Z -= Yb
+            Z *= 1.0 / Bm
+        l2 = net.l2
+        if l2 > 0:
+            J += l2 / (2 * Bm) * sum(float(np.vdot(W, W)) for W in self.W)
+        if not math.isfinite(J):
+            raise diverged(f"the cost became {J}", learning_rate, epoch)
+        # backward
+        dZ = Z
+        for l in range(L - 1, -1, -1):
+            if l == 0:
+                A_prev = Xb.T
+            else:  # A[l-1], or A[l-1]·D[l-1] under dropout
+                AD = buf.AD[l - 1]
+                A_prev = buf.Z[l - 1] if AD is None else AD
+            np.matmul(dZ, A_prev.T, out=self.dW[l])
+            np.matmul(dZ, buf.ones, out=self.db[l])  # db = Σ over the batch, by BLAS
+            if l2 > 0:
+                self.dW[l] += (l2 / Bm) * self.W[l]
+            if l > 0:
+                dA = buf.dA[l - 1]
+                np.matmul(self.W[l].T, dZ, out=dA)
+                D = buf.D[l - 1]
+                if D is not None:
+                    dA *= D
+                A = buf.Z[l - 1]
+                name = self.hidden[l - 1]
+                if name == "relu" and k is not None:
+                    k.relu_backward(dA, A)
+                elif name == "relu":
+                    np.greater(A, 0, out=buf.mask[l - 1])
+                    np.multiply(dA, buf.mask[l - 1], out=dA)
+                elif name != "linear":
+                    dA *= net.activations[l - 1].derivative(A, A)
+                dZ = dA
+        # update: a finite gradient gives a finite step (Adam's and RMSprop's are bounded),
+        # so checking it first leaves θ at its last finite values
+        finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
+        if not finite:
+            raise diverged("the gradient became non-finite", learning_rate, epoch)
+        self.t += 1
+        opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
+        if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
+            direction, scale = opt.step_flat(g, slots, t, learning_rate, self.work, self.work2)
+            np.multiply(direction, scale, out=self.step)
+            theta -= self.step  # θ := θ − scale · direction
+        return J, hits
