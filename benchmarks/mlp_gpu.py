@@ -10,7 +10,7 @@ output, on one batch already on the GPU, float32:
 each with full float32 matrix products and with TF32 (tensor cores).  In one
 run, alternating round by round:
 
-    nndl eager    nndl.arrays.devices.AdamStep on CuPy (fused Adam kernel)
+    nndl eager    nndl.arrays.AdamStep on CuPy (fused Adam kernel)
     nndl graph    the same step captured once as a CUDA graph and replayed
     torch eager   nn.Sequential + torch.optim.Adam, the usual PyTorch loop
 
@@ -44,6 +44,7 @@ import numpy as np
 import nndl
 from nndl.arrays import devices
 from nndl.arrays.backend import to_numpy
+from nndl.training.device_step import AdamStep
 
 CONFIGS: list[tuple[str, list[int], int]] = [
     ("a", [784, 256, 128, 10], 256),
@@ -123,8 +124,8 @@ def _measure(
     template = nndl.Network(dims, activations="relu", init="he", seed=0)
     X_d, Y_d = devices.move(X, place), devices.move(Y, place)
 
-    eager = devices.AdamStep(template.copy().to(library), LEARNING_RATE)
-    graphed = devices.AdamStep(template.copy().to(library), LEARNING_RATE).capture(X_d, Y_d)
+    eager = AdamStep(template.copy().to(library), LEARNING_RATE)
+    graphed = AdamStep(template.copy().to(library), LEARNING_RATE).capture(X_d, Y_d)
 
     model = _torch_model(template, torch)
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)

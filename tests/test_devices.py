@@ -12,6 +12,7 @@ import nndl
 from nndl.arrays import devices
 from nndl.arrays.backend import to_numpy
 from nndl.arrays.devices import DeviceError, Placement
+from nndl.training.device_step import AdamStep
 
 torch = pytest.importorskip("torch")
 
@@ -204,7 +205,7 @@ def test_adam_step_matches_torch_optim_adam(place: str) -> None:
     net = nndl.Network([6, 5, 4, 3], activations="relu", init="he", seed=1, dtype="float64")
     model = _torch_reference(net)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    step = devices.AdamStep(net.to(place), learning_rate=0.01)
+    step = AdamStep(net.to(place), learning_rate=0.01)
     X_d = devices.move(X, devices.resolve(place))
     Y_d = devices.move(nndl.model.losses.one_hot(labels, 3), devices.resolve(place))
     for _ in range(5):
@@ -229,7 +230,7 @@ def test_adam_step_matches_torch_optim_adam(place: str) -> None:
 
 def test_capture_needs_a_gpu() -> None:
     net = nndl.Network([2, 3, 1], seed=0).to("torch")
-    step = devices.AdamStep(net)
+    step = AdamStep(net)
     with pytest.raises(DeviceError, match="on a GPU"):
         step.capture(torch.zeros(2, 4), torch.zeros(1, 4))
 
@@ -247,7 +248,7 @@ def test_captured_step_replays_the_eager_step(spec: str) -> None:
     graphed = nndl.Network([8, 16, 4], seed=0).to(spec)
     place = devices.resolve(spec)
     X_d, Y_d = devices.move(X, place), devices.move(Y, place)
-    eager_step, captured = devices.AdamStep(eager), devices.AdamStep(graphed).capture(X_d, Y_d)
+    eager_step, captured = AdamStep(eager), AdamStep(graphed).capture(X_d, Y_d)
     for _ in range(3):
         J_eager = float(to_numpy(eager_step(X_d, Y_d)))
         assert float(to_numpy(captured())) == pytest.approx(J_eager, rel=1e-5)

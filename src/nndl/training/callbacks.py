@@ -28,7 +28,7 @@ from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError, check_int
 
 if TYPE_CHECKING:
-    from nndl.training.loop import Trainer
+    from nndl.training.trainer import Trainer
 
 
 class Callback:

@@ -15,7 +15,7 @@ examples:
 """
 
 
-def add_experiment_command(commands: Any) -> argparse.ArgumentParser:
+def add(commands: Any) -> argparse.ArgumentParser:
     """Add ``experiment`` to the ``nndl`` subcommands (``commands`` from ``add_subparsers``)."""
     from nndl.experiments import DEFAULT_OUT, EXPERIMENTS
 
@@ -45,7 +45,7 @@ def add_experiment_command(commands: Any) -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"folder for the figures and the report (default: {DEFAULT_OUT})",
     )
-    parser.set_defaults(handler=_experiment)
+    parser.set_defaults(handler=run)
     return parser
 
 
@@ -58,7 +58,7 @@ def _print(result: Result) -> None:
         print(f"  figure:   {result.figure}")
 
 
-def _experiment(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from nndl import experiments
 
     if args.name == "all":

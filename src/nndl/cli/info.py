@@ -1,0 +1,43 @@
+"""``nndl info MODEL``: what a saved model is: layers, activations, loss, classes, data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import numpy as np
+
+from nndl import io as model_io
+from nndl.cli._common import subparser
+
+
+def add(commands: Any) -> None:
+    info = subparser(commands, "info", "describe a saved model")
+    info.add_argument("model", metavar="MODEL", help="a model saved by nndl train --save")
+    info.add_argument("--json", action="store_true", help="print one JSON object")
+    info.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    net = model_io.load(args.model)
+    summary: dict[str, Any] = {
+        "model": args.model,
+        "layer_dims": net.layer_dims,
+        "activations": [g.config() for g in net.activations],
+        "loss": net.loss.name,
+        "dtype": net.dtype,
+        "parameters": int(sum(np.asarray(v).size for v in net.params.values())),
+        "task": net.task,
+        **{k: v for k, v in net.info.items() if k != "standardizer"},
+        "standardized": "standardizer" in net.info,
+    }
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    print(net)
+    for key, value in summary.items():
+        if key not in ("model",):
+            shown = value if not isinstance(value, list) or len(value) <= 12 else f"{value[:12]}…"
+            print(f"  {key}: {shown}")
+    return 0

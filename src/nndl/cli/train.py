@@ -1,0 +1,401 @@
+"""``nndl train``: load data, train a network, report, and optionally save the model and plots."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nndl import datasets
+from nndl import io as model_io
+from nndl.cli._common import (
+    TRAIN_EXAMPLES,
+    class_names,
+    comma_list,
+    fraction,
+    generator_options,
+    hidden_sizes,
+    load,
+    positive_float,
+    positive_int,
+    results,
+    subparser,
+)
+from nndl.errors import NNDLValueError
+from nndl.model.network import Network
+
+
+def add(commands: Any) -> None:
+    train = subparser(
+        commands, "train", "train a network and report its cost and accuracy", TRAIN_EXAMPLES
+    )
+    data = train.add_argument_group("data")
+    data.add_argument(
+        "--data",
+        default="planar",
+        metavar="NAME|PATH",
+        help="a built-in data set (planar, moons, circles, blobs, gaussian_quantiles, spiral, "
+        "xor, digits, breast_cancer, iris, wine, diabetes) or a .csv/.npz/.h5 file or image "
+        "folder (default: planar)",
+    )
+    data.add_argument("--target", metavar="COLUMN", help="the label column of a CSV file")
+    data.add_argument("--test-data", metavar="PATH", help="test data (same kind as --data)")
+    data.add_argument(
+        "--test-size",
+        type=fraction,
+        default=None,
+        metavar="FRACTION",
+        help="hold out this fraction of the examples for testing (default: none, or the "
+        "file's own test part)",
+    )
+    data.add_argument(
+        "--standardize",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="standardize features with the training set's mean and std, saved with the model "
+        "(default: on for files and scikit-learn sets, off for the 2-D built-in sets)",
+    )
+    data.add_argument(
+        "--samples",
+        type=positive_int,
+        default=None,
+        metavar="M",
+        help="number of examples to generate for a built-in 2-D set",
+    )
+    data.add_argument(
+        "--data-seed",
+        type=int,
+        default=None,
+        help="seed of the data generator (default: the set's own)",
+    )
+
+    model = train.add_argument_group("model")
+    model.add_argument(
+        "--hidden",
+        type=hidden_sizes,
+        default=[4],
+        metavar="SIZES",
+        help="hidden layer sizes, comma-separated (20,7,5); 0 for logistic regression (default: 4)",
+    )
+    model.add_argument(
+        "--activation",
+        type=comma_list,
+        default=["tanh"],
+        metavar="NAMES",
+        help="hidden activation, or one per hidden layer comma-separated: sigmoid, tanh, relu, "
+        "leaky_relu, linear (default: tanh)",
+    )
+    model.add_argument(
+        "--output", default=None, metavar="NAME", help="output activation (default: from the task)"
+    )
+    model.add_argument(
+        "--loss",
+        default=None,
+        metavar="NAME",
+        help="logistic, cross_entropy or mse (default: from the task)",
+    )
+    model.add_argument(
+        "--init",
+        default="random",
+        metavar="NAME",
+        help="random (x0.01), zeros, scaled, xavier, he (default: random)",
+    )
+    model.add_argument(
+        "--device",
+        default=None,
+        metavar="DEVICE",
+        help="where the math runs: cpu (NumPy), cuda (PyTorch on the GPU), torch, cupy "
+        "(default: cpu)",
+    )
+    model.add_argument(
+        "--dtype",
+        default="float32",
+        choices=["float32", "float64"],
+        help="floating-point precision (default: float32)",
+    )
+
+    fit = train.add_argument_group("training")
+    fit.add_argument(
+        "--optimizer",
+        default="gd",
+        metavar="NAME",
+        help="gd, momentum, rmsprop, adam, lbfgs (default: gd)",
+    )
+    fit.add_argument("--lr", type=positive_float, default=1.2, help="learning rate (default: 1.2)")
+    fit.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=10_000,
+        help="passes over the training data (default: 10000)",
+    )
+    fit.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=None,
+        metavar="B",
+        help="mini-batch size (default: the whole training set)",
+    )
+    fit.add_argument(
+        "--l2",
+        type=float,
+        default=0.0,
+        metavar="LAMBDA",
+        help="L2 regularization strength λ (default: 0)",
+    )
+    fit.add_argument(
+        "--dropout",
+        type=fraction,
+        default=0.0,
+        metavar="RATE",
+        help="dropout rate of the hidden layers (default: 0)",
+    )
+    fit.add_argument(
+        "--seed",
+        type=int,
+        default=3,
+        help="seed of the initialization, shuffles and split (default: 3)",
+    )
+    fit.add_argument(
+        "--print-every",
+        type=positive_int,
+        default=1000,
+        metavar="K",
+        help="print the cost every K epochs (default: 1000)",
+    )
+    fit.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show a progress bar on a terminal (default: on)",
+    )
+
+    out = train.add_argument_group("output")
+    out.add_argument("--save", metavar="MODEL", help="save the trained model (.npz)")
+    out.add_argument(
+        "--plots",
+        metavar="DIR",
+        help="write the cost curve (and decision boundary for 2-D data) here",
+    )
+    out.add_argument(
+        "--json", action="store_true", help="print one JSON object with the results instead of text"
+    )
+    out.add_argument(
+        "--config",
+        metavar="FILE.toml",
+        help="read options from a TOML file (keys as the long options); "
+        "options given on the command line win",
+    )
+    train.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.save:  # check where the model goes before spending time on training
+        target = Path(args.save)
+        if target.is_dir():
+            raise NNDLValueError(
+                f"--save {args.save!r} is a folder; give a file name such as model.npz"
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+    data = load(args.data, args.target, **generator_options(args))
+    X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
+    X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
+    Y_test: np.ndarray | None = None if data.Y_test is None else np.asarray(data.Y_test)
+    if args.test_data is not None:
+        test = load(args.test_data, args.target, encoder=data.encoder)
+        X_test, Y_test = np.asarray(test.X), np.asarray(test.Y)
+    if args.test_size is not None and args.test_size > 0:
+        X, Y, X_test, Y_test = datasets.train_test_split(
+            X, Y, test_size=args.test_size, seed=args.seed
+        )
+    standardize = args.standardize
+    if standardize is None:
+        standardize = args.data.lower() not in datasets.GENERATORS and data.image_shape is None
+    info: dict[str, Any] = {"data": args.data, "task": data.task}
+    if standardize:
+        scaler = datasets.Standardizer().fit(X)
+        X = scaler.transform(X)
+        X_test = None if X_test is None else scaler.transform(X_test)
+        info["standardizer"] = scaler.to_dict()
+    if data.classes is not None:
+        info["classes"] = [str(c) for c in data.classes]
+    if data.feature_names is not None:
+        info["feature_names"] = [str(f) for f in data.feature_names]
+    if data.encoder is not None:
+        info["encoder"] = data.encoder.to_dict()
+    if data.image_shape is not None:
+        info["image_shape"] = list(data.image_shape)
+
+    if data.task == "regression":
+        n_y = Y.shape[0]
+        loss = args.loss or "mse"
+    else:
+        n_classes = len(data.classes) if data.classes is not None else int(Y.max()) + 1
+        n_y = 1 if n_classes <= 2 else n_classes
+        loss = args.loss
+    activation: str | list[str] = (
+        args.activation[0] if len(args.activation) == 1 else args.activation
+    )
+    net = Network(
+        [X.shape[0], *args.hidden, n_y],
+        activations=activation,
+        output=args.output,
+        loss=loss,
+        init=args.init,
+        seed=args.seed,
+        dtype=args.dtype,
+        device=args.device,
+    )
+    net.info = info
+    if not args.json:
+        print(f"{net} on {args.data}: {X.shape[1]} training examples")
+    interactive = args.progress and not args.json and sys.stdout.isatty()
+    start = time.perf_counter()
+    history = net.fit(
+        X,
+        Y,
+        learning_rate=args.lr,
+        epochs=args.epochs,
+        optimizer=args.optimizer,
+        batch_size=args.batch_size,
+        l2=args.l2,
+        dropout=args.dropout,
+        validation_data=None if X_test is None else (X_test, Y_test),
+        seed=args.seed,
+        verbose=1 if interactive else 0,
+        print_every=None if args.json else args.print_every,
+    )
+    seconds = time.perf_counter() - start
+    result = results(net, X, Y, X_test, Y_test)
+    result.update(
+        data=args.data,
+        layer_dims=net.layer_dims,
+        activation=activation,
+        optimizer=args.optimizer,
+        learning_rate=args.lr,
+        epochs=len(history),
+        interrupted=bool(getattr(history, "interrupted", False)),
+        seconds=round(seconds, 4),
+    )
+    if args.save:
+        result["model"] = str(model_io.save(net, args.save))
+    if args.plots:
+        evaluation = (X, Y) if X_test is None or Y_test is None else (X_test, Y_test)
+        result["plots"] = _training_plots(net, history, (X, Y), evaluation, Path(args.plots))
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"Final cost: {result['final_cost']:.6f}")
+    for split in ("train", "test"):
+        for metric in ("accuracy", "r2"):
+            value = result.get(f"{split}_{metric}")
+            if value is not None:
+                shown = f"{100 * value:.2f}%" if metric == "accuracy" else f"{value:.4f}"
+                print(f"{split.capitalize()} {'R²' if metric == 'r2' else metric}: {shown}")
+    print(f"Trained {len(history)} epochs in {seconds:.2f} s")
+    if result.get("interrupted"):
+        print("Training was interrupted; the results are those of the model trained so far.")
+    for key in ("model", "plots"):
+        if key in result:
+            print(f"Wrote {result[key] if key == 'model' else ', '.join(result[key])}")
+    return 0
+
+
+def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """Read ``--config FILE.toml`` (if given to ``train``) into the parser's defaults."""
+    if "train" not in argv:
+        return
+    probe = argparse.ArgumentParser(add_help=False)
+    probe.add_argument("--config")
+    known, _ = probe.parse_known_args(argv)
+    if known.config is None:
+        return
+    path = Path(known.config)
+    if not path.is_file():
+        raise NNDLValueError(f"the config file {str(path)!r} does not exist")
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise NNDLValueError(f"{str(path)!r} is not valid TOML: {exc}") from None
+    config = config.get("train", config)
+    train = train_parser(parser)
+    options = {a.dest: a for a in train._actions if a.dest not in ("help", "config", "handler")}
+    defaults: dict[str, Any] = {}
+    for key, value in config.items():
+        dest = key.replace("-", "_")
+        if dest not in options:
+            raise NNDLValueError(
+                f"{str(path)!r}: unknown option {key!r}; the known ones are: "
+                f"{', '.join(sorted(d.replace('_', '-') for d in options))}"
+            )
+        action = options[dest]
+        if action.type is not None and not isinstance(value, bool):
+            text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+            try:
+                value = action.type(text)  # type: ignore[operator]
+            except argparse.ArgumentTypeError as exc:
+                raise NNDLValueError(f"{str(path)!r}: option {key!r}: {exc}") from None
+        defaults[dest] = value
+    train.set_defaults(**defaults)
+
+
+def train_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            sub: argparse.ArgumentParser = action.choices["train"]
+            return sub
+    raise RuntimeError("the train command is missing")  # pragma: no cover
+
+
+def _training_plots(
+    net: Network,
+    history: Any,
+    train: tuple[np.ndarray, np.ndarray],
+    evaluation: tuple[np.ndarray, np.ndarray],
+    folder: Path,
+) -> list[str]:
+    """Figures of a training run: the cost curve(s), and for classifiers the decision boundary
+    (2-D data), the confusion matrix and, for images, the misclassified examples; the last two
+    on the test data when there is some."""
+    from nndl import plot
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+
+    def save(name: str) -> Path:
+        written.append(str(folder / name))
+        return folder / name
+
+    val_costs = getattr(history, "history", {}).get("val_cost")
+    plot.cost_curve(list(history), val_costs or None, path=save("cost.png"))
+    if net.task == "regression":
+        return written
+    X, Y = train
+    if X.shape[0] == 2:
+        plot.decision_boundary(net, X, Y, path=save("decision_boundary.png"))
+    X_eval, Y_eval = evaluation
+    truth = (np.argmax(Y_eval, axis=0) if Y_eval.shape[0] > 1 else Y_eval).reshape(1, -1)
+    truth = truth.astype(int)
+    predicted = np.asarray(net.predict(X_eval)).reshape(1, -1).astype(int)
+    names = class_names(net)
+    plot.confusion_matrix(truth, predicted, class_names=names, path=save("confusion_matrix.png"))
+    shape = net.info.get("image_shape")
+    if shape and np.any(truth != predicted):
+        pictures = X_eval
+        if "standardizer" in net.info:  # show the pictures, not their standardized values
+            pictures = datasets.Standardizer.from_dict(net.info["standardizer"]).inverse_transform(
+                X_eval
+            )
+        plot.misclassified(
+            pictures, truth, predicted, shape, class_names=names, path=save("misclassified.png")
+        )
+    return written
