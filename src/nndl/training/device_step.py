@@ -16,7 +16,7 @@ from typing import Any
 import array_api_compat
 
 from nndl.arrays.backend import Array
-from nndl.arrays.devices import library_of, placement_of, synchronize
+from nndl.arrays.devices import DeviceError, library_of, placement_of, synchronize
 
 
 class AdamStep:
