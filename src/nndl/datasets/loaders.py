@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nndl.datasets.builtin import GENERATORS, generated_key
 from nndl.datasets.data import Data, make_target
 from nndl.datasets.files import (
     LAYOUTS,
@@ -43,8 +44,6 @@ NPZ_SUFFIXES = (".npz",)
 
 def known_names() -> list[str]:
     """The data set names :func:`load_data` accepts: generated sets, then scikit-learn's."""
-    from nndl.datasets import GENERATORS
-
     return [*GENERATORS, *SKLEARN_SETS]
 
 
@@ -78,9 +77,7 @@ def load_data(
         encoder: for CSV: the training file's encoding, to encode a test file alike.
     """
     if isinstance(source, str):
-        from nndl.datasets import _generated_key
-
-        key = _generated_key(source)
+        key = generated_key(source)
         if key is not None:
             _no_target(target, source)
             return _load_generated(key, **options)
@@ -170,9 +167,7 @@ def _npz_features_only(path: Path, layout: str) -> np.ndarray:
 
 
 def _load_generated(key: str, **options: Any) -> Data:
-    from nndl.datasets import GENERATORS
-
-    X, labels = GENERATORS[key](**options)  # key: already _generated_key's
+    X, labels = GENERATORS[key](**options)  # key: already generated_key's
     Y, task, classes = make_target(labels.ravel(), None)
     return Data(
         X=np.asarray(X, dtype=np.float64),
