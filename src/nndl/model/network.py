@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -39,7 +39,6 @@ from nndl.arrays.backend import (
     dtype_name,
     float_dtype,
     from_numpy,
-    is_array,
     move_like,
     namespace,
     same_place,
@@ -48,24 +47,22 @@ from nndl.arrays.backend import (
 )
 from nndl.arrays.blocks import is_blocked, map_examples
 from nndl.errors import (
-    NNDLTypeError,
     NNDLValueError,
-    ShapeError,
     check_learning_rate,
     diverged,
 )
-from nndl.model import activations as _activations
 from nndl.model import init as _init
-from nndl.model import losses as _losses
 from nndl.model.activations import Activation
+from nndl.model.checks import (
+    check_layer_dims,
+    check_X,
+    check_Y,
+    param_order,
+    resolve_activations,
+    resolve_loss,
+)
+from nndl.model.fitting import Trainable
 from nndl.model.losses import Loss
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from nndl.training.callbacks import Callback, EarlyStopping
-    from nndl.training.history import History
-    from nndl.training.optimizers import Optimizer, Schedule
 
 
 class LayerCache(NamedTuple):
@@ -86,7 +83,7 @@ class LayerCache(NamedTuple):
     the next layer receives ``A[l] * D[l]``."""
 
 
-class Network:
+class Network(Trainable):
     """A fully connected network of L layers, trained by gradient descent.
 
     Parameters
@@ -138,10 +135,10 @@ class Network:
         dtype: str = "float32",
         device: Any = None,
     ) -> None:
-        self.layer_dims = _check_layer_dims(layer_dims)
+        self.layer_dims = check_layer_dims(layer_dims)
         self.dtype = dtype_name(dtype)
-        self.activations = _resolve_activations(self.L, self.n_y, activations, output, loss)
-        self.loss = _resolve_loss(self.activations[-1], loss)
+        self.activations = resolve_activations(self.L, self.n_y, activations, output, loss)
+        self.loss = resolve_loss(self.activations[-1], loss)
         self.init = init
         self.seed = seed
         numpy_params = _init.initialize(self.layer_dims, init, seed)
@@ -305,142 +302,7 @@ class Network:
         AL, _ = self._forward(X)  # X is checked already: not predict, which checks again
         return self._correct(AL, Y) / int(X.shape[1])
 
-    # ------------------------------------------------------------- training
-
-    def fit(
-        self,
-        X: Array,
-        Y: Array,
-        learning_rate: float | Schedule = 0.0075,
-        epochs: int = 3000,
-        print_every: int | None = None,
-        callback: Callable[[int, float], None] | None = None,
-        *,
-        optimizer: str | Optimizer | dict[str, Any] | None = None,
-        schedule: str | Schedule | dict[str, Any] | None = None,
-        batch_size: int | None = None,
-        shuffle: bool = True,
-        l2: float = 0.0,
-        dropout: float | Sequence[float] = 0.0,
-        validation_split: float = 0.0,
-        validation_data: tuple[Array, Array] | None = None,
-        early_stopping: bool | EarlyStopping = False,
-        patience: int = 10,
-        callbacks: Sequence[Callback] = (),
-        checkpoint: str | Path | None = None,
-        checkpoint_every: int = 1,
-        resume_from: str | Path | None = None,
-        verbose: int = 0,
-        seed: int | None = None,
-        engine: str = "auto",
-    ) -> History:
-        """Train the network; by default the course's batch gradient descent.
-
-        With the defaults every epoch is one step ``θ := θ − α dθ`` on all m
-        examples, and the result is the cost of every epoch, computed on the
-        forward pass of that epoch (before its update), as the course does.
-
-        Parameters
-        ----------
-        X, Y
-            Training data, ``(n_x, m)`` and ``(n_y, m)`` (softmax also takes integer
-            labels ``(1, m)``).
-        learning_rate
-            α, or an :class:`nndl.training.optimizers.Schedule`.
-        epochs
-            Passes over the training set (for ``optimizer="lbfgs"``: iterations).
-        print_every
-            Print ``Cost after iteration i: J`` every k epochs.
-        callback
-            ``callback(epoch, cost)`` after every epoch.
-        optimizer
-            ``"gd"`` (default), ``"momentum"``, ``"rmsprop"``, ``"adam"``, ``"lbfgs"``
-            (full batch, SciPy), or an :class:`nndl.training.optimizers.Optimizer`.
-        schedule
-            Learning-rate schedule starting at ``learning_rate``: ``"constant"``,
-            ``"inverse_time"``, ``"exponential"``, ``"step"`` or a Schedule.
-        batch_size
-            Mini-batch size B (None: all m examples, the course's batch GD).  The
-            examples are reshuffled every epoch from ``seed``; the last, partial
-            batch is kept.
-        shuffle
-            Reshuffle before every epoch (mini-batches only).
-        l2
-            L2 strength λ: the cost gains ``(λ / 2m) Σ ||W[l]||²`` and
-            ``dW[l]`` gains ``(λ / m) W[l]``.  Stays set on the network (``self.l2``).
-        dropout
-            Inverted dropout rate of the hidden layers (one rate or one per hidden
-            layer), during training only; prediction never drops units.
-        validation_split, validation_data
-            Hold out a seeded random fraction of (X, Y), or give ``(X_val, Y_val)``;
-            the history then records ``val_cost`` (without the L2 term) and
-            ``val_accuracy`` after every epoch.
-        early_stopping, patience
-            Stop when the validation cost (else the training cost) has not improved
-            for ``patience`` epochs and restore the best epoch's parameters.  An
-            :class:`nndl.training.callbacks.EarlyStopping` may be passed for more control.
-        callbacks
-            :class:`nndl.training.callbacks.Callback` objects.
-        checkpoint, checkpoint_every
-            Save a training checkpoint to this path every N epochs.
-        resume_from
-            A checkpoint to continue from; the run ends bit-identical to one that
-            was never interrupted.
-        verbose
-            0: silent; 1: a progress bar with the current cost (only on a terminal);
-            2: one line per epoch.
-        seed
-            Seed of the shuffles, dropout masks and validation split (default: the
-            network's seed).
-        engine
-            ``"auto"``: a specialised NumPy engine for mini-batches on NumPy arrays,
-            else the generic array-API one; ``"generic"`` or ``"numpy"`` to choose.
-
-        Returns
-        -------
-        History
-            A list of the per-epoch training costs, with ``history`` (cost,
-            accuracy, val_cost, val_accuracy, learning_rate per epoch),
-            ``interrupted`` (Ctrl-C stops cleanly and returns what was trained),
-            ``stopped_early`` and ``best_epoch``.
-
-        Raises :class:`~nndl.errors.DivergenceError` if the cost or an update
-        becomes NaN or infinite; the parameters are then those of the last finite step.
-        """
-        from nndl import training  # the one upward call: the course's net.fit(X, Y)
-
-        return training.fit(
-            self,
-            X,
-            Y,
-            learning_rate,
-            epochs,
-            optimizer=optimizer,
-            schedule=schedule,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            l2=l2,
-            dropout=dropout,
-            validation_split=validation_split,
-            validation_data=validation_data,
-            early_stopping=early_stopping,
-            patience=patience,
-            callbacks=callbacks,
-            checkpoint=checkpoint,
-            checkpoint_every=checkpoint_every,
-            resume_from=resume_from,
-            verbose=verbose,
-            seed=seed,
-            print_every=print_every,
-            callback=callback,
-            engine=engine,
-        )
-
-    def save(self, path: str | Path) -> Path:
-        """Save the architecture and parameters to ``path`` (``.npz``); see :func:`nndl.load`."""
-        from nndl import io
-
-        return io.save(self, path)
+    # ------------------------------------------------------------- a step
 
     def update(self, grads: dict[str, Array], learning_rate: float) -> None:
         """One gradient-descent step: ``W[l] := W[l] − α dW[l]``, ``b[l] := b[l] − α db[l]``."""
@@ -522,7 +384,7 @@ class Network:
                 if below.D is not None:
                     dA_prev = dA_prev * below.D
                 dZ = self.activations[l - 2].backward(dA_prev, below.Z, below.A)
-        return {k: grads[k] for k in sorted(grads, key=_param_order)}
+        return {k: grads[k] for k in sorted(grads, key=param_order)}
 
     def _map_blocks(self, X: Any, proba: bool = False) -> Any:
         """Lazy predictions on a blocked X ``(n_x, m)`` (a Dask array), chunked like X's
@@ -543,104 +405,20 @@ class Network:
         if not same_place(self.params["W1"], X):
             self.params = {k: move_like(v, X) for k, v in self.params.items()}
 
-    def _as_array(self, name: str, value: Any) -> Array:
-        if is_array(value):
-            return value
-        if isinstance(value, (list, tuple)) or np.isscalar(value):
-            return np.asarray(value)
-        raise NNDLTypeError(
-            f"{name} must be an array (NumPy, CuPy, PyTorch, …). "
-            f"Received: {name} of type {type(value).__name__}"
-        )
-
     def _check_X(self, X: Any) -> Array:
-        X = self._as_array("X", X)
-        shape = tuple(X.shape)
-        if len(shape) != 2:
-            hint = (
-                f" A rank-1 array is ambiguous: use X.reshape({self.n_x}, -1) for "
-                f"{self.n_x} features, or X.reshape(-1, 1) for one example."
-                if len(shape) == 1
-                else " Flatten each example first: X.reshape(X.shape[0], -1).T gives (n_x, m)."
-            )
-            raise ShapeError(
-                f"X must be a 2-D array of shape (n_x, m) = ({self.n_x}, m). "
-                f"Received: X.shape={shape}.{hint}"
-            )
-        if shape[0] != self.n_x:
-            hint = (
-                " It looks like one row per example: pass X.T, or use the estimator API "
-                "(nndl.NeuralNetClassifier), which takes (m, n)."
-                if shape[1] == self.n_x
-                else f" The network was built with layer_dims[0] = {self.n_x}."
-            )
-            raise ShapeError(
-                f"X has shape {shape} but the network expects n_x={self.n_x} rows "
-                f"(one column per example).{hint}"
-            )
-        if shape[1] == 0:
-            raise ShapeError("X has no examples (m = 0): pass at least one column.")
-        xp = namespace(X)
-        if not xp.isdtype(X.dtype, ("real floating", "integral", "bool")):
-            raise NNDLTypeError(f"X must hold real numbers. Received: X.dtype={X.dtype}")
-        if not all_finite(X):
-            raise NNDLValueError(
-                "X contains NaN or infinite values: remove or impute them before training "
-                "(for example with numpy.nan_to_num or by dropping those examples)."
-            )
+        """X checked (``check_X``), moved to the network's device and cast to its dtype;
+        the parameters follow X's array library and device when the network is not pinned."""
+        X = check_X(X, self.n_x)
         if self._placement is not None:
             X = _devices.move(X, self._placement)
-            xp = namespace(X)
         self._to_backend_of(X)
+        xp = namespace(X)
         target = float_dtype(xp, self.dtype)
         return X if X.dtype == target else xp.astype(X, target)
 
     def _check_Y(self, Y: Any, m: int, like: Array) -> Array:
-        Y = self._as_array("Y", Y)
-        shape = tuple(Y.shape)
-        if len(shape) != 2:
-            hint = " Use Y.reshape(1, -1) for one row of labels." if len(shape) == 1 else ""
-            raise ShapeError(
-                f"Y must be a 2-D array of shape (n_y, m) = ({self.n_y}, {m}). "
-                f"Received: Y.shape={shape}.{hint}"
-            )
-        if shape[1] != m:
-            hint = " It looks like one row per example: pass Y.T." if shape[0] == m else ""
-            raise ShapeError(
-                f"Y has {shape[1]} columns (examples) but X has m={m}: they must match. "
-                f"Received: Y.shape={shape}.{hint}"
-            )
-        Y = move_like(Y, like)
-        xp = namespace(Y)
-        if not all_finite(Y):
-            raise NNDLValueError(
-                "Y contains NaN or infinite values: every example needs a finite target."
-            )
-        if self.output.name == "softmax" and shape[0] == 1 and self.n_y > 1:
-            Y = self._one_hot_labels(Y)
-        elif shape[0] != self.n_y:
-            raise ShapeError(
-                f"Y has {shape[0]} rows but the network has n_y={self.n_y} output units. "
-                f"Received: Y.shape={shape}."
-            )
-        Y = xp.astype(Y, float_dtype(xp, self.dtype))
-        self.loss.check_targets(Y)
-        return Y
-
-    def _one_hot_labels(self, labels: Array) -> Array:
-        xp = namespace(labels)
-        is_int = (
-            xp.all(labels == xp.round(labels))
-            if xp.isdtype(labels.dtype, "real floating")
-            else True
-        )
-        low, high = to_scalar(xp.min(labels)), to_scalar(xp.max(labels))
-        if not is_int or low < 0 or high >= self.n_y:
-            raise NNDLValueError(
-                f"integer class labels must be in 0 … {self.n_y - 1} for a softmax output of "
-                f"{self.n_y} units. Received: labels from {low:g} to {high:g}."
-            )
-        return _losses.one_hot(labels, self.n_y)
+        """Y checked against the network and m (``check_Y``), on X's device, in its dtype."""
+        return check_Y(Y, m, like, self.n_y, self.output.name, self.loss, self.dtype)
 
     def _check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
         X = self._check_X(X)
@@ -665,88 +443,3 @@ def _predict_block(template: Network, proba: bool, block: np.ndarray) -> np.ndar
     net = copy.copy(template)
     out = net.predict_proba(block) if proba else net.predict(block)
     return np.asarray(to_numpy(out))
-
-
-# ------------------------------------------------------------------- checks
-
-
-def _param_order(name: str) -> tuple[int, str]:
-    """Sort W1, b1, W2, b2, … (and dW1, db1, …) by layer, W before b."""
-    stem = name.lstrip("d")
-    return int(stem[1:]), stem[0]
-
-
-def _check_layer_dims(layer_dims: Sequence[int]) -> list[int]:
-    if isinstance(layer_dims, (str, bytes)) or not isinstance(layer_dims, Sequence):
-        raise NNDLTypeError(
-            "layer_dims must be a list of layer sizes [n_x, n[1], …, n[L]]. "
-            f"Received: layer_dims={layer_dims!r}"
-        )
-    dims = list(layer_dims)
-    if len(dims) < 2:
-        raise NNDLValueError(
-            "layer_dims needs at least the input size and the output size, e.g. [n_x, 1] for "
-            f"logistic regression. Received: layer_dims={dims}"
-        )
-    for l, n in enumerate(dims):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise NNDLValueError(
-                f"every layer size must be an integer >= 1; layer_dims[{l}] is {n!r}. "
-                f"Received: layer_dims={dims}"
-            )
-    return [int(n) for n in dims]
-
-
-def _resolve_activations(
-    L: int,
-    n_y: int,
-    activations: str | Activation | Sequence[str | Activation],
-    output: str | Activation | None,
-    loss: str | Loss | None,
-) -> list[Activation]:
-    if isinstance(activations, (str, Activation)):
-        hidden = [_activations.get(activations) for _ in range(L - 1)]
-    else:
-        given = [_activations.get(a) for a in activations]
-        if len(given) == L:
-            if output is not None and _activations.get(output) != given[-1]:
-                raise NNDLValueError(
-                    f"activations lists {L} layers, whose last ({given[-1].name}) is the output, "
-                    f"but output={output!r} was given too: give one or the other"
-                )
-            hidden, output = given[:-1], given[-1]
-        elif len(given) == L - 1:
-            hidden = given
-        else:
-            raise NNDLValueError(
-                f"activations must name one activation for each of the {L - 1} hidden layers "
-                f"(or {L} including the output layer). Received: {len(given)} activations"
-            )
-    for l, g in enumerate(hidden, start=1):
-        if not g.elementwise:
-            raise NNDLValueError(
-                f"{g.name} can only be the output activation; hidden layer {l} needs one of "
-                f"{', '.join(_activations.HIDDEN_ACTIVATIONS)}"
-            )
-    if output is None:
-        if loss is not None:
-            matched = _losses.get(loss).output
-            if not matched:
-                raise NNDLValueError(
-                    f"the loss {loss!r} has no matched output activation: pass output=..."
-                )
-            output = matched
-        else:
-            output = "sigmoid" if n_y == 1 else "softmax"
-    return [*hidden, _activations.get(output)]
-
-
-def _resolve_loss(output: Activation, loss: str | Loss | None) -> Loss:
-    if loss is not None:
-        return _losses.get(loss)
-    if output.name not in _losses.LOSS_FOR_OUTPUT:
-        raise NNDLValueError(
-            f"there is no default loss for a {output.name} output: pass loss= one of "
-            f"{', '.join(_losses.LOSSES)}"
-        )
-    return _losses.get(_losses.LOSS_FOR_OUTPUT[output.name])

@@ -1,0 +1,162 @@
+"""``net.fit(X, Y)`` and ``net.save(path)``: the model layer's one upward call.
+
+The course trains a network with ``parameters = model(X, Y, …)``; nndl lets a
+:class:`~nndl.model.network.Network` do it itself, ``net.fit(X, Y)``, and save
+itself, ``net.save(path)``.  The work belongs to the layers above (the loop,
+the engines and the optimizers in :mod:`nndl.training`; files in
+:mod:`nndl.io`), so these two methods import them inside the call.  This is the
+only place where a lower layer reaches up; the import contracts in
+``pyproject.toml`` allow exactly these two imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nndl.arrays.backend import Array
+    from nndl.training.callbacks import Callback, EarlyStopping
+    from nndl.training.history import History
+    from nndl.training.optimizers import Optimizer, Schedule
+
+
+class Trainable:
+    """What :class:`~nndl.model.network.Network` gets from here: ``fit`` and ``save``."""
+
+    def fit(
+        self: Network,
+        X: Array,
+        Y: Array,
+        learning_rate: float | Schedule = 0.0075,
+        epochs: int = 3000,
+        print_every: int | None = None,
+        callback: Callable[[int, float], None] | None = None,
+        *,
+        optimizer: str | Optimizer | dict[str, Any] | None = None,
+        schedule: str | Schedule | dict[str, Any] | None = None,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        l2: float = 0.0,
+        dropout: float | Sequence[float] = 0.0,
+        validation_split: float = 0.0,
+        validation_data: tuple[Array, Array] | None = None,
+        early_stopping: bool | EarlyStopping = False,
+        patience: int = 10,
+        callbacks: Sequence[Callback] = (),
+        checkpoint: str | Path | None = None,
+        checkpoint_every: int = 1,
+        resume_from: str | Path | None = None,
+        verbose: int = 0,
+        seed: int | None = None,
+        engine: str = "auto",
+    ) -> History:
+        """Train the network; by default the course's batch gradient descent.
+
+        With the defaults every epoch is one step ``θ := θ − α dθ`` on all m
+        examples, and the result is the cost of every epoch, computed on the
+        forward pass of that epoch (before its update), as the course does.
+
+        Parameters
+        ----------
+        X, Y
+            Training data, ``(n_x, m)`` and ``(n_y, m)`` (softmax also takes integer
+            labels ``(1, m)``).
+        learning_rate
+            α, or an :class:`nndl.training.optimizers.Schedule`.
+        epochs
+            Passes over the training set (for ``optimizer="lbfgs"``: iterations).
+        print_every
+            Print ``Cost after iteration i: J`` every k epochs.
+        callback
+            ``callback(epoch, cost)`` after every epoch.
+        optimizer
+            ``"gd"`` (default), ``"momentum"``, ``"rmsprop"``, ``"adam"``, ``"lbfgs"``
+            (full batch, SciPy), or an :class:`nndl.training.optimizers.Optimizer`.
+        schedule
+            Learning-rate schedule starting at ``learning_rate``: ``"constant"``,
+            ``"inverse_time"``, ``"exponential"``, ``"step"`` or a Schedule.
+        batch_size
+            Mini-batch size B (None: all m examples, the course's batch GD).  The
+            examples are reshuffled every epoch from ``seed``; the last, partial
+            batch is kept.
+        shuffle
+            Reshuffle before every epoch (mini-batches only).
+        l2
+            L2 strength λ: the cost gains ``(λ / 2m) Σ ||W[l]||²`` and
+            ``dW[l]`` gains ``(λ / m) W[l]``.  Stays set on the network (``self.l2``).
+        dropout
+            Inverted dropout rate of the hidden layers (one rate or one per hidden
+            layer), during training only; prediction never drops units.
+        validation_split, validation_data
+            Hold out a seeded random fraction of (X, Y), or give ``(X_val, Y_val)``;
+            the history then records ``val_cost`` (without the L2 term) and
+            ``val_accuracy`` after every epoch.
+        early_stopping, patience
+            Stop when the validation cost (else the training cost) has not improved
+            for ``patience`` epochs and restore the best epoch's parameters.  An
+            :class:`nndl.training.callbacks.EarlyStopping` may be passed for more control.
+        callbacks
+            :class:`nndl.training.callbacks.Callback` objects.
+        checkpoint, checkpoint_every
+            Save a training checkpoint to this path every N epochs.
+        resume_from
+            A checkpoint to continue from; the run ends bit-identical to one that
+            was never interrupted.
+        verbose
+            0: silent; 1: a progress bar with the current cost (only on a terminal);
+            2: one line per epoch.
+        seed
+            Seed of the shuffles, dropout masks and validation split (default: the
+            network's seed).
+        engine
+            ``"auto"``: a specialised NumPy engine for mini-batches on NumPy arrays,
+            else the generic array-API one; ``"generic"`` or ``"numpy"`` to choose.
+
+        Returns
+        -------
+        History
+            A list of the per-epoch training costs, with ``history`` (cost,
+            accuracy, val_cost, val_accuracy, learning_rate per epoch),
+            ``interrupted`` (Ctrl-C stops cleanly and returns what was trained),
+            ``stopped_early`` and ``best_epoch``.
+
+        Raises :class:`~nndl.errors.DivergenceError` if the cost or an update
+        becomes NaN or infinite; the parameters are then those of the last finite step.
+        """
+        from nndl import training  # the one upward call: the course's net.fit(X, Y)
+
+        return training.fit(
+            self,
+            X,
+            Y,
+            learning_rate,
+            epochs,
+            optimizer=optimizer,
+            schedule=schedule,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            l2=l2,
+            dropout=dropout,
+            validation_split=validation_split,
+            validation_data=validation_data,
+            early_stopping=early_stopping,
+            patience=patience,
+            callbacks=callbacks,
+            checkpoint=checkpoint,
+            checkpoint_every=checkpoint_every,
+            resume_from=resume_from,
+            verbose=verbose,
+            seed=seed,
+            print_every=print_every,
+            callback=callback,
+            engine=engine,
+        )
+
+    def save(self: Network, path: str | Path) -> Path:
+        """Save the architecture and parameters to ``path`` (``.npz``); see :func:`nndl.load`."""
+        from nndl import io  # the other half of the upward call
+
+        return io.save(self, path)
