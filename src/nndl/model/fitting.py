@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from nndl.arrays.backend import Array
+    from nndl.model.network import Network
     from nndl.training.callbacks import Callback, EarlyStopping
     from nndl.training.history import History
     from nndl.training.optimizers import Optimizer, Schedule
