@@ -12,7 +12,7 @@ only place where a lower layer reaches up; the import contracts in
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,7 +28,7 @@ class Trainable:
     """What :class:`~nndl.model.network.Network` gets from here: ``fit`` and ``save``."""
 
     def fit(
-        self: Network,
+        self,
         X: Array,
         Y: Array,
         learning_rate: float | Schedule = 0.0075,
@@ -130,7 +130,7 @@ class Trainable:
         from nndl import training  # the one upward call: the course's net.fit(X, Y)
 
         return training.fit(
-            self,
+            cast("Network", self),
             X,
             Y,
             learning_rate,
@@ -156,8 +156,8 @@ class Trainable:
             engine=engine,
         )
 
-    def save(self: Network, path: str | Path) -> Path:
+    def save(self, path: str | Path) -> Path:
         """Save the architecture and parameters to ``path`` (``.npz``); see :func:`nndl.load`."""
         from nndl import io  # the other half of the upward call
 
-        return io.save(self, path)
+        return io.save(cast("Network", self), path)
