@@ -31,6 +31,7 @@ demo: $(DEMO_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check $(wildcard src tests benchmarks)
 	$(BIN)/ruff format --check $(wildcard src tests benchmarks)
+	$(BIN)/lint-imports
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy

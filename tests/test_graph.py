@@ -258,7 +258,7 @@ def test_to_dot_lists_values_and_gradients() -> None:
 def test_render_without_dot_says_how_to_get_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(graph.shutil, "which", lambda name: None)
+    monkeypatch.setattr(graph.dot.shutil, "which", lambda name: None)
     J, _ = graph.course_example()
     with pytest.raises(graph.GraphvizMissingError, match="apt-get install graphviz"):
         graph.render(J, tmp_path / "g.svg")

@@ -1,0 +1,74 @@
+"""The computation graph: reverse-mode automatic differentiation over arrays.
+
+The course explains backpropagation with a graph: the forward pass computes each
+node from its parents, the backward pass applies the chain rule from the output
+back.  Here that graph is a working engine:
+
+>>> from nndl.graph import Node
+>>> a, b, c = Node(5.0, label="a"), Node(3.0, label="b"), Node(2.0, label="c")
+>>> J = 3 * (a + b * c)           # the course's J = 3(a + bc) = 33
+>>> J.backward()
+>>> float(a.grad), float(b.grad), float(c.grad)    # dJ/da, dJ/db, dJ/dc
+(3.0, 6.0, 9.0)
+
+- :mod:`~nndl.graph.node`: ``Node`` and the primitives, each value beside its local
+  derivative;
+- :mod:`~nndl.graph.dot`: Graphviz DOT text and drawings, the course's example;
+- :mod:`~nndl.graph.network`: a ``Network``'s cost rebuilt as a graph, and losses
+  written in graph primitives (``hinge``, ``focal``) for a network to train with.
+"""
+
+from nndl.graph.dot import GraphvizMissingError, course_example, render, to_dot
+from nndl.graph.network import GraphLoss, focal, hinge, network_cost, network_gradients
+from nndl.graph.node import (
+    Node,
+    add,
+    constant,
+    divide,
+    exp,
+    lift,
+    log,
+    matmul,
+    maximum,
+    mean,
+    multiply,
+    power,
+    relu,
+    reshape,
+    sigmoid,
+    subtract,
+    sum,
+    tanh,
+    transpose,
+)
+
+__all__ = [
+    "GraphLoss",
+    "GraphvizMissingError",
+    "Node",
+    "add",
+    "constant",
+    "course_example",
+    "divide",
+    "exp",
+    "focal",
+    "hinge",
+    "lift",
+    "log",
+    "matmul",
+    "maximum",
+    "mean",
+    "multiply",
+    "network_cost",
+    "network_gradients",
+    "power",
+    "relu",
+    "render",
+    "reshape",
+    "sigmoid",
+    "subtract",
+    "sum",
+    "tanh",
+    "to_dot",
+    "transpose",
+]

@@ -1,0 +1,161 @@
+"""The package's layout is its architecture: layers as folders, no import cycles, short modules."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+import nndl
+
+grimp = pytest.importorskip("grimp")
+
+SRC = Path(nndl.__file__).parent
+
+# the model layer's one upward call: Network.fit and Network.save (docs/architecture.md)
+UPWARD = {("nndl.model.fitting", "nndl.training"), ("nndl.model.fitting", "nndl.io")}
+
+
+def _cycles(graph: object, skip: set[tuple[str, str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iterative)."""
+    edges = {
+        m: sorted(
+            n
+            for n in graph.find_modules_directly_imported_by(m)  # type: ignore[attr-defined]
+            if (m, n) not in skip
+        )
+        for m in graph.modules  # type: ignore[attr-defined]
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = len(index)
+                stack.append(v)
+                on_stack.add(v)
+            for j in range(i, len(edges[v])):
+                w = edges[v][j]
+                if w not in index:
+                    work.append((v, j + 1))
+                    work.append((w, 0))
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            else:
+                if low[v] == index[v]:
+                    component = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        component.append(w)
+                        if w == v:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[v])
+    return found
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    class Graph:
+        modules = frozenset("abcd")
+
+        def find_modules_directly_imported_by(self, m: str) -> set[str]:
+            return {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}[m]
+
+    assert _cycles(Graph(), set()) == [["a", "b", "c"]]
+    assert _cycles(Graph(), {("c", "a")}) == []
+
+
+def test_no_import_cycles_but_the_documented_upward_call() -> None:
+    graph = grimp.build_graph("nndl", exclude_type_checking_imports=True)
+    assert _cycles(graph, UPWARD) == []
+    # and the upward call is exactly where the docs say, inside the two methods
+    for importer, imported in UPWARD:
+        details = graph.get_import_details(importer=importer, imported=imported)
+        assert details, (importer, imported)
+        assert all(d["line_contents"].startswith("from nndl import") for d in details)
+    model_up = {
+        (m, n)
+        for m in graph.modules
+        if m.startswith("nndl.model")
+        for n in graph.find_modules_directly_imported_by(m)
+        if n.startswith(("nndl.training", "nndl.io", "nndl.cli", "nndl.datasets", "nndl.plot"))
+    }
+    assert model_up == UPWARD
+
+
+def test_import_contracts_hold() -> None:
+    lint = pytest.importorskip("importlinter.cli")
+    root = SRC.parent.parent
+    if not (root / "pyproject.toml").is_file():
+        pytest.skip("needs the source checkout's pyproject.toml")
+    assert lint.lint_imports(config_filename=str(root / "pyproject.toml")) == 0
+
+
+def test_no_module_is_long() -> None:
+    long = {
+        str(p.relative_to(SRC)): n
+        for p in SRC.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}
+
+
+def test_every_folder_says_what_it_holds() -> None:
+    for init in SRC.rglob("__init__.py"):
+        module = importlib.import_module(".".join(init.parent.relative_to(SRC.parent).parts))
+        assert module.__doc__ and len(module.__doc__.strip()) > 40, init
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("nndl.network", "nndl.model.network"),
+        ("nndl.activations", "nndl.model.activations"),
+        ("nndl.losses", "nndl.model.losses"),
+        ("nndl.init", "nndl.model.init"),
+        ("nndl.backend", "nndl.arrays.backend"),
+        ("nndl.devices", "nndl.arrays.devices"),
+        ("nndl.fused", "nndl.arrays.fused"),
+        ("nndl.train", "nndl.training"),
+        ("nndl.optim", "nndl.training.optimizers"),
+        ("nndl.callbacks", "nndl.training.callbacks"),
+        ("nndl.distributed", "nndl.training.dask"),
+    ],
+)
+def test_old_module_paths_keep_working(old: str, new: str) -> None:
+    assert importlib.import_module(old) is importlib.import_module(new)
+    assert sys.modules[old] is sys.modules[new]
+    assert getattr(nndl, old.split(".", 1)[1]) is sys.modules[new]
+
+
+def test_old_names_still_import() -> None:
+    from nndl.callbacks import EarlyStopping, LambdaCallback  # noqa: F401
+    from nndl.network import LayerCache, Network, logistic_regression  # noqa: F401
+    from nndl.optim import Adam, Schedule, get, get_schedule  # noqa: F401
+    from nndl.train import History, Trainer, epoch_rng, fit  # noqa: F401
+
+    assert Network is nndl.Network and History is nndl.History
+    assert nndl.train.fit is nndl.training.loop.fit
+
+
+def test_what_moved_out_of_a_module_says_where() -> None:
+    with pytest.raises(AttributeError, match=r"nndl\.training\.checkpoints\.load_checkpoint"):
+        nndl.io.load_checkpoint  # noqa: B018
+    with pytest.raises(AttributeError, match=r"nndl\.training\.device_step\.AdamStep"):
+        importlib.import_module("nndl.devices").AdamStep  # noqa: B018
+    with pytest.raises(AttributeError, match="has no attribute"):
+        nndl.no_such_module  # noqa: B018
