@@ -1,16 +1,5 @@
 """Nodes and primitives: reverse-mode automatic differentiation over arrays.
 
-The course explains backpropagation with a graph: the forward pass computes each
-node from its parents, the backward pass applies the chain rule from the output
-back.  Here that graph is a working engine:
-
->>> from nndl.graph import Node
->>> a, b, c = Node(5.0, label="a"), Node(3.0, label="b"), Node(2.0, label="c")
->>> J = 3 * (a + b * c)           # the course's J = 3(a + bc) = 33
->>> J.backward()
->>> float(a.grad), float(b.grad), float(c.grad)    # dJ/da, dJ/db, dJ/dc
-(3.0, 6.0, 9.0)
-
 Each primitive computes its value and, right beside it, its *local* derivative:
 a function that turns the gradient arriving at the node (dJ/dout) into the
 gradients of its parents.  ``backward()`` visits the nodes in reverse
