@@ -28,7 +28,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from nndl import __version__, datasets
+from nndl import __version__, _cli_course, datasets
 from nndl import io as model_io
 from nndl.errors import NNDLError, NNDLValueError
 from nndl.experiments.cli import add_experiment_command
@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_info(commands)
     _add_plot(commands)
     add_experiment_command(commands)
+    _cli_course.add(commands)
     _add_graph(commands)
     return parser
 

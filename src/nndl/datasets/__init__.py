@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from nndl.datasets._optional import MissingDependencyError
+from nndl.datasets.cat import CatImages, StandInWarning, load_cat, load_standin
 from nndl.datasets.data import Data
 from nndl.datasets.files import TabularEncoder, load_csv, load_npz, read_csv_features
 from nndl.datasets.images import (
@@ -75,13 +76,16 @@ def load(name: str, **options: Any) -> tuple[np.ndarray, np.ndarray]:
 __all__ = [
     "GENERATORS",
     "SKLEARN_SETS",
+    "CatImages",
     "Data",
     "MissingDependencyError",
+    "StandInWarning",
     "Standardizer",
     "TabularEncoder",
     "images_to_vectors",
     "known_names",
     "load",
+    "load_cat",
     "load_csv",
     "load_data",
     "load_features",
@@ -92,6 +96,7 @@ __all__ = [
     "load_npz",
     "load_planar",
     "load_sklearn",
+    "load_standin",
     "make_blobs",
     "make_circles",
     "make_gaussian_quantiles",
