@@ -45,7 +45,9 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     monkeypatch.delenv("NNDL_CAT_DIR", raising=False)  # the stand-in: the same run everywhere
     source = str(ROOT / "src")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))
+    )
 
     book = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(

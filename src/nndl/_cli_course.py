@@ -1,4 +1,4 @@
-"""``nndl course list`` and ``nndl course NAME``: an assignment's recipe beside the course's outputs.
+"""``nndl course list`` and ``nndl course NAME``: a recipe beside the course's outputs.
 
 Each line shows nndl's number, the course's expected output and the tolerance
 used, marked ✓ or ✗ (· for a number shown without a course value).  The exit

@@ -39,7 +39,9 @@ def layer_dims_of(parameters: Mapping[str, Any]) -> list[int]:
     return dims
 
 
-def network(parameters: Mapping[str, Any], hidden: str = "relu", output: str = "sigmoid") -> Network:
+def network(
+    parameters: Mapping[str, Any], hidden: str = "relu", output: str = "sigmoid"
+) -> Network:
     """A float64 :class:`nndl.Network` holding the course's parameters (copied).
 
     Hidden layers use ``hidden``, the output layer ``output`` (with the logistic loss

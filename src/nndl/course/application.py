@@ -56,7 +56,11 @@ def _train(
             print(f"Cost after iteration {i}: {cost}")
 
     costs = net.fit(
-        as_float(X), as_float(Y), learning_rate, num_iterations, callback=show if print_cost else None
+        as_float(X),
+        as_float(Y),
+        learning_rate,
+        num_iterations,
+        callback=show if print_cost else None,
     )
     return dict(net.params), every(list(costs), 100)
 

@@ -61,7 +61,9 @@ class Check:
             rule = "integer part, as the course prints %d"
         else:
             diff = np.max(
-                np.abs(np.asarray(self.ours, float).ravel() - np.asarray(self.course, float).ravel())
+                np.abs(
+                    np.asarray(self.ours, float).ravel() - np.asarray(self.course, float).ravel()
+                )
             )
             rule = f"max |Δ| {diff:.1e} ≤ {self.tolerance:.0e}"
         tail = f"; {self.note}" if self.note else ""
@@ -84,6 +86,9 @@ def summary(checks: list[Check]) -> str:
     return (
         f"{len(compared) - len(failed)} of {len(compared)} checks match the course"
         + (f"; {len(failed)} do not" if failed else "")
-        + (f"; {len(checks) - len(compared)} numbers shown without a course value" if
-           len(checks) > len(compared) else "")
+        + (
+            f"; {len(checks) - len(compared)} numbers shown without a course value"
+            if len(checks) > len(compared)
+            else ""
+        )
     )

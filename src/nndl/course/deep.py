@@ -90,12 +90,12 @@ def linear_backward(dZ: Any, cache: LinearCache) -> tuple[np.ndarray, np.ndarray
 
 def relu_backward(dA: Any, cache: Any) -> np.ndarray:
     """``dZ = dA * g'(Z)`` for ReLU (g'(z) = 1 for z > 0, else 0); ``cache`` is Z."""
-    return activations.get("relu").backward(as_float(dA), as_float(cache))
+    return np.asarray(activations.get("relu").backward(as_float(dA), as_float(cache)))
 
 
 def sigmoid_backward(dA: Any, cache: Any) -> np.ndarray:
     """``dZ = dA * σ(Z)(1 − σ(Z))``; ``cache`` is Z."""
-    return activations.get("sigmoid").backward(as_float(dA), as_float(cache))
+    return np.asarray(activations.get("sigmoid").backward(as_float(dA), as_float(cache)))
 
 
 def linear_activation_backward(
@@ -117,7 +117,7 @@ def dAL_logistic(AL: Any, Y: Any) -> np.ndarray:
     unclipped form is kept to reproduce its numbers.
     """
     AL, Y = as_float(AL), as_float(Y)
-    return -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    return np.asarray(-(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)))
 
 
 def L_model_backward(AL: Any, Y: Any, caches: Sequence[Cache]) -> dict[str, np.ndarray]:

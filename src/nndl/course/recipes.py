@@ -64,8 +64,8 @@ def logistic_regression(cat: datasets.CatImages | None, iterations: int | None) 
         yield Check(f"optimize ({version}): b", params["b"], want[4], _decimals(want[4]))
         yield Check(f"optimize ({version}): dw", grads["dw"], np.array([want[5]]).T, 8)
         yield Check(f"optimize ({version}): db", grads["db"], want[6], _decimals(want[6]))
-    X = np.array([[1.0, -1.1, -3.2], [1.2, 2.0, 0.1]])
-    pred = logistic.predict(np.array([[0.1124579], [0.23106775]]), -0.3, X)
+    X_case = np.array([[1.0, -1.1, -3.2], [1.2, 2.0, 0.1]])
+    pred = logistic.predict(np.array([[0.1124579], [0.23106775]]), -0.3, X_case)
     yield Check("predict", pred, [[1.0, 1.0, 0.0]], 8)
 
     yield from _cat_header(cat)
@@ -76,12 +76,20 @@ def logistic_regression(cat: datasets.CatImages | None, iterations: int | None) 
     for i, cost in enumerate(d["costs"]):
         yield _cat_check(cat, f"cost after iteration {i * 100}", cost, LR_COSTS, i, 6)
     yield _cat_check(
-        cat, "train accuracy %", logistic.accuracy_percent(d["Y_prediction_train"], Y_train),
-        [99.04306220095694], 0, 12,
+        cat,
+        "train accuracy %",
+        logistic.accuracy_percent(d["Y_prediction_train"], Y_train),
+        [99.04306220095694],
+        0,
+        12,
     )
     yield _cat_check(
-        cat, "test accuracy %", logistic.accuracy_percent(d["Y_prediction_test"], Y_test),
-        [70.0], 0, 12,
+        cat,
+        "test accuracy %",
+        logistic.accuracy_percent(d["Y_prediction_test"], Y_test),
+        [70.0],
+        0,
+        12,
     )
     n = _iterations(cat, iterations, 1500)
     yield f"the learning rates compared: num_iterations={n}"
@@ -183,7 +191,11 @@ def planar_assignment(cat: datasets.CatImages | None, iterations: int | None) ->
     lr = planar.logistic_regression_network()
     lr.fit(X, Y, 1.2, 2000)
     yield Check(
-        "logistic regression accuracy %", lr.accuracy(X, Y) * 100, 47, 2, floor=True,
+        "logistic regression accuracy %",
+        lr.accuracy(X, Y) * 100,
+        47,
+        2,
+        floor=True,
         note="course: scikit-learn's LogisticRegressionCV; nndl: gradient descent, "
         "α = 1.2, 2000 iterations",
     )
@@ -312,7 +324,8 @@ ASSIGNMENTS: dict[str, Assignment] = {
         True,
     ),
     "planar": Assignment(
-        "2. Planar data classification with one hidden layer (the flower)", planar_assignment,
+        "2. Planar data classification with one hidden layer (the flower)",
+        planar_assignment,
         False,
     ),
     "step-by-step": Assignment(

@@ -33,7 +33,9 @@ def step_by_step_checks() -> Iterator[Check]:
                  [-0.00768836, -0.00230031, 0.00745056, 0.01976111]], 8)  # fmt: skip
 
     A, W, b = _randn(1, (3, 2), (1, 3), (1, 1))
-    yield Check("linear_forward: Z", deep.linear_forward(A, W, b)[0], [[3.26295337, -1.23429987]], 8)
+    yield Check(
+        "linear_forward: Z", deep.linear_forward(A, W, b)[0], [[3.26295337, -1.23429987]], 8
+    )
     A_prev, W, b = _randn(2, (3, 2), (1, 3), (1, 1))
     A, _ = deep.linear_activation_forward(A_prev, W, b, "sigmoid")
     yield Check("linear_activation_forward, sigmoid: A", A, [[0.96890023, 0.11013289]], 8)
