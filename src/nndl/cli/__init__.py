@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from nndl._version import __version__
-from nndl.cli import evaluate, experiment, graph, info, plot, predict, train
+from nndl.cli import course, evaluate, experiment, graph, info, plot, predict, train
 from nndl.cli._common import EXAMPLES, Parser
 from nndl.errors import NNDLError
 
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add(commands)
     plot.add(commands)
     experiment.add(commands)
+    course.add(commands)
     graph.add(commands)
     return parser
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nndl.datasets._optional import MissingDependencyError
 from nndl.datasets.builtin import GENERATORS, load
+from nndl.datasets.cat import CatImages, StandInWarning, load_cat, load_standin
 from nndl.datasets.data import Data
 from nndl.datasets.files import TabularEncoder, load_csv, load_npz, read_csv_features
 from nndl.datasets.images import (
@@ -34,13 +35,16 @@ from nndl.datasets.synthetic import (
 __all__ = [
     "GENERATORS",
     "SKLEARN_SETS",
+    "CatImages",
     "Data",
     "MissingDependencyError",
+    "StandInWarning",
     "Standardizer",
     "TabularEncoder",
     "images_to_vectors",
     "known_names",
     "load",
+    "load_cat",
     "load_csv",
     "load_data",
     "load_features",
@@ -51,6 +55,7 @@ __all__ = [
     "load_npz",
     "load_planar",
     "load_sklearn",
+    "load_standin",
     "make_blobs",
     "make_circles",
     "make_gaussian_quantiles",

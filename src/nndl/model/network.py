@@ -313,6 +313,32 @@ class Network(Trainable):
             raise diverged(f"the update of {', '.join(bad)} became non-finite", learning_rate)
         self.params = new
 
+    # ------------------------------------------- one layer's linear part
+
+    @staticmethod
+    def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
+        """The linear part of layer l: ``Z[l] = W[l] A[l-1] + b[l]``.
+
+        ``A_prev`` is ``(n[l-1], m)``, ``W`` ``(n[l], n[l-1])``, ``b`` ``(n[l], 1)``
+        (broadcast over the m columns); Z is ``(n[l], m)``.
+        """
+        return W @ A_prev + b
+
+    @staticmethod
+    def linear_backward(
+        dZ: Array, A_prev: Array, W: Array, with_dA_prev: bool = True
+    ) -> tuple[Array | None, Array, Array]:
+        """The linear part of layer l backwards: ``(dA[l-1], dW[l], db[l])`` from ``dZ[l]``.
+
+        ``dW[l] = (1/m) dZ[l] A[l-1]ᵀ`` ``(n[l], n[l-1])``, ``db[l] = (1/m) Σ_i dZ[l]``
+        ``(n[l], 1)``, ``dA[l-1] = W[l]ᵀ dZ[l]`` ``(n[l-1], m)`` (None when
+        ``with_dA_prev`` is False: layer 1 needs no dA[0]).  No L2 term.
+        """
+        m = dZ.shape[1]
+        dW = (dZ @ A_prev.T) / m
+        db = namespace(dZ).sum(dZ, axis=1, keepdims=True) / m
+        return (W.T @ dZ if with_dA_prev else None), dW, db
+
     # ------------------------------------------------------------ internals
 
     def _forward(
@@ -327,7 +353,7 @@ class Network(Trainable):
         caches: list[LayerCache] = []
         for l in range(1, self.L + 1):
             W, b = self.params[f"W{l}"], self.params[f"b{l}"]
-            Z = W @ A + b
+            Z = self.linear_forward(A, W, b)
             A_l = self.activations[l - 1].forward(Z)
             D = None
             if keep_probs is not None and l < self.L and keep_probs[l - 1] < 1.0:
@@ -365,7 +391,6 @@ class Network(Trainable):
         return to_scalar(xp.sum(xp.astype(hits, xp.float64)))
 
     def _backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
-        xp = namespace(AL)
         m = AL.shape[1]
         if self.fused_output:
             dZ = AL - Y
@@ -374,12 +399,12 @@ class Network(Trainable):
         grads: dict[str, Array] = {}
         for l in range(self.L, 0, -1):
             A_prev, W = caches[l - 1].A_prev, caches[l - 1].W
-            grads[f"dW{l}"] = (dZ @ A_prev.T) / m
+            dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = self.linear_backward(
+                dZ, A_prev, W, with_dA_prev=l > 1
+            )
             if self.l2 > 0:
                 grads[f"dW{l}"] = grads[f"dW{l}"] + (self.l2 / m) * W
-            grads[f"db{l}"] = xp.sum(dZ, axis=1, keepdims=True) / m
-            if l > 1:
-                dA_prev = W.T @ dZ
+            if dA_prev is not None:
                 below = caches[l - 2]
                 if below.D is not None:
                     dA_prev = dA_prev * below.D

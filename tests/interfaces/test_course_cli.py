@@ -1,0 +1,138 @@
+"""``nndl course``: the recipes beside the course's outputs, and the cat pictures' stand-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nndl import datasets
+from nndl.cli import main
+from nndl.course import recipes
+from nndl.course.checks import Check
+from nndl.errors import NNDLValueError
+
+h5py = pytest.importorskip("h5py")
+
+
+@pytest.fixture(autouse=True)
+def _no_cat_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NNDL_CAT_DIR", raising=False)
+
+
+# ---------------------------------------------------------------- the stand-in
+
+
+def test_standin_has_the_courses_layout_and_says_so() -> None:
+    with pytest.warns(datasets.StandInWarning, match="NNDL_CAT_DIR"):
+        cat = datasets.load_cat()
+    assert cat.standin and cat.source == "digits-zero-standin"
+    assert cat.train_x.shape == (209, 64, 64, 3) and cat.train_x.dtype == np.uint8
+    assert cat.test_x.shape == (50, 64, 64, 3) and cat.test_x.dtype == np.uint8
+    assert cat.train_y.shape == (1, 209) and cat.test_y.shape == (1, 50)
+    assert int(cat.train_y.sum()) == 72 and int(cat.test_y.sum()) == 33  # as many as the cats
+    assert list(cat.classes) == [b"not-zero", b"zero"]
+    assert "stand-in" in cat.note and "train_catvnoncat.h5" in cat.note
+    assert cat.train_x.max() == 255 and np.array_equal(cat.train_x[..., 0], cat.train_x[..., 2])
+    again = datasets.load_standin()
+    assert np.array_equal(again.train_x, cat.train_x) and np.array_equal(again.test_y, cat.test_y)
+    X, _, X_test, _ = cat.vectors()
+    assert X.shape == (12288, 209) and X_test.shape == (12288, 50) and 0 <= X.min() <= X.max() <= 1
+    # no picture is in both parts, and label 1 really is a zero: its centre is empty
+    flat = {p.tobytes() for p in cat.train_x}
+    assert not any(p.tobytes() in flat for p in cat.test_x)
+    centre = cat.train_x[:, 28:36, 28:36, 0].mean(axis=(1, 2))
+    assert centre[cat.train_y[0] == 1].mean() < centre[cat.train_y[0] == 0].mean()
+
+
+def _write_course_files(folder: Path, m_train: int = 6, m_test: int = 3) -> np.ndarray:
+    rng = np.random.RandomState(0)
+    train = rng.randint(0, 256, size=(m_train, 64, 64, 3)).astype(np.uint8)
+    with h5py.File(folder / "train_catvnoncat.h5", "w") as f:
+        f["train_set_x"] = train
+        f["train_set_y"] = np.array([0, 1] * (m_train // 2), dtype=np.int64)
+        f["list_classes"] = np.array([b"non-cat", b"cat"])
+    with h5py.File(folder / "test_catvnoncat.h5", "w") as f:
+        f["test_set_x"] = rng.randint(0, 256, size=(m_test, 64, 64, 3)).astype(np.uint8)
+        f["test_set_y"] = np.array([1, 0, 1][:m_test], dtype=np.int64)
+        f["list_classes"] = np.array([b"non-cat", b"cat"])
+    return train
+
+
+def test_the_courses_files_are_read_from_a_folder_or_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    train = _write_course_files(tmp_path)
+    cat = datasets.load_cat(tmp_path)
+    assert not cat.standin and np.array_equal(cat.train_x, train)
+    assert cat.train_y.tolist() == [[0, 1, 0, 1, 0, 1]] and cat.test_y.tolist() == [[1, 0, 1]]
+    assert list(cat.classes) == [b"non-cat", b"cat"]
+    monkeypatch.setenv("NNDL_CAT_DIR", str(tmp_path))
+    assert datasets.load_cat().source == str(tmp_path)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(NNDLValueError, match=r"test_catvnoncat\.h5"):
+        datasets.load_cat(empty)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_course_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["course", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in recipes.ASSIGNMENTS:
+        assert name in out
+
+
+def test_course_step_by_step_all_ticks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["course", "step-by-step"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("✓") == 26 and "✗" not in out and "26 of 26 checks match" in out
+    assert "≤ 5e-09" in out  # the tolerance is printed
+
+
+@pytest.mark.slow
+def test_course_planar_all_ticks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["course", "planar"]) == 0
+    out = capsys.readouterr().out
+    assert "✗" not in out and "29 of 29 checks match the course" in out
+    assert "accuracy with 50 hidden units %: nndl 90.25  course 90.25" in out
+
+
+def test_cat_recipes_on_the_standin_say_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["course", "deep-application", "--iterations", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "STAND-IN" in out and "not compared" in out and "✗" not in out
+    assert "✓ train_x shape" in out  # the layout is compared
+    assert main(["course", "logistic-regression", "--iterations", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "STAND-IN" in out and "✓ propagate (2021): cost" in out
+
+
+def test_cat_recipes_read_the_courses_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write_course_files(tmp_path)  # not the course's pictures: the shapes are checked, and fail
+    assert main(["course", "deep-application", "--data", str(tmp_path), "--iterations", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "STAND-IN" not in out and "✗ train_x shape" in out and str(tmp_path) in out
+
+
+def test_a_failed_check_gives_exit_status_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def wrong(cat: object, iterations: object) -> object:
+        yield Check("cost", 0.5, 0.25, 6)
+
+    patched = recipes.Assignment("broken", wrong, False)
+    monkeypatch.setitem(recipes.ASSIGNMENTS, "step-by-step", patched)
+    assert main(["course", "step-by-step"]) == 1
+    assert "✗ cost" in capsys.readouterr().out
+
+
+def test_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["course", "planar", "--data", "somewhere"]) == 2
+    assert main(["course", "deep-application", "--iterations", "0"]) == 2
+    assert "iterations" in capsys.readouterr().err
