@@ -13,7 +13,15 @@ import numpy as np
 
 from nndl import datasets
 from nndl import io as model_io
-from nndl.cli._common import PREDICT_EXAMPLES, class_names, encoder, load, prepare, subparser
+from nndl.cli._common import (
+    PREDICT_EXAMPLES,
+    class_names,
+    encoder,
+    load,
+    prepare,
+    regression_output,
+    subparser,
+)
 from nndl.errors import NNDLValueError
 from nndl.model.network import Network
 
@@ -66,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _predictions_csv(net: Network, X: np.ndarray, names: list[str]) -> str:
-    A = np.asarray(net.predict_proba(X), dtype=np.float64)
+    A = (
+        regression_output(net, X)
+        if net.task == "regression"
+        else np.asarray(net.predict_proba(X), dtype=np.float64)
+    )
     buffer = _stdio.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if net.task == "regression":

@@ -130,7 +130,8 @@ def load_features(
     and in its subfolders), a CSV file (encoded with the training data's
     ``encoder``; a target column is ignored; without an encoder, the columns named
     ``feature_names`` when the file has them all, else every column but ``target``), an
-    ``.npz`` file (its ``X``) or an HDF5 file (its ``X``).  Names are file names for pictures and ``row N`` otherwise.
+    ``.npz`` file (its ``X``) or an HDF5 file (its ``X``).  Names are file names for
+    pictures and ``row N`` otherwise.
     """
     path = _existing_path(source)
     shape = image_shape if image_shape is not None else (*DEFAULT_SIZE, 3)

@@ -65,8 +65,7 @@ class Summary:
         body = "".join(
             "<tr>"
             + "".join(
-                f'<td style="text-align:{"right" if k in (1, 5) else "left"}">'
-                f"{html.escape(c)}</td>"
+                f'<td style="text-align:{"right" if k in (1, 5) else "left"}">{html.escape(c)}</td>'
                 for k, c in enumerate(row)
             )
             + "</tr>"
