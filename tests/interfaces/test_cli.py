@@ -121,7 +121,7 @@ def test_save_info_evaluate_predict(tmp_path: Path, capsys: pytest.CaptureFixtur
     info = _json(["info", str(model)], capsys)
     assert info["layer_dims"] == [2, 8, 1] and info["loss"] == "logistic"
     evaluated = _json(["evaluate", str(model), "moons"], capsys)
-    assert evaluated["train_accuracy"] == pytest.approx(trained["train_accuracy"])
+    assert evaluated["accuracy"] == pytest.approx(trained["train_accuracy"])
     assert np.sum(evaluated["confusion_matrix"]) == evaluated["examples"] == 200
     out = tmp_path / "pred.csv"
     code, text, err = _run(["predict", str(model), "moons", "--out", str(out)], capsys)
@@ -138,7 +138,9 @@ def test_plots_are_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     result = _json(["train", "--epochs", "200", "--plots", str(tmp_path / "plots")], capsys)
     assert [Path(p).name for p in result["plots"]] == [
         "cost.png",
+        "layer_bands.png",
         "decision_boundary.png",
+        "hidden_units.png",
         "confusion_matrix.png",
     ]
     for path in result["plots"]:
@@ -299,7 +301,13 @@ def test_image_data_plots_confusion_and_misclassified(
     result = _json(argv, capsys)
     assert result["test_accuracy"] > 0.7
     names = [Path(p).name for p in result["plots"]]
-    assert names == ["cost.png", "confusion_matrix.png", "misclassified.png"]
+    assert names == [
+        "cost.png",
+        "layer_bands.png",
+        "first_layer_weights.png",
+        "confusion_matrix.png",
+        "misclassified.png",
+    ]
     grid = np.asarray(Image.open(tmp_path / "misclassified.png").convert("RGB"))
     assert len(np.unique(grid.reshape(-1, 3), axis=0)) > 10
 

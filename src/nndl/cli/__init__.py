@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    if not argv:  # bare `nndl`: what it can do, not an error
+        parser.print_help()
+        return 0
     try:
         train.apply_config(parser, argv)
         args = parser.parse_args(argv)

@@ -16,24 +16,47 @@ examples:
   nndl train --data planar --hidden 4 --activation tanh --lr 1.2 --epochs 10000 --seed 3
   nndl train --data planar --hidden 0 --lr 1.2 --epochs 2000        # logistic regression
   nndl train --data moons --hidden 20,7,5 --activation relu --init he --lr 0.1 --test-size 0.25
-  nndl train --data digits --hidden 64 --optimizer adam --lr 0.001 --batch-size 64 \\
+  nndl train --data digits --hidden 64 --optimizer adam --batch-size 64 \\
       --epochs 30 --test-size 0.25 --save digits.npz --plots out/
-  nndl train --data houses.csv --target price --loss mse --hidden 32 --optimizer adam
-  nndl train --config experiment.toml --epochs 50      # options from a file, overridden here
+  nndl train --data planar --epochs 5000 --plots out/ --animate out/boundary.gif
+  nndl train --data houses.csv --target price --hidden 32 --optimizer adam
+  nndl train --config run.toml --epochs 50      # options from a file, overridden here
 """
 
-
-EXAMPLES = (
-    TRAIN_EXAMPLES
-    + """\
+EVALUATE_EXAMPLES = """\
+examples:
   nndl evaluate digits.npz digits
+  nndl evaluate houses.npz houses_test.csv --target price --json
+"""
+
+PREDICT_EXAMPLES = """\
+examples:
   nndl predict cat_model.npz photo.jpg
   nndl predict digits.npz new_digits.csv --out predictions.csv
+  nndl predict digits.npz labelled_digits.csv --target label
+"""
+
+INFO_EXAMPLES = """\
+examples:
   nndl info digits.npz
+"""
+
+PLOT_EXAMPLES = """\
+examples:
   nndl plot activations --out activations.png
   nndl plot boundary moons_model.npz moons --out boundary.png
 """
-)
+
+EXAMPLES = "\n".join(
+    [
+        TRAIN_EXAMPLES,
+        *(
+            text.removeprefix("examples:\n")
+            for text in (EVALUATE_EXAMPLES, PREDICT_EXAMPLES, INFO_EXAMPLES, PLOT_EXAMPLES)
+        ),
+    ]
+).replace("\n\n", "\n")
+"""All the examples, for ``nndl --help``; each subcommand's ``--help`` shows its own."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -75,6 +98,16 @@ def positive_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
+
+
 def fraction(text: str) -> float:
     try:
         value = float(text)
@@ -95,9 +128,7 @@ def positive_int(text: str) -> int:
     return value
 
 
-def subparser(
-    commands: Any, name: str, help: str, examples: str = EXAMPLES
-) -> argparse.ArgumentParser:
+def subparser(commands: Any, name: str, help: str, examples: str) -> argparse.ArgumentParser:
     parser: Parser = commands.add_parser(
         name,
         help=help,
@@ -124,15 +155,6 @@ def load_for(net: Network, source: str, target: str | None) -> datasets.Data:
     return load(source, target, encoder=encoder(net))
 
 
-def generator_options(args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    if getattr(args, "data_seed", None) is not None:
-        options["seed"] = args.data_seed
-    if getattr(args, "samples", None) is not None:
-        options["m"] = args.samples
-    return options
-
-
 def prepare(net: Network, X: np.ndarray) -> np.ndarray:
     """Features ``(n_x, m)`` as the network expects them (standardized as in training)."""
     X = np.asarray(X, dtype=np.float64)
@@ -140,11 +162,26 @@ def prepare(net: Network, X: np.ndarray) -> np.ndarray:
     if X.shape[0] != net.n_x:
         raise NNDLValueError(
             f"the data has {X.shape[0]} features but the model expects {net.n_x}: give data "
-            "with the same columns as the training data"
+            "with the same columns as the training data (for a CSV file with its label column, "
+            "name it with --target)"
         )
     if "standardizer" in info:
         X = datasets.Standardizer.from_dict(info["standardizer"]).transform(X)
     return X
+
+
+def target_scaler(net: Network) -> datasets.Standardizer | None:
+    """The standardization of a regression target the model was trained with, if any: the
+    network predicts ``(y − mean) / std``."""
+    config = net.info.get("target_standardizer")
+    return None if config is None else datasets.Standardizer.from_dict(config)
+
+
+def regression_output(net: Network, X: np.ndarray) -> np.ndarray:
+    """A regression network's predictions in the target's own units."""
+    P = np.asarray(net.predict(X), dtype=np.float64)
+    scaler = target_scaler(net)
+    return P if scaler is None else np.asarray(scaler.inverse_transform(P), dtype=np.float64)
 
 
 def labels_for(net: Network, data: Any) -> np.ndarray:
@@ -164,16 +201,27 @@ def labels_for(net: Network, data: Any) -> np.ndarray:
 
 
 def r2(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
-    P = np.asarray(net.predict(X), dtype=np.float64)
+    """R² of a regression network on ``(X, Y)``, ``Y`` in the target's own units."""
+    P = regression_output(net, X)
     residual = float(np.sum((Y - P) ** 2))
     total = float(np.sum((Y - Y.mean(axis=1, keepdims=True)) ** 2))
     return 1.0 - residual / total if total > 0 else 0.0
 
 
+def cost(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
+    """The network's cost on ``(X, Y)``; a regression target in its own units is standardized
+    first, as in training, so this is the cost the training reported."""
+    scaler = target_scaler(net)
+    if scaler is not None:
+        Y = np.asarray(scaler.transform(np.asarray(Y, dtype=np.float64)))
+    return net.cost(X, Y)
+
+
 def results(
     net: Network, X: np.ndarray, Y: np.ndarray, X_test: np.ndarray | None, Y_test: np.ndarray | None
 ) -> dict[str, Any]:
-    result: dict[str, Any] = {"final_cost": net.cost(X, Y)}
+    """Cost, accuracy (or R²) on the training and the test data; targets in their own units."""
+    result: dict[str, Any] = {"final_cost": cost(net, X, Y)}
     if net.task == "regression":
         result["train_r2"] = r2(net, X, Y)
         result["test_r2"] = None if X_test is None or Y_test is None else r2(net, X_test, Y_test)
@@ -184,7 +232,7 @@ def results(
             None if X_test is None or Y_test is None else net.accuracy(X_test, Y_test)
         )
     if X_test is not None and Y_test is not None:
-        result["test_cost"] = net.cost(X_test, Y_test)
+        result["test_cost"] = cost(net, X_test, Y_test)
     return result
 
 
@@ -192,6 +240,18 @@ def confusion(net: Network, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     from nndl import plot  # its counting needs no matplotlib
 
     return plot.confusion_counts(Y, net.predict(X), min_classes=max(net.n_y, 2))
+
+
+def confusion_text(counts: Any, names: list[str]) -> str:
+    """A confusion matrix as aligned text: a column per predicted class, wide enough for its
+    largest count and name, separated by two spaces."""
+    rows = [[str(int(v)) for v in row] for row in counts]
+    width = max(len(text) for text in [*names, *(c for row in rows for c in row)])
+    label = max(len(n) for n in names)
+    lines = [" " * label + "".join("  " + n.rjust(width) for n in names)]
+    for name, row in zip(names, rows, strict=True):
+        lines.append(name.rjust(label) + "".join("  " + c.rjust(width) for c in row))
+    return "\n".join(lines)
 
 
 def class_names(net: Network) -> list[str]:

@@ -8,8 +8,10 @@ from typing import Any
 
 from nndl import io as model_io
 from nndl.cli._common import (
+    EVALUATE_EXAMPLES,
     class_names,
     confusion,
+    confusion_text,
     labels_for,
     load_for,
     prepare,
@@ -19,9 +21,14 @@ from nndl.cli._common import (
 
 
 def add(commands: Any) -> None:
-    evaluate = subparser(commands, "evaluate", "evaluate a saved model on data")
+    evaluate = subparser(commands, "evaluate", "evaluate a saved model on data", EVALUATE_EXAMPLES)
     evaluate.add_argument("model", metavar="MODEL", help="a model saved by nndl train --save")
-    evaluate.add_argument("data", metavar="DATA", help="a built-in name or a data file")
+    evaluate.add_argument(
+        "data",
+        metavar="DATA",
+        help="a data file, or a built-in name (all of its examples, those the model trained "
+        "on included)",
+    )
     evaluate.add_argument("--target", metavar="COLUMN", help="the label column of a CSV file")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=run)
@@ -32,24 +39,39 @@ def run(args: argparse.Namespace) -> int:
     data = load_for(net, args.data, args.target)
     X = prepare(net, data.X)
     Y = labels_for(net, data)
-    result = results(net, X, Y, None, None)
-    result = {k: v for k, v in result.items() if not k.startswith("test")}
-    result["examples"] = int(X.shape[1])
-    if net.task != "regression":
+    scored = results(net, X, Y, None, None)
+    result: dict[str, Any] = {"examples": int(X.shape[1]), "cost": scored["final_cost"]}
+    if net.task == "regression":
+        result["r2"] = scored["train_r2"]
+    else:
+        result["accuracy"] = scored["train_accuracy"]
         result["confusion_matrix"] = confusion(net, X, Y).tolist()
+    note = _training_rows_note(net, args.data, int(X.shape[1]))
+    result["note"] = note
     if args.json:
         print(json.dumps(result))
         return 0
     print(f"{net} on {args.data}: {X.shape[1]} examples")
-    print(f"Cost: {result['final_cost']:.6f}")
+    if note:
+        print(f"Note: {note}")
+    print(f"Cost: {result['cost']:.6f}")
     if net.task == "regression":
-        print(f"R²: {result['train_r2']:.4f}")
+        print(f"R²: {result['r2']:.4f}")
     else:
-        print(f"Accuracy: {100 * result['train_accuracy']:.2f}%")
-        classes = class_names(net)
+        print(f"Accuracy: {100 * result['accuracy']:.2f}%")
         print("Confusion matrix (rows: true class, columns: predicted):")
-        width = max(len(c) for c in classes) + 2
-        print(" " * width + "".join(c.rjust(width) for c in classes))
-        for name, row in zip(classes, result["confusion_matrix"], strict=True):
-            print(name.rjust(width) + "".join(str(v).rjust(width) for v in row))
+        print(confusion_text(result["confusion_matrix"], class_names(net)))
     return 0
+
+
+def _training_rows_note(net: Any, source: str, m: int) -> str | None:
+    """A warning when the data is the built-in set the model was trained on: all of it is
+    scored, the training examples included, so the accuracy is not a test accuracy."""
+    trained_on = str(net.info.get("data", ""))
+    if not trained_on or trained_on.strip().lower() != source.strip().lower():
+        return None
+    return (
+        f"scoring all {m} examples of {source!r}, including those the model was trained on; "
+        "this is not a test score (train with --test-size and read its test accuracy, or "
+        "evaluate on a file the model has not seen)"
+    )

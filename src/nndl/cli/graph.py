@@ -18,14 +18,14 @@ def add(commands: Any) -> None:
         "graph",
         "draw a computation graph with each node's value and gradient",
         "examples:\n"
-        "  nndl graph --example                    # the course's J = 3(a + bc), as DOT text\n"
-        "  nndl graph --example --out graph.svg    # drawn by Graphviz's dot\n",
+        "  nndl graph                    # the course's J = 3(a + bc), as DOT text\n"
+        "  nndl graph --out graph.svg    # drawn by Graphviz's dot\n",
     )
     graph.add_argument(
         "--example",
         action="store_true",
-        required=True,
-        help="the course's J = 3(a + bc) with a = 5, b = 3, c = 2",
+        help="the course's J = 3(a + bc) with a = 5, b = 3, c = 2 (the default, and for now "
+        "the only graph)",
     )
     graph.add_argument(
         "--out", metavar="FILE", help=".dot (text), or .svg/.png/.pdf (needs Graphviz's dot)"

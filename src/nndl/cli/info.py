@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 
 from nndl import io as model_io
-from nndl.cli._common import subparser
+from nndl.cli._common import INFO_EXAMPLES, subparser
 
 
 def add(commands: Any) -> None:
-    info = subparser(commands, "info", "describe a saved model")
+    info = subparser(commands, "info", "describe a saved model", INFO_EXAMPLES)
     info.add_argument("model", metavar="MODEL", help="a model saved by nndl train --save")
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(handler=run)

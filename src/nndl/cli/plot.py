@@ -7,12 +7,14 @@ import argparse
 from typing import Any
 
 from nndl import io as model_io
-from nndl.cli._common import labels_for, load_for, prepare, subparser
+from nndl.cli._common import PLOT_EXAMPLES, labels_for, load_for, prepare, subparser
 from nndl.errors import NNDLValueError
 
 
 def add(commands: Any) -> None:
-    plot = subparser(commands, "plot", "draw activation functions or a decision boundary")
+    plot = subparser(
+        commands, "plot", "draw activation functions or a decision boundary", PLOT_EXAMPLES
+    )
     plot.add_argument(
         "what",
         choices=["activations", "boundary"],

@@ -13,12 +13,21 @@ import numpy as np
 
 from nndl import datasets
 from nndl import io as model_io
-from nndl.cli._common import class_names, encoder, load, prepare, subparser
+from nndl.cli._common import (
+    PREDICT_EXAMPLES,
+    class_names,
+    encoder,
+    load,
+    prepare,
+    regression_output,
+    subparser,
+)
+from nndl.errors import NNDLValueError
 from nndl.model.network import Network
 
 
 def add(commands: Any) -> None:
-    predict = subparser(commands, "predict", "predict with a saved model, as CSV")
+    predict = subparser(commands, "predict", "predict with a saved model, as CSV", PREDICT_EXAMPLES)
     predict.add_argument("model", metavar="MODEL", help="a model saved by nndl train --save")
     predict.add_argument(
         "data", metavar="DATA", help="a data file, a built-in name, or one image file (.jpg, .png)"
@@ -26,7 +35,8 @@ def add(commands: Any) -> None:
     predict.add_argument(
         "--target",
         metavar="COLUMN",
-        help="a label column of a CSV file to leave out of the features",
+        help="a label column of a CSV file to leave out of the features (the model's own "
+        "feature columns are picked by name when the file has them)",
     )
     predict.add_argument("--out", metavar="FILE.csv", help="write the CSV here (default: stdout)")
     predict.set_defaults(handler=run)
@@ -36,8 +46,17 @@ def run(args: argparse.Namespace) -> int:
     net = model_io.load(args.model)
     if Path(args.data).exists():
         shape = net.info.get("image_shape")
+        if args.target is not None and Path(args.data).suffix.lower() not in (".csv", ".tsv"):
+            raise NNDLValueError(
+                f"--target names a column of a CSV file, but {args.data!r} is not one; "
+                "leave --target out"
+            )
         X, names = datasets.load_features(
-            args.data, encoder=encoder(net), image_shape=None if shape is None else tuple(shape)
+            args.data,
+            encoder=encoder(net),
+            image_shape=None if shape is None else tuple(shape),
+            target=args.target,
+            feature_names=net.info.get("feature_names"),
         )
     else:  # a built-in data set by name
         X = load(args.data, args.target).X
@@ -55,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _predictions_csv(net: Network, X: np.ndarray, names: list[str]) -> str:
-    A = np.asarray(net.predict_proba(X), dtype=np.float64)
+    A = (
+        regression_output(net, X)
+        if net.task == "regression"
+        else np.asarray(net.predict_proba(X), dtype=np.float64)
+    )
     buffer = _stdio.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if net.task == "regression":

@@ -14,14 +14,14 @@ import numpy as np
 
 from nndl import datasets
 from nndl import io as model_io
+from nndl.cli import _figures, _rules
 from nndl.cli._common import (
     TRAIN_EXAMPLES,
-    class_names,
     comma_list,
     fraction,
-    generator_options,
     hidden_sizes,
     load,
+    non_negative_float,
     positive_float,
     positive_int,
     results,
@@ -45,7 +45,11 @@ def add(commands: Any) -> None:
         "folder (default: planar)",
     )
     data.add_argument("--target", metavar="COLUMN", help="the label column of a CSV file")
-    data.add_argument("--test-data", metavar="PATH", help="test data (same kind as --data)")
+    data.add_argument(
+        "--test-data",
+        metavar="PATH",
+        help="test data (same kind as --data); not together with --test-size",
+    )
     data.add_argument(
         "--test-size",
         type=fraction,
@@ -59,7 +63,10 @@ def add(commands: Any) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="standardize features with the training set's mean and std, saved with the model "
-        "(default: on for files and scikit-learn sets, off for the 2-D built-in sets)",
+        "(default: on for every data set but the generated 2-D ones: files, pictures (each pixel "
+        "standardized, so ReLU units with Adam do not all die) and scikit-learn's sets, digits "
+        "included). A regression target is always standardized for training; predictions and "
+        "R² are in its own units",
     )
     data.add_argument(
         "--samples",
@@ -74,6 +81,13 @@ def add(commands: Any) -> None:
         default=None,
         help="seed of the data generator (default: the set's own)",
     )
+    data.add_argument(
+        "--noise",
+        type=non_negative_float,
+        default=None,
+        metavar="SIGMA",
+        help="noise of a generated 2-D set (the blobs' spread; default: the set's own)",
+    )
 
     model = train.add_argument_group("model")
     model.add_argument(
@@ -86,10 +100,11 @@ def add(commands: Any) -> None:
     model.add_argument(
         "--activation",
         type=comma_list,
-        default=["tanh"],
+        default=None,
         metavar="NAMES",
-        help="hidden activation, or one per hidden layer comma-separated: sigmoid, tanh, relu, "
-        "leaky_relu, linear (default: tanh)",
+        help="the hidden layers' activation: one for all, or exactly one per hidden layer "
+        "comma-separated: sigmoid, tanh, relu, leaky_relu, linear (default: tanh). The output "
+        "layer's is --output",
     )
     model.add_argument(
         "--output", default=None, metavar="NAME", help="output activation (default: from the task)"
@@ -98,7 +113,8 @@ def add(commands: Any) -> None:
         "--loss",
         default=None,
         metavar="NAME",
-        help="logistic, cross_entropy or mse (default: from the task)",
+        help="logistic, cross_entropy or mse (default: from the task: logistic for two "
+        "classes, cross_entropy for more, mse for a numeric target; mse on classes is refused)",
     )
     model.add_argument(
         "--init",
@@ -127,7 +143,13 @@ def add(commands: Any) -> None:
         metavar="NAME",
         help="gd, momentum, rmsprop, adam, lbfgs (default: gd)",
     )
-    fit.add_argument("--lr", type=positive_float, default=1.2, help="learning rate (default: 1.2)")
+    fit.add_argument(
+        "--lr",
+        type=positive_float,
+        default=None,
+        help="learning rate (default: the optimizer's own: 1.2 for gd and momentum, 0.001 for "
+        "rmsprop and adam; lbfgs takes none)",
+    )
     fit.add_argument(
         "--epochs",
         type=positive_int,
@@ -139,21 +161,23 @@ def add(commands: Any) -> None:
         type=positive_int,
         default=None,
         metavar="B",
-        help="mini-batch size (default: the whole training set)",
+        help="mini-batch size (default: the whole training set; not with lbfgs)",
     )
     fit.add_argument(
         "--l2",
         type=float,
         default=0.0,
         metavar="LAMBDA",
-        help="L2 regularization strength λ (default: 0)",
+        help="L2 regularization strength λ: the cost adds (λ/2m)·Σ||W||² (m: the training "
+        "examples); with mini-batches each step's gradient adds (λ/B)·W, scikit-learn's "
+        "convention (default: 0)",
     )
     fit.add_argument(
         "--dropout",
         type=fraction,
         default=0.0,
         metavar="RATE",
-        help="dropout rate of the hidden layers (default: 0)",
+        help="dropout rate of the hidden layers (default: 0; needs a hidden layer)",
     )
     fit.add_argument(
         "--seed",
@@ -164,15 +188,15 @@ def add(commands: Any) -> None:
     fit.add_argument(
         "--print-every",
         type=positive_int,
-        default=1000,
+        default=None,
         metavar="K",
-        help="print the cost every K epochs (default: 1000)",
+        help="print the cost every K epochs (default: 1000, or every epoch with --batch-size)",
     )
     fit.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="show a progress bar on a terminal (default: on)",
+        help="show a progress bar with each epoch's metrics on a terminal (default: on)",
     )
 
     out = train.add_argument_group("output")
@@ -180,7 +204,22 @@ def add(commands: Any) -> None:
     out.add_argument(
         "--plots",
         metavar="DIR",
-        help="write the cost curve (and decision boundary for 2-D data) here",
+        help="write the figures here: cost, activation and gradient bands per layer, the "
+        "confusion matrix; the decision boundary and hidden units for 2-D data; first-layer "
+        "weights and mistakes for pictures",
+    )
+    out.add_argument(
+        "--plot-every",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="with --plots, also draw the hidden units every N epochs (2-D data); with "
+        "--animate, a frame every N epochs (default: about 40 frames)",
+    )
+    out.add_argument(
+        "--animate",
+        metavar="FILE.gif",
+        help="write the decision boundary learning as a GIF (2-D classification data)",
     )
     out.add_argument(
         "--json", action="store_true", help="print one JSON object with the results instead of text"
@@ -195,14 +234,16 @@ def add(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.save:  # check where the model goes before spending time on training
-        target = Path(args.save)
-        if target.is_dir():
-            raise NNDLValueError(
-                f"--save {args.save!r} is a folder; give a file name such as model.npz"
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-    data = load(args.data, args.target, **generator_options(args))
+    for option, value in (("--save", args.save), ("--animate", args.animate)):
+        if value:  # check where the outputs go before spending time on training
+            target = Path(value)
+            if target.is_dir():
+                raise NNDLValueError(f"{option} {value!r} is a folder; give a file name")
+            target.parent.mkdir(parents=True, exist_ok=True)
+    learning_rate = _rules.learning_rate(args)
+    activation = _rules.hidden_activations(args)
+    data = load(args.data, args.target, **_rules.generator_options(args))
+    _rules.check_combinations(args, data.task)
     X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
     X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
     Y_test: np.ndarray | None = None if data.Y_test is None else np.asarray(data.Y_test)
@@ -213,15 +254,18 @@ def run(args: argparse.Namespace) -> int:
         X, Y, X_test, Y_test = datasets.train_test_split(
             X, Y, test_size=args.test_size, seed=args.seed
         )
-    standardize = args.standardize
-    if standardize is None:
-        standardize = args.data.lower() not in datasets.GENERATORS and data.image_shape is None
+    _rules.check_animation(args, X.shape[0], data.task)
     info: dict[str, Any] = {"data": args.data, "task": data.task}
-    if standardize:
+    if _rules.standardize(args):
         scaler = datasets.Standardizer().fit(X)
         X = scaler.transform(X)
         X_test = None if X_test is None else scaler.transform(X_test)
         info["standardizer"] = scaler.to_dict()
+    Y_fit = Y
+    if data.task == "regression":  # as the estimators do: the network learns (y − mean) / std
+        target_scaler = datasets.Standardizer().fit(Y.astype(np.float64))
+        Y_fit = target_scaler.transform(Y.astype(np.float64))
+        info["target_standardizer"] = target_scaler.to_dict()
     if data.classes is not None:
         info["classes"] = [str(c) for c in data.classes]
     if data.feature_names is not None:
@@ -238,12 +282,9 @@ def run(args: argparse.Namespace) -> int:
         n_classes = len(data.classes) if data.classes is not None else int(Y.max()) + 1
         n_y = 1 if n_classes <= 2 else n_classes
         loss = args.loss
-    activation: str | list[str] = (
-        args.activation[0] if len(args.activation) == 1 else args.activation
-    )
     net = Network(
         [X.shape[0], *args.hidden, n_y],
-        activations=activation,
+        activations=activation or "tanh",
         output=args.output,
         loss=loss,
         init=args.init,
@@ -255,20 +296,25 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"{net} on {args.data}: {X.shape[1]} training examples")
     interactive = args.progress and not args.json and sys.stdout.isatty()
+    watchers = _figures.Watchers(args, X, Y_fit)
+    Y_test_fit = Y_test
+    if Y_test is not None and "target_standardizer" in info:
+        Y_test_fit = target_scaler.transform(Y_test.astype(np.float64))
     start = time.perf_counter()
     history = net.fit(
         X,
-        Y,
-        learning_rate=args.lr,
+        Y_fit,
+        learning_rate=learning_rate if learning_rate is not None else 1.0,
         epochs=args.epochs,
         optimizer=args.optimizer,
         batch_size=args.batch_size,
         l2=args.l2,
         dropout=args.dropout,
-        validation_data=None if X_test is None else (X_test, Y_test),
+        validation_data=None if X_test is None else (X_test, Y_test_fit),
         seed=args.seed,
         verbose=1 if interactive else 0,
-        print_every=None if args.json else args.print_every,
+        print_every=_rules.print_every(args),
+        callbacks=watchers.callbacks(),
     )
     seconds = time.perf_counter() - start
     result = results(net, X, Y, X_test, Y_test)
@@ -277,7 +323,7 @@ def run(args: argparse.Namespace) -> int:
         layer_dims=net.layer_dims,
         activation=activation,
         optimizer=args.optimizer,
-        learning_rate=args.lr,
+        learning_rate=learning_rate,
         epochs=len(history),
         interrupted=bool(getattr(history, "interrupted", False)),
         seconds=round(seconds, 4),
@@ -285,8 +331,12 @@ def run(args: argparse.Namespace) -> int:
     if args.save:
         result["model"] = str(model_io.save(net, args.save))
     if args.plots:
-        evaluation = (X, Y) if X_test is None or Y_test is None else (X_test, Y_test)
-        result["plots"] = _training_plots(net, history, (X, Y), evaluation, Path(args.plots))
+        evaluation = None if X_test is None or Y_test is None else (X_test, Y_test)
+        result["plots"] = _figures.training_plots(
+            net, history, (X, Y), evaluation, Path(args.plots), watchers
+        )
+    if args.animate:
+        result["animation"] = _figures.animation(watchers, X, Y, args.animate)
     if args.json:
         print(json.dumps(result))
         return 0
@@ -300,9 +350,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"Trained {len(history)} epochs in {seconds:.2f} s")
     if result.get("interrupted"):
         print("Training was interrupted; the results are those of the model trained so far.")
-    for key in ("model", "plots"):
+    for key in ("model", "plots", "animation"):
         if key in result:
-            print(f"Wrote {result[key] if key == 'model' else ', '.join(result[key])}")
+            value = result[key]
+            print(f"Wrote {', '.join(value) if isinstance(value, list) else value}")
     return 0
 
 
@@ -354,48 +405,3 @@ def train_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
             sub: argparse.ArgumentParser = action.choices["train"]
             return sub
     raise RuntimeError("the train command is missing")  # pragma: no cover
-
-
-def _training_plots(
-    net: Network,
-    history: Any,
-    train: tuple[np.ndarray, np.ndarray],
-    evaluation: tuple[np.ndarray, np.ndarray],
-    folder: Path,
-) -> list[str]:
-    """Figures of a training run: the cost curve(s), and for classifiers the decision boundary
-    (2-D data), the confusion matrix and, for images, the misclassified examples; the last two
-    on the test data when there is some."""
-    from nndl import plot
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
-
-    def save(name: str) -> Path:
-        written.append(str(folder / name))
-        return folder / name
-
-    val_costs = getattr(history, "history", {}).get("val_cost")
-    plot.cost_curve(list(history), val_costs or None, path=save("cost.png"))
-    if net.task == "regression":
-        return written
-    X, Y = train
-    if X.shape[0] == 2:
-        plot.decision_boundary(net, X, Y, path=save("decision_boundary.png"))
-    X_eval, Y_eval = evaluation
-    truth = (np.argmax(Y_eval, axis=0) if Y_eval.shape[0] > 1 else Y_eval).reshape(1, -1)
-    truth = truth.astype(int)
-    predicted = np.asarray(net.predict(X_eval)).reshape(1, -1).astype(int)
-    names = class_names(net)
-    plot.confusion_matrix(truth, predicted, class_names=names, path=save("confusion_matrix.png"))
-    shape = net.info.get("image_shape")
-    if shape and np.any(truth != predicted):
-        pictures = X_eval
-        if "standardizer" in net.info:  # show the pictures, not their standardized values
-            pictures = datasets.Standardizer.from_dict(net.info["standardizer"]).inverse_transform(
-                X_eval
-            )
-        plot.misclassified(
-            pictures, truth, predicted, shape, class_names=names, path=save("misclassified.png")
-        )
-    return written

@@ -313,16 +313,29 @@ def load_csv(
 
 
 def read_csv_features(
-    path: str | Path, encoder: TabularEncoder | None = None, delimiter: str | None = None
+    path: str | Path,
+    encoder: TabularEncoder | None = None,
+    delimiter: str | None = None,
+    *,
+    target: str | None = None,
+    feature_names: Sequence[str] | None = None,
 ) -> np.ndarray:
     """The feature columns of a CSV file (say, one to predict on) → ``X`` of shape ``(n_x, m)``.
 
     With the training data's ``encoder`` the file is encoded the same way (a target
-    column, if present, is ignored); without one every column is a feature.
+    column, if present, is ignored).  Without one: the columns named ``feature_names``
+    (the model's, in that order) when the header has them all, else every column but
+    ``target`` (a label column to leave out).
     """
     table = read_csv(path, delimiter)
     if encoder is None:
-        encoder = TabularEncoder.fit(table, None)
+        if target is not None:
+            _check_columns(table, [target], "--target")
+        names = [str(f) for f in feature_names or ()]
+        if names and all(name in table.columns for name in names):
+            encoder = TabularEncoder(columns=[Column(name, "numeric") for name in names])
+        else:
+            encoder = TabularEncoder.fit(table, None, drop=[] if target is None else [target])
     return encoder.transform(table)
 
 

@@ -120,14 +120,18 @@ def load_features(
     encoder: TabularEncoder | None = None,
     image_shape: tuple[int, int, int] | None = None,
     layout: str = "samples",
+    target: str | None = None,
+    feature_names: list[str] | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """Examples to predict on → ``(X of shape (n_x, m), one name per example)``.
 
     ``source`` is a picture (``photo.jpg``: one column, resized to ``image_shape``,
     the shape of the training images), a folder of pictures (every picture in it
     and in its subfolders), a CSV file (encoded with the training data's
-    ``encoder``; a target column is ignored), an ``.npz`` file (its ``X``) or an
-    HDF5 file (its ``X``).  Names are file names for pictures and ``row N`` otherwise.
+    ``encoder``; a target column is ignored; without an encoder, the columns named
+    ``feature_names`` when the file has them all, else every column but ``target``), an
+    ``.npz`` file (its ``X``) or an HDF5 file (its ``X``).  Names are file names for
+    pictures and ``row N`` otherwise.
     """
     path = _existing_path(source)
     shape = image_shape if image_shape is not None else (*DEFAULT_SIZE, 3)
@@ -142,7 +146,7 @@ def load_features(
     if suffix in IMAGE_SUFFIXES:
         return load_images([path], shape), [path.name]
     if suffix in CSV_SUFFIXES:
-        X = read_csv_features(path, encoder)
+        X = read_csv_features(path, encoder, target=target, feature_names=feature_names)
     elif suffix in NPZ_SUFFIXES:
         X = _npz_features_only(path, layout)
     elif suffix in H5_SUFFIXES:

@@ -87,7 +87,11 @@ class Trainable:
             Reshuffle before every epoch (mini-batches only).
         l2
             L2 strength λ: the cost gains ``(λ / 2m) Σ ||W[l]||²`` and
-            ``dW[l]`` gains ``(λ / m) W[l]``.  Stays set on the network (``self.l2``).
+            ``dW[l]`` gains ``(λ / m) W[l]``.  With mini-batches of B examples each
+            step's ``dW[l]`` gains ``(λ / B) W[l]`` (scikit-learn's convention: the
+            penalty per step does not shrink with the number of batches), while the
+            cost recorded in the history keeps ``(λ / 2m) Σ ||W[l]||²``, m the training
+            examples, as :meth:`cost` does.  Stays set on the network (``self.l2``).
         dropout
             Inverted dropout rate of the hidden layers (one rate or one per hidden
             layer), during training only; prediction never drops units.
@@ -107,7 +111,7 @@ class Trainable:
             A checkpoint to continue from; the run ends bit-identical to one that
             was never interrupted.
         verbose
-            0: silent; 1: a progress bar with the current cost (only on a terminal);
+            0: silent; 1: a progress bar with each epoch's metrics (on a terminal or in Jupyter);
             2: one line per epoch.
         seed
             Seed of the shuffles, dropout masks and validation split (default: the

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -63,6 +64,7 @@ from nndl.model.checks import (
 )
 from nndl.model.fitting import Trainable
 from nndl.model.losses import Loss
+from nndl.model.summary import Summary
 
 
 class LayerCache(NamedTuple):
@@ -229,6 +231,18 @@ class Network(Trainable):
             + [f"{n} {g.name}" for n, g in zip(self.layer_dims[1:], self.activations, strict=True)]
         )
         return f"Network({layers}; loss={self.loss.name}, dtype={self.dtype})"
+
+    def summary(self) -> Summary:
+        """A Keras-like table: layer, units, activation, W and b shapes, parameters, total.
+
+        ``print(net.summary())`` in a script; at a prompt or in Jupyter ``net.summary()``
+        shows it (as HTML in Jupyter).
+        """
+        return Summary(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a network as its summary table."""
+        return f"<p><code>{html.escape(repr(self))}</code></p>{self.summary()._repr_html_()}"
 
     # ------------------------------------------------------------- the math
 

@@ -12,12 +12,18 @@ hook receives the :class:`~nndl.training.loop.Trainer`, which holds the ``networ
 ``logs`` holds this epoch's ``cost`` (the training cost, with the L2 term),
 ``learning_rate`` and, when available, ``accuracy``, ``val_cost`` and
 ``val_accuracy``.
+
+Two callbacks look inside the network as it learns: :class:`LayerStats` (quantiles
+of each layer's activations and the norm of each ``dW[l]``, per epoch) and
+:class:`Snapshots` (copies of the parameters every N epochs); ``nndl.plot`` draws
+what they collect (``layer_bands``, ``hidden_units``, ``boundary_animation``).
 """
 
 from __future__ import annotations
 
 import math
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +34,7 @@ from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError, check_int
 
 if TYPE_CHECKING:
+    from nndl.model.network import Network
     from nndl.training.trainer import Trainer
 
 
@@ -96,7 +103,7 @@ class PrintCost(Callback):
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         if epoch % self.every == 0:
-            print(f"Cost after iteration {epoch}: {logs['cost']:.6f}")
+            say(trainer, f"Cost after iteration {epoch}: {logs['cost']:.6f}")
 
 
 class EarlyStopping(Callback):
@@ -199,10 +206,12 @@ class ModelCheckpoint(Callback):
 
 
 class ProgressBar(Callback):
-    """A tqdm progress bar over the epochs, showing the current cost.
+    """A tqdm progress bar over the epochs, showing the latest epoch's metrics.
 
-    Shown only when standard error is a terminal and tqdm (``nndl[progress]``)
-    is installed; otherwise it stays silent.
+    Shown on a terminal (standard error is a TTY) and in Jupyter (a widget with
+    ipywidgets installed, else text), when tqdm (``nndl[progress]``) is installed;
+    otherwise it stays silent.  While it is shown, lines that :class:`PrintCost`
+    and :class:`PrintEpochs` print go through it, so they do not break the bar.
     """
 
     def __init__(self, force: bool = False) -> None:
@@ -210,10 +219,12 @@ class ProgressBar(Callback):
         self.bar: Any = None
 
     def on_train_begin(self, trainer: Trainer) -> None:
-        if not (self.force or sys.stderr.isatty()):
+        if not (self.force or sys.stderr.isatty() or in_notebook()):
             return
         try:
-            from tqdm.auto import tqdm  # type: ignore[import-untyped]
+            with warnings.catch_warnings():  # tqdm warns when a notebook has no ipywidgets
+                warnings.simplefilter("ignore")
+                from tqdm.auto import tqdm  # type: ignore[import-untyped]
         except ImportError:  # pragma: no cover - tqdm is an optional extra
             return
         self.bar = tqdm(
@@ -238,4 +249,134 @@ class PrintEpochs(Callback):
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         shown = "  ".join(f"{k} {v:.4g}" for k, v in logs.items() if k != "learning_rate")
-        print(f"epoch {epoch + 1}/{trainer.epochs}  {shown}")
+        say(trainer, f"epoch {epoch + 1}/{trainer.epochs}  {shown}")
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (IPython's kernel app is running)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def say(trainer: Trainer, line: str) -> None:
+    """Print ``line`` to standard output, through the run's progress bar when one is shown."""
+    for cb in trainer.callbacks:
+        if isinstance(cb, ProgressBar) and cb.bar is not None:
+            cb.bar.write(line, file=sys.stdout)
+            return
+    print(line)
+
+
+# ------------------------------------------------------------------ seeing inside
+
+
+class LayerStats(Callback):
+    """Each layer's activations and gradients over training, to see saturation and
+    vanishing gradients.
+
+    Before the first epoch and after every ``every``-th, on a fixed sample of at most
+    ``max_examples`` columns of ``(X, Y)`` (the course's layout, ``X`` ``(n_x, m)``):
+
+    - ``activations[k]``: ``(L, 5)``, the 5/25/50/75/95 % quantiles of ``A[l]`` over
+      all units and examples, for l = 1..L (row l-1);
+    - ``gradient_norms[k]``: ``(L,)``, ``||dW[l]||`` (Frobenius), the gradient of the
+      data cost ``(1/m) Σ L`` without the L2 term;
+    - ``epochs[k]``: the epochs done when it was measured (0: before training).
+
+    A forward and a backward pass over the sample per measurement, on a NumPy copy of
+    the parameters: cheap enough to leave on for small networks.  Draw the bands with
+    ``nndl.plot.layer_bands(stats)``.
+    """
+
+    QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+    def __init__(
+        self, X: Any, Y: Any, *, max_examples: int = 512, every: int = 1, seed: int = 0
+    ) -> None:
+        X_np, Y_np = np.asarray(to_numpy(X)), np.asarray(to_numpy(Y))
+        if X_np.ndim != 2 or Y_np.ndim != 2 or X_np.shape[1] != Y_np.shape[1]:
+            raise NNDLValueError(
+                "LayerStats takes X (n_x, m) and Y (n_y, m) in the course's layout. "
+                f"Received: X {X_np.shape}, Y {Y_np.shape}"
+            )
+        max_examples = check_int("max_examples", max_examples, minimum=1)
+        m = X_np.shape[1]
+        if m > max_examples:
+            keep = np.sort(np.random.default_rng(seed).choice(m, max_examples, replace=False))
+            X_np, Y_np = X_np[:, keep], Y_np[:, keep]
+        self.X, self.Y = X_np, Y_np
+        self.every = check_int("every", every, minimum=1)
+        self.epochs: list[int] = []
+        self.activations: list[np.ndarray] = []
+        self.gradient_norms: list[np.ndarray] = []
+        self.activation_names: list[str] = []
+
+    def measure(self, network: Network, epochs_done: int) -> None:
+        """Record the quantiles and gradient norms of ``network`` now."""
+        net = network.copy()  # NumPy parameters, wherever the network trains
+        net.l2 = 0.0
+        AL, caches = net.forward(self.X.astype(net.dtype))
+        grads = net.backward(AL, self.Y, caches)
+        A = [np.asarray(to_numpy(c.A), dtype=np.float64) for c in caches]
+        self.activations.append(np.array([np.quantile(a, self.QUANTILES) for a in A]))
+        self.gradient_norms.append(
+            np.array(
+                [np.linalg.norm(np.asarray(to_numpy(grads[f"dW{l}"]))) for l in range(1, net.L + 1)]
+            )
+        )
+        self.epochs.append(epochs_done)
+        self.activation_names = [g.name for g in net.activations]
+
+    def on_train_begin(self, trainer: Trainer) -> None:
+        self.epochs, self.activations, self.gradient_norms = [], [], []
+        self.measure(trainer.network, trainer.start_epoch)
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
+        if (epoch + 1) % self.every == 0:
+            self.measure(trainer.network, epoch + 1)
+
+
+class Snapshots(Callback):
+    """Copies of the parameters before training, every ``every`` epochs and at the end.
+
+    ``epochs[k]`` is the number of epochs done when ``params[k]`` (NumPy arrays) was
+    taken; :meth:`network` rebuilds that network.  For the boundary learning as a GIF
+    (``nndl.plot.boundary_animation``) and hidden-unit maps over training.
+    """
+
+    def __init__(self, every: int = 1) -> None:
+        self.every = check_int("every", every, minimum=1)
+        self.epochs: list[int] = []
+        self.params: list[dict[str, np.ndarray]] = []
+        self._template: Network | None = None
+
+    def _take(self, trainer: Trainer, epochs_done: int) -> None:
+        if self.epochs and self.epochs[-1] == epochs_done:
+            return
+        self.epochs.append(epochs_done)
+        self.params.append({k: to_numpy(v).copy() for k, v in trainer.network.params.items()})
+
+    def on_train_begin(self, trainer: Trainer) -> None:
+        self.epochs, self.params = [], []
+        self._template = trainer.network
+        self._take(trainer, trainer.start_epoch)
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
+        if (epoch + 1) % self.every == 0:
+            self._take(trainer, epoch + 1)
+
+    def on_train_end(self, trainer: Trainer) -> None:
+        if trainer.history.epochs:
+            self._take(trainer, trainer.history.epochs[-1] + 1)
+
+    def network(self, k: int) -> Network:
+        """The network as it was at snapshot ``k`` (a NumPy copy)."""
+        if self._template is None:
+            raise NNDLValueError("no snapshots yet: pass Snapshots to fit(callbacks=[...]) first")
+        net = self._template.copy()
+        net.params = {key: value.astype(net.dtype) for key, value in self.params[k].items()}
+        return net
+
+    def __len__(self) -> int:
+        return len(self.epochs)

@@ -101,7 +101,9 @@ class GenericEngine:
                 Xb, Yb = xp.take(X, sel, axis=1), xp.take(Y, sel, axis=1)
             mb = Xb.shape[1]
             AL, caches = net._forward(Xb, keep_probs=self.keep_probs, rng=rng)
-            J = to_scalar(net._cost(AL, caches, Yb))
+            J = to_scalar(net._data_cost(AL, caches, Yb))
+            if net.l2 > 0:  # reported as (λ/2m)·Σ||W||², m the training set, as net.cost
+                J += net.l2 / (2 * m) * sum(to_scalar(xp.sum(c.W * c.W)) for c in caches)
             if not math.isfinite(J):
                 raise diverged(f"the cost became {J}", learning_rate, epoch)
             grads = net._backward(AL, Yb, caches)

@@ -15,6 +15,12 @@ class History(list[float]):
     is True after Ctrl-C, ``stopped_early`` after early stopping (``best_epoch`` is
     the epoch whose parameters were restored), ``seed`` the seed of the shuffles
     and dropout masks.
+
+    An epoch's ``cost`` is the mean over its mini-batches of the data cost, each taken
+    before that batch's step, plus ``(λ / 2m) Σ ||W[l]||²`` (m: the training examples),
+    the same L2 term as ``Network.cost``; it differs from ``net.cost(X, Y)`` after the
+    epoch only by the steps taken during the epoch.  Draw it with
+    ``nndl.plot.history(history)``.
     """
 
     def __init__(self, costs: Sequence[float] = ()) -> None:

@@ -245,8 +245,9 @@ class NumpyEngine:
                 Z -= Yb
             Z *= 1.0 / Bm
         l2 = net.l2
-        if l2 > 0:
-            J += l2 / (2 * Bm) * sum(float(np.vdot(W, W)) for W in self.W)
+        if l2 > 0:  # reported as (λ/2m)·Σ||W||², m the training set, as net.cost; the step's
+            # gradient below adds (λ/B)·W (scikit-learn's convention for mini-batches)
+            J += l2 / (2 * self.m) * sum(float(np.vdot(W, W)) for W in self.W)
         if not math.isfinite(J):
             raise diverged(f"the cost became {J}", learning_rate, epoch)
         # backward

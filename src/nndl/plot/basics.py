@@ -1,21 +1,4 @@
-"""Figures: cost curves, decision boundaries, activations, confusion matrices, mistakes.
-
-Every function takes NumPy arrays or any backend's arrays (they are brought to
-NumPy with :func:`nndl.arrays.backend.to_numpy`) and either
-
-- ``ax``: a matplotlib Axes to draw into (the caller owns the figure), or
-- ``path``: a file to save the figure to (PNG unless the suffix says otherwise),
-
-and returns the matplotlib ``Figure`` it drew on.  With neither, a new figure is
-made and returned unsaved.
-
-Figures are drawn on matplotlib's Agg canvas without ``pyplot``, so nothing here
-touches the global plotting state or needs a display.  matplotlib is imported only
-when a figure is made: the core does not depend on it (``pip install "nndl[plot]"``).
-
-Data follow the core's layout: ``X`` is ``(n_x, m)``, one column per example;
-labels ``Y`` are ``(1, m)`` integers (or one-hot ``(n_y, m)``).
-"""
+"""The basic figures: cost curves, decision boundaries, activations, confusion, mistakes."""
 
 from __future__ import annotations
 
@@ -26,15 +9,25 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nndl.arrays.backend import to_numpy
-from nndl.errors import MissingDependencyError, NNDLValueError, ShapeError, require
+from nndl.errors import NNDLValueError, ShapeError
+from nndl.plot._canvas import (
+    CMAP,
+    _finish,
+    _labels,
+    _target,
+    _values,
+    confusion_counts,
+    new_figure,
+    picture,
+    plane_data,
+    plane_grid,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from nndl.model.network import Network
-
-INSTALL_HINT = 'pip install "nndl[plot]"'
 
 DEFAULT_ACTIVATIONS: tuple[str | dict[str, Any], ...] = (
     "sigmoid",
@@ -43,97 +36,6 @@ DEFAULT_ACTIVATIONS: tuple[str | dict[str, Any], ...] = (
     {"name": "leaky_relu", "slope": 0.1},
 )
 """The hidden-layer activations the course compares (leaky ReLU's slope made visible)."""
-
-_CMAP = "Spectral"  # the course's colour map for decision boundaries
-
-
-PlotDependencyError = MissingDependencyError
-"""Raised when matplotlib is not installed (the ``plot`` extra)."""
-
-
-# ------------------------------------------------------------------ canvas
-
-
-def _matplotlib() -> Any:
-    return require("matplotlib", "plot", "plotting")
-
-
-def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (6.4, 4.8)) -> Figure:
-    """A new figure on the Agg canvas (no display, no pyplot state), with ``nrows × ncols`` axes."""
-    _matplotlib()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, layout="constrained")
-    FigureCanvasAgg(fig)
-    fig.subplots(nrows, ncols, squeeze=False)
-    return fig
-
-
-def save(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
-    """Save ``fig`` to ``path`` (PNG when the path has no suffix); parent folders are created."""
-    target = Path(path)
-    if not target.suffix:
-        target = target.with_suffix(".png")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(target, dpi=dpi)
-    return target
-
-
-def _target(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
-    if ax is not None:
-        figure = ax.get_figure(root=True)
-        if figure is None:  # pragma: no cover - an Axes always belongs to a figure
-            raise NNDLValueError("ax must belong to a matplotlib figure")
-        return figure, ax
-    fig = new_figure(figsize=figsize)
-    return fig, fig.axes[0]
-
-
-def _finish(fig: Figure, path: str | Path | None) -> Figure:
-    if path is not None:
-        save(fig, path)
-    return fig
-
-
-def _values(values: Any) -> np.ndarray:
-    """A flat float64 NumPy array from a list of numbers or any backend's array."""
-    if isinstance(values, (list, tuple)):
-        return np.array([float(to_numpy(v)) for v in values], dtype=np.float64)
-    return np.asarray(to_numpy(values), dtype=np.float64).ravel()
-
-
-def _labels(Y: Any, name: str = "Y") -> np.ndarray:
-    """Integer labels ``(m,)`` from ``(1, m)`` labels or one-hot ``(n_y, m)``."""
-    Y_np = np.asarray(to_numpy(Y))
-    if Y_np.ndim == 1:
-        raise ShapeError(
-            f"{name} has shape {Y_np.shape}, a rank-1 array; expected labels of shape (1, m): "
-            f"pass {name}.reshape(1, -1)"
-        )
-    if Y_np.ndim != 2:
-        raise ShapeError(f"{name} must have shape (1, m) or (n_y, m). Received: {Y_np.shape}")
-    if Y_np.shape[0] > 1:
-        return np.asarray(np.argmax(Y_np, axis=0), dtype=np.int64)
-    return np.asarray(np.rint(Y_np[0]), dtype=np.int64)
-
-
-def confusion_counts(Y_true: Any, Y_pred: Any, min_classes: int = 2) -> np.ndarray:
-    """``(n, n)`` counts of true class (rows) against predicted class (columns), from
-    ``(1, m)`` integer labels or one-hot ``(n_y, m)``; n is the largest label + 1, at least
-    ``min_classes``."""
-    truth, pred = _labels(Y_true, "Y_true"), _labels(Y_pred, "Y_pred")
-    if truth.shape != pred.shape:
-        raise ShapeError(
-            f"Y_true has {truth.shape[0]} examples but Y_pred has {pred.shape[0]}: they must match"
-        )
-    n = max(int(truth.max()) + 1, int(pred.max()) + 1, min_classes)
-    counts = np.zeros((n, n), dtype=np.int64)
-    np.add.at(counts, (truth, pred), 1)
-    return counts
-
-
-# ------------------------------------------------------------------ figures
 
 
 def cost_curve(
@@ -145,8 +47,10 @@ def cost_curve(
     title: str = "Cost during training",
     log_scale: bool = False,
     label: str = "train",
+    val_label: str = "validation",
 ) -> Figure:
-    """The cost J after every epoch (and, when given, the validation cost).
+    """The cost J after every epoch (and, when given, a held-out cost, labelled ``val_label``:
+    ``"validation"``, or ``"test"`` when the held-out data is the test set).
 
     ``costs`` is a list (e.g. what ``Network.fit`` returns) or an array of J per epoch.
     """
@@ -158,7 +62,7 @@ def cost_curve(
     ax.plot(epochs, J, label=label, color="tab:blue")
     if val_costs is not None:
         V = _values(val_costs)
-        ax.plot(np.arange(V.size), V, label="validation", color="tab:orange")
+        ax.plot(np.arange(V.size), V, label=val_label, color="tab:orange")
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost J")
     ax.set_title(title)
@@ -185,42 +89,23 @@ def decision_boundary(
     ``X`` is ``(2, m)``; ``Y`` is ``(1, m)`` labels (or one-hot).  The network is
     evaluated on a ``resolution × resolution`` grid spanning the data plus ``margin``.
     """
-    X_np = np.asarray(to_numpy(X), dtype=np.float64)
-    if X_np.ndim != 2 or X_np.shape[0] != 2:
-        raise ShapeError(
-            f"decision_boundary draws 2-D data: X must have shape (2, m). Received: {X_np.shape}"
-            + (" (pass X.T)" if X_np.ndim == 2 and X_np.shape[1] == 2 else "")
-        )
-    labels = _labels(Y)
-    if labels.shape[0] != X_np.shape[1]:
-        raise ShapeError(
-            f"X has {X_np.shape[1]} examples but Y has {labels.shape[0]}: they must match"
-        )
-    if net.n_x != 2:
-        raise NNDLValueError(
-            f"decision_boundary needs a network with n_x = 2 inputs; this one has {net.n_x}"
-        )
-    x_min, x_max = X_np[0].min() - margin, X_np[0].max() + margin
-    y_min, y_max = X_np[1].min() - margin, X_np[1].max() + margin
-    xx, yy = np.meshgrid(
-        np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution)
-    )
-    grid = np.stack([xx.ravel(), yy.ravel()])  # (2, resolution²)
+    X_np, labels = plane_data(X, Y, net, "decision_boundary")
+    xx, yy, grid = plane_grid(X_np, resolution, margin)
     local = net.copy()  # NumPy parameters, whatever device the network lives on
     regions = np.asarray(to_numpy(local.predict(grid.astype(local.dtype))), dtype=np.float64)
     regions = regions[0].reshape(xx.shape)
     n_classes = max(int(labels.max()) + 1, int(regions.max()) + 1, 2)
     fig, ax = _target(ax, (5.6, 4.8))
     ax.contourf(
-        xx, yy, regions, levels=np.arange(n_classes + 1) - 0.5, cmap=_CMAP, alpha=0.55,
+        xx, yy, regions, levels=np.arange(n_classes + 1) - 0.5, cmap=CMAP, alpha=0.55,
         vmin=0, vmax=n_classes - 1,
     )  # fmt: skip
     ax.scatter(
-        X_np[0], X_np[1], c=labels, cmap=_CMAP, vmin=0, vmax=n_classes - 1,
+        X_np[0], X_np[1], c=labels, cmap=CMAP, vmin=0, vmax=n_classes - 1,
         s=14, edgecolors="k", linewidths=0.4,
     )  # fmt: skip
-    ax.set_xlim(x_min, x_max)
-    ax.set_ylim(y_min, y_max)
+    ax.set_xlim(xx[0, 0], xx[0, -1])
+    ax.set_ylim(yy[0, 0], yy[-1, 0])
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_title(title if title is not None else "Decision boundary")
@@ -287,7 +172,8 @@ def confusion_matrix(
     """
     counts = confusion_counts(Y_true, Y_pred, min_classes=max(len(class_names or ()), 2))
     n = counts.shape[0]
-    fig, ax = _target(ax, (1.6 + 0.6 * n, 1.2 + 0.6 * n))
+    # wide enough for the title on two lines even with two classes
+    fig, ax = _target(ax, (max(3.6, 1.6 + 0.6 * n), max(3.2, 1.4 + 0.6 * n)))
     ax.imshow(counts, cmap="Blues", vmin=0)
     names = list(class_names) if class_names is not None else [str(k) for k in range(n)]
     ax.set_xticks(range(n), names)
@@ -302,7 +188,7 @@ def confusion_matrix(
                 color="white" if counts[i, j] > threshold else "black",
             )  # fmt: skip
     accuracy = np.trace(counts) / max(counts.sum(), 1)
-    ax.set_title(f"{title} (accuracy {100 * accuracy:.1f}%)")
+    ax.set_title(f"{title}\n(accuracy {100 * accuracy:.1f}%)")
     return _finish(fig, path)
 
 
@@ -321,7 +207,7 @@ def misclassified(
 
     ``X`` is ``(n_x, m)`` with ``n_x = prod(image_shape)``; ``image_shape`` is
     ``(height, width)`` or ``(height, width, channels)`` (row-major, as ``X[:, i].reshape``).
-    Each image is scaled to [0, 1] for display.
+    Each image is scaled to [0, 1] for display; one-channel images are drawn in gray.
     """
     X_np = np.asarray(to_numpy(X), dtype=np.float64)
     shape = tuple(int(s) for s in image_shape)
@@ -347,10 +233,8 @@ def misclassified(
     if len(wrong) == 0:
         fig.axes[0].text(0.5, 0.5, "no mistakes", ha="center", va="center")
     for ax, i in zip(fig.axes, wrong, strict=False):
-        image = X_np[:, i].reshape(shape)
-        low, high = image.min(), image.max()
-        image = (image - low) / (high - low) if high > low else np.zeros_like(image)
-        ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1)
+        image, cmap = picture(X_np[:, i], shape)
+        ax.imshow(image, cmap=cmap, vmin=0, vmax=1)
         t, p = int(truth[i]), int(pred[i])
         text = f"{names[t]} → {names[p]}" if names else f"{t} → {p}"
         ax.set_title(text, fontsize="small", color="tab:red")
@@ -358,17 +242,3 @@ def misclassified(
         f"Misclassified: {int((truth != pred).sum())} of {truth.shape[0]} (true → predicted)"
     )
     return _finish(fig, path)
-
-
-__all__ = [
-    "DEFAULT_ACTIVATIONS",
-    "INSTALL_HINT",
-    "PlotDependencyError",
-    "activations",
-    "confusion_matrix",
-    "cost_curve",
-    "decision_boundary",
-    "misclassified",
-    "new_figure",
-    "save",
-]

@@ -1,0 +1,173 @@
+"""What every figure shares: the Agg canvas, atomic saving, and bringing data to NumPy.
+
+Figures are drawn on matplotlib's Agg canvas without ``pyplot``, so nothing here
+touches the global plotting state or needs a display.  matplotlib is imported only
+when a figure is made: the core does not depend on it (``pip install "nndl[plot]"``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nndl.arrays.backend import to_numpy
+from nndl.errors import MissingDependencyError, NNDLValueError, ShapeError, require
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from nndl.model.network import Network
+
+INSTALL_HINT = 'pip install "nndl[plot]"'
+
+CMAP = "Spectral"  # the course's colour map for decision boundaries
+
+PlotDependencyError = MissingDependencyError
+"""Raised when matplotlib is not installed (the ``plot`` extra)."""
+
+
+def _matplotlib() -> Any:
+    return require("matplotlib", "plot", "plotting")
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (6.4, 4.8)) -> Figure:
+    """A new figure on the Agg canvas (no display, no pyplot state), with ``nrows × ncols`` axes
+    (none when ``nrows`` or ``ncols`` is 0: the caller lays them out)."""
+    _matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    if nrows > 0 and ncols > 0:
+        fig.subplots(nrows, ncols, squeeze=False)
+    return fig
+
+
+def atomic_path(target: Path) -> tuple[Path, Path]:
+    """``(temporary, target)``: write to the temporary file (same folder and suffix), then call
+    ``os.replace(temporary, target)``, so that a crash never leaves a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix
+    )
+    os.close(handle)
+    os.chmod(name, 0o644)  # mkstemp makes it private; a figure is for reading
+    return Path(name), target
+
+
+def save(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
+    """Save ``fig`` to ``path`` (PNG when the path has no suffix); parent folders are created.
+
+    Written atomically: to a temporary file beside the target, then renamed.
+    """
+    target = Path(path)
+    if not target.suffix:
+        target = target.with_suffix(".png")
+    temporary, target = atomic_path(target)
+    try:
+        fig.savefig(temporary, dpi=dpi, format=target.suffix[1:].lower())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+def _target(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        figure = ax.get_figure(root=True)
+        if figure is None:  # pragma: no cover - an Axes always belongs to a figure
+            raise NNDLValueError("ax must belong to a matplotlib figure")
+        return figure, ax
+    fig = new_figure(figsize=figsize)
+    return fig, fig.axes[0]
+
+
+def _finish(fig: Figure, path: str | Path | None) -> Figure:
+    if path is not None:
+        save(fig, path)
+    return fig
+
+
+def _values(values: Any) -> np.ndarray:
+    """A flat float64 NumPy array from a list of numbers or any backend's array."""
+    if isinstance(values, (list, tuple)):
+        return np.array([float(to_numpy(v)) for v in values], dtype=np.float64)
+    return np.asarray(to_numpy(values), dtype=np.float64).ravel()
+
+
+def _labels(Y: Any, name: str = "Y") -> np.ndarray:
+    """Integer labels ``(m,)`` from ``(1, m)`` labels or one-hot ``(n_y, m)``."""
+    Y_np = np.asarray(to_numpy(Y))
+    if Y_np.ndim == 1:
+        raise ShapeError(
+            f"{name} has shape {Y_np.shape}, a rank-1 array; expected labels of shape (1, m): "
+            f"pass {name}.reshape(1, -1)"
+        )
+    if Y_np.ndim != 2:
+        raise ShapeError(f"{name} must have shape (1, m) or (n_y, m). Received: {Y_np.shape}")
+    if Y_np.shape[0] > 1:
+        return np.asarray(np.argmax(Y_np, axis=0), dtype=np.int64)
+    return np.asarray(np.rint(Y_np[0]), dtype=np.int64)
+
+
+def confusion_counts(Y_true: Any, Y_pred: Any, min_classes: int = 2) -> np.ndarray:
+    """``(n, n)`` counts of true class (rows) against predicted class (columns), from
+    ``(1, m)`` integer labels or one-hot ``(n_y, m)``; n is the largest label + 1, at least
+    ``min_classes``."""
+    truth, pred = _labels(Y_true, "Y_true"), _labels(Y_pred, "Y_pred")
+    if truth.shape != pred.shape:
+        raise ShapeError(
+            f"Y_true has {truth.shape[0]} examples but Y_pred has {pred.shape[0]}: they must match"
+        )
+    n = max(int(truth.max()) + 1, int(pred.max()) + 1, min_classes)
+    counts = np.zeros((n, n), dtype=np.int64)
+    np.add.at(counts, (truth, pred), 1)
+    return counts
+
+
+def plane_data(X: Any, Y: Any, net: Network, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """2-D data checked for a figure over the plane: ``(X (2, m) float64, labels (m,))``."""
+    X_np = np.asarray(to_numpy(X), dtype=np.float64)
+    if X_np.ndim != 2 or X_np.shape[0] != 2:
+        raise ShapeError(
+            f"{what} draws 2-D data: X must have shape (2, m). Received: {X_np.shape}"
+            + (" (pass X.T)" if X_np.ndim == 2 and X_np.shape[1] == 2 else "")
+        )
+    labels = _labels(Y)
+    if labels.shape[0] != X_np.shape[1]:
+        raise ShapeError(
+            f"X has {X_np.shape[1]} examples but Y has {labels.shape[0]}: they must match"
+        )
+    if net.n_x != 2:
+        raise NNDLValueError(f"{what} needs a network with n_x = 2 inputs; this one has {net.n_x}")
+    return X_np, labels
+
+
+def plane_grid(
+    X: np.ndarray, resolution: int, margin: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(xx, yy, grid)``: a ``resolution × resolution`` mesh spanning the data ``X`` ``(2, m)``
+    plus ``margin``, and its points as columns ``(2, resolution²)``."""
+    x_min, x_max = X[0].min() - margin, X[0].max() + margin
+    y_min, y_max = X[1].min() - margin, X[1].max() + margin
+    xx, yy = np.meshgrid(
+        np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution)
+    )
+    return xx, yy, np.stack([xx.ravel(), yy.ravel()])
+
+
+def picture(values: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, str | None]:
+    """One column of pixels as an image scaled to [0, 1] for ``imshow``, and its colour map:
+    ``"gray"`` for one channel (``(h, w)`` or ``(h, w, 1)``), None for RGB."""
+    if len(shape) == 3 and shape[2] == 1:
+        shape = shape[:2]
+    image = np.asarray(values, dtype=np.float64).reshape(shape)
+    low, high = image.min(), image.max()
+    image = (image - low) / (high - low) if high > low else np.zeros_like(image)
+    return image, ("gray" if image.ndim == 2 else None)
