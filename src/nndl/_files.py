@@ -36,7 +36,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import numpy as np
 
@@ -232,17 +232,17 @@ class Archive:
         check_memory(header.nbytes, f"{str(self.path)!r}: the array {key!r} {header.shape}")
         count = int(np.prod(header.shape, dtype=np.int64))
         flat = np.empty(count, dtype=header.dtype)
-        view = flat.view(np.uint8) if header.dtype.itemsize else flat
+        buffer = memoryview(cast(Any, flat)).cast("B")
         with self._open(key) as stream:
             _skip_header(stream)
             done, total = 0, header.nbytes
             while done < total:
-                n = stream.readinto(memoryview(view)[done : min(done + CHUNK_BYTES, total)])  # type: ignore[attr-defined]
+                n = cast(Any, stream).readinto(buffer[done : min(done + CHUNK_BYTES, total)])
                 if not n:
                     raise self._damaged(key, "is shorter than its header says")
                 done += n
-        order = "F" if header.fortran_order else "C"
-        return flat.reshape(header.shape, order=order)
+        shaped: np.ndarray = flat.reshape(header.shape, order="F" if header.fortran_order else "C")
+        return shaped
 
     def text(self, key: str, limit: int = MAX_METADATA_BYTES) -> str:
         """Member ``key``, a 0-d unicode array (a JSON string), as ``str``; at most ``limit``."""
@@ -360,7 +360,7 @@ def check_destination(path: str | Path, what: str = "file", make_folder: bool = 
 
 
 def write_atomic(
-    path: str | Path, write: Callable[[IO[bytes]], None], what: str = "file"
+    path: str | Path, write: Callable[[IO[bytes]], object], what: str = "file"
 ) -> Path:
     """Call ``write(f)`` on a temporary file beside ``path``, flush it to disk and rename it
     over ``path``; the previous file stays intact if anything fails.  Returns ``path``."""
@@ -383,7 +383,9 @@ def write_atomic(
         mode = 0o666 & ~_umask()
     tmp_name = ""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{p.name}.{os.getpid()}.", suffix=".tmp", dir=folder
+        )
         with os.fdopen(fd, "wb") as f:
             os.fchmod(f.fileno(), mode)
             write(f)
@@ -410,4 +412,4 @@ def write_atomic(
 def write_text(path: str | Path, text: str, what: str = "file") -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`write_atomic`)."""
     data = text.encode("utf-8")
-    return write_atomic(path, lambda f: f.write(data) and None, what)
+    return write_atomic(path, lambda f: f.write(data), what)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -305,7 +306,7 @@ def _check_info(info: Any, dims: list[int], path: Path) -> None:
 
 
 def _check_checkpoint(meta: dict[str, Any], path: Path) -> None:
-    checks = {
+    checks: dict[str, tuple[Callable[[Any], bool], str]] = {
         "optimizer": (lambda v: isinstance(v, dict), "an object"),
         "step": (_is_int, "an integer >= 0"),
         "epoch": (_is_int, "an integer >= 0"),

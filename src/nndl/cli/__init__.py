@@ -21,6 +21,7 @@ what they share.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -65,8 +66,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NNDLError as exc:
         print(f"nndl: error: {exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        message = f"{exc.strerror}: {exc.filename!r}" if exc.strerror else str(exc)
+    except BrokenPipeError:
+        return _broken_pipe()
+    except MemoryError:
+        print(
+            "nndl: error: out of memory: the data or the network is larger than this machine's "
+            "memory. Use fewer examples, smaller layers or a smaller --batch-size",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:  # a full disk, a read-only folder, a missing file
+        message = f"{exc.strerror}: {exc.filename!r}" if exc.strerror and exc.filename else exc
         print(f"nndl: error: {message}", file=sys.stderr)
         return 2
     except ImportError as exc:
@@ -75,6 +85,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nndl: interrupted", file=sys.stderr)
         return 130
+
+
+def _broken_pipe() -> int:
+    """The reader of our output went away (``nndl info m.npz | head -c 10``): exit quietly,
+    as Unix tools do, with stdout pointed at /dev/null so that Python's final flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
+    return 141
 
 
 if __name__ == "__main__":

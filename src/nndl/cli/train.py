@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nndl import datasets
+from nndl import _files, datasets
 from nndl import io as model_io
 from nndl.cli._common import (
     TRAIN_EXAMPLES,
@@ -27,7 +28,7 @@ from nndl.cli._common import (
     results,
     subparser,
 )
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, NNDLWriteError
 from nndl.model.network import Network
 
 
@@ -60,6 +61,27 @@ def add(commands: Any) -> None:
         default=None,
         help="standardize features with the training set's mean and std, saved with the model "
         "(default: on for files and scikit-learn sets, off for the 2-D built-in sets)",
+    )
+    data.add_argument(
+        "--missing",
+        choices=["drop", "mean"],
+        default=None,
+        help="CSV: what to do with missing cells (default: stop with an error naming them): "
+        "drop those rows, or fill with the training mean (a text column: its most frequent value)",
+    )
+    data.add_argument(
+        "--drop",
+        type=comma_list,
+        default=None,
+        metavar="COLUMNS",
+        help="CSV: columns to leave out, comma-separated (an identifier, say)",
+    )
+    data.add_argument(
+        "--layout",
+        choices=["samples", "features"],
+        default=None,
+        help=".npz: samples if X is (m, n), one row per example (the default); features for "
+        "the course's (n, m)",
     )
     data.add_argument(
         "--samples",
@@ -194,20 +216,53 @@ def add(commands: Any) -> None:
     train.set_defaults(handler=run)
 
 
+def _destinations(args: argparse.Namespace) -> None:
+    """Check where the model and the plots go before spending time on training."""
+    if args.save:
+        _files.check_destination(model_io.normalize_path(args.save), "model", make_folder=True)
+    if args.plots:
+        folder = Path(args.plots)
+        if folder.exists() and not folder.is_dir():
+            raise NNDLValueError(f"--plots {args.plots!r} is a file; give a folder for the plots")
+        _files.check_destination(folder / "cost.png", "plots", make_folder=True)
+
+
+def file_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The data-file options given (--missing, --drop, --layout)."""
+    options: dict[str, Any] = {}
+    for key in ("missing", "drop", "layout"):
+        if getattr(args, key, None) is not None:
+            options[key] = getattr(args, key)
+    return options
+
+
+def _save(net: Network, path: str) -> str:
+    """Save the trained model; if that fails (a disk that filled up during training), save it
+    where it can be written and say where, so the training is not lost."""
+    try:
+        return str(model_io.save(net, path))
+    except NNDLWriteError as exc:
+        name = model_io.normalize_path(path).name
+        for folder in (Path.cwd(), Path.home(), Path(tempfile.gettempdir())):
+            try:
+                rescued = model_io.save(net, folder / f"rescued-{name}")
+            except (NNDLWriteError, NNDLValueError):
+                continue
+            raise NNDLWriteError(
+                f"{exc}. The trained model was saved to {rescued} instead"
+            ) from exc
+        raise
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.save:  # check where the model goes before spending time on training
-        target = Path(args.save)
-        if target.is_dir():
-            raise NNDLValueError(
-                f"--save {args.save!r} is a folder; give a file name such as model.npz"
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-    data = load(args.data, args.target, **generator_options(args))
+    _destinations(args)
+    data = load(args.data, args.target, **generator_options(args), **file_options(args))
     X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
     X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
     Y_test: np.ndarray | None = None if data.Y_test is None else np.asarray(data.Y_test)
     if args.test_data is not None:
-        test = load(args.test_data, args.target, encoder=data.encoder)
+        options = {k: v for k, v in file_options(args).items() if k == "layout"}
+        test = load(args.test_data, args.target, encoder=data.encoder, **options)
         X_test, Y_test = np.asarray(test.X), np.asarray(test.Y)
     if args.test_size is not None and args.test_size > 0:
         X, Y, X_test, Y_test = datasets.train_test_split(
@@ -282,8 +337,12 @@ def run(args: argparse.Namespace) -> int:
         interrupted=bool(getattr(history, "interrupted", False)),
         seconds=round(seconds, 4),
     )
+    rise = _cost_rise(history, args.lr)
+    if rise:
+        print(f"nndl: warning: {rise}", file=sys.stderr)
+        result["warning"] = rise
     if args.save:
-        result["model"] = str(model_io.save(net, args.save))
+        result["model"] = _save(net, args.save)
     if args.plots:
         evaluation = (X, Y) if X_test is None or Y_test is None else (X_test, Y_test)
         result["plots"] = _training_plots(net, history, (X, Y), evaluation, Path(args.plots))
@@ -306,6 +365,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cost_rise(history: Any, learning_rate: float) -> str | None:
+    """A plain sentence when the cost ended far above where it started, else ``None``."""
+    costs = [float(c) for c in history]
+    if len(costs) < 2 or not costs[-1] > 1.5 * costs[0] + 1e-3:
+        return None
+    return (
+        f"the cost rose from {costs[0]:.4g} to {costs[-1]:.4g} during training: the learning "
+        f"rate {learning_rate:g} is probably too large. Try --lr {learning_rate / 10:g} or "
+        "smaller, or standardize the inputs"
+    )
+
+
 def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     """Read ``--config FILE.toml`` (if given to ``train``) into the parser's defaults."""
     if "train" not in argv:
@@ -316,6 +387,10 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     if known.config is None:
         return
     path = Path(known.config)
+    if path.is_dir():
+        raise NNDLValueError(
+            f"--config {str(path)!r} is a folder; give a TOML file such as experiment.toml"
+        )
     if not path.is_file():
         raise NNDLValueError(f"the config file {str(path)!r} does not exist")
     if sys.version_info >= (3, 11):
@@ -337,15 +412,52 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
                 f"{str(path)!r}: unknown option {key!r}; the known ones are: "
                 f"{', '.join(sorted(d.replace('_', '-') for d in options))}"
             )
-        action = options[dest]
-        if action.type is not None and not isinstance(value, bool):
-            text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
-            try:
-                value = action.type(text)  # type: ignore[operator]
-            except argparse.ArgumentTypeError as exc:
-                raise NNDLValueError(f"{str(path)!r}: option {key!r}: {exc}") from None
-        defaults[dest] = value
+        defaults[dest] = _config_value(path, key, options[dest], value)
     train.set_defaults(**defaults)
+
+
+_TOML_TYPES: dict[Any, tuple[tuple[type, ...], str]] = {
+    int: ((int,), "an integer"),
+    positive_int: ((int,), "an integer >= 1"),
+    positive_float: ((int, float), "a number"),
+    fraction: ((int, float), "a number"),
+    float: ((int, float), "a number"),
+    hidden_sizes: ((int, list, str), "layer sizes such as 4 or [20, 7, 5]"),
+    comma_list: ((str, list), "a name or a list of names"),
+    None: ((str,), "a string"),
+}
+
+
+def _config_value(path: Path, key: str, action: argparse.Action, value: Any) -> Any:
+    """A TOML value checked against its option's type: a switch takes true or false (not
+    "false"), a number a number, a name a string; then converted as the command line would."""
+    where = f"{str(path)!r}: option {key!r}"
+    if action.nargs == 0:  # a switch: --json, --standardize / --no-standardize
+        if not isinstance(value, bool):
+            raise NNDLValueError(
+                f"{where} must be true or false (without quotes). Received: {value!r}"
+            )
+        return value
+    allowed, expected = _TOML_TYPES.get(action.type, ((str, int, float), "a value"))
+    items = value if isinstance(value, list) else [value]
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, allowed)
+        or any(isinstance(v, (bool, dict, list)) for v in items)
+        or (isinstance(value, list) and not all(isinstance(v, (int, str)) for v in value))
+    ):
+        raise NNDLValueError(f"{where} must be {expected}. Received: {value!r}")
+    if action.choices is not None and value not in action.choices:
+        raise NNDLValueError(
+            f"{where} must be one of {', '.join(map(str, action.choices))}. Received: {value!r}"
+        )
+    if action.type is None:
+        return value
+    text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+    try:
+        return action.type(text)  # type: ignore[operator]
+    except argparse.ArgumentTypeError as exc:
+        raise NNDLValueError(f"{where}: {exc}") from None
 
 
 def train_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -368,7 +480,6 @@ def _training_plots(
     on the test data when there is some."""
     from nndl import plot
 
-    folder.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
     def save(name: str) -> Path:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from nndl import _files
 from nndl.errors import NNDLError, NNDLValueError
 from nndl.graph.node import Node, _summary
 
@@ -62,7 +63,7 @@ def render(root: Node, path: str | Path, rankdir: str = "LR") -> Path:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        [dot, f"-T{fmt}", "-o", str(path)],
+        [dot, f"-T{fmt}"],
         input=to_dot(root, rankdir).encode(),
         capture_output=True,
         check=False,
@@ -70,7 +71,7 @@ def render(root: Node, path: str | Path, rankdir: str = "LR") -> Path:
     )
     if done.returncode != 0:
         raise NNDLError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
-    return path
+    return _files.write_atomic(path, lambda f: f.write(done.stdout), "drawing")
 
 
 def course_example() -> tuple[Node, dict[str, Node]]:
