@@ -244,8 +244,10 @@ class Archive:
         shaped: np.ndarray = flat.reshape(header.shape, order="F" if header.fortran_order else "C")
         return shaped
 
-    def text(self, key: str, limit: int = MAX_METADATA_BYTES) -> str:
-        """Member ``key``, a 0-d unicode array (a JSON string), as ``str``; at most ``limit``."""
+    def text(self, key: str, limit: int | None = None) -> str:
+        """Member ``key``, a 0-d unicode array (a JSON string), as ``str``; at most ``limit``
+        bytes (default :data:`MAX_METADATA_BYTES`)."""
+        limit = MAX_METADATA_BYTES if limit is None else limit
         header = self.header(key)
         if header.dtype.kind != "U" or header.shape != ():
             raise self._damaged(key, f"is {header.dtype} {header.shape}, not a text string")

@@ -161,7 +161,7 @@ def check_layer_dims(layer_dims: Sequence[int]) -> list[int]:
 def check_network_size(layer_dims: Sequence[int], dtype: str) -> None:
     """Refuse a network whose parameters cannot fit in the memory available, with the figure,
     before they are allocated (``--hidden 1000000000`` is an error, not a MemoryError)."""
-    n_params = sum(n * (n_prev + 1) for n_prev, n in zip(layer_dims[:-1], layer_dims[1:]))
+    n_params = sum(layer_dims[l] * (layer_dims[l - 1] + 1) for l in range(1, len(layer_dims)))
     itemsize = 4 if dtype == "float32" else 8
     check_memory(
         float(n_params) * (8 + itemsize),  # initialized in float64, then cast
