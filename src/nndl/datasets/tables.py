@@ -196,7 +196,8 @@ def _numbers_in_text(table: Table, name: str, training: bool) -> np.ndarray:
         shown = ", ".join(repr(cells[i]) for i in bad[:3])
         where = "holds numbers" if training else "held numbers in the training file"
         raise NNDLValueError(
-            f"{table.path!r}: column {name!r} {where} but {_rows(bad)} hold {shown}; expected "
+            f"{table.path!r}: column {name!r} {where} but {_rows(bad)} "
+            f"{'holds' if len(bad) == 1 else 'hold'} {shown}; expected "
             "numbers. Write numbers without thousands separators (1234, not 1,234), fix or "
             f"remove those cells, or drop the column (--drop {name}, drop=[{name!r}])"
         )
