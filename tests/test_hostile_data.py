@@ -35,13 +35,16 @@ def _data_npz(path: Path, extra_mib: int = 0) -> Path:
     X, y = rng.normal(size=(40, 2)), (rng.random(40) > 0.5).astype(np.int64)
     np.savez(path, X=X, Y=y)
     if extra_mib:
-        with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
-            with z.open("unused.npy", "w", force_zip64=True) as f:
-                np.lib.format.write_array_header_1_0(
-                    f, {"descr": "<f8", "fortran_order": False, "shape": (extra_mib * MiB // 8,)}
-                )
-                for _ in range(extra_mib):
-                    f.write(bytes(MiB))
+        with (
+            zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z,
+            z.open("unused.npy", "w", force_zip64=True) as f,
+        ):
+            shape = (extra_mib * MiB // 8,)
+            np.lib.format.write_array_header_1_0(
+                f, {"descr": "<f8", "fortran_order": False, "shape": shape}
+            )
+            for _ in range(extra_mib):
+                f.write(bytes(MiB))
     return path
 
 
@@ -191,7 +194,7 @@ def test_csv_identifier_columns_are_refused(tmp_path: Path, nndl_run: Any) -> No
     run = nndl_run("train", "--data", path, "--target", "y", "--drop", "id", "--epochs", "2")
     assert run.rc == 0, run
     few = _csv(tmp_path, "c,y\n" + "".join(f"k{i % 150},{i % 2}\n" for i in range(1000)), "c.csv")
-    with pytest.raises(NNDLValueError, match="150 distinct values.*too many categories"):
+    with pytest.raises(NNDLValueError, match=r"150 distinct values.*too many categories"):
         load_csv(few, "y")
     assert load_csv(few, "y", max_categories=200).X.shape == (150, 1000)
 
