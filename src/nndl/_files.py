@@ -388,7 +388,8 @@ def write_atomic(
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{p.name}.{os.getpid()}.", suffix=".tmp", dir=folder
         )
-        with os.fdopen(fd, "wb") as f:
+        os.close(fd)
+        with open(tmp_name, "wb") as f:  # by name, so f.name is the path (dot writes to it)
             os.fchmod(f.fileno(), mode)
             write(f)
             f.flush()

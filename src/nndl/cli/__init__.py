@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from nndl._version import __version__
 from nndl.cli import evaluate, experiment, graph, info, plot, predict, train
 from nndl.cli._common import EXAMPLES, Parser
+from nndl.cli._config import apply_config
 from nndl.errors import NNDLError
 
 __all__ = ["build_parser", "main"]
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
-        train.apply_config(parser, argv)
+        apply_config(parser, argv)
         args = parser.parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return int(handler(args))
