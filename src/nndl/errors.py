@@ -34,6 +34,10 @@ class ShapeError(NNDLValueError):
     """An array has the wrong rank or shape."""
 
 
+class NNDLWriteError(NNDLError, OSError):
+    """A file could not be written (a full disk, a read-only folder); nothing was replaced."""
+
+
 class DivergenceError(NNDLError, FloatingPointError):
     """Training produced a non-finite cost or gradient.
 

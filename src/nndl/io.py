@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from nndl import _files
 from nndl._version import __version__
 from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError
@@ -64,30 +64,10 @@ def metadata(network: Network) -> dict[str, Any]:
     }
 
 
-def write_atomic(path: Path, arrays: dict[str, np.ndarray]) -> Path:
-    """Write ``arrays`` as an ``.npz`` to a temporary file beside ``path``, then rename it."""
-    if path.is_dir():
-        raise NNDLValueError(
-            f"cannot save to {str(path)!r}: it is a directory. Pass a file path such as "
-            f"{str(path / 'model.npz')!r}"
-        )
-    folder = path.parent
-    if not folder.is_dir():
-        raise NNDLValueError(
-            f"cannot save to {str(path)!r}: the folder {str(folder)!r} does not exist. "
-            "Create it first."
-        )
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)  # type: ignore[arg-type]
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return path
+def write_atomic(path: Path, arrays: dict[str, np.ndarray], what: str = "model file") -> Path:
+    """Write ``arrays`` as an ``.npz`` to a temporary file beside ``path``, then rename it
+    (:func:`nndl._files.write_atomic`)."""
+    return _files.write_atomic(path, lambda f: np.savez(f, **arrays), what)  # type: ignore[arg-type]
 
 
 def normalize_path(path: str | Path) -> Path:
@@ -131,7 +111,16 @@ def save(network: Network, path: str | Path) -> Path:
 
 def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The metadata and arrays of an nndl file (model or checkpoint), with clear errors for
-    bad files."""
+    bad files.
+
+    The file is hostile until checked: the metadata is read first (at most
+    :data:`nndl._files.MAX_METADATA_BYTES`) and checked (:func:`check_metadata`); the
+    archive must hold exactly the arrays the metadata names, and each array's
+    ``.npy`` header must give the shape the metadata implies, *before* anything
+    is decompressed or allocated; an unknown member is refused without being
+    read; the arrays' total size must fit the memory available; the parameters
+    must be finite (loading refuses what saving refuses).
+    """
     p = Path(path)
     if p.is_dir():
         raise NNDLValueError(
@@ -139,53 +128,50 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         )
     if not p.exists():
         raise FileNotFoundError(f"no saved model at {str(p)!r}: check the path")
-    try:
-        with open(p, "rb") as f:
-            if f.read(2) != b"PK":  # the zip signature of every .npz
-                raise NNDLValueError(
-                    f"{str(p)!r} is not an nndl model file: an .npz archive was expected; "
-                    "the file may be truncated or corrupted, or of another kind"
-                )
-            f.seek(0)
-            with np.load(f, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-    except NNDLValueError:
-        raise
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
+    with _files.Archive(p, "nndl model file") as archive:
+        if METADATA_KEY not in archive.members:
             raise NNDLValueError(
-                f"{str(p)!r} holds object (pickled) arrays; nndl never loads those, because "
-                "unpickling can run arbitrary code. Re-save the model with net.save()."
-            ) from exc
-        raise NNDLValueError(
-            f"{str(p)!r} is not a readable nndl model file ({exc}); it may be truncated or "
-            "corrupted"
-        ) from exc
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise NNDLValueError(
-            f"{str(p)!r} is not a complete nndl model file: it is truncated or corrupted "
-            f"({type(exc).__name__}: {exc}). Save the model again."
-        ) from exc
-    if METADATA_KEY not in arrays:
-        raise NNDLValueError(
-            f"{str(p)!r} has no {METADATA_KEY!r} entry: it was not written by nndl's save()"
-        )
-    try:
-        meta = json.loads(str(arrays.pop(METADATA_KEY)[()]))
-    except (json.JSONDecodeError, IndexError) as exc:
-        raise NNDLValueError(f"{str(p)!r} has unreadable metadata: {exc}") from exc
-    if not isinstance(meta, dict) or meta.get("format") not in (FORMAT, CHECKPOINT_FORMAT):
-        raise NNDLValueError(f"{str(p)!r} is not an nndl model file (no 'format': 'nndl')")
-    found = meta.get("format_version")
-    if found != FORMAT_VERSION:
-        raise NNDLValueError(
-            f"{str(p)!r} has format_version={found!r}, but this nndl "
-            f"({__version__}) reads format_version={FORMAT_VERSION}. It was written by "
-            f"nndl {meta.get('nndl_version', '?')}: load it with that version"
-        )
-    for key in ("layer_dims", "activations", "loss", "dtype", "params"):
-        if key not in meta:
-            raise NNDLValueError(f"{str(p)!r} metadata lacks the key {key!r}: the file is damaged")
+                f"{str(p)!r} has no {METADATA_KEY!r} entry: it was not written by nndl's save()"
+            )
+        try:
+            meta = json.loads(archive.text(METADATA_KEY))
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise NNDLValueError(f"{str(p)!r} has unreadable metadata: {exc}") from exc
+        check_metadata(meta, p)
+        shapes = expected_arrays(meta)
+        names = set(archive.names) - {METADATA_KEY}
+        prefixes = tuple(f"cb.{name}." for name in meta.get("callbacks") or {})
+        unknown = sorted(k for k in names if k not in shapes and not k.startswith(prefixes))
+        if unknown:
+            raise NNDLValueError(
+                f"{str(p)!r} holds arrays the metadata does not name: {unknown[:5]}; refused "
+                "without reading them. A model file holds only W1, b1, …, WL, bL"
+            )
+        dims = meta["layer_dims"]
+        for key, shape in shapes.items():
+            if key not in names:
+                raise NNDLValueError(
+                    f"{str(p)!r} lacks the array {key!r} (the file lists it among the "
+                    "parameters): the file is damaged"
+                )
+            header = archive.header(key)
+            if header.shape != shape or header.dtype.kind != "f":
+                raise NNDLValueError(
+                    f"{str(p)!r}: {key} has shape {header.shape} and dtype {header.dtype}; "
+                    f"expected {shape} floating point for layer_dims={dims}"
+                )
+        for key in names - set(shapes):
+            if archive.header(key).dtype.kind not in "fiub":
+                raise NNDLValueError(f"{str(p)!r}: the array {key!r} does not hold numbers")
+        total = sum(archive.header(k).nbytes for k in names)
+        _files.check_memory(2 * total, f"loading {str(p)!r} (layer_dims={dims})")
+        arrays = {k: archive.array(k) for k in sorted(names)}
+    for key in shapes:
+        if not np.all(np.isfinite(arrays[key])):
+            raise NNDLValueError(
+                f"refusing to load {str(p)!r}: {key} holds NaN or infinite values (saving "
+                "refuses those too). The file is damaged, or was written after training diverged"
+            )
     return meta, arrays
 
 
@@ -195,10 +181,13 @@ def build(meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str | Path)
     from nndl.model.network import Network
 
     dims = [int(n) for n in meta["layer_dims"]]
-    acts = [activations.get(c) for c in meta["activations"]]
-    net = Network(dims, activations=acts, loss=meta["loss"], init="zeros", dtype=meta["dtype"])
+    try:
+        acts = [activations.get(c) for c in meta["activations"]]
+        net = Network(dims, activations=acts, loss=meta["loss"], init="zeros", dtype=meta["dtype"])
+    except (TypeError, ValueError) as exc:
+        raise NNDLValueError(f"{str(path)!r} has malformed metadata: {exc}") from exc
     params = {}
-    for k in meta["params"]:
+    for k in net.params:
         if k not in arrays:
             raise NNDLValueError(
                 f"{str(path)!r} lacks the array {k!r} (the file lists it among the parameters): "
@@ -212,16 +201,139 @@ def build(meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str | Path)
                 f"{expected} floating point for layer_dims={dims}"
             )
         params[k] = a.astype(net.dtype, copy=False)
-    if set(params) != set(net.params):
-        missing = sorted(set(net.params) - set(params))
-        raise NNDLValueError(f"{str(path)!r} lacks the parameters {missing}")
     net.params = params
     net.l2 = float(meta.get("l2", 0.0))
-    info = meta.get("info", {})
-    if not isinstance(info, dict):
-        raise NNDLValueError(f"{str(path)!r}: the metadata's 'info' must be a JSON object")
-    net.info = info
+    net.info = dict(meta.get("info", {}))
     return net
+
+
+def _bad(path: Path, key: str, expected: str, value: Any) -> NNDLValueError:
+    shown = repr(value)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return NNDLValueError(
+        f"{str(path)!r} has malformed metadata: {key} must be {expected}; found {shown}. "
+        "The file is damaged or was not written by nndl"
+    )
+
+
+def _is_int(value: Any, minimum: int = 0) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def check_metadata(meta: Any, path: Path) -> None:
+    """Check the JSON metadata of a model or checkpoint file, key by key, before it is used:
+    the format and version, ``layer_dims``, ``activations``, ``loss``, ``dtype``, ``l2``,
+    ``params`` and ``info`` (its ``classes``, ``image_shape``, ``standardizer``,
+    ``encoder`` and ``feature_names`` must fit ``layer_dims``)."""
+    if not isinstance(meta, dict) or meta.get("format") not in (FORMAT, CHECKPOINT_FORMAT):
+        raise NNDLValueError(f"{str(path)!r} is not an nndl model file (no 'format': 'nndl')")
+    found = meta.get("format_version")
+    if found != FORMAT_VERSION:
+        raise NNDLValueError(
+            f"{str(path)!r} has format_version={found!r}, but this nndl "
+            f"({__version__}) reads format_version={FORMAT_VERSION}. It was written by "
+            f"nndl {meta.get('nndl_version', '?')}: load it with that version"
+        )
+    for key in ("layer_dims", "activations", "loss", "dtype", "params"):
+        if key not in meta:
+            raise NNDLValueError(
+                f"{str(path)!r} metadata lacks the key {key!r}: the file is damaged"
+            )
+    dims = meta["layer_dims"]
+    if not isinstance(dims, list) or len(dims) < 2 or not all(_is_int(n, 1) for n in dims):
+        raise _bad(path, "layer_dims", "a list of at least two integers >= 1", dims)
+    L = len(dims) - 1
+    acts = meta["activations"]
+    if not isinstance(acts, list) or len(acts) != L:
+        raise _bad(path, "activations", f"a list of {L} activations (one per layer)", acts)
+    if not all(isinstance(a, (str, dict)) for a in acts):
+        raise _bad(path, "activations", "names or {'name': ...} objects", acts)
+    if not isinstance(meta["loss"], (str, dict)):
+        raise _bad(path, "loss", "a name or a {'name': ...} object", meta["loss"])
+    if meta["dtype"] not in ("float32", "float64"):
+        raise _bad(path, "dtype", "'float32' or 'float64'", meta["dtype"])
+    l2 = meta.get("l2", 0.0)
+    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 <= l2 < float("inf"):
+        raise _bad(path, "l2", "a number >= 0", l2)
+    names = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
+    if not isinstance(meta["params"], list) or sorted(map(str, meta["params"])) != sorted(names):
+        raise _bad(path, "params", f"the list {names} for layer_dims={dims}", meta["params"])
+    _check_info(meta.get("info", {}), dims, path)
+    if meta["format"] == CHECKPOINT_FORMAT:
+        _check_checkpoint(meta, path)
+
+
+def _check_info(info: Any, dims: list[int], path: Path) -> None:
+    if not isinstance(info, dict):
+        raise _bad(path, "info", "a JSON object", info)
+    n_x, n_y = dims[0], dims[-1]
+    classes = info.get("classes")
+    if classes is not None:
+        wanted = n_y if n_y > 1 else 2
+        ok = isinstance(classes, list) and all(isinstance(c, str) for c in classes)
+        if not ok or not (len(classes) == wanted or (n_y == 1 and len(classes) == 1)):
+            raise _bad(path, "info.classes", f"a list of {wanted} class names (n_y={n_y})", classes)
+    shape = info.get("image_shape")
+    if shape is not None:
+        ok = isinstance(shape, list) and len(shape) == 3 and all(_is_int(v, 1) for v in shape)
+        if not ok or shape[2] not in (1, 3) or shape[0] * shape[1] * shape[2] != n_x:
+            raise _bad(
+                path,
+                "info.image_shape",
+                f"[height, width, channels] with height*width*channels = n_x = {n_x}",
+                shape,
+            )
+    scaler = info.get("standardizer")
+    if scaler is not None:
+        ok = isinstance(scaler, dict) and all(
+            isinstance(scaler.get(k), list) and len(scaler[k]) == n_x for k in ("mean", "std")
+        )
+        if not ok:
+            raise _bad(path, "info.standardizer", f"{{'mean': [...], 'std': [...]}} of {n_x}", "…")
+    names = info.get("feature_names")
+    if names is not None and (not isinstance(names, list) or len(names) != n_x):
+        raise _bad(path, "info.feature_names", f"a list of {n_x} names", names)
+    encoder = info.get("encoder")
+    if encoder is not None:
+        try:
+            width = sum(
+                1 if c["kind"] == "numeric" else len(c["categories"]) for c in encoder["columns"]
+            )
+        except (KeyError, TypeError) as exc:
+            raise _bad(path, "info.encoder", "a saved CSV encoding", encoder) from exc
+        if width != n_x:
+            raise _bad(path, "info.encoder", f"a CSV encoding of {n_x} features", f"{width}")
+
+
+def _check_checkpoint(meta: dict[str, Any], path: Path) -> None:
+    checks: dict[str, tuple[Callable[[Any], bool], str]] = {
+        "optimizer": (lambda v: isinstance(v, dict), "an object"),
+        "step": (_is_int, "an integer >= 0"),
+        "epoch": (_is_int, "an integer >= 0"),
+        "slots": (lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v), "names"),
+        "history": (lambda v: isinstance(v, dict), "an object"),
+        "options": (lambda v: isinstance(v, dict), "an object"),
+        "callbacks": (lambda v: v is None or isinstance(v, dict), "an object"),
+    }
+    for key, (ok, expected) in checks.items():
+        if key in meta and not ok(meta[key]):
+            raise _bad(path, key, expected, meta[key])
+
+
+def expected_arrays(meta: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    """The arrays (name → shape) that checked metadata implies: ``W[l]`` ``(n[l], n[l-1])``,
+    ``b[l]`` ``(n[l], 1)`` and, in a checkpoint, one ``opt.<slot>.<param>`` per slot."""
+    dims = meta["layer_dims"]
+    shapes: dict[str, tuple[int, ...]] = {}
+    for l in range(1, len(dims)):
+        shapes[f"W{l}"] = (dims[l], dims[l - 1])
+        shapes[f"b{l}"] = (dims[l], 1)
+    if meta["format"] == CHECKPOINT_FORMAT:
+        for slot in meta.get("slots") or []:
+            for k in list(shapes):
+                if not k.startswith("opt."):
+                    shapes[f"opt.{slot}.{k}"] = shapes[k]
+    return shapes
 
 
 def load(path: str | Path) -> Network:

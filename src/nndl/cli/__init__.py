@@ -21,12 +21,14 @@ what they share.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from nndl._version import __version__
 from nndl.cli import course, evaluate, experiment, graph, info, plot, predict, train
 from nndl.cli._common import EXAMPLES, Parser
+from nndl.cli._config import apply_config
 from nndl.errors import NNDLError
 
 __all__ = ["build_parser", "main"]
@@ -62,15 +64,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        train.apply_config(parser, argv)
+        apply_config(parser, argv)
         args = parser.parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return int(handler(args))
     except NNDLError as exc:
         print(f"nndl: error: {exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        message = f"{exc.strerror}: {exc.filename!r}" if exc.strerror else str(exc)
+    except BrokenPipeError:
+        return _broken_pipe()
+    except MemoryError:
+        print(
+            "nndl: error: out of memory: the data or the network is larger than this machine's "
+            "memory. Use fewer examples, smaller layers or a smaller --batch-size",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:  # a full disk, a read-only folder, a missing file
+        message = f"{exc.strerror}: {exc.filename!r}" if exc.strerror and exc.filename else exc
         print(f"nndl: error: {message}", file=sys.stderr)
         return 2
     except ImportError as exc:
@@ -79,6 +90,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nndl: interrupted", file=sys.stderr)
         return 130
+
+
+def _broken_pipe() -> int:
+    """The reader of our output went away (``nndl info m.npz | head -c 10``): exit quietly,
+    as Unix tools do, with stdout pointed at /dev/null so that Python's final flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
+    return 141
 
 
 if __name__ == "__main__":

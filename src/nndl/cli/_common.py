@@ -157,7 +157,10 @@ def load_for(net: Network, source: str, target: str | None) -> datasets.Data:
 
 def prepare(net: Network, X: np.ndarray) -> np.ndarray:
     """Features ``(n_x, m)`` as the network expects them (standardized as in training)."""
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(X)
+    if X.dtype.kind not in "iufb":
+        raise NNDLValueError(f"the data holds values of dtype {X.dtype}; expected numbers")
+    X = X.astype(np.float64, copy=False)
     info = net.info
     if X.shape[0] != net.n_x:
         raise NNDLValueError(
@@ -255,7 +258,5 @@ def confusion_text(counts: Any, names: list[str]) -> str:
 
 
 def class_names(net: Network) -> list[str]:
-    classes = net.info.get("classes")
-    if classes:
-        return [str(c) for c in classes]
-    return [str(i) for i in range(max(net.n_y, 2))]
+    names = [str(c) for c in net.info.get("classes") or []]
+    return names + [str(i) for i in range(len(names), max(net.n_y, 2))]

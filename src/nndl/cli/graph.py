@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from nndl import _files
 from nndl.cli._common import subparser
 
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() == ".dot":
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(graph.to_dot(J), encoding="utf-8")
+        _files.write_text(out, graph.to_dot(J), "graph")
     else:
         graph.render(J, out)
     print(summary)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from nndl import _files
 from nndl import io as model_io
 from nndl.cli._common import PLOT_EXAMPLES, labels_for, load_for, prepare, subparser
 from nndl.errors import NNDLValueError
@@ -31,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from nndl import plot
 
     out = args.out or f"{'activations' if args.what == 'activations' else 'decision_boundary'}.png"
+    out = str(_files.check_destination(plot.figure_path(out), "figure", make_folder=True))
     if args.what == "activations":
         plot.activations(path=out)
     else:

@@ -7,11 +7,11 @@ import csv
 import io as _stdio
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
-from nndl import datasets
+from nndl import _files, datasets
 from nndl import io as model_io
 from nndl.cli._common import (
     PREDICT_EXAMPLES,
@@ -42,7 +42,14 @@ def add(commands: Any) -> None:
     predict.set_defaults(handler=run)
 
 
+CHUNK = 4096
+"""Examples predicted at a time, so the peak memory is the data plus a bounded working set."""
+
+
 def run(args: argparse.Namespace) -> int:
+    out = None
+    if args.out:  # check where the predictions go before loading anything
+        out = _files.check_destination(args.out, "predictions", make_folder=True)
     net = model_io.load(args.model)
     if Path(args.data).exists():
         shape = net.info.get("image_shape")
@@ -61,34 +68,40 @@ def run(args: argparse.Namespace) -> int:
     else:  # a built-in data set by name
         X = load(args.data, args.target).X
         names = [f"row {i + 1}" for i in range(X.shape[1])]
-    X = prepare(net, X)
-    text = _predictions_csv(net, X, names)
-    if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        print(f"Wrote {X.shape[1]} predictions to {out}")
-    else:
-        sys.stdout.write(text)
+    prepare(net, X[:, :1])  # the features fit the model: checked before writing anything
+    if out is None:
+        _write_csv(net, X, names, sys.stdout)
+        return 0
+
+    def write(f: IO[bytes]) -> None:
+        text = _stdio.TextIOWrapper(f, encoding="utf-8", newline="")
+        _write_csv(net, X, names, text)
+        text.flush()
+        text.detach()  # the atomic writer closes the file
+
+    _files.write_atomic(out, write, "predictions")
+    print(f"Wrote {X.shape[1]} predictions to {out}")
     return 0
 
 
-def _predictions_csv(net: Network, X: np.ndarray, names: list[str]) -> str:
-    A = (
-        regression_output(net, X)
-        if net.task == "regression"
-        else np.asarray(net.predict_proba(X), dtype=np.float64)
-    )
-    buffer = _stdio.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if net.task == "regression":
-        writer.writerow(["example"] + [f"prediction_{k}" for k in range(A.shape[0])])
-        for i, name in enumerate(names):
-            writer.writerow([name] + [f"{v:.6g}" for v in A[:, i]])
-        return buffer.getvalue()
+def _write_csv(net: Network, X: np.ndarray, names: list[str], stream: IO[str]) -> None:
+    """The predictions as CSV, computed :data:`CHUNK` examples at a time."""
+    writer = csv.writer(stream, lineterminator="\n")
     classes = class_names(net)
-    P = np.vstack([1.0 - A, A]) if A.shape[0] == 1 else A
-    writer.writerow(["example", "prediction"] + [f"p_{c}" for c in classes])
-    for i, name in enumerate(names):
-        writer.writerow([name, classes[int(np.argmax(P[:, i]))]] + [f"{p:.6f}" for p in P[:, i]])
-    return buffer.getvalue()
+    if net.task == "regression":
+        writer.writerow(["example"] + [f"prediction_{k}" for k in range(net.n_y)])
+    else:
+        writer.writerow(["example", "prediction"] + [f"p_{c}" for c in classes])
+    for start in range(0, X.shape[1], CHUNK):
+        part = prepare(net, X[:, start : start + CHUNK])
+        chunk = names[start : start + CHUNK]
+        if net.task == "regression":  # in the target's own units
+            A = regression_output(net, part)
+            for i, name in enumerate(chunk):
+                writer.writerow([name] + [f"{v:.6g}" for v in A[:, i]])
+            continue
+        A = np.asarray(net.predict_proba(part), dtype=np.float64)
+        P = np.vstack([1.0 - A, A]) if A.shape[0] == 1 else A
+        for i, name in enumerate(chunk):
+            row = [name, classes[int(np.argmax(P[:, i]))]]
+            writer.writerow(row + [f"{p:.6f}" for p in P[:, i]])

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nndl import datasets
+from nndl import _files, datasets
 from nndl import io as model_io
 from nndl.cli import _figures, _rules
 from nndl.cli._common import (
@@ -27,7 +27,7 @@ from nndl.cli._common import (
     results,
     subparser,
 )
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, NNDLWriteError
 from nndl.model.network import Network
 
 
@@ -67,6 +67,27 @@ def add(commands: Any) -> None:
         "standardized, so ReLU units with Adam do not all die) and scikit-learn's sets, digits "
         "included). A regression target is always standardized for training; predictions and "
         "R² are in its own units",
+    )
+    data.add_argument(
+        "--missing",
+        choices=["drop", "mean"],
+        default=None,
+        help="CSV: what to do with missing cells (default: stop with an error naming them): "
+        "drop those rows, or fill with the training mean (a text column: its most frequent value)",
+    )
+    data.add_argument(
+        "--drop",
+        type=comma_list,
+        default=None,
+        metavar="COLUMNS",
+        help="CSV: columns to leave out, comma-separated (an identifier, say)",
+    )
+    data.add_argument(
+        "--layout",
+        choices=["samples", "features"],
+        default=None,
+        help=".npz: samples if X is (m, n), one row per example (the default); features for "
+        "the course's (n, m)",
     )
     data.add_argument(
         "--samples",
@@ -233,22 +254,60 @@ def add(commands: Any) -> None:
     train.set_defaults(handler=run)
 
 
+def _destinations(args: argparse.Namespace) -> None:
+    """Check where the model and the plots go before spending time on training."""
+    if args.save:
+        _files.check_destination(model_io.normalize_path(args.save), "model", make_folder=True)
+    if args.plots:
+        folder = Path(args.plots)
+        if folder.exists() and not folder.is_dir():
+            raise NNDLValueError(f"--plots {args.plots!r} is a file; give a folder for the plots")
+        _files.check_destination(folder / "cost.png", "plots", make_folder=True)
+    if args.animate:
+        if Path(args.animate).is_dir():
+            raise NNDLValueError(f"--animate {args.animate!r} is a folder; give a file name")
+        _files.check_destination(Path(args.animate), "animation", make_folder=True)
+
+
+def file_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The data-file options given (--missing, --drop, --layout)."""
+    options: dict[str, Any] = {}
+    for key in ("missing", "drop", "layout"):
+        if getattr(args, key, None) is not None:
+            options[key] = getattr(args, key)
+    return options
+
+
+def _save(net: Network, path: str) -> str:
+    """Save the trained model; if that fails (a disk that filled up during training), save it
+    where it can be written and say where, so the training is not lost."""
+    try:
+        return str(model_io.save(net, path))
+    except NNDLWriteError as exc:
+        name = model_io.normalize_path(path).name
+        for folder in (Path.cwd(), Path.home(), Path(tempfile.gettempdir())):
+            try:
+                rescued = model_io.save(net, folder / f"rescued-{name}")
+            except (NNDLWriteError, NNDLValueError):
+                continue
+            raise NNDLWriteError(
+                f"{exc}. The trained model was saved to {rescued} instead"
+            ) from exc
+        raise
+
+
 def run(args: argparse.Namespace) -> int:
-    for option, value in (("--save", args.save), ("--animate", args.animate)):
-        if value:  # check where the outputs go before spending time on training
-            target = Path(value)
-            if target.is_dir():
-                raise NNDLValueError(f"{option} {value!r} is a folder; give a file name")
-            target.parent.mkdir(parents=True, exist_ok=True)
+    _destinations(args)
     learning_rate = _rules.learning_rate(args)
     activation = _rules.hidden_activations(args)
-    data = load(args.data, args.target, **_rules.generator_options(args))
+    data = load(args.data, args.target, **_rules.generator_options(args), **file_options(args))
     _rules.check_combinations(args, data.task)
     X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
     X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
     Y_test: np.ndarray | None = None if data.Y_test is None else np.asarray(data.Y_test)
     if args.test_data is not None:
-        test = load(args.test_data, args.target, encoder=data.encoder)
+        options = {k: v for k, v in file_options(args).items() if k == "layout"}
+        test = load(args.test_data, args.target, encoder=data.encoder, **options)
         X_test, Y_test = np.asarray(test.X), np.asarray(test.Y)
     if args.test_size is not None and args.test_size > 0:
         X, Y, X_test, Y_test = datasets.train_test_split(
@@ -328,8 +387,12 @@ def run(args: argparse.Namespace) -> int:
         interrupted=bool(getattr(history, "interrupted", False)),
         seconds=round(seconds, 4),
     )
+    rise = _cost_rise(history, learning_rate)
+    if rise:
+        print(f"nndl: warning: {rise}", file=sys.stderr)
+        result["warning"] = rise
     if args.save:
-        result["model"] = str(model_io.save(net, args.save))
+        result["model"] = _save(net, args.save)
     if args.plots:
         evaluation = None if X_test is None or Y_test is None else (X_test, Y_test)
         result["plots"] = _figures.training_plots(
@@ -357,51 +420,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
-    """Read ``--config FILE.toml`` (if given to ``train``) into the parser's defaults."""
-    if "train" not in argv:
-        return
-    probe = argparse.ArgumentParser(add_help=False)
-    probe.add_argument("--config")
-    known, _ = probe.parse_known_args(argv)
-    if known.config is None:
-        return
-    path = Path(known.config)
-    if not path.is_file():
-        raise NNDLValueError(f"the config file {str(path)!r} does not exist")
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise NNDLValueError(f"{str(path)!r} is not valid TOML: {exc}") from None
-    config = config.get("train", config)
-    train = train_parser(parser)
-    options = {a.dest: a for a in train._actions if a.dest not in ("help", "config", "handler")}
-    defaults: dict[str, Any] = {}
-    for key, value in config.items():
-        dest = key.replace("-", "_")
-        if dest not in options:
-            raise NNDLValueError(
-                f"{str(path)!r}: unknown option {key!r}; the known ones are: "
-                f"{', '.join(sorted(d.replace('_', '-') for d in options))}"
-            )
-        action = options[dest]
-        if action.type is not None and not isinstance(value, bool):
-            text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
-            try:
-                value = action.type(text)  # type: ignore[operator]
-            except argparse.ArgumentTypeError as exc:
-                raise NNDLValueError(f"{str(path)!r}: option {key!r}: {exc}") from None
-        defaults[dest] = value
-    train.set_defaults(**defaults)
-
-
-def train_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            sub: argparse.ArgumentParser = action.choices["train"]
-            return sub
-    raise RuntimeError("the train command is missing")  # pragma: no cover
+def _cost_rise(history: Any, learning_rate: float | None) -> str | None:
+    """A plain sentence when the cost ended far above where it started, else ``None``."""
+    costs = [float(c) for c in history]
+    if learning_rate is None or len(costs) < 2 or not costs[-1] > 1.5 * costs[0] + 1e-3:
+        return None
+    return (
+        f"the cost rose from {costs[0]:.4g} to {costs[-1]:.4g} during training: the learning "
+        f"rate {learning_rate:g} is probably too large. Try --lr {learning_rate / 10:g} or "
+        "smaller, or standardize the inputs"
+    )

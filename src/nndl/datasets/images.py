@@ -10,12 +10,14 @@ h5py and Pillow come with the ``data`` extra: ``pip install "nndl[data]"``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nndl import _files
 from nndl.datasets._optional import require
 from nndl.datasets.data import (
     Data,
@@ -97,35 +99,38 @@ def load_h5(path: str | Path, part: str = "auto", scale: bool = True) -> Data:
     p = check_path(path, "HDF5 file")
     try:
         with h5py.File(p, "r") as f:
-            contents = {key: _read_dataset(f, key) for key in f}
+            datasets = {key: f[key] for key in f if hasattr(f[key], "shape")}
+            train = _find_pair(datasets, _TRAIN_KEYS)
+            test = _find_pair(datasets, _TEST_KEYS)
+            if part == "train":
+                test = None
+            elif part == "test" or train is None:
+                train, test = test, None
+            if train is None:
+                wanted = "a pair such as train_set_x/train_set_y, test_set_x/test_set_y or X/Y"
+                if part == "train":
+                    wanted = "train_set_x/train_set_y (or train_x/train_y, X_train/Y_train, X/Y)"
+                elif part == "test":
+                    wanted = "test_set_x/test_set_y (or test_x/test_y, X_test/Y_test)"
+                raise NNDLValueError(
+                    f"{str(p)!r} holds no {wanted}; its keys are: {', '.join(sorted(f)) or 'none'}"
+                )
+            pairs = [pair for pair in (train, test) if pair is not None]
+            _check_h5(h5py, str(p), pairs)
+            x_train, y_train = _read(train[0]), _read(train[1])
+            test_arrays = None if test is None else (_read(test[0]), _read(test[1]))
+            names = _class_names(datasets)
     except OSError as exc:
         raise NNDLValueError(
             f"cannot read {str(p)!r} as an HDF5 file ({exc}); the file is damaged or is not "
             "HDF5. Expected a file written by h5py with keys such as train_set_x and train_set_y"
         ) from exc
-    train = _find_pair(contents, _TRAIN_KEYS)
-    test = _find_pair(contents, _TEST_KEYS)
-    if part == "train":
-        test = None
-    elif part == "test" or train is None:
-        train, test = test, None
-    if train is None:
-        wanted = "a pair such as train_set_x/train_set_y, test_set_x/test_set_y or X/Y"
-        if part == "train":
-            wanted = "train_set_x/train_set_y (or train_x/train_y, X_train/Y_train, X/Y)"
-        elif part == "test":
-            wanted = "test_set_x/test_set_y (or test_x/test_y, X_test/Y_test)"
-        raise NNDLValueError(
-            f"{str(p)!r} holds no {wanted}; its keys are: {', '.join(sorted(contents)) or 'none'}"
-        )
 
-    names = _class_names(contents)
-    x_train, y_train = train
     X, image_shape = _h5_features(x_train, scale)
     Y, task, classes = _h5_labels(y_train, names)
     X_test = Y_test = None
-    if test is not None:
-        x_test, y_test = test
+    if test_arrays is not None:
+        x_test, y_test = test_arrays
         X_test, test_shape = _h5_features(x_test, scale)
         if test_shape != image_shape or X_test.shape[0] != X.shape[0]:
             raise ShapeError(
@@ -150,29 +155,63 @@ def load_h5(path: str | Path, part: str = "auto", scale: bool = True) -> Data:
     )
 
 
-def _read_dataset(f: Any, key: str) -> np.ndarray | None:
-    """The array stored under ``key``, or ``None`` for a group."""
-    node = f[key]
-    if not hasattr(node, "shape"):
-        return None
-    return np.asarray(node[()])
+MAX_CLASS_NAMES = 100_000
+"""The most class names an HDF5 file's ``list_classes`` may hold."""
+
+
+def _read(dataset: Any) -> np.ndarray:
+    return np.asarray(dataset[()])
+
+
+def _check_h5(h5py: Any, name: str, pairs: Sequence[tuple[Any, Any]]) -> None:
+    """The datasets to read hold numbers (or labels), have the shapes of features and labels
+    for the same examples, and fit in memory: checked from their shapes and dtypes before
+    anything is read (no other dataset of the file is read at all)."""
+    total = 0
+    for x, y in pairs:
+        for d in (x, y):
+            text = d is y and h5py.check_string_dtype(d.dtype) is not None
+            if d.dtype.kind not in "iufbSU" and not text:
+                raise NNDLValueError(
+                    f"{name!r}: the dataset {d.name!r} has dtype {d.dtype}; expected numbers"
+                    + (" or labels" if d is y else "")
+                )
+            count = int(np.prod(d.shape, dtype=object))
+            total += count * d.dtype.itemsize + 8 * count  # as stored, and as float64
+        if len(x.shape) not in (2, 3, 4):
+            raise ShapeError(
+                f"{name!r}: expected HDF5 features {x.name!r} of shape (m, height, width, "
+                f"channels) for images or (m, n) for tabular data. Received: shape={x.shape}"
+            )
+        m_y = int(np.prod(y.shape, dtype=object)) if len(y.shape) <= 2 else -1
+        if m_y != x.shape[0] or (len(y.shape) == 2 and 1 not in y.shape):
+            raise ShapeError(
+                f"{name!r}: the features {x.name!r} {x.shape} hold {x.shape[0]} examples but the "
+                f"labels {y.name!r} have shape {y.shape}; expected (m,) or (1, m) labels"
+            )
+    _files.check_memory(total, f"reading {name!r}")
 
 
 def _find_pair(
-    contents: dict[str, np.ndarray | None], pairs: Sequence[tuple[str, str]]
-) -> tuple[np.ndarray, np.ndarray] | None:
+    datasets: dict[str, Any], pairs: Sequence[tuple[str, str]]
+) -> tuple[Any, Any] | None:
     for x_key, y_key in pairs:
-        x, y = contents.get(x_key), contents.get(y_key)
+        x, y = datasets.get(x_key), datasets.get(y_key)
         if x is not None and y is not None:
             return x, y
     return None
 
 
-def _class_names(contents: dict[str, np.ndarray | None]) -> list[str] | None:
+def _class_names(datasets: dict[str, Any]) -> list[str] | None:
     for key in ("list_classes", "classes", "class_names"):
-        names = contents.get(key)
+        names = datasets.get(key)
         if names is not None:
-            return [label_name(v) for v in np.asarray(names).ravel().tolist()]
+            if names.size > MAX_CLASS_NAMES or names.dtype.kind not in "iufbSUO":
+                raise NNDLValueError(
+                    f"the HDF5 dataset {key!r} holds {names.size} values of dtype {names.dtype}; "
+                    f"expected at most {MAX_CLASS_NAMES} class names"
+                )
+            return [label_name(v) for v in np.asarray(names[()]).ravel().tolist()]
     return None
 
 
@@ -243,22 +282,52 @@ def load_images(
     Image = require("PIL.Image", "data", "reading image files")
     ImageOps = require("PIL.ImageOps", "data", "reading image files")
     mode = "RGB" if channels == 3 else "L"
+    _files.check_memory(
+        9.0 * len(paths) * height * width * channels,  # uint8 pictures and float64 X
+        f"{len(paths)} pictures of {height}x{width}x{channels}",
+    )
     batch = np.empty((len(paths), height, width, channels), dtype=np.uint8)
     for i, path in enumerate(paths):
         p = check_path(path, "image file")
         if p.is_dir():
             raise NNDLValueError(f"{str(p)!r} is a folder, expected an image file (PNG or JPEG)")
-        try:
-            with Image.open(p) as img:
-                upright = ImageOps.exif_transpose(img)
-                pixels = upright.convert(mode).resize((width, height), Image.Resampling.BILINEAR)
-                batch[i] = np.asarray(pixels, dtype=np.uint8).reshape(height, width, channels)
-        except OSError as exc:
-            raise NNDLValueError(
-                f"cannot read {str(p)!r} as an image ({exc}); the file is damaged or not a "
-                "picture. Expected a PNG or JPEG file"
-            ) from exc
+        batch[i] = _picture(Image, ImageOps, p, mode, (width, height)).reshape(
+            height, width, channels
+        )
     return images_to_vectors(batch)
+
+
+MAX_PICTURE_PIXELS = 89_478_485
+"""The most pixels a picture may have (Pillow's own default limit; a 9459 × 9459 picture)."""
+
+
+def _picture(Image: Any, ImageOps: Any, p: Path, mode: str, size: tuple[int, int]) -> np.ndarray:
+    """One picture upright, in ``mode``, resized to ``size = (width, height)``; a picture
+    larger than :data:`MAX_PICTURE_PIXELS` (a "decompression bomb") is refused from its
+    header, before its pixels are decoded."""
+    too_big = (
+        f"{str(p)!r} is a picture larger than {MAX_PICTURE_PIXELS:,} pixels; refused before "
+        "decoding it (a decompression bomb, or a picture to shrink first)"
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(p) as img:
+                width, height = img.size
+                if width * height > MAX_PICTURE_PIXELS:
+                    raise NNDLValueError(f"{too_big}: it is {width} × {height}")
+                upright = ImageOps.exif_transpose(img)
+                pixels = upright.convert(mode).resize(size, Image.Resampling.BILINEAR)
+                return np.asarray(pixels, dtype=np.uint8)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise NNDLValueError(f"{too_big} ({exc})") from exc
+    except NNDLValueError:
+        raise
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
+        raise NNDLValueError(
+            f"cannot read {str(p)!r} as an image ({exc}); the file is damaged or not a "
+            "picture. Expected a PNG or JPEG file"
+        ) from exc
 
 
 def load_image(path: str | Path, shape: tuple[int, int, int] = (*DEFAULT_SIZE, 3)) -> np.ndarray:

@@ -8,11 +8,13 @@ pictures with one subfolder per class.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nndl import _files
 from nndl.datasets.builtin import GENERATORS, generated_key
 from nndl.datasets.data import Data, make_target
 from nndl.datasets.files import (
@@ -22,7 +24,6 @@ from nndl.datasets.files import (
     _npz_get,
     load_csv,
     load_npz,
-    read_csv_features,
     read_npz,
 )
 from nndl.datasets.images import (
@@ -35,6 +36,7 @@ from nndl.datasets.images import (
     load_images,
 )
 from nndl.datasets.sklearn_sets import SKLEARN_SETS, load_sklearn
+from nndl.datasets.tables import csv_features
 from nndl.errors import NNDLValueError
 
 H5_SUFFIXES = (".h5", ".hdf5", ".he5")
@@ -57,6 +59,8 @@ def load_data(
     channels: int = 3,
     part: str = "auto",
     encoder: TabularEncoder | None = None,
+    missing: str | None = None,
+    drop: Sequence[str] | None = None,
     **options: Any,
 ) -> Data:
     """Load a data set by name or path → :class:`Data` (``X`` ``(n_x, m)``, ``Y`` ``(1, m)``).
@@ -75,15 +79,24 @@ def load_data(
             pictures in a folder are resized to.
         part: for HDF5: ``"auto"``, ``"train"`` or ``"test"`` (see :func:`load_h5`).
         encoder: for CSV: the training file's encoding, to encode a test file alike.
+        missing: for CSV: ``None`` (a missing cell is an error naming it), ``"drop"``
+            (drop those rows) or ``"mean"`` (fill with the training mean).
+        drop: for CSV: columns to leave out.
     """
+    csv_options: dict[str, Any] = {}
+    if missing is not None:
+        csv_options["missing"] = missing
+    if drop:
+        csv_options["drop"] = list(drop)
     if isinstance(source, str):
         key = generated_key(source)
         if key is not None:
             _no_target(target, source)
+            _no_options(csv_options, source, "CSV files")
             return _load_generated(key, **options)
         sk_key = source.strip().lower().replace("-", "_")
         if sk_key in SKLEARN_SETS:
-            _no_options(options, source)
+            _no_options({**options, **csv_options}, source)
             _no_target(target, source)
             return load_sklearn(sk_key)
     _no_options(options, str(source))
@@ -91,6 +104,8 @@ def load_data(
     if path.is_dir():
         return load_image_folder(path, image_size, channels)
     suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES:
+        _no_options(csv_options, str(path), "CSV files")
     if target is not None and suffix not in CSV_SUFFIXES:
         raise NNDLValueError(
             f"target={target!r} names a CSV column, but {str(path)!r} is not a CSV file; "
@@ -99,7 +114,7 @@ def load_data(
     if suffix in H5_SUFFIXES:
         return load_h5(path, part=part)
     if suffix in CSV_SUFFIXES:
-        return load_csv(path, target, task=task, encoder=encoder)
+        return load_csv(path, target, task=task, encoder=encoder, **csv_options)
     if suffix in NPZ_SUFFIXES:
         return load_npz(path, layout=layout, task=task)
     if suffix in IMAGE_SUFFIXES:
@@ -146,8 +161,8 @@ def load_features(
     if suffix in IMAGE_SUFFIXES:
         return load_images([path], shape), [path.name]
     if suffix in CSV_SUFFIXES:
-        X = read_csv_features(path, encoder, target=target, feature_names=feature_names)
-    elif suffix in NPZ_SUFFIXES:
+        return csv_features(path, encoder, target=target, feature_names=feature_names)
+    if suffix in NPZ_SUFFIXES:
         X = _npz_features_only(path, layout)
     elif suffix in H5_SUFFIXES:
         X = load_h5(path).X
@@ -164,13 +179,16 @@ def _npz_features_only(path: Path, layout: str) -> np.ndarray:
     """The ``X`` of an ``.npz`` archive that may have no ``Y``."""
     if layout not in LAYOUTS:
         raise NNDLValueError(f"layout must be 'samples' or 'features'. Received: {layout!r}")
-    x = _npz_get(read_npz(path), "X")
+    x = _npz_get(read_npz(path, ["X"], layout), "X")
     if x is None:
         raise NNDLValueError(f"{str(path)!r} holds no array named X (or x) to predict on")
     return _npz_features(x, layout, str(path), "X")
 
 
 def _load_generated(key: str, **options: Any) -> Data:
+    m = options.get("m")
+    if isinstance(m, int) and not isinstance(m, bool):  # a few float64 rows per example
+        _files.check_memory(64.0 * m, f"generating {m:,} examples of {key!r}", "Ask for fewer")
     X, labels = GENERATORS[key](**options)  # key: already generated_key's
     Y, task, classes = make_target(labels.ravel(), None)
     return Data(
@@ -191,11 +209,12 @@ def _no_target(target: str | None, source: str) -> None:
         )
 
 
-def _no_options(options: dict[str, Any], source: str) -> None:
+def _no_options(
+    options: dict[str, Any], source: str, where: str = "generated data sets such as 'moons'"
+) -> None:
     if options:
         raise NNDLValueError(
-            f"options {sorted(options)} only apply to generated data sets such as 'moons'; "
-            f"{source!r} takes none"
+            f"options {sorted(options)} only apply to {where}; {source!r} takes none"
         )
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from nndl import _files
 from nndl.errors import NNDLValueError
 from nndl.experiments import (
     activations,
@@ -110,7 +111,7 @@ def run_all(
     ``progress(result)`` is called after each experiment.
     """
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    _files.check_destination(folder / "report.md", "report", make_folder=True)
     results: list[Result] = []
     with stopwatch() as total:
         for name in names if names is not None else list(EXPERIMENTS):
@@ -124,7 +125,7 @@ def run_all(
         "seconds": total[0],
         "results": [r.to_dict() for r in results],
     }
-    (folder / "results.json").write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    _files.write_text(folder / "results.json", json.dumps(payload, indent=2, default=str) + "\n")
     return results
 
 

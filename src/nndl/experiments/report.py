@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nndl import _files
 from nndl.experiments._common import Result
 
 
@@ -68,5 +69,4 @@ def write_report(
     """Write the Markdown report to ``path`` (its folder holds the figures)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(results, quick, seconds, target.parent), encoding="utf-8")
-    return target
+    return _files.write_text(target, render(results, quick, seconds, target.parent), "report")

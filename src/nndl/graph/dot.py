@@ -6,7 +6,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import IO
 
+from nndl import _files
 from nndl.errors import NNDLError, NNDLValueError
 from nndl.graph.node import Node, _summary
 
@@ -61,16 +63,19 @@ def render(root: Node, path: str | Path, rankdir: str = "LR") -> Path:
             "https://graphviz.org/download; or save to_dot()'s text to a .dot file instead"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [dot, f"-T{fmt}", "-o", str(path)],
-        input=to_dot(root, rankdir).encode(),
-        capture_output=True,
-        check=False,
-        timeout=60,
-    )
-    if done.returncode != 0:
-        raise NNDLError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
-    return path
+
+    def draw(f: IO[bytes]) -> None:  # dot writes the temporary file that then replaces path
+        done = subprocess.run(
+            [dot, f"-T{fmt}", "-o", f.name],
+            input=to_dot(root, rankdir).encode(),
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise NNDLError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
+
+    return _files.write_atomic(path, draw, "drawing")
 
 
 def course_example() -> tuple[Node, dict[str, Node]]:

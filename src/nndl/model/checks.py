@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from nndl._files import check_memory
 from nndl.arrays.backend import (
     Array,
     all_finite,
@@ -155,6 +156,18 @@ def check_layer_dims(layer_dims: Sequence[int]) -> list[int]:
                 f"Received: layer_dims={dims}"
             )
     return [int(n) for n in dims]
+
+
+def check_network_size(layer_dims: Sequence[int], dtype: str) -> None:
+    """Refuse a network whose parameters cannot fit in the memory available, with the figure,
+    before they are allocated (``--hidden 1000000000`` is an error, not a MemoryError)."""
+    n_params = sum(layer_dims[l] * (layer_dims[l - 1] + 1) for l in range(1, len(layer_dims)))
+    itemsize = 4 if dtype == "float32" else 8
+    check_memory(
+        float(n_params) * (8 + itemsize),  # initialized in float64, then cast
+        f"a network with layer_dims={list(layer_dims)} ({n_params:,} parameters)",
+        "Use smaller layers.",
+    )
 
 
 def resolve_activations(

@@ -56,6 +56,7 @@ from nndl.model import init as _init
 from nndl.model.activations import Activation
 from nndl.model.checks import (
     check_layer_dims,
+    check_network_size,
     check_X,
     check_Y,
     param_order,
@@ -139,6 +140,7 @@ class Network(Trainable):
     ) -> None:
         self.layer_dims = check_layer_dims(layer_dims)
         self.dtype = dtype_name(dtype)
+        check_network_size(self.layer_dims, self.dtype)
         self.activations = resolve_activations(self.L, self.n_y, activations, output, loss)
         self.loss = resolve_loss(self.activations[-1], loss)
         self.init = init

@@ -31,6 +31,7 @@ from nndl.plot._canvas import (
     INSTALL_HINT,
     PlotDependencyError,
     confusion_counts,
+    figure_path,
     new_figure,
     save,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "confusion_matrix",
     "cost_curve",
     "decision_boundary",
+    "figure_path",
     "first_layer_weights",
     "hidden_units",
     "history",

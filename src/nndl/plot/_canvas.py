@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from nndl import _files
 from nndl.arrays.backend import to_numpy
 from nndl.errors import MissingDependencyError, NNDLValueError, ShapeError, require
 
@@ -61,21 +62,35 @@ def atomic_path(target: Path) -> tuple[Path, Path]:
     return Path(name), target
 
 
-def save(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
-    """Save ``fig`` to ``path`` (PNG when the path has no suffix); parent folders are created.
-
-    Written atomically: to a temporary file beside the target, then renamed.
-    """
+def figure_path(path: str | Path) -> Path:
+    """``path`` with ``.png`` added when it has no suffix; an error for a suffix matplotlib
+    cannot write (checked before any work, so ``--out a.xyz`` fails at once)."""
     target = Path(path)
     if not target.suffix:
         target = target.with_suffix(".png")
-    temporary, target = atomic_path(target)
-    try:
-        fig.savefig(temporary, dpi=dpi, format=target.suffix[1:].lower())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    _matplotlib()
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if target.suffix[1:].lower() not in formats:
+        raise NNDLValueError(
+            f"cannot write a figure to {str(target)!r}: matplotlib writes no {target.suffix!r} "
+            f"files. Use one of: {', '.join('.' + f for f in sorted(formats))}"
+        )
     return target
+
+
+def save(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
+    """Save ``fig`` to ``path`` (PNG when the path has no suffix) atomically (a temporary
+    file renamed over the target); parent folders are created."""
+    target = figure_path(path)
+    if not target.parent.is_dir():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _files.write_error(target, exc, "figure") from exc
+    fmt = target.suffix[1:].lower()
+    return _files.write_atomic(target, lambda f: fig.savefig(f, dpi=dpi, format=fmt), "figure")
 
 
 def _target(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
