@@ -28,7 +28,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from nndl import __version__, datasets
+from nndl import __version__, _cli_playground, datasets
 from nndl import io as model_io
 from nndl.errors import NNDLError, NNDLValueError
 from nndl.experiments.cli import add_experiment_command
@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plot(commands)
     add_experiment_command(commands)
     _add_graph(commands)
+    _cli_playground.add(commands)
     return parser
 
 
