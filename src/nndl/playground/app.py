@@ -34,7 +34,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from nndl import io as model_io
 from nndl.errors import NNDLError, NNDLValueError
 
-from .frames import domain, pack
+from .frames import GRID, domain, pack
 from .session import Session
 from .spec import Problem, Setup, build, check_csv, parse_setup
 from .takeaway import python_code, train_command
@@ -63,6 +63,7 @@ class Options:
 
     max_fps: float | None = 60.0  # frames a second per tab at most (None: as fast as drawn)
     max_tabs: int = 16  # open connections at most
+    grid: int = GRID  # the maps are G × G
 
 
 def parse_message(text: Any) -> dict[str, Any]:
@@ -236,7 +237,8 @@ class Connection:
         if self.session is not None:
             self.session.close(wait=None)  # ends at its next epoch; its frames are ignored
         self.run_id += 1
-        session = Session(problem, self._from_thread, self.run_id, self.options.max_fps)
+        opts = self.options
+        session = Session(problem, self._from_thread, self.run_id, opts.max_fps, grid=opts.grid)
         session.set_speed(self.speed)
         first = await asyncio.to_thread(session.first_frame)
         self.session = session

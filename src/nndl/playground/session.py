@@ -22,7 +22,7 @@ from nndl.callbacks import Callback
 from nndl.errors import DivergenceError, NNDLError
 from nndl.network import Network
 
-from .frames import FrameBuilder, pack
+from .frames import GRID, FrameBuilder, pack
 from .spec import EPOCH_CAP, Problem
 
 WINDOW = 2  # frames sent and not yet acknowledged by the page
@@ -59,10 +59,11 @@ class Session:
         run_id: int,
         max_fps: float | None = 60.0,
         speed: int = 1,
+        grid: int = GRID,
     ) -> None:
         self.problem = problem
         self.net: Network = problem.network
-        self.frames = FrameBuilder(problem)
+        self.frames = FrameBuilder(problem, grid)
         self.send = send
         self.run_id = run_id
         self.max_fps = max_fps

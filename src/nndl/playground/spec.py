@@ -83,8 +83,9 @@ class Setup:
     csv_name: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-able copy, with lists for the tuples."""
+        """A JSON-able copy, with lists for the tuples (the page's setup: no file name)."""
         out = asdict(self)
+        del out["csv_name"]
         for key in ("features", "hidden", "activations"):
             out[key] = list(out[key])
         return out
@@ -356,7 +357,7 @@ def build(setup: Setup, csv: tuple[str, str] | None = None) -> Problem:
         "task": data.task,
         "classes": classes,
         "feature_names": [FEATURES[f] for f in setup.features],
-        "playground": setup.to_dict(),
+        "playground": {**setup.to_dict(), "csv_name": setup.csv_name},
     }
     if scaler is not None:
         net.info["standardizer"] = scaler.to_dict()

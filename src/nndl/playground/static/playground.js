@@ -53,6 +53,7 @@
       if (s.data === "csv") note("A dropped CSV file is not part of the address: drop it again. Showing the flower meanwhile.");
       s.data = "flower"; s.noise = 0.2;
     } else if (known[2] === null) s.noise = null;
+    else if (!q.has("noise")) s.noise = known[2];
     while (s.activations.length < s.hidden.length) s.activations.push("tanh");
     s.activations.length = s.hidden.length;
     setup = s;
@@ -67,7 +68,7 @@
       q.set(k, Array.isArray(v) ? v.join(",") : (v === null ? "full" : String(v)));
     }
     q.set("speed", String(speed));
-    history.replaceState(null, "", "#" + q.toString());
+    history.replaceState(null, "", "#" + q.toString().replace(/%2C/g, ","));
   }
 
   // ------------------------------------------------------------- messages
@@ -493,19 +494,20 @@
     const line = (ys, color, dash) => {
       ctx.beginPath(); ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.setLineDash(dash);
       let started = false;
+      const every = Math.max(1, Math.floor(n / (W - 36))); // about one point per pixel
       for (let i = 0; i < n; i++) {
-        if (ys[i] === null) continue;
+        if (ys[i] === null || (i % every && i !== n - 1)) continue;
         const x = 30 + (W - 36) * curve.epoch[i] / xmax, y = H - 14 - (H - 22) * ys[i] / ymax;
         if (started) ctx.lineTo(x, y); else { ctx.moveTo(x, y); started = true; }
       }
       ctx.stroke(); ctx.setLineDash([]);
     };
-    line(curve.train, "#333", []); line(curve.test, "#0877bd", [4, 3]);
+    line(curve.train, "#333", []); line(curve.test, "#0877bd", []);
     ctx.fillStyle = "#666"; ctx.font = "10px sans-serif";
     ctx.fillText(ymax.toPrecision(2), 2, 12); ctx.fillText("0", 20, H - 12);
     ctx.fillText(`epoch ${curve.epoch[n - 1]}`, W - 70, H - 2);
     ctx.fillStyle = "#333"; ctx.fillText("— training", 36, 12);
-    ctx.fillStyle = "#0877bd"; ctx.fillText("- - test", 100, 12);
+    ctx.fillStyle = "#0877bd"; ctx.fillText("— test", 100, 12);
   }
 
   function drawLegend() {
