@@ -25,7 +25,7 @@ from nndl.network import Network
 from .frames import GRID, FrameBuilder, pack
 from .spec import EPOCH_CAP, Problem
 
-WINDOW = 2  # frames sent and not yet acknowledged by the page
+WINDOW = 4  # frames sent and not yet acknowledged by the page
 MAX_STEPS = 1000  # epochs one can queue by pressing "step"
 
 

@@ -30,6 +30,7 @@
   let finished = false;
   let last = null; // the last frame: {header, payload}
   const curve = { epoch: [], train: [], test: [] };
+  const stats = { frames: 0, drawMs: 0 }; // frames drawn, and the time drawing them took
   let links = []; // links[l-1][j][i]: the SVG path of W[l][j][i]
 
   // ------------------------------------------------------------------ URL
@@ -108,7 +109,11 @@
     const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
     const payload = new Uint8Array(buffer, 4 + n);
     if (header.type === "frame") {
-      if (meta && header.run === meta.run) { drawFrame(header, payload); }
+      if (meta && header.run === meta.run) {
+        const t0 = performance.now();
+        drawFrame(header, payload);
+        stats.frames += 1; stats.drawMs += performance.now() - t0;
+      }
       send({ type: "ack", run: header.run });
     } else if (header.type === "model") {
       const url = URL.createObjectURL(new Blob([payload], { type: "application/octet-stream" }));
@@ -368,8 +373,17 @@
     ctx.putImageData(img, 0, 0);
   }
 
-  function paintSigned(canvas, size, values) { // Int8Array of 127·a/s
-    paint(canvas, size, (p) => { const o = (values[p] + 128) * 3; return [LUT[o], LUT[o + 1], LUT[o + 2]]; });
+  function paintSigned(canvas, size, values, unsigned) { // Int8Array of 127·a/s (or bytes of ŷ)
+    if (canvas.width !== size) canvas.width = canvas.height = size;
+    const ctx = canvas.getContext("2d");
+    const img = ctx.createImageData(size, size);
+    const d = img.data;
+    for (let p = 0, q = 0; p < size * size; p++, q += 4) {
+      // ŷ in 0…255 → −127…127; then the colour table
+      const o = (unsigned ? ((values[p] * 254 / 255 + 0.5) | 0) + 1 : values[p] + 128) * 3;
+      d[q] = LUT[o]; d[q + 1] = LUT[o + 1]; d[q + 2] = LUT[o + 2]; d[q + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
   }
 
   function gridPoint(p, size) {
@@ -389,9 +403,8 @@
     paintSigned(canvas, size, Int8Array.from(values, (v) => Math.round(127 * v / top)));
   }
 
-  function boundaryColor(payload, k, size) {
+  function boundaryColor(payload, k, size) { // softmax: the classes' colours, weighted by ŷ
     const n = size * size;
-    if (k === 1) return (p) => { const o = (Math.round((payload[p] / 255) * 254) - 127 + 128) * 3; return [LUT[o], LUT[o + 1], LUT[o + 2]]; };
     return (p) => {
       const c = [0, 0, 0];
       for (let j = 0; j < k; j++) { const w = payload[j * n + p] / 255; const col = PALETTE[j % 8]; c[0] += w * col[0]; c[1] += w * col[1]; c[2] += w * col[2]; }
@@ -414,14 +427,14 @@
     if (curve.epoch.length > 4000) for (const key of ["epoch", "train", "test"]) curve[key] = curve[key].filter((_, i) => i % 2 === 0 || i === curve[key].length - 1);
     drawCurve();
     // output nodes and the boundary
-    const color = boundaryColor(payload, k, size);
-    paint(offscreen, size, color);
+    if (k === 1) paintSigned(offscreen, size, payload.subarray(0, n), true);
+    else paint(offscreen, size, boundaryColor(payload, k, size));
     drawBoundary();
     const L = meta.layer_dims.length - 1;
     for (let j = 0; j < meta.layer_dims[L]; j++) {
       const cv = $(`unit-${L}-${j}`).querySelector("canvas");
-      if (k === 1) paint(cv, size, color);
-      else paintSigned(cv, size, Int8Array.from(payload.subarray(j * n, (j + 1) * n), (v) => Math.round(v / 255 * 254) - 127));
+      if (k === 1) cv.getContext("2d").drawImage(offscreen, 0, 0, cv.width, cv.height);
+      else paintSigned(cv, size, payload.subarray(j * n, (j + 1) * n), true);
     }
     // hidden units
     let offset = k * n;
@@ -448,15 +461,22 @@
     });
   }
 
-  function drawGrads(norms) {
+  function drawGrads(norms) { // bars on a log scale from 10⁻⁸ to 1 (wider when needed)
     const box = $("grads");
+    if (box.dataset.run !== String(meta.run)) { // new bars for a new network, then updates only
+      box.dataset.run = String(meta.run);
+      box.innerHTML = norms.map((_, i) => `<div class="bar"><span>W[${i + 1}]</span><div></div><span></span></div>`).join("")
+        + `<p class="hint">Full training set's gradient at the current parameters, log scale (10⁻⁸ … 1).</p>`;
+    }
     const logs = norms.map((v) => v ? Math.log10(v) : -12);
     const lo = Math.min(-8, ...logs), hi = Math.max(0, ...logs);
-    box.innerHTML = norms.map((v, i) => {
-      const width = v ? (100 * (Math.log10(v) - lo) / (hi - lo)).toFixed(1) : 0;
-      return `<div class="bar"><span>W[${i + 1}]</span><div style="width:${width}%"></div><span>${v == null ? "–" : v.toExponential(2)}</span></div>`;
-    }).join("") + `<p class="hint">Full training set's gradient at the current parameters, log scale (10⁻⁸ … 1).</p>`;
-    norms.forEach((v, i) => { const f = $(`grad-${i + 1}`); if (f) f.textContent = `‖dW‖ ${v == null ? "–" : v.toExponential(1)}`; });
+    box.querySelectorAll(".bar").forEach((bar, i) => {
+      const v = norms[i];
+      bar.children[1].style.width = `${v ? (100 * (Math.log10(v) - lo) / (hi - lo)).toFixed(1) : 0}%`;
+      bar.children[2].textContent = v == null ? "–" : v.toExponential(2);
+      const f = $(`grad-${i + 1}`);
+      if (f) f.textContent = `‖dW‖ ${v == null ? "–" : v.toExponential(1)}`;
+    });
   }
 
   function drawBoundary() {
@@ -588,6 +608,7 @@
     get header() { return last ? last.header : null; },
     get playing() { return playing; },
     curve,
+    stats,
   };
 
   readURL(); initControls(); syncControls(); connect();
