@@ -281,7 +281,7 @@ def client() -> Any:
 def test_the_page_and_its_files_are_served(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and "nndl playground" in page.text
-    for name in ("playground.js", "playground.css"):
+    for name in ("playground.js", "draw.js", "playground.css"):
         assert client.get(f"/static/{name}").status_code == 200
     assert client.get("/static/../app.py").status_code == 404
 
@@ -436,3 +436,22 @@ def test_the_command_line_offers_the_playground(capsys: Any) -> None:
     with pytest.raises(SystemExit):
         cli.main(["playground", "--port", "70000"])
     assert "0-65535" in capsys.readouterr().err
+
+
+def test_a_diverging_run_says_so_and_keeps_its_last_finite_parameters(
+    client: TestClient, tmp_path: Path
+) -> None:
+    wild = {"hidden": [8, 8], "activations": ["linear", "linear"], "lr": 10.0, "init": "he"}
+    with client.websocket_connect("/ws") as ws:
+        _setup(ws, wild)
+        ws.send_text(json.dumps({"type": "play"}))
+        stopped, _ = _until(ws, "stopped")
+        assert stopped["state"] == "diverged"
+        assert "learning_rate=10.0" in stopped["message"] and "smaller" in stopped["message"]
+        ws.send_text(json.dumps({"type": "play"}))  # nothing left to train: no error either
+        ws.send_text(json.dumps({"type": "download"}))
+        model, data = _until(ws, "model")
+    assert data is not None and model["epoch"] >= 1
+    (tmp_path / "last.npz").write_bytes(data)  # nndl refuses to save non-finite weights
+    net = nndl.load(tmp_path / "last.npz")
+    assert all(np.all(np.isfinite(np.asarray(v))) for v in net.params.values())

@@ -64,7 +64,22 @@ def grid_points(window: tuple[float, float, float, float], size: int = GRID) -> 
 
 
 def _finite(value: float | None) -> float | None:
+    """``value`` for JSON: ``None`` when missing or not finite."""
     return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _floats(array: Any) -> Any:
+    """A NumPy array as nested lists of floats for JSON, ``None`` where not finite."""
+    a = np.asarray(array, dtype=np.float64)
+    if a.ndim > 1:
+        return [_floats(row) for row in a]
+    return [_finite(float(v)) for v in a]
+
+
+def _quantize(values: np.ndarray, low: int, high: int, dtype: Any) -> bytes:
+    """Round, clip to [low, high] (NaN → 0) and pack as ``dtype``."""
+    q = np.clip(np.nan_to_num(np.rint(values)), low, high)
+    return bytes(q.astype(dtype).tobytes())
 
 
 class FrameBuilder:
@@ -87,30 +102,27 @@ class FrameBuilder:
     ) -> bytes:
         """The frame of ``net`` after ``epoch`` epochs (``logs``: that epoch's history)."""
         problem = self.problem
-        AL, caches = net.forward(self.grid)  # one batched pass: boundary and every unit
-        payload = [np.clip(np.rint(np.asarray(AL) * 255), 0, 255).astype(np.uint8).tobytes()]
-        units = []
-        for l, cache in enumerate(caches[:-1], start=1):
-            A = np.asarray(cache.A)
-            bounded = net.activations[l - 1].name in ("tanh", "sigmoid")
-            scale = np.ones(A.shape[0]) if bounded else np.maximum(np.abs(A).max(axis=1), 1e-12)
-            q = np.clip(np.rint(A * (127 / scale[:, None])), -127, 127).astype(np.int8)
-            payload.append(q.tobytes())
-            units.append([float(s) for s in scale])
-        J, grads = net.gradients(problem.X, problem.Y)  # full batch, at these parameters
-        L = net.L
-        weights = [
-            {
-                "W": np.asarray(net.params[f"W{l}"], dtype=np.float64).tolist(),
-                "b": np.asarray(net.params[f"b{l}"], dtype=np.float64).ravel().tolist(),
-            }
-            for l in range(1, L + 1)
-        ]
-        norms = [float(np.linalg.norm(np.asarray(grads[f"dW{l}"]))) for l in range(1, L + 1)]
-        if logs is None:  # before training: the costs at the initial parameters
-            logs = {"cost": J}
-            if problem.X_test is not None:
-                logs["val_cost"] = net.cost(problem.X_test, problem.Y_test)
+        with np.errstate(all="ignore"):  # a diverging network still gets drawn
+            AL, caches = net.forward(self.grid)  # one batched pass: boundary and every unit
+            payload = [_quantize(np.asarray(AL) * 255, 0, 255, np.uint8)]
+            units = []
+            for l, cache in enumerate(caches[:-1], start=1):
+                A = np.nan_to_num(np.asarray(cache.A, dtype=np.float64))
+                bounded = net.activations[l - 1].name in ("tanh", "sigmoid")
+                scale = np.ones(len(A)) if bounded else np.maximum(np.abs(A).max(axis=1), 1e-12)
+                payload.append(_quantize(A * (127 / scale[:, None]), -127, 127, np.int8))
+                units.append(_floats(scale))
+            J, grads = net.gradients(problem.X, problem.Y)  # full batch, at these parameters
+            L = net.L
+            weights = [
+                {"W": _floats(net.params[f"W{l}"]), "b": _floats(np.ravel(net.params[f"b{l}"]))}
+                for l in range(1, L + 1)
+            ]
+            norms = [float(np.linalg.norm(np.asarray(grads[f"dW{l}"]))) for l in range(1, L + 1)]
+            if logs is None:  # before training: the costs at the initial parameters
+                logs = {"cost": J}
+                if problem.X_test is not None:
+                    logs["val_cost"] = net.cost(problem.X_test, problem.Y_test)
         header = {
             "type": "frame",
             "epoch": epoch,
@@ -118,8 +130,8 @@ class FrameBuilder:
             "test_cost": _finite(logs.get("val_cost")),
             "accuracy": _finite(logs.get("accuracy")),
             "test_accuracy": _finite(logs.get("val_accuracy")),
-            "curve": curve,
-            "grad_norms": [n if np.isfinite(n) else None for n in norms],
+            "curve": [[e, _finite(c), _finite(t)] for e, c, t in curve],
+            "grad_norms": [_finite(n) for n in norms],
             "weights": weights,
             "size": self.size,
             "outputs": int(AL.shape[0]),

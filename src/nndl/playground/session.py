@@ -13,6 +13,7 @@ training.  :meth:`Session.close` stops the thread at the next epoch's end.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from nndl.network import Network
 from .frames import GRID, FrameBuilder, pack
 from .spec import EPOCH_CAP, Problem
 
+log = logging.getLogger("nndl.playground")
 WINDOW = 4  # frames sent and not yet acknowledged by the page
 MAX_STEPS = 1000  # epochs one can queue by pressing "step"
 
@@ -157,6 +159,9 @@ class Session:
             end, message = "diverged", str(exc)
         except NNDLError as exc:  # a setup nndl refuses (reported, not a crash)
             end, message = "diverged", str(exc)
+        except Exception:  # a bug: the tab hears of it, the server carries on
+            log.exception("playground: training failed")
+            end, message = "failed", "training failed with an internal error; see the server's log"
         with self.cv:
             self.state, self.error = end, message
             if self.stopped:
