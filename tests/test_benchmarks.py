@@ -54,3 +54,10 @@ def test_dask_scale_runs() -> None:
     pytest.importorskip("distributed")
     out = _run("dask_scale.py", "--workers", "1", "--m", "4000", "--chunk", "2000", "--epochs", "1")
     assert "mini-batch" in out
+
+
+def test_playground_rate_runs() -> None:
+    pytest.importorskip("starlette")
+    pytest.importorskip("websockets")
+    out = _run("playground_rate.py", "--seconds", "1", "--grid", "20")
+    assert "updates/s per tab" in out and "frame alone" in out

@@ -26,7 +26,17 @@ import sys
 from collections.abc import Callable, Sequence
 
 from nndl._version import __version__
-from nndl.cli import course, evaluate, experiment, graph, info, plot, predict, train
+from nndl.cli import (
+    course,
+    evaluate,
+    experiment,
+    graph,
+    info,
+    playground,
+    plot,
+    predict,
+    train,
+)
 from nndl.cli._common import EXAMPLES, Parser
 from nndl.cli._config import apply_config
 from nndl.errors import NNDLError
@@ -52,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add(commands)
     experiment.add(commands)
     course.add(commands)
+    playground.add(commands)
     graph.add(commands)
     return parser
 

@@ -1,0 +1,141 @@
+"""What the page draws, computed from the network: one binary message per update.
+
+A message is ``uint32 n`` (little-endian), ``n`` bytes of JSON (the header), then the
+payload.  A frame's header holds the epoch, costs, gradient norms, weights and where each
+map sits in the payload; the payload holds the maps over a ``G × G`` grid of (x1, x2):
+
+* the boundary: ``ŷ = A[L]`` as bytes 0…255 (one channel; one per class for softmax);
+* one map per hidden unit: ``A[l]`` of that unit as signed bytes ``round(127 a / s)``,
+  with ``s = 1`` for tanh and sigmoid and ``s = max |a|`` over the grid otherwise
+  (the header gives ``s``).
+
+All maps come from one forward pass of the ``(n_x, G²)`` grid: the caches hold every layer.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Any
+
+import numpy as np
+
+from nndl.model.network import Network
+
+from .spec import Problem
+
+GRID = 100
+
+
+def pack(header: dict[str, Any], payload: bytes = b"") -> bytes:
+    """One binary message: length of the JSON header, the header, the payload."""
+    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return struct.pack("<I", len(text)) + text + payload
+
+
+def unpack(message: bytes) -> tuple[dict[str, Any], bytes]:
+    """The inverse of :func:`pack`."""
+    (n,) = struct.unpack_from("<I", message)
+    header: dict[str, Any] = json.loads(message[4 : 4 + n].decode("utf-8"))
+    return header, message[4 + n :]
+
+
+def domain(problem: Problem) -> tuple[float, float, float, float]:
+    """The square window ``(x1_min, x1_max, x2_min, x2_max)`` around every point, padded 10%."""
+    P = problem.P_train if problem.P_test is None else np.hstack([problem.P_train, problem.P_test])
+    low, high = P.min(axis=1), P.max(axis=1)
+    center, half = (low + high) / 2, float(np.max(high - low)) / 2 * 1.1 + 1e-6
+    return (
+        float(center[0] - half),
+        float(center[0] + half),
+        float(center[1] - half),
+        float(center[1] + half),
+    )
+
+
+def grid_points(window: tuple[float, float, float, float], size: int = GRID) -> np.ndarray:
+    """``(2, size²)``: cell centres, row by row from the top (x2 falls as the row grows)."""
+    x1_min, x1_max, x2_min, x2_max = window
+    step1, step2 = (x1_max - x1_min) / size, (x2_max - x2_min) / size
+    x1 = x1_min + step1 * (np.arange(size) + 0.5)
+    x2 = x2_max - step2 * (np.arange(size) + 0.5)
+    g1, g2 = np.meshgrid(x1, x2)
+    return np.stack([g1.ravel(), g2.ravel()])
+
+
+def _finite(value: float | None) -> float | None:
+    """``value`` for JSON: ``None`` when missing or not finite."""
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _floats(array: Any) -> Any:
+    """A NumPy array as nested lists of floats for JSON, ``None`` where not finite."""
+    a = np.asarray(array, dtype=np.float64)
+    if a.ndim > 1:
+        return [_floats(row) for row in a]
+    return [_finite(float(v)) for v in a]
+
+
+def _quantize(values: np.ndarray, low: int, high: int, dtype: Any) -> bytes:
+    """Round, clip to [low, high] (NaN → 0) and pack as ``dtype``."""
+    q = np.clip(np.nan_to_num(np.rint(values)), low, high)
+    return bytes(q.astype(dtype).tobytes())
+
+
+class FrameBuilder:
+    """Builds the frames of one problem; the grid's inputs are computed once."""
+
+    def __init__(self, problem: Problem, size: int = GRID) -> None:
+        self.problem = problem
+        self.size = size
+        self.window = domain(problem)
+        net = problem.network
+        self.grid = np.asarray(problem.inputs(grid_points(self.window, size)), dtype=net.dtype)
+
+    def build(
+        self,
+        net: Network,
+        epoch: int,
+        logs: dict[str, float] | None,
+        curve: list[list[float | None]],
+        extra: dict[str, Any],
+    ) -> bytes:
+        """The frame of ``net`` after ``epoch`` epochs (``logs``: that epoch's history)."""
+        problem = self.problem
+        with np.errstate(all="ignore"):  # a diverging network still gets drawn
+            AL, caches = net.forward(self.grid)  # one batched pass: boundary and every unit
+            payload = [_quantize(np.asarray(AL) * 255, 0, 255, np.uint8)]
+            units = []
+            for l, cache in enumerate(caches[:-1], start=1):
+                A = np.nan_to_num(np.asarray(cache.A, dtype=np.float64))
+                bounded = net.activations[l - 1].name in ("tanh", "sigmoid")
+                scale = np.ones(len(A)) if bounded else np.maximum(np.abs(A).max(axis=1), 1e-12)
+                payload.append(_quantize(A * (127 / scale[:, None]), -127, 127, np.int8))
+                units.append(_floats(scale))
+            J, grads = net.gradients(problem.X, problem.Y)  # full batch, at these parameters
+            L = net.L
+            weights = [
+                {"W": _floats(net.params[f"W{l}"]), "b": _floats(np.ravel(net.params[f"b{l}"]))}
+                for l in range(1, L + 1)
+            ]
+            norms = [float(np.linalg.norm(np.asarray(grads[f"dW{l}"]))) for l in range(1, L + 1)]
+            if logs is None:  # before training: the costs at the initial parameters
+                logs = {"cost": J}
+                if problem.X_test is not None:
+                    logs["val_cost"] = net.cost(problem.X_test, problem.Y_test)
+        header = {
+            "type": "frame",
+            "epoch": epoch,
+            "cost": _finite(logs.get("cost")),
+            "test_cost": _finite(logs.get("val_cost")),
+            "accuracy": _finite(logs.get("accuracy")),
+            "test_accuracy": _finite(logs.get("val_accuracy")),
+            "curve": [[e, _finite(c), _finite(t)] for e, c, t in curve],
+            "grad_norms": [_finite(n) for n in norms],
+            "weights": weights,
+            "size": self.size,
+            "outputs": int(AL.shape[0]),
+            "unit_scales": units,
+            **extra,
+        }
+        return pack(header, b"".join(payload))
