@@ -95,12 +95,16 @@ def fit_lbfgs(
                     "gtol": opt.gtol,
                     "ftol": opt.ftol,
                     "maxcor": opt.memory,
+                    "maxfun": opt.max_fun,
                 },
             )
         if not np.all(np.isfinite(result.x)):
             raise diverged("L-BFGS reached non-finite parameters", None, len(trainer.history))
         net.params = unflatten(np.asarray(result.x))
         trainer.history.lbfgs_message = str(result.message)  # type: ignore[attr-defined]
+        trainer.history.lbfgs_status = int(result.status)  # type: ignore[attr-defined]
+        trainer.history.lbfgs_iterations = int(result.nit)  # type: ignore[attr-defined]
+        trainer.history.lbfgs_cost = float(result.fun)  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         trainer.history.interrupted = True
     finally:

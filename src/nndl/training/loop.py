@@ -64,7 +64,7 @@ from nndl.training.checkpoints import load_checkpoint
 from nndl.training.generic_engine import GenericEngine, epoch_rng
 from nndl.training.history import History
 from nndl.training.lbfgs import fit_lbfgs
-from nndl.training.numpy_engine import NumpyEngine
+from nndl.training.numpy_engine import NumpyEngine, is_sparse
 from nndl.training.trainer import Trainer
 
 if TYPE_CHECKING:
@@ -99,10 +99,18 @@ def fit(
     print_every: int | None = None,
     callback: Callable[[int, float], None] | None = None,
     engine: str = "auto",
+    sample_weight: np.ndarray | None = None,
+    optimizer_state: optim.OptimizerState | None = None,
 ) -> History:
     """Train ``network`` on (X, Y) and return its :class:`History` (a list of epoch costs).
 
-    See :meth:`nndl.Network.fit` for the arguments; this is the same function.
+    See :meth:`nndl.Network.fit` for the arguments; this is the same function.  Two more
+    for the estimators, which the NumPy engine takes: ``sample_weight`` ``(m,)`` weighs each
+    example's cost and gradient (every batch's ``Σ w_i L_i / Σ w_i``), and
+    ``optimizer_state`` continues from an earlier run's optimizer (its moments and step
+    count, ``history.optimizer_state`` of that run).  X may also be a SciPy sparse matrix
+    ``(n_x, m)`` (the transpose of a CSR matrix of examples); the NumPy engine densifies it
+    one mini-batch at a time.
     """
     if is_blocked(X):  # a Dask array: trained on the cluster, chunk by chunk
         return _fit_blocked(network, X, Y, learning_rate, epochs, locals())
@@ -131,8 +139,20 @@ def fit(
             f"validation_split={validation_split} and validation_data"
         )
 
-    X, Y = network._check_data(X, Y)
+    sparse = is_sparse(X)
+    if sparse:  # rows densified one batch at a time by the NumPy engine
+        X = X.astype(network.dtype, copy=False)
+        Y = network._check_Y(Y, m=X.shape[1], like=np.empty(0, dtype=network.dtype))
+    else:
+        X, Y = network._check_data(X, Y)
     m_all = X.shape[1]
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, m_all)
+    if (sparse or sample_weight is not None) and (validation_split > 0 or engine == "generic"):
+        raise NNDLValueError(
+            "sparse X and sample_weight are taken by the NumPy engine with mini-batches and "
+            "without validation_split: pass validation_data (or nothing) and engine='auto'"
+        )
     the_seed = _make_seed(seed, network)
     resume = None
     if resume_from is not None:
@@ -178,6 +198,11 @@ def fit(
     trainer.has_validation = X_val is not None
 
     if isinstance(opt, optim.LBFGS):
+        if sparse or sample_weight is not None:
+            raise NNDLValueError(
+                "L-BFGS trains on dense arrays without sample weights: densify X "
+                "(X.toarray()) and leave sample_weight out, or use a mini-batch optimizer"
+            )
         if any(p < 1.0 for p in keep_probs):
             raise NNDLValueError("L-BFGS trains full batch without dropout: pass dropout=0")
         if resume is not None:
@@ -190,18 +215,27 @@ def fit(
         return fit_lbfgs(trainer, X, Y, X_val, Y_val, _callbacks(trainer, locals()))
 
     B = X.shape[1] if batch_size is None else batch_size
+    needs_numpy = sparse or sample_weight is not None
     use_numpy = (
-        isinstance(X, np.ndarray)
+        (isinstance(X, np.ndarray) or sparse)
         and NumpyEngine.supports(network, opt)
-        and (engine == "numpy" or (engine == "auto" and batch_size is not None))
+        and (needs_numpy or engine == "numpy" or (engine == "auto" and batch_size is not None))
     )
+    if needs_numpy and not use_numpy:
+        raise NNDLValueError(
+            "sparse X and sample_weight need the NumPy engine: NumPy arrays, a matched "
+            "output and loss, hidden activations among relu, tanh, sigmoid, linear, "
+            "leaky_relu, and a mini-batch optimizer"
+        )
     if engine == "numpy" and not use_numpy:
         raise NNDLValueError(
             "engine='numpy' needs NumPy arrays, a matched output and loss, one of the optimizers "
             "gd, momentum, rmsprop, adam; use engine='auto'"
         )
     if use_numpy:
-        trainer.engine = NumpyEngine(network, opt, X, Y, B, bool(shuffle), keep_probs)
+        trainer.engine = NumpyEngine(
+            network, opt, X, Y, B, bool(shuffle), keep_probs, sample_weight=sample_weight
+        )
     else:
         trainer.engine = GenericEngine(network, opt, X, Y, B, bool(shuffle), keep_probs)
 
@@ -213,9 +247,12 @@ def fit(
         trainer.start_epoch = resume.epoch + 1
         trainer.resumed_callbacks = resume.callbacks
 
+    if optimizer_state is not None and resume is None:
+        trainer.engine.set_state(optimizer_state)
     cbs = _callbacks(trainer, locals())
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         _loop(trainer, cbs, X_val, Y_val)
+    trainer.history.optimizer_state = trainer.optimizer_state()  # type: ignore[attr-defined]
     return trainer.history
 
 
@@ -338,6 +375,16 @@ def _keep_probs(network: Network, dropout: float | Sequence[float]) -> list[floa
             f"rates. Received: dropout={dropout!r}"
         )
     return [1.0 - check_fraction("dropout", r) for r in rates]
+
+
+def _check_sample_weight(sample_weight: Any, m: int) -> np.ndarray:
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.shape != (m,) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise NNDLValueError(
+            f"sample_weight must be {m} finite numbers >= 0, one per example. Received: an "
+            f"array of shape {w.shape}"
+        )
+    return w
 
 
 def _make_seed(seed: Any, network: Network) -> int:

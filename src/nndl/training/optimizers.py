@@ -371,7 +371,9 @@ class LBFGS(Optimizer):
 
     name = "lbfgs"
 
-    def __init__(self, gtol: float = 1e-5, ftol: float = 1e-9, memory: int = 10) -> None:
+    def __init__(
+        self, gtol: float = 1e-5, ftol: float = 1e-9, memory: int = 10, max_fun: int = 15000
+    ) -> None:
         if not (isinstance(gtol, (int, float)) and gtol >= 0):
             raise NNDLValueError(f"gtol must be a number >= 0. Received: gtol={gtol!r}")
         if not (isinstance(ftol, (int, float)) and ftol >= 0):
@@ -379,6 +381,7 @@ class LBFGS(Optimizer):
         self.gtol = float(gtol)
         self.ftol = float(ftol)
         self.memory = check_int("memory", memory, minimum=1)
+        self.max_fun = check_int("max_fun", max_fun, minimum=1)  # most cost evaluations
 
     def update(
         self,
@@ -393,7 +396,13 @@ class LBFGS(Optimizer):
         )
 
     def config(self) -> dict[str, Any]:
-        return {"name": self.name, "gtol": self.gtol, "ftol": self.ftol, "memory": self.memory}
+        return {
+            "name": self.name,
+            "gtol": self.gtol,
+            "ftol": self.ftol,
+            "memory": self.memory,
+            "max_fun": self.max_fun,
+        }
 
 
 __all__ = [
