@@ -384,13 +384,6 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
         return Y
 
     def _fit_lbfgs(self, network: Network, X: Any, Y: np.ndarray, sample_weight: Any) -> None:
-        if sample_weight is not None:
-            raise NNDLValueError(
-                "nndl's solver='lbfgs' does not take sample_weight (or class_weight): use "
-                "solver='adam' or 'sgd', which do"
-            )
-        if is_sparse(X):
-            X = X.toarray()
         history = train(
             network,
             X,
@@ -401,6 +394,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
             l2=self.alpha,
             dropout=self.dropout,
             seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
+            sample_weight=sample_weight,
         )
         self.network_ = network
         self.coefs_, self.intercepts_ = rows_from_params(network)

@@ -198,11 +198,6 @@ def fit(
     trainer.has_validation = X_val is not None
 
     if isinstance(opt, optim.LBFGS):
-        if sparse or sample_weight is not None:
-            raise NNDLValueError(
-                "L-BFGS trains on dense arrays without sample weights: densify X "
-                "(X.toarray()) and leave sample_weight out, or use a mini-batch optimizer"
-            )
         if any(p < 1.0 for p in keep_probs):
             raise NNDLValueError("L-BFGS trains full batch without dropout: pass dropout=0")
         if resume is not None:
@@ -212,7 +207,19 @@ def fit(
                 "on from the saved parameters, start a new fit on "
                 "nndl.training.load_checkpoint(path).network"
             )
-        return fit_lbfgs(trainer, X, Y, X_val, Y_val, _callbacks(trainer, locals()))
+        lbfgs_engine = None
+        if (isinstance(X, np.ndarray) or sparse) and NumpyEngine.supports(network, None):
+            # the NumPy engine's passes give (J, ∇J); its gradient-descent slot is unused
+            lbfgs_engine = NumpyEngine(
+                network, optim.GradientDescent(), X, Y, m_all, False, keep_probs, sample_weight
+            )
+        elif sparse or sample_weight is not None:
+            raise NNDLValueError(
+                "L-BFGS takes sparse X and sample_weight for NumPy arrays and a matched output "
+                "and loss: densify X (X.toarray()) and leave sample_weight out, or change them"
+            )
+        cbs = _callbacks(trainer, locals())
+        return fit_lbfgs(trainer, X, Y, X_val, Y_val, cbs, engine=lbfgs_engine)
 
     B = X.shape[1] if batch_size is None else batch_size
     needs_numpy = sparse or sample_weight is not None

@@ -132,7 +132,9 @@ class NumpyEngine:
         self.kernels = fused.kernels_for(self.dtype) if total >= fused.MIN_PARAMETERS else None
 
     @staticmethod
-    def supports(network: Network, optimizer: optim.Optimizer) -> bool:
+    def supports(network: Network, optimizer: optim.Optimizer | None) -> bool:
+        """Whether the engine computes this network (and steps this optimizer; ``None``:
+        only the gradient is asked for, as by L-BFGS)."""
         known = all(
             type(g) is activations.ACTIVATIONS.get(g.name) and g.name in FAST_HIDDEN
             for g in network.activations[:-1]
@@ -141,7 +143,7 @@ class NumpyEngine:
             known
             and network.fused_output
             and type(network.loss).name in ("logistic", "cross_entropy", "mse")
-            and type(optimizer) in _FAST_OPTIMIZERS
+            and (optimizer is None or type(optimizer) in _FAST_OPTIMIZERS)
         )
 
     def set_params(self, params: dict[str, np.ndarray]) -> None:
@@ -189,6 +191,16 @@ class NumpyEngine:
         classify = self.net.task != "regression"
         return total / m, (correct / m if classify else None)
 
+    def cost_and_gradient(self, x: np.ndarray) -> tuple[float, np.ndarray, int]:
+        """Full batch at the flat parameters ``x``: ``(J, ∇J, hits)`` (``∇J`` in float64,
+        a new array), L-BFGS's objective; raises DivergenceError for a non-finite cost."""
+        np.copyto(self.theta, x, casting="unsafe")
+        buf = self._buffers(self.m)
+        everything = slice(0, self.m)
+        Xb = self.Xs.toarray(out=buf.X) if self.sparse else self.Xs
+        J, hits = self._gradient(Xb, everything, buf, 0, None, None)
+        return J, self.grad.astype(np.float64), hits
+
     def _step(
         self,
         Xb: np.ndarray,
@@ -198,6 +210,32 @@ class NumpyEngine:
         learning_rate: float,
         rng: np.random.Generator | None,
     ) -> tuple[float, int]:
+        """One mini-batch: the gradient, then the optimizer's update of θ."""
+        J, hits = self._gradient(Xb, sel, buf, epoch, learning_rate, rng)
+        k = self.kernels
+        # update: a finite gradient gives a finite step (Adam's and RMSprop's are bounded),
+        # so checking it first leaves θ at its last finite values
+        finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
+        if not finite:
+            raise diverged("the gradient became non-finite", learning_rate, epoch)
+        self.t += 1
+        opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
+        if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
+            direction, scale = opt.step_flat(g, slots, t, learning_rate, self.work, self.work2)
+            np.multiply(direction, scale, out=self.step)
+            theta -= self.step  # θ := θ − scale · direction
+        return J, hits
+
+    def _gradient(
+        self,
+        Xb: np.ndarray,
+        sel: np.ndarray | slice,
+        buf: _Buffers,
+        epoch: int,
+        learning_rate: float | None,
+        rng: np.random.Generator | None,
+    ) -> tuple[float, int]:
+        """Forward and backward on one batch: the cost J and the hits; ∇J in ``self.grad``."""
         net, L, k = self.net, self.L, self.kernels
         Bm = Xb.shape[0]
         # forward: Z[l] = W[l] A[l-1] + b[l], A[l] = g(Z[l]) in place
@@ -231,7 +269,8 @@ class NumpyEngine:
         Z = buf.Z[L - 1]
         w = None if self.sample_weight is None else self.sample_weight[sel].reshape(1, -1)
         denominator = float(Bm) if w is None else float(w.sum())
-        if denominator <= 0:  # a batch of zero weights has no gradient: skip it
+        if denominator <= 0:  # a batch of zero weights: no cost, no gradient
+            self.grad[:] = 0
             return 0.0, 0
         scale = self.dtype.type(1.0 / denominator)
         if self.softmax and k is not None:
@@ -311,17 +350,6 @@ class NumpyEngine:
                 elif name != "linear":
                     dA *= net.activations[l - 1].derivative(A, A)
                 dZ = dA
-        # update: a finite gradient gives a finite step (Adam's and RMSprop's are bounded),
-        # so checking it first leaves θ at its last finite values
-        finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
-        if not finite:
-            raise diverged("the gradient became non-finite", learning_rate, epoch)
-        self.t += 1
-        opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
-        if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
-            direction, scale = opt.step_flat(g, slots, t, learning_rate, self.work, self.work2)
-            np.multiply(direction, scale, out=self.step)
-            theta -= self.step  # θ := θ − scale · direction
         return J, hits
 
 
