@@ -16,9 +16,8 @@ layer), ``activation`` per hidden layer (a list) and ``"leaky_relu"``, ``init``
 PyTorch).  Training runs in nndl's NumPy engine; float32 input trains in float32.
 
 Differences that remain: the mini-batches are shuffled by nndl's own random
-stream (not scikit-learn's), so results agree in distribution, not bit for bit;
-Adam adds ε to √v̂ (the paper's form) where scikit-learn adds it to √v; the
-regressor's ``loss_`` sums the squared errors over outputs (scikit-learn averages
+stream (not scikit-learn's), so results agree in distribution, not bit for bit
+(with ``shuffle=False`` they agree to rounding); the regressor's ``loss_`` sums the squared errors over outputs (scikit-learn averages
 them); ``loss="poisson"`` is not offered.
 """
 
@@ -335,7 +334,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
             batch_size = int(np.clip(self.batch_size, 1, n))
         optimizer: Adam | HeavyBall
         if self.solver == "adam":
-            optimizer = Adam(self.beta_1, self.beta_2, self.epsilon)
+            optimizer = Adam(self.beta_1, self.beta_2, self.epsilon, eps_hat=True)
         else:
             optimizer = HeavyBall(self.momentum, self.nesterovs_momentum)
         stopping = SklearnStopping(self, n, validation, incremental)
