@@ -54,3 +54,12 @@ def test_dask_scale_runs() -> None:
     pytest.importorskip("distributed")
     out = _run("dask_scale.py", "--workers", "1", "--m", "4000", "--chunk", "2000", "--epochs", "1")
     assert "mini-batch" in out
+
+
+def test_mlp_estimator_runs_both_dtypes_and_lbfgs() -> None:
+    pytest.importorskip("sklearn")
+    out = _run("mlp_estimator.py", "--quick")
+    for dtype in ("float32", "float64"):
+        assert f"round 1 nndl {dtype}:" in out and f"round 1 sklearn {dtype}:" in out
+        assert f"{dtype}: nndl " in out
+    assert "lbfgs (digits" in out and "nndl / sklearn:" in out

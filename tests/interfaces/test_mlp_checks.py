@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from nndl import MLPClassifier, MLPRegressor  # noqa: E402
+from nndl import MLPClassifier, MLPRegressor
 
 SMALL = {"max_iter": 100, "random_state": 0}  # as scikit-learn checks its own MLPs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -52,7 +53,9 @@ def test_sgd_without_shuffling_learns_what_sklearn_learns(digits, nesterov) -> N
     )
     ours, theirs = _quiet(MLPClassifier(**options), X, y), _quiet(sk.MLPClassifier(**options), X, y)
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
-    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True):
+    for a, b in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    ):
         assert a.shape == b.shape
         np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-9)
@@ -153,7 +156,9 @@ def test_stopping_rule_and_convergence_warning(digits) -> None:  # type: ignore[
     # the first epoch improves on best_loss_ = inf; no later one by 10: the count is 3 > 2
     # after the fourth
     assert stopped.n_iter_ == 4
-    assert sk.MLPClassifier((8,), tol=10.0, n_iter_no_change=2, random_state=0).fit(X, y).n_iter_ == 4
+    assert (
+        sk.MLPClassifier((8,), tol=10.0, n_iter_no_change=2, random_state=0).fit(X, y).n_iter_ == 4
+    )
 
 
 def test_float32_stays_float32_and_reaches_the_engine_without_a_copy(digits, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -210,7 +215,9 @@ def test_sample_weight_is_repetition_and_class_weight_is_sample_weight(digits) -
     theirs = _quiet(sk.MLPClassifier(**options), X, y, sample_weight=w)
     assert weighted.loss_ == pytest.approx(theirs.loss_, rel=1e-3)
     yb = (y == 0).astype(int)
-    balanced = _quiet(MLPClassifier((8,), class_weight="balanced", max_iter=3, random_state=0), X, yb)
+    balanced = _quiet(
+        MLPClassifier((8,), class_weight="balanced", max_iter=3, random_state=0), X, yb
+    )
     from sklearn.utils import compute_sample_weight
 
     by_hand = _quiet(
@@ -314,7 +321,9 @@ def test_extras_dropout_per_layer_activations_and_inits_train(digits) -> None:  
     assert clf.score(X, y) > 0.7  # ten classes: chance is 0.1
     assert [g.name for g in clf.network_.activations] == ["leaky_relu", "tanh", "softmax"]
     plain = _quiet(MLPClassifier((32, 16), init="he", max_iter=3, random_state=0), X, y)
-    dropped = _quiet(MLPClassifier((32, 16), init="he", dropout=0.5, max_iter=3, random_state=0), X, y)
+    dropped = _quiet(
+        MLPClassifier((32, 16), init="he", dropout=0.5, max_iter=3, random_state=0), X, y
+    )
     assert dropped.loss_curve_ != plain.loss_curve_
     zeros = MLPClassifier((4,), init="zeros", max_iter=1, random_state=0)
     _quiet(zeros, X, y)
@@ -347,9 +356,13 @@ def test_shapes_and_dtypes(m, n, hidden, n_classes, dtype) -> None:  # type: ign
     y = np.arange(m) % n_classes
     clf = _quiet(MLPClassifier(tuple(hidden), max_iter=2, random_state=0), X, y)
     dims = [n, *hidden, 1 if n_classes == 2 else n_classes]
-    assert [c.shape for c in clf.coefs_] == list(zip(dims[:-1], dims[1:], strict=True))
+    assert [c.shape for c in clf.coefs_] == list(itertools.pairwise(dims))
     proba = clf.predict_proba(X)
     assert proba.shape == (m, n_classes) and proba.dtype == dtype
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
-    reg = _quiet(MLPRegressor(hidden_layer_sizes=tuple(hidden), max_iter=2, random_state=0), X, np.column_stack([X[:, 0], X.sum(axis=1)]))
+    reg = _quiet(
+        MLPRegressor(hidden_layer_sizes=tuple(hidden), max_iter=2, random_state=0),
+        X,
+        np.column_stack([X[:, 0], X.sum(axis=1)]),
+    )
     assert reg.predict(X).shape == (m, 2) and reg.predict(X).dtype == dtype

@@ -109,8 +109,9 @@ def forward_rows(
 
     Sample-major, as scikit-learn stores the parameters: ``coefs[l]`` is ``W[l+1]ᵀ``
     ``(n[l], n[l+1])``, ``intercepts[l]`` is ``b[l+1]`` ``(n[l+1],)``, and each layer
-    computes ``A[l] = g(A[l-1] W + b)``.  ``hidden`` names the hidden layers'
-    activations (nndl's names or Activation objects), ``output`` the output's (``softmax`` normalizes each row).
+    computes ``A[l] = g(A[l-1] W + b)``.  ``hidden`` gives the hidden layers'
+    activations (nndl's names or Activation objects), ``output`` the output's name
+    (``softmax`` normalizes each row).
     """
     m = X.shape[0]
     dtype = coefs[-1].dtype

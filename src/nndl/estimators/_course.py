@@ -1,14 +1,15 @@
-"""The course's estimators: nndl's networks behind ``fit``/``predict`` with ``(m, n)`` input.
+"""The course's estimators: nndl's networks behind ``fit``/``predict`` with ``(m, n)``
+input.
 
-Every Python ML tool takes one row per example; the course's core takes one
-column per example.  These classes speak the course's vocabulary (``epochs``,
-``learning_rate`` as a number, ``l2``, ``optimizer``, ``patience``); the data
-boundary, the network and the training are the core they share with the
-scikit-learn drop-ins (:mod:`nndl.estimators._base`): the sample-major input
-(NumPy arrays, pandas DataFrames, lists, CSR matrices) reaches
-:func:`nndl.training.fit` as a transposed view, not a copy.  They follow scikit-learn's conventions — ``__init__``
-only stores its arguments, learned attributes end in ``_`` — and pass its
-estimator checks, so they work in ``Pipeline`` and ``GridSearchCV``.
+Every Python ML tool takes one row per example; the course's core takes one column per
+example. These classes speak the course's vocabulary (``epochs``, ``learning_rate`` as a
+number, ``l2``, ``optimizer``, ``patience``); the data boundary, the network and the
+training are the core they share with the scikit-learn drop-ins
+(:mod:`nndl.estimators._base`): the sample-major input (NumPy arrays, pandas DataFrames,
+lists, CSR matrices) reaches :func:`nndl.training.fit` as a transposed view, not a copy.
+They follow scikit-learn's conventions — ``__init__`` only stores its arguments, learned
+attributes end in ``_`` — and pass its estimator checks, so they work in ``Pipeline``
+and ``GridSearchCV``.
 
 Needs the ``sklearn`` extra: ``pip install "nndl[sklearn]"``.
 """

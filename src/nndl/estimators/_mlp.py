@@ -9,23 +9,24 @@ stopping rule (:mod:`nndl.estimators._stopping`).  The weights start as
 scikit-learn's do (Glorot-uniform, drawn in the same order from ``random_state``),
 so the same seed gives the same initial network.
 
-What nndl adds, as extra parameters: ``dropout`` (one rate or one per hidden
-layer), ``activation`` per hidden layer (a list) and ``"leaky_relu"``, ``init``
-(the course's ``"he"``, ``"xavier"``, ``"scaled"``, ``"random"``, ``"zeros"``),
-``class_weight`` (classifier) and ``device`` (``"cuda"`` trains on a GPU through
-PyTorch).  Training runs in nndl's NumPy engine; float32 input trains in float32.
+What nndl adds, as extra parameters: ``dropout`` (one rate or one per hidden layer),
+``activation`` per hidden layer (a list) and ``"leaky_relu"``, ``init`` (the course's
+``"he"``, ``"xavier"``, ``"scaled"``, ``"random"``, ``"zeros"``), ``class_weight``
+(classifier) and ``device`` (``"cuda"`` trains on a GPU through PyTorch). Training runs
+in nndl's NumPy engine; float32 input trains in float32.
 
-Differences that remain: the mini-batches are shuffled by nndl's own random
-stream (not scikit-learn's), so results agree in distribution, not bit for bit
-(with ``shuffle=False`` they agree to rounding); the regressor's ``loss_`` sums the squared errors over outputs (scikit-learn averages
-them); ``loss="poisson"`` is not offered.
+Differences that remain: the mini-batches are shuffled by nndl's own random stream (not
+scikit-learn's), so results agree in distribution, not bit for bit (with
+``shuffle=False`` they agree to rounding); the regressor's ``loss_`` sums the squared
+errors over outputs (scikit-learn averages them); ``loss="poisson"`` is not offered.
 """
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from numbers import Real
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -95,7 +96,7 @@ def _stochastic(est: Any) -> bool:
 class _BaseMLP(BaseEstimator):  # type: ignore[misc]
     """What the two drop-ins share (scikit-learn's ``BaseMultilayerPerceptron``)."""
 
-    _parameter_constraints: dict[str, list[Any]] = {
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_SkMLP._parameter_constraints,
         "activation": [StrOptions(set(ACTIVATIONS)), list, tuple],
         "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
@@ -274,7 +275,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
         the logistic), or one of the course's initializations with zero biases."""
         rng = self._random_state
         coefs, intercepts = [], []
-        for l, (fan_in, fan_out) in enumerate(zip(dims[:-1], dims[1:], strict=True)):
+        for l, (fan_in, fan_out) in enumerate(itertools.pairwise(dims)):
             if self.init == "glorot_uniform":
                 g = hidden[min(l, len(hidden) - 1)] if hidden else "relu"
                 bound = np.sqrt((2.0 if g == "sigmoid" else 6.0) / (fan_in + fan_out))
@@ -444,7 +445,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):  # type: ignore[misc]
     ``sample_weight``) and ``device``.  Also: ``network_``, the trained :class:`nndl.Network`.
     """
 
-    _parameter_constraints: dict[str, list[Any]] = {
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_BaseMLP._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
@@ -554,9 +555,11 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):  # type: ignore[misc]
         return self._label_binarizer.inverse_transform(Y)
 
     def _score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        return float(accuracy_score(y, self._predict(X, check_input=False), sample_weight=sample_weight))
+        return float(
+            accuracy_score(y, self._predict(X, check_input=False), sample_weight=sample_weight)
+        )
 
-    @available_if(_stochastic)
+    @available_if(_stochastic)  # type: ignore[untyped-decorator]
     def partial_fit(
         self, X: Any, y: Any, sample_weight: Any = None, classes: Any = None
     ) -> MLPClassifier:
@@ -599,13 +602,13 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):  # type: ignore[misc]
         if self.n_outputs_ == 1:
             y_pred = y_pred.ravel()
         if y_pred.ndim == 1:
-            return np.vstack([1 - y_pred, y_pred]).T
-        return y_pred
+            return np.asarray(np.vstack([1 - y_pred, y_pred]).T)
+        return np.asarray(y_pred)
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
         """``log(predict_proba(X))``."""
         y_prob = self.predict_proba(X)
-        return np.log(y_prob, out=y_prob)
+        return np.asarray(np.log(y_prob, out=y_prob))
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -617,7 +620,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):  # type: ignore[misc]
     """Multi-layer perceptron regressor (half squared error), scikit-learn's parameters on
     nndl's engine; the extras as for :class:`MLPClassifier` (no ``class_weight``)."""
 
-    _parameter_constraints: dict[str, list[Any]] = {
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_BaseMLP._parameter_constraints,
         "loss": [StrOptions({"squared_error", "poisson"})],
     }
@@ -707,7 +710,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):  # type: ignore[misc]
     def _score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         return float(r2_score(y, self._predict(X, check_input=False), sample_weight=sample_weight))
 
-    @available_if(_stochastic)
+    @available_if(_stochastic)  # type: ignore[untyped-decorator]
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPRegressor:
         """One epoch over (X, y)."""
         self._validate_params()

@@ -85,7 +85,8 @@ def fit_lbfgs(
         J = float(intermediate_result.fun)
         accuracy = None
         if engine is not None:
-            if net.task != "regression" and np.array_equal(evaluations.get("x"), x):
+            last = evaluations.get("x")
+            if net.task != "regression" and last is not None and np.array_equal(last, x):
                 accuracy = evaluations["hits"] / engine.m
         elif net.task != "regression":
             x = np.asarray(intermediate_result.x)

@@ -259,7 +259,7 @@ def fit(
     cbs = _callbacks(trainer, locals())
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         _loop(trainer, cbs, X_val, Y_val)
-    trainer.history.optimizer_state = trainer.optimizer_state()  # type: ignore[attr-defined]
+    trainer.history.optimizer_state = trainer.optimizer_state()
     return trainer.history
 
 

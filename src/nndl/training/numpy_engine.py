@@ -95,7 +95,7 @@ class NumpyEngine:
         self.dims = list(network.layer_dims)
         self.L = network.L
         # (m, n_x): a view when X = data.T; a sparse X stays sparse, its rows densified per batch
-        self.Xs = X.T.tocsr() if is_sparse(X) else np.ascontiguousarray(X.T)
+        self.Xs: Any = X.T.tocsr() if is_sparse(X) else np.ascontiguousarray(X.T)
         self.sparse = is_sparse(X)
         # example weights w (m,): each batch's cost and gradient become Σ w_i L_i / Σ w_i
         self.sample_weight = (
