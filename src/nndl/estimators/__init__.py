@@ -16,7 +16,7 @@ learned attributes end in ``_`` — and pass its estimator checks, so they work 
 """
 
 from nndl.estimators._course import LogisticRegression, NeuralNetClassifier, NeuralNetRegressor
-from nndl.estimators._mlp import MLPClassifier, MLPRegressor
+from nndl.estimators._mlp_estimators import MLPClassifier, MLPRegressor
 
 __all__ = [
     "LogisticRegression",
