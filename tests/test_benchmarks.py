@@ -61,3 +61,12 @@ def test_playground_rate_runs() -> None:
     pytest.importorskip("websockets")
     out = _run("playground_rate.py", "--seconds", "1", "--grid", "20")
     assert "updates/s per tab" in out and "frame alone" in out
+
+
+def test_mlp_estimator_runs_both_dtypes_and_lbfgs() -> None:
+    pytest.importorskip("sklearn")
+    out = _run("mlp_estimator.py", "--quick")
+    for dtype in ("float32", "float64"):
+        assert f"round 1 nndl {dtype}:" in out and f"round 1 sklearn {dtype}:" in out
+        assert f"{dtype}: nndl " in out
+    assert "lbfgs (digits" in out and "nndl / sklearn:" in out

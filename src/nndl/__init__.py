@@ -27,7 +27,13 @@ from nndl.training.history import History
 
 _moved.install()  # import nndl.network, nndl.train, … keep working
 
-_ESTIMATORS = ("NeuralNetClassifier", "NeuralNetRegressor", "LogisticRegression")
+_ESTIMATORS = (
+    "NeuralNetClassifier",
+    "NeuralNetRegressor",
+    "LogisticRegression",
+    "MLPClassifier",
+    "MLPRegressor",
+)
 
 
 def __getattr__(name: str) -> object:
@@ -49,6 +55,8 @@ __all__ = [
     "History",
     "LayerCache",
     "LogisticRegression",
+    "MLPClassifier",
+    "MLPRegressor",
     "NNDLError",
     "NNDLTypeError",
     "NNDLValueError",

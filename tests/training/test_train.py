@@ -506,3 +506,23 @@ def test_numpy_engine_needs_a_matched_output_and_loss() -> None:
     net = Network([4, 5, 1], output="sigmoid", loss="mse", seed=0)
     with pytest.raises(NNDLValueError, match=r"engine=.numpy. needs .* a matched output and loss"):
         net.fit(X, (labels > 0).astype(float), learning_rate=0.1, epochs=1, engine="numpy")
+
+
+def test_l2_cost_conventions_differ_only_in_the_reported_cost() -> None:
+    """``"dataset"`` reports (λ/2m)Σ||W||² once (as net.cost), ``"batch"`` (scikit-learn's) once
+    per mini-batch of B: the same steps, so the same parameters, and costs that differ by the
+    L2 term's scale."""
+    X, Y = nndl.datasets.load_planar()
+    runs = {}
+    for convention in ("dataset", "batch"):
+        net = nndl.Network([2, 4, 1], activations="tanh", seed=1, dtype="float64")
+        history = nndl.training.fit(
+            net, X, Y, 0.1, 3, batch_size=100, l2=0.5, l2_cost=convention, seed=0
+        )
+        runs[convention] = (net, list(history))
+    (a, costs_a), (b, costs_b) = runs["dataset"], runs["batch"]
+    for k in a.params:
+        np.testing.assert_array_equal(a.params[k], b.params[k])
+    assert all(cb > ca for ca, cb in zip(costs_a, costs_b, strict=True))
+    with pytest.raises(NNDLValueError, match="l2_cost must be 'dataset' or 'batch'"):
+        nndl.training.fit(a, X, Y, 0.1, 1, l2_cost="epoch")

@@ -56,8 +56,10 @@ class GenericEngine:
         batch_size: int,
         shuffle: bool,
         keep_probs: list[float],
+        l2_cost: str = "dataset",
     ) -> None:
         self.net = network
+        self.l2_cost = l2_cost
         self.optimizer = optimizer
         self.X, self.Y = X, Y
         self.m = X.shape[1]
@@ -102,8 +104,9 @@ class GenericEngine:
             mb = Xb.shape[1]
             AL, caches = net._forward(Xb, keep_probs=self.keep_probs, rng=rng)
             J = to_scalar(net._data_cost(AL, caches, Yb))
-            if net.l2 > 0:  # reported as (λ/2m)·Σ||W||², m the training set, as net.cost
-                J += net.l2 / (2 * m) * sum(to_scalar(xp.sum(c.W * c.W)) for c in caches)
+            if net.l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch
+                per = mb if self.l2_cost == "batch" else m
+                J += net.l2 / (2 * per) * sum(to_scalar(xp.sum(c.W * c.W)) for c in caches)
             if not math.isfinite(J):
                 raise diverged(f"the cost became {J}", learning_rate, epoch)
             grads = net._backward(AL, Yb, caches)

@@ -31,6 +31,8 @@ class History(list[float]):
         self.stopped_early = False
         self.best_epoch: int | None = None
         self.seed: int | None = None
+        self.optimizer_state: Any = None
+        """The optimizer's state at the end (its moments and step count), to continue from."""
 
     def record(self, epoch: int, logs: dict[str, float]) -> None:
         """Append one epoch's values."""

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nndl.arrays.backend import Array, FlatLayout, from_numpy, to_scalar
-from nndl.errors import diverged, require
+from nndl.errors import DivergenceError, diverged, require
 from nndl.training.history import History
 from nndl.training.optimizers import LBFGS
 
 if TYPE_CHECKING:
     from nndl.training.callbacks import Callback
+    from nndl.training.numpy_engine import NumpyEngine
     from nndl.training.trainer import Trainer
 
 
@@ -30,8 +31,14 @@ def fit_lbfgs(
     X_val: Array | None,
     Y_val: Array | None,
     cbs: list[Callback],
+    engine: NumpyEngine | None = None,
 ) -> History:
-    """Full-batch L-BFGS over the flattened parameters (float64 on the SciPy side)."""
+    """Full-batch L-BFGS over the flattened parameters (float64 on the SciPy side).
+
+    With ``engine`` (a :class:`~nndl.training.numpy_engine.NumpyEngine` over X and Y)
+    each ``(J, ∇J)`` comes from its in-place passes, which also take sparse X and
+    sample weights; the network's parameters are then views of the engine's buffer.
+    """
     minimize = require("scipy.optimize", "lbfgs", "optimizer='lbfgs'").minimize
     net = trainer.network
     opt = trainer.optimizer
@@ -47,6 +54,15 @@ def fit_lbfgs(
             part = part.astype(net.dtype, copy=False)
             out[k] = part if numpy_backend else from_numpy(part, X)
         return out
+
+    def engine_cost_and_grad(x: np.ndarray) -> tuple[float, np.ndarray]:
+        assert engine is not None
+        try:
+            J, g, hits = engine.cost_and_gradient(x)
+        except DivergenceError:
+            return math.inf, np.zeros_like(x)
+        evaluations["x"], evaluations["hits"] = x.copy(), hits
+        return J, g
 
     def cost_and_grad(x: np.ndarray) -> tuple[float, np.ndarray]:
         net.params = unflatten(x)
@@ -64,10 +80,15 @@ def fit_lbfgs(
     def on_iteration(intermediate_result: Any) -> None:
         epoch = epoch_counter[0]
         epoch_counter[0] += 1
-        net.params = unflatten(np.asarray(intermediate_result.x))
+        x = np.asarray(intermediate_result.x)
+        set_point(x)
         J = float(intermediate_result.fun)
         accuracy = None
-        if net.task != "regression":
+        if engine is not None:
+            last = evaluations.get("x")
+            if net.task != "regression" and last is not None and np.array_equal(last, x):
+                accuracy = evaluations["hits"] / engine.m
+        elif net.task != "regression":
             x = np.asarray(intermediate_result.x)
             if "x" in evaluations and np.array_equal(evaluations["x"], x):
                 AL = evaluations["AL"]  # the accepted point is usually the last evaluated
@@ -81,11 +102,17 @@ def fit_lbfgs(
         if trainer.stop_training:
             raise StopIteration
 
+    def set_point(x: np.ndarray) -> None:
+        if engine is not None:
+            np.copyto(engine.theta, x, casting="unsafe")
+        else:
+            net.params = unflatten(x)
+
     trainer.begin(cbs)
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             result = minimize(
-                cost_and_grad,
+                cost_and_grad if engine is None else engine_cost_and_grad,
                 x0,
                 jac=True,
                 method="L-BFGS-B",
@@ -95,12 +122,16 @@ def fit_lbfgs(
                     "gtol": opt.gtol,
                     "ftol": opt.ftol,
                     "maxcor": opt.memory,
+                    "maxfun": opt.max_fun,
                 },
             )
         if not np.all(np.isfinite(result.x)):
             raise diverged("L-BFGS reached non-finite parameters", None, len(trainer.history))
-        net.params = unflatten(np.asarray(result.x))
+        set_point(np.asarray(result.x))
         trainer.history.lbfgs_message = str(result.message)  # type: ignore[attr-defined]
+        trainer.history.lbfgs_status = int(result.status)  # type: ignore[attr-defined]
+        trainer.history.lbfgs_iterations = int(result.nit)  # type: ignore[attr-defined]
+        trainer.history.lbfgs_cost = float(result.fun)  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         trainer.history.interrupted = True
     finally:

@@ -64,7 +64,7 @@ from nndl.training.checkpoints import load_checkpoint
 from nndl.training.generic_engine import GenericEngine, epoch_rng
 from nndl.training.history import History
 from nndl.training.lbfgs import fit_lbfgs
-from nndl.training.numpy_engine import NumpyEngine
+from nndl.training.numpy_engine import NumpyEngine, is_sparse
 from nndl.training.trainer import Trainer
 
 if TYPE_CHECKING:
@@ -99,14 +99,28 @@ def fit(
     print_every: int | None = None,
     callback: Callable[[int, float], None] | None = None,
     engine: str = "auto",
+    sample_weight: np.ndarray | None = None,
+    optimizer_state: optim.OptimizerState | None = None,
+    l2_cost: str = "dataset",
 ) -> History:
     """Train ``network`` on (X, Y) and return its :class:`History` (a list of epoch costs).
 
-    See :meth:`nndl.Network.fit` for the arguments; this is the same function.
+    See :meth:`nndl.Network.fit` for the arguments; this is the same function.  Two more
+    for the estimators, which the NumPy engine takes: ``sample_weight`` ``(m,)`` weighs each
+    example's cost and gradient (every batch's ``Σ w_i L_i / Σ w_i``), and
+    ``optimizer_state`` continues from an earlier run's optimizer (its moments and step
+    count, ``history.optimizer_state`` of that run).  X may also be a SciPy sparse matrix
+    ``(n_x, m)`` (the transpose of a CSR matrix of examples); the NumPy engine densifies it
+    one mini-batch at a time.  ``l2_cost`` says how the history reports the L2 term:
+    ``"dataset"`` (the course's, as ``net.cost``: ``(λ/2m) Σ||W||²`` once) or ``"batch"``
+    (scikit-learn's: every mini-batch's cost carries ``(λ/2B) Σ||W||²``); the gradient is
+    the same either way.
     """
     if is_blocked(X):  # a Dask array: trained on the cluster, chunk by chunk
         return _fit_blocked(network, X, Y, learning_rate, epochs, locals())
     epochs = check_int("epochs", epochs, minimum=0)
+    if l2_cost not in ("dataset", "batch"):
+        raise NNDLValueError(f"l2_cost must be 'dataset' or 'batch'. Received: {l2_cost!r}")
     opt = optim.get(optimizer)
     sched: optim.Schedule
     if isinstance(learning_rate, optim.Schedule):
@@ -131,8 +145,20 @@ def fit(
             f"validation_split={validation_split} and validation_data"
         )
 
-    X, Y = network._check_data(X, Y)
+    sparse = is_sparse(X)
+    if sparse:  # rows densified one batch at a time by the NumPy engine
+        X = X.astype(network.dtype, copy=False)
+        Y = network._check_Y(Y, m=X.shape[1], like=np.empty(0, dtype=network.dtype))
+    else:
+        X, Y = network._check_data(X, Y)
     m_all = X.shape[1]
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, m_all)
+    if (sparse or sample_weight is not None) and (validation_split > 0 or engine == "generic"):
+        raise NNDLValueError(
+            "sparse X and sample_weight are taken by the NumPy engine with mini-batches and "
+            "without validation_split: pass validation_data (or nothing) and engine='auto'"
+        )
     the_seed = _make_seed(seed, network)
     resume = None
     if resume_from is not None:
@@ -187,23 +213,54 @@ def fit(
                 "on from the saved parameters, start a new fit on "
                 "nndl.training.load_checkpoint(path).network"
             )
-        return fit_lbfgs(trainer, X, Y, X_val, Y_val, _callbacks(trainer, locals()))
+        lbfgs_engine = None
+        if (isinstance(X, np.ndarray) or sparse) and NumpyEngine.supports(network, None):
+            # the NumPy engine's passes give (J, ∇J); its gradient-descent slot is unused
+            lbfgs_engine = NumpyEngine(
+                network, optim.GradientDescent(), X, Y, m_all, False, keep_probs, sample_weight
+            )
+        elif sparse or sample_weight is not None:
+            raise NNDLValueError(
+                "L-BFGS takes sparse X and sample_weight for NumPy arrays and a matched output "
+                "and loss: densify X (X.toarray()) and leave sample_weight out, or change them"
+            )
+        cbs = _callbacks(trainer, locals())
+        return fit_lbfgs(trainer, X, Y, X_val, Y_val, cbs, engine=lbfgs_engine)
 
     B = X.shape[1] if batch_size is None else batch_size
+    needs_numpy = sparse or sample_weight is not None
     use_numpy = (
-        isinstance(X, np.ndarray)
+        (isinstance(X, np.ndarray) or sparse)
         and NumpyEngine.supports(network, opt)
-        and (engine == "numpy" or (engine == "auto" and batch_size is not None))
+        and (needs_numpy or engine == "numpy" or (engine == "auto" and batch_size is not None))
     )
+    if needs_numpy and not use_numpy:
+        raise NNDLValueError(
+            "sparse X and sample_weight need the NumPy engine: NumPy arrays, a matched "
+            "output and loss, hidden activations among relu, tanh, sigmoid, linear, "
+            "leaky_relu, and a mini-batch optimizer"
+        )
     if engine == "numpy" and not use_numpy:
         raise NNDLValueError(
             "engine='numpy' needs NumPy arrays, a matched output and loss, one of the optimizers "
             "gd, momentum, rmsprop, adam; use engine='auto'"
         )
     if use_numpy:
-        trainer.engine = NumpyEngine(network, opt, X, Y, B, bool(shuffle), keep_probs)
+        trainer.engine = NumpyEngine(
+            network,
+            opt,
+            X,
+            Y,
+            B,
+            bool(shuffle),
+            keep_probs,
+            sample_weight=sample_weight,
+            l2_cost=l2_cost,
+        )
     else:
-        trainer.engine = GenericEngine(network, opt, X, Y, B, bool(shuffle), keep_probs)
+        trainer.engine = GenericEngine(
+            network, opt, X, Y, B, bool(shuffle), keep_probs, l2_cost=l2_cost
+        )
 
     if resume is not None:
         trainer.set_params(resume.params)
@@ -213,9 +270,12 @@ def fit(
         trainer.start_epoch = resume.epoch + 1
         trainer.resumed_callbacks = resume.callbacks
 
+    if optimizer_state is not None and resume is None:
+        trainer.engine.set_state(optimizer_state)
     cbs = _callbacks(trainer, locals())
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         _loop(trainer, cbs, X_val, Y_val)
+    trainer.history.optimizer_state = trainer.optimizer_state()
     return trainer.history
 
 
@@ -237,6 +297,8 @@ def _fit_blocked(
         "resume_from": None,
         "verbose": 0,
         "engine": "auto",
+        "sample_weight": None,
+        "optimizer_state": None,
     }
     given = [k for k, default in unsupported.items() if _differs(args[k], default)]
     if given:
@@ -338,6 +400,16 @@ def _keep_probs(network: Network, dropout: float | Sequence[float]) -> list[floa
             f"rates. Received: dropout={dropout!r}"
         )
     return [1.0 - check_fraction("dropout", r) for r in rates]
+
+
+def _check_sample_weight(sample_weight: Any, m: int) -> np.ndarray:
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.shape != (m,) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise NNDLValueError(
+            f"sample_weight must be {m} finite numbers >= 0, one per example. Received: an "
+            f"array of shape {w.shape}"
+        )
+    return w
 
 
 def _make_seed(seed: Any, network: Network) -> int:

@@ -25,6 +25,7 @@ from nndl.errors import diverged
 from nndl.model import activations
 from nndl.training import optimizers as optim
 from nndl.training.generic_engine import epoch_draws
+from nndl.training.heavy_ball import HeavyBall
 from nndl.training.optimizers import OptimizerState
 
 if TYPE_CHECKING:
@@ -33,7 +34,12 @@ if TYPE_CHECKING:
 FAST_HIDDEN = ("relu", "tanh", "sigmoid", "linear", "leaky_relu")
 """The hidden activations the NumPy engine computes in place."""
 
-_FAST_OPTIMIZERS = (optim.GradientDescent, optim.Momentum, optim.RMSprop, optim.Adam)
+_FAST_OPTIMIZERS = (optim.GradientDescent, optim.Momentum, optim.RMSprop, optim.Adam, HeavyBall)
+
+
+def is_sparse(X: Any) -> bool:
+    """True for a SciPy sparse matrix or array (without importing SciPy)."""
+    return type(X).__module__.startswith("scipy.sparse")
 
 
 class _Buffers:
@@ -76,8 +82,11 @@ class NumpyEngine:
         batch_size: int,
         shuffle: bool,
         keep_probs: list[float],
+        sample_weight: np.ndarray | None = None,
+        l2_cost: str = "dataset",
     ) -> None:
         self.net = network
+        self.l2_cost = l2_cost
         self.optimizer = optimizer
         self.dtype = np.dtype(network.dtype)
         self.keep_probs = keep_probs
@@ -87,7 +96,17 @@ class NumpyEngine:
         self.shuffle = shuffle
         self.dims = list(network.layer_dims)
         self.L = network.L
-        self.Xs = np.ascontiguousarray(X.T)  # (m, n_x); a view when X = data.T
+        # (m, n_x): a view when X = data.T; a sparse X stays sparse, its rows densified per batch
+        self.Xs: Any = X.T.tocsr() if is_sparse(X) else np.ascontiguousarray(X.T)
+        self.sparse = is_sparse(X)
+        # example weights w (m,): each batch's cost and gradient become Σ w_i L_i / Σ w_i
+        self.sample_weight = (
+            None if sample_weight is None else np.asarray(sample_weight, dtype=self.dtype)
+        )
+        # the training set's m in the L2 cost (λ/2m)·Σ||W||²: its total weight when weighted
+        self.total_weight = (
+            float(self.m) if self.sample_weight is None else float(self.sample_weight.sum())
+        )
         self.softmax = network.output.name == "softmax"
         if self.softmax:
             self.labels = np.argmax(Y, axis=0)
@@ -119,7 +138,9 @@ class NumpyEngine:
         self.kernels = fused.kernels_for(self.dtype) if total >= fused.MIN_PARAMETERS else None
 
     @staticmethod
-    def supports(network: Network, optimizer: optim.Optimizer) -> bool:
+    def supports(network: Network, optimizer: optim.Optimizer | None) -> bool:
+        """Whether the engine computes this network (and steps this optimizer; ``None``:
+        only the gradient is asked for, as by L-BFGS)."""
         known = all(
             type(g) is activations.ACTIVATIONS.get(g.name) and g.name in FAST_HIDDEN
             for g in network.activations[:-1]
@@ -128,7 +149,7 @@ class NumpyEngine:
             known
             and network.fused_output
             and type(network.loss).name in ("logistic", "cross_entropy", "mse")
-            and type(optimizer) in _FAST_OPTIMIZERS
+            and (optimizer is None or type(optimizer) in _FAST_OPTIMIZERS)
         )
 
     def set_params(self, params: dict[str, np.ndarray]) -> None:
@@ -155,13 +176,17 @@ class NumpyEngine:
         self, epoch: int, learning_rate: float, make_rng: Callable[[], np.random.Generator]
     ) -> tuple[float, float | None]:
         m, B = self.m, self.batch_size
+        sel: np.ndarray | slice
         rng, order = epoch_draws(m, B, self.shuffle, any(self.dropped), make_rng)
         total, correct = 0.0, 0
         for start in range(0, m, B):
             stop = min(start + B, m)
             buf = self._buffers(stop - start)
-            if order is None:
-                sel: np.ndarray | slice = slice(start, stop)
+            if self.sparse:
+                sel = slice(start, stop) if order is None else order[start:stop]
+                Xb = self.Xs[sel].toarray(out=buf.X)
+            elif order is None:
+                sel = slice(start, stop)
                 Xb = self.Xs[start:stop]
             else:
                 sel = order[start:stop]
@@ -172,6 +197,16 @@ class NumpyEngine:
         classify = self.net.task != "regression"
         return total / m, (correct / m if classify else None)
 
+    def cost_and_gradient(self, x: np.ndarray) -> tuple[float, np.ndarray, int]:
+        """Full batch at the flat parameters ``x``: ``(J, ∇J, hits)`` (``∇J`` in float64,
+        a new array), L-BFGS's objective; raises DivergenceError for a non-finite cost."""
+        np.copyto(self.theta, x, casting="unsafe")
+        buf = self._buffers(self.m)
+        everything = slice(0, self.m)
+        Xb = self.Xs.toarray(out=buf.X) if self.sparse else self.Xs
+        J, hits = self._gradient(Xb, everything, buf, 0, None, None)
+        return J, self.grad.astype(np.float64), hits
+
     def _step(
         self,
         Xb: np.ndarray,
@@ -181,6 +216,32 @@ class NumpyEngine:
         learning_rate: float,
         rng: np.random.Generator | None,
     ) -> tuple[float, int]:
+        """One mini-batch: the gradient, then the optimizer's update of θ."""
+        J, hits = self._gradient(Xb, sel, buf, epoch, learning_rate, rng)
+        k = self.kernels
+        # update: a finite gradient gives a finite step (Adam's and RMSprop's are bounded),
+        # so checking it first leaves θ at its last finite values
+        finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
+        if not finite:
+            raise diverged("the gradient became non-finite", learning_rate, epoch)
+        self.t += 1
+        opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
+        if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
+            direction, scale = opt.step_flat(g, slots, t, learning_rate, self.work, self.work2)
+            np.multiply(direction, scale, out=self.step)
+            theta -= self.step  # θ := θ − scale · direction
+        return J, hits
+
+    def _gradient(
+        self,
+        Xb: np.ndarray,
+        sel: np.ndarray | slice,
+        buf: _Buffers,
+        epoch: int,
+        learning_rate: float | None,
+        rng: np.random.Generator | None,
+    ) -> tuple[float, int]:
+        """Forward and backward on one batch: the cost J and the hits; ∇J in ``self.grad``."""
         net, L, k = self.net, self.L, self.kernels
         Bm = Xb.shape[0]
         # forward: Z[l] = W[l] A[l-1] + b[l], A[l] = g(Z[l]) in place
@@ -210,15 +271,21 @@ class NumpyEngine:
                 D /= self.keep_probs[l]
                 np.multiply(Z, D, out=AD)
                 A_prev = AD
-        # output and cost; dZ[L] = (A[L] − Y) / B, left in Z[L]'s buffer
+        # output and cost; dZ[L] = (A[L] − Y) / B (weighted: (A[L] − Y) w_i / Σ w), left in Z[L]
         Z = buf.Z[L - 1]
+        w = None if self.sample_weight is None else self.sample_weight[sel].reshape(1, -1)
+        denominator = float(Bm) if w is None else float(w.sum())
+        if denominator <= 0:  # a batch of zero weights: no cost, no gradient
+            self.grad[:] = 0
+            return 0.0, 0
+        scale = self.dtype.type(1.0 / denominator)
         if self.softmax and k is not None:
             assert self.labels is not None
             y = self.labels[sel]
             hits = k.softmax_shift(Z, y, buf.z_y)  # Z −= column max; z_y = Z[y, cols]
             np.exp(Z, out=Z)
-            k.softmax_grad(Z, y, buf.s, self.dtype.type(1.0 / Bm))  # (A[L] − Y) / B
-            J = (float(np.log(buf.s).sum()) - float(buf.z_y.sum())) / Bm
+            k.softmax_grad(Z, y, buf.s, scale if w is None else self.dtype.type(1.0))
+            log_s, z_y = np.log(buf.s), buf.z_y
         elif self.softmax:
             assert self.labels is not None
             y = self.labels[sel]
@@ -228,14 +295,18 @@ class NumpyEngine:
             z_y = Z[y, cols]
             np.exp(Z, out=Z)
             s = Z.sum(axis=0, keepdims=True)
-            J = (float(np.log(s).sum()) - float(z_y.sum())) / Bm
+            log_s = np.log(s[0])
             Z /= s
             Z[y, cols] -= 1.0
-            Z *= 1.0 / Bm
+            if w is None:
+                Z *= scale
         else:
             assert self.Ys is not None
             Yb = self.Ys[sel].T
-            J = float(net.loss.value_from_Z(Z, Yb))
+            if w is None:
+                J = float(net.loss.value_from_Z(Z, Yb))
+            else:
+                J = float(_losses(net.loss.name, Z, Yb) @ w[0]) * float(scale)
             if net.loss.name == "logistic":
                 A = net.output.forward(Z)
                 hits = int(np.count_nonzero(np.all((A > 0.5) == (Yb > 0.5), axis=0)))
@@ -243,11 +314,21 @@ class NumpyEngine:
             else:
                 hits = 0
                 Z -= Yb
-            Z *= 1.0 / Bm
+            if w is None:
+                Z *= scale
+        if self.softmax:  # J = (1/B) Σ (log Σ_k exp z_k − z_y), or weighted by w_i / Σ w
+            if w is None:
+                J = (float(log_s.sum()) - float(z_y.sum())) / Bm
+            else:
+                J = float((log_s - z_y) @ w[0]) * float(scale)
+        if w is not None:
+            Z *= w * scale  # dZ[L] = (A[L] − Y) w_i / Σ w
         l2 = net.l2
-        if l2 > 0:  # reported as (λ/2m)·Σ||W||², m the training set, as net.cost; the step's
-            # gradient below adds (λ/B)·W (scikit-learn's convention for mini-batches)
-            J += l2 / (2 * self.m) * sum(float(np.vdot(W, W)) for W in self.W)
+        if l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch (λ/2B)·Σ||W||²
+            # (scikit-learn's); the step's gradient below adds (λ/B)·W either way, so a full
+            # batch (L-BFGS) has a cost and gradient that agree in both conventions
+            per = denominator if self.l2_cost == "batch" else self.total_weight
+            J += l2 / (2 * per) * sum(float(np.vdot(W, W)) for W in self.W)
         if not math.isfinite(J):
             raise diverged(f"the cost became {J}", learning_rate, epoch)
         # backward
@@ -261,7 +342,7 @@ class NumpyEngine:
             np.matmul(dZ, A_prev.T, out=self.dW[l])
             np.matmul(dZ, buf.ones, out=self.db[l])  # db = Σ over the batch, by BLAS
             if l2 > 0:
-                self.dW[l] += (l2 / Bm) * self.W[l]
+                self.dW[l] += (l2 / denominator) * self.W[l]
             if l > 0:
                 dA = buf.dA[l - 1]
                 np.matmul(self.W[l].T, dZ, out=dA)
@@ -278,15 +359,13 @@ class NumpyEngine:
                 elif name != "linear":
                     dA *= net.activations[l - 1].derivative(A, A)
                 dZ = dA
-        # update: a finite gradient gives a finite step (Adam's and RMSprop's are bounded),
-        # so checking it first leaves θ at its last finite values
-        finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
-        if not finite:
-            raise diverged("the gradient became non-finite", learning_rate, epoch)
-        self.t += 1
-        opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
-        if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
-            direction, scale = opt.step_flat(g, slots, t, learning_rate, self.work, self.work2)
-            np.multiply(direction, scale, out=self.step)
-            theta -= self.step  # θ := θ − scale · direction
         return J, hits
+
+
+def _losses(name: str, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Each example's loss ``(B,)`` from ``Z[L]`` (matched output): logistic
+    ``Σ_k softplus(z) − y z``, or half the squared error ``½ Σ_k (z − y)²``."""
+    if name == "logistic":
+        return np.asarray((np.logaddexp(0, Z) - Y * Z).sum(axis=0))
+    D = Z - Y
+    return np.asarray(0.5 * (D * D).sum(axis=0))

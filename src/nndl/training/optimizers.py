@@ -301,10 +301,19 @@ class Adam(Optimizer):
     name = "adam"
     slot_names = ("m", "v")
 
-    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+    def __init__(
+        self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, eps_hat: bool = False
+    ) -> None:
         self.beta1 = _check_rate("beta1", beta1)
         self.beta2 = _check_rate("beta2", beta2)
         self.eps = _check_eps(eps)
+        # eps_hat: the paper's efficient form θ := θ − α_t m / (√v + ε̂), ε added to √v
+        # rather than √v̂ (scikit-learn's and TensorFlow's Adam)
+        self.eps_hat = bool(eps_hat)
+
+    def _eps_folded(self, c: float) -> float:
+        """ε in the folded form m / (√v + ε′) with c = √(1 − β₂ᵗ): ε′ = c ε, or ε for ε̂."""
+        return self.eps if self.eps_hat else c * self.eps
 
     def _step(self, g: Array, slots: dict[str, Array], t: int) -> tuple[Array, dict[str, Array]]:
         xp = namespace(g)
@@ -312,7 +321,8 @@ class Adam(Optimizer):
         v = self.beta2 * slots["v"] + (1.0 - self.beta2) * (g * g)
         m_hat = m / (1.0 - self.beta1**t)
         v_hat = v / (1.0 - self.beta2**t)
-        return m_hat / (xp.sqrt(v_hat) + self.eps), {"m": m, "v": v}
+        eps = self.eps / math.sqrt(1.0 - self.beta2**t) if self.eps_hat else self.eps
+        return m_hat / (xp.sqrt(v_hat) + eps), {"m": m, "v": v}
 
     def step_flat(
         self,
@@ -335,7 +345,7 @@ class Adam(Optimizer):
         v += g
         c = math.sqrt(1.0 - self.beta2**t)
         np.sqrt(v, out=work)
-        work += c * self.eps
+        work += self._eps_folded(c)
         np.divide(m, work, out=work2)
         return work2, learning_rate * c / (1.0 - self.beta1**t)
 
@@ -353,11 +363,13 @@ class Adam(Optimizer):
         c = math.sqrt(1.0 - b2**t)  # the bias corrections folded as in step_flat
         scale = learning_rate * c / (1.0 - b1**t)
         m, v = slots["m"], slots["v"]
-        k.adam(theta, g, m, v, f(b1), f(1.0 - b1), f(b2), f(1.0 - b2), f(c * self.eps), f(scale))
+        eps = f(self._eps_folded(c))
+        k.adam(theta, g, m, v, f(b1), f(1.0 - b1), f(b2), f(1.0 - b2), eps, f(scale))
         return True
 
     def config(self) -> dict[str, Any]:
-        return {"name": self.name, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+        config = {"name": self.name, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+        return {**config, "eps_hat": True} if self.eps_hat else config
 
 
 class LBFGS(Optimizer):
@@ -371,7 +383,9 @@ class LBFGS(Optimizer):
 
     name = "lbfgs"
 
-    def __init__(self, gtol: float = 1e-5, ftol: float = 1e-9, memory: int = 10) -> None:
+    def __init__(
+        self, gtol: float = 1e-5, ftol: float = 1e-9, memory: int = 10, max_fun: int = 15000
+    ) -> None:
         if not (isinstance(gtol, (int, float)) and gtol >= 0):
             raise NNDLValueError(f"gtol must be a number >= 0. Received: gtol={gtol!r}")
         if not (isinstance(ftol, (int, float)) and ftol >= 0):
@@ -379,6 +393,7 @@ class LBFGS(Optimizer):
         self.gtol = float(gtol)
         self.ftol = float(ftol)
         self.memory = check_int("memory", memory, minimum=1)
+        self.max_fun = check_int("max_fun", max_fun, minimum=1)  # most cost evaluations
 
     def update(
         self,
@@ -393,7 +408,13 @@ class LBFGS(Optimizer):
         )
 
     def config(self) -> dict[str, Any]:
-        return {"name": self.name, "gtol": self.gtol, "ftol": self.ftol, "memory": self.memory}
+        return {
+            "name": self.name,
+            "gtol": self.gtol,
+            "ftol": self.ftol,
+            "memory": self.memory,
+            "max_fun": self.max_fun,
+        }
 
 
 __all__ = [

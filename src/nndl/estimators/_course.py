@@ -1,12 +1,15 @@
-"""scikit-learn estimators: nndl's networks behind ``fit``/``predict`` with ``(m, n)`` input.
+"""The course's estimators: nndl's networks behind ``fit``/``predict`` with ``(m, n)``
+input.
 
-Every Python ML tool takes one row per example; the course's core takes one
-column per example.  These classes are the boundary: they validate the
-sample-major input (NumPy arrays, pandas DataFrames, lists), convert it once to
-the core's ``(n_x, m)`` layout, and train an :class:`nndl.Network` with
-:meth:`nndl.Network.fit`.  They follow scikit-learn's conventions — ``__init__``
-only stores its arguments, learned attributes end in ``_`` — and pass its
-estimator checks, so they work in ``Pipeline`` and ``GridSearchCV``.
+Every Python ML tool takes one row per example; the course's core takes one column per
+example. These classes speak the course's vocabulary (``epochs``, ``learning_rate`` as a
+number, ``l2``, ``optimizer``, ``patience``); the data boundary, the network and the
+training are the core they share with the scikit-learn drop-ins
+(:mod:`nndl.estimators._base`): the sample-major input (NumPy arrays, pandas DataFrames,
+lists, CSR matrices) reaches :func:`nndl.training.fit` as a transposed view, not a copy.
+They follow scikit-learn's conventions — ``__init__`` only stores its arguments, learned
+attributes end in ``_`` — and pass its estimator checks, so they work in ``Pipeline``
+and ``GridSearchCV``.
 
 Needs the ``sklearn`` extra: ``pip install "nndl[sklearn]"``.
 """
@@ -25,17 +28,11 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
-from nndl import training as train
-from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError
+from nndl.estimators._base import forward_rows, layer_sizes, new_network, rows_from_params, train
 from nndl.model.network import Network
 
 Activations = str | Sequence[str]
-
-
-def _core_layout(X: Any) -> np.ndarray:
-    """Rows of examples ``(m, n)`` → the course's ``(n_x, m)``, float64, contiguous."""
-    return np.ascontiguousarray(np.asarray(X, dtype=np.float64).T)
 
 
 class _NeuralNet(BaseEstimator):  # type: ignore[misc]
@@ -102,16 +99,8 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
     # ----------------------------------------------------------- training
 
     def _layer_dims(self, n_x: int, n_y: int) -> list[int]:
-        sizes = self.hidden_layer_sizes
-        if isinstance(sizes, (int, np.integer)):
-            sizes = (int(sizes),)
-        sizes = tuple(sizes)
-        if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in sizes):
-            raise NNDLValueError(
-                "hidden_layer_sizes must be a tuple of integers >= 1, e.g. (100,) or (64, 32); "
-                f"() for no hidden layer. Received: hidden_layer_sizes={self.hidden_layer_sizes!r}"
-            )
-        return [n_x, *sizes, n_y]
+        received = f"hidden_layer_sizes={self.hidden_layer_sizes!r}"
+        return [n_x, *layer_sizes(self.hidden_layer_sizes, NNDLValueError, received), n_y]
 
     def _activations(self, n_hidden: int) -> Activations:
         if isinstance(self.activation, str):
@@ -134,15 +123,15 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
 
     def _new_network(self, n_x: int, n_y: int) -> Network:
         dims = self._layer_dims(n_x, n_y)
-        return Network(
+        return new_network(
             dims,
-            activations=self._activations(len(dims) - 2),
-            output=self._output,  # None: Network's sigmoid for n_y = 1, softmax above
-            loss=self._loss,
-            init=self._init_name(),
-            seed=self.random_state,
-            dtype=self.dtype,
-            device=self.device,
+            self._activations(len(dims) - 2),
+            self._output,  # None: Network's sigmoid for n_y = 1, softmax above
+            self._loss,
+            self._init_name(),
+            self.random_state,
+            self.dtype,
+            self.device,
         )
 
     def _batch_size(self, m: int) -> int | None:
@@ -155,21 +144,20 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
     def _fit_network(
         self, X: np.ndarray, Y: np.ndarray, n_y: int, first: bool, incremental: bool
     ) -> None:
-        """X ``(m, n)`` to the core's layout; on the first call a new network; then train
-        (one epoch for ``partial_fit``)."""
-        XT = _core_layout(X)
+        """On the first call a new network; then train it on X ``(m, n)`` and the core-layout
+        targets Y ``(n_y, m)`` (one epoch for ``partial_fit``)."""
         if first:
-            self.network_ = self._new_network(XT.shape[0], n_y)
+            self.network_ = self._new_network(X.shape[1], n_y)
             self.n_iter_ = 0
             self.loss_curve_: list[float] = []
             self.validation_loss_curve_: list[float] | None = None
-        self._train(XT, Y, epochs=1 if incremental else self.epochs)
+        self._train(X, Y, epochs=1 if incremental else self.epochs)
 
     def _train(self, X: np.ndarray, Y: np.ndarray, epochs: int) -> None:
-        """Train ``network_`` on the core-layout (X, Y) and record the learned attributes."""
-        m = X.shape[1]
+        """Train ``network_`` on (X, Y) and record the learned attributes."""
+        m = X.shape[0]
         validation = self.validation_fraction if self.early_stopping else 0.0
-        history = train.fit(
+        history = train(
             self.network_,
             X,
             Y,
@@ -191,15 +179,15 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
         self.n_iter_ += len(history)
         self.history_ = history
 
-    def _check_X(self, X: Any, reset: bool) -> np.ndarray:
-        return _core_layout(validate_data(self, X, reset=reset, dtype=[np.float64, np.float32]))
-
     def _proba(self, X: Any) -> np.ndarray:
-        """The network's output ŷ as ``(m, n_y)`` float64."""
+        """The network's output ŷ as ``(m, n_y)`` float64, computed in chunks of rows."""
         check_is_fitted(self, "network_")
-        XT = self._check_X(X, reset=False)
-        A = np.asarray(to_numpy(self.network_.predict_proba(XT)), dtype=np.float64)
-        return np.ascontiguousarray(A.T)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        net = self.network_
+        coefs, intercepts = rows_from_params(net)
+        hidden = list(net.activations[:-1])
+        A = forward_rows(X, coefs, intercepts, hidden, net.output.name)
+        return np.asarray(A, dtype=np.float64)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
