@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from nndl import datasets
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, did_you_mean
 from nndl.model.network import Network
 
 TRAIN_EXAMPLES = """\
@@ -60,10 +60,47 @@ EXAMPLES = "\n".join(
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, pointing to ``--help``."""
+    """An argument parser whose errors are one line, pointing to ``--help``; a misspelt
+    choice or option gets a "did you mean …?"."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as exc:
+            hint = did_you_mean(str(value), [str(c) for c in action.choices or ()])
+            if not hint:
+                raise
+            raise argparse.ArgumentError(action, f"{exc.message}; {hint}") from None
+
+    def parse_checked(self, argv: list[str]) -> argparse.Namespace:
+        """``parse_args``, with the closest option named for each unknown one
+        (``--activaton`` → "did you mean --activation?")."""
+        args, extras = self.parse_known_args(argv)
+        if not extras:
+            return args
+        parser = self._chosen_subparser(args)
+        known = [s for action in parser._actions for s in action.option_strings]
+        hints = []
+        for extra in extras:
+            option = extra.split("=", 1)[0]
+            hint = did_you_mean(option, known) if option.startswith("-") else ""
+            if hint:
+                hints.append((option, hint))
+        shown = "; ".join(f"for {o}, {h}" if len(hints) > 1 else h for o, h in hints)
+        parser.error(f"unrecognized arguments: {' '.join(extras)}{'; ' + shown if shown else ''}")
+
+    def _chosen_subparser(self, args: argparse.Namespace) -> argparse.ArgumentParser:
+        """The subcommand's parser that read ``args`` (this parser when there is none)."""
+        for action in self._actions:
+            choices = action.choices
+            if isinstance(choices, dict) and action.dest in vars(args):
+                chosen = choices.get(getattr(args, action.dest))
+                if isinstance(chosen, argparse.ArgumentParser):
+                    return chosen
+        return self
 
 
 def hidden_sizes(text: str) -> list[int]:
