@@ -61,12 +61,14 @@ def diverged(
 
     With L2 strength ``l2`` over steps of ``m`` examples, the weight-decay part of a
     gradient step is ``W := (1 − α·λ/m) W``: when ``α·λ/m >= 1`` it overshoots zero and the
-    weights grow without bound, so the advice names l2, not the learning rate.
+    weights grow without bound.  When moreover ``λ/m >= 1`` (the L2 term alone outweighs the
+    weights; the course's λ are below 1 for m in the hundreds), l2 is what is wrong, and the
+    advice names it rather than the learning rate.
     """
     when = "" if epoch is None else f" at epoch {epoch}"
     if learning_rate is None:
         advice = "Standardize the inputs"
-    elif l2 > 0 and m and learning_rate * l2 / m >= 1:
+    elif l2 > 0 and m and l2 / m >= 1 and learning_rate * l2 / m >= 1:
         when += f" with learning_rate={learning_rate} and l2={l2:g}"
         advice = (
             f"l2={l2:g} is too large: α·λ/m = {learning_rate:g}·{l2:g}/{m} = "
