@@ -187,13 +187,37 @@ def encoder(net: Network) -> datasets.TabularEncoder | None:
     return None if config is None else datasets.TabularEncoder.from_dict(config)
 
 
-def load_for(net: Network, source: str, target: str | None) -> datasets.Data:
+def add_layout(parser: argparse.ArgumentParser) -> None:
+    """``--layout samples|features``: how an ``.npz`` file's X is laid out."""
+    parser.add_argument(
+        "--layout",
+        choices=["samples", "features"],
+        default=None,
+        help=".npz: samples if X is (m, n), one row per example (the default); features for "
+        "the course's (n, m)",
+    )
+
+
+def load_for(
+    net: Network, source: str, target: str | None, layout: str | None = None
+) -> datasets.Data:
     """Labelled data for a saved model, CSV columns encoded as in its training."""
-    return load(source, target, encoder=encoder(net))
+    options = {} if layout is None else {"layout": layout}
+    return load(source, target, encoder=encoder(net), **options)
 
 
-def prepare(net: Network, X: np.ndarray) -> np.ndarray:
-    """Features ``(n_x, m)`` as the network expects them (standardized as in training)."""
+def layout_hint(source: str, layout: str | None) -> str:
+    """What to try when an ``.npz`` file's features do not fit: the other ``--layout``."""
+    if not str(source).lower().endswith(".npz"):
+        return ""
+    other = "samples" if layout == "features" else "features"
+    shape = "(m, n), one row per example" if other == "samples" else "(n, m), one column per example"
+    return f"; if the file's X is {shape}, pass --layout {other}"
+
+
+def prepare(net: Network, X: np.ndarray, hint: str = "") -> np.ndarray:
+    """Features ``(n_x, m)`` as the network expects them (standardized as in training);
+    ``hint`` ends the error for features that do not fit (:func:`layout_hint`)."""
     X = np.asarray(X)
     if X.dtype.kind not in "iufb":
         raise NNDLValueError(f"the data holds values of dtype {X.dtype}; expected numbers")
@@ -203,7 +227,7 @@ def prepare(net: Network, X: np.ndarray) -> np.ndarray:
         raise NNDLValueError(
             f"the data has {X.shape[0]} features but the model expects {net.n_x}: give data "
             "with the same columns as the training data (for a CSV file with its label column, "
-            "name it with --target)"
+            f"name it with --target){hint}"
         )
     if "standardizer" in info:
         X = datasets.Standardizer.from_dict(info["standardizer"]).transform(X)
