@@ -96,6 +96,6 @@ def test_one_activation_too_many_names_the_counts_and_the_fix() -> None:
     assert "Give 2 names, one per hidden layer" in message and "no matched loss" in message
     # with an output activation last, or a loss, three names are three layers
     assert Network([2, 4, 4, 1], activations=["relu", "relu", "sigmoid"]).output.name == "sigmoid"
-    assert Network([2, 4, 4, 1], activations="relu,relu,linear".split(","), loss="mse")
+    assert Network([2, 4, 4, 1], activations=["relu", "relu", "linear"], loss="mse")
     with pytest.raises(NNDLValueError, match=r"Received: 4 activations .* 2 hidden layers"):
         Network([2, 4, 4, 1], activations=["relu"] * 4)

@@ -118,9 +118,7 @@ def test_a_checkpoint_named_without_suffix_is_found_by_the_same_name(
     monkeypatch.chdir(tmp_path)
     Network([4, 6, 5, 3], seed=0).fit(X, labels, epochs=2, checkpoint="ckpt", **RUN)
     assert os.listdir(tmp_path) == ["ckpt.npz"]
-    h = Network([4, 6, 5, 3]).fit(
-        X, labels, epochs=4, resume_from="ckpt", checkpoint="ckpt", **RUN
-    )
+    h = Network([4, 6, 5, 3]).fit(X, labels, epochs=4, resume_from="ckpt", checkpoint="ckpt", **RUN)
     assert h.epochs == [0, 1, 2, 3]
     assert nndl.training.load_checkpoint("ckpt").epoch == 3  # written back to ckpt.npz
     assert os.listdir(tmp_path) == ["ckpt.npz"]
@@ -154,11 +152,15 @@ def test_ctrl_c_during_lbfgs_leaves_the_last_accepted_iterate() -> None:
         net = Network([4, 8, 3], seed=0, dtype="float64")
         initial = _params(net)
         evaluations = [0]
-        cost = net._cost
 
-        def interrupting_cost(*args: Any, _stop: int = stop_at, _cost: Any = cost) -> Any:
-            evaluations[0] += 1
-            if evaluations[0] == _stop:
+        def interrupting_cost(
+            *args: Any,
+            _stop: int = stop_at,
+            _count: list[int] = evaluations,
+            _cost: Any = net._cost,
+        ) -> Any:
+            _count[0] += 1
+            if _count[0] == _stop:
                 raise KeyboardInterrupt
             return _cost(*args)
 

@@ -211,7 +211,9 @@ def layout_hint(source: str, layout: str | None) -> str:
     if not str(source).lower().endswith(".npz"):
         return ""
     other = "samples" if layout == "features" else "features"
-    shape = "(m, n), one row per example" if other == "samples" else "(n, m), one column per example"
+    shape = (
+        "(m, n), one row per example" if other == "samples" else "(n, m), one column per example"
+    )
     return f"; if the file's X is {shape}, pass --layout {other}"
 
 
