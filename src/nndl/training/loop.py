@@ -196,6 +196,7 @@ def fit(
         "schedule": sched.config(),
         "seed": the_seed,
         "validation_split": validation_split,
+        "l2_cost": l2_cost,
     }
     if resume is not None and not isinstance(opt, optim.LBFGS):  # L-BFGS: refused below
         assert resume_from is not None
