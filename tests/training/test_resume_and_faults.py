@@ -62,7 +62,6 @@ def checkpoint(tmp_path: Path) -> Path:
         ({"shuffle": False}, "shuffle=True in the checkpoint, shuffle=False now"),
         ({"validation_split": 0.2}, "validation_split=0.0 in the checkpoint"),
         ({"optimizer": "rmsprop"}, "optimizer={'name': 'adam'"),
-        ({"l2_cost": "batch"}, "l2_cost='dataset' in the checkpoint, l2_cost='batch' now"),
     ],
 )
 def test_resuming_with_any_other_training_option_is_refused_naming_it(
@@ -74,6 +73,24 @@ def test_resuming_with_any_other_training_option_is_refused_naming_it(
     message = str(info.value)
     assert named in message
     assert message.count(" in the checkpoint, ") == 1  # only the option that differs
+
+
+def test_the_estimators_l2_cost_is_compared_too(checkpoint: Path) -> None:
+    from nndl.training.loop import fit
+
+    X, labels = _blobs()
+    with pytest.raises(
+        NNDLValueError, match="l2_cost='dataset' in the checkpoint, l2_cost='batch'"
+    ):
+        fit(
+            Network([4, 6, 5, 3]),
+            X,
+            labels,
+            epochs=6,
+            resume_from=checkpoint,
+            l2_cost="batch",
+            **RUN,
+        )
 
 
 def test_every_differing_option_is_listed_in_one_error(checkpoint: Path) -> None:
