@@ -12,9 +12,11 @@ the checks that several layers share (``check_int``, ``check_learning_rate``,
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import math
 import numbers
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -45,13 +47,36 @@ class DivergenceError(NNDLError, FloatingPointError):
     """
 
 
-def diverged(what: str, learning_rate: float | None, epoch: int | None = None) -> DivergenceError:
+def diverged(
+    what: str,
+    learning_rate: float | None,
+    epoch: int | None = None,
+    *,
+    l2: float = 0.0,
+    m: int | None = None,
+) -> DivergenceError:
     """The error for training that reached a non-finite cost, gradient or parameter:
     ``what`` happened (at ``epoch``, with ``learning_rate``; ``None`` for L-BFGS, which
-    has none), with what to try."""
+    has none), with what to try.
+
+    With L2 strength ``l2`` over steps of ``m`` examples, the weight-decay part of a
+    gradient step is ``W := (1 − α·λ/m) W``: when ``α·λ/m >= 1`` it overshoots zero and the
+    weights grow without bound.  When moreover ``λ/m >= 1`` (the L2 term alone outweighs the
+    weights; the course's λ are below 1 for m in the hundreds), l2 is what is wrong, and the
+    advice names it rather than the learning rate.
+    """
     when = "" if epoch is None else f" at epoch {epoch}"
     if learning_rate is None:
         advice = "Standardize the inputs"
+    elif l2 > 0 and m and l2 / m >= 1 and learning_rate * l2 / m >= 1:
+        when += f" with learning_rate={learning_rate} and l2={l2:g}"
+        advice = (
+            f"l2={l2:g} is too large: α·λ/m = {learning_rate:g}·{l2:g}/{m} = "
+            f"{learning_rate * l2 / m:.3g} >= 1, so the L2 term (λ/m)·W of the gradient swamps "
+            "the data's (gradient descent's W := (1 − α·λ/m)·W − … overshoots zero) and the "
+            f"weights blow up. Use an l2 well below m/α = {m / learning_rate:.3g} (the course "
+            "uses 0.01 to 0.7), rather than a smaller learning rate"
+        )
     else:
         when += f" with learning_rate={learning_rate}"
         advice = (
@@ -62,6 +87,32 @@ def diverged(what: str, learning_rate: float | None, epoch: int | None = None) -
         f"{what}{when}: training diverged. {advice}. The parameters are those of the last "
         "finite step."
     )
+
+
+def did_you_mean(word: str, candidates: Iterable[str] | Mapping[str, str]) -> str:
+    """``"did you mean 'relu'?"`` for the candidates closest to a misspelt ``word``
+    (:func:`difflib.get_close_matches`; case, an option's leading dashes and ``-`` for
+    ``_`` ignored), or ``""``.
+
+    ``candidates`` may map spellings to the name they stand for (an alias to its registry
+    key): the closest spelling of each name is shown, and each name once.
+    """
+    meaning = dict(candidates) if isinstance(candidates, Mapping) else {c: c for c in candidates}
+    by_key: dict[str, tuple[str, str]] = {}
+    for spelling, name in meaning.items():
+        by_key.setdefault(_spelling(spelling), (spelling, name))
+    close = difflib.get_close_matches(_spelling(word), list(by_key), n=3, cutoff=0.6)
+    shown: dict[str, str] = {}  # name -> its closest spelling
+    for key in close:
+        spelling, name = by_key[key]
+        shown.setdefault(name, spelling)
+    if not shown:
+        return ""
+    return f"did you mean {' or '.join(repr(s) for s in shown.values())}?"
+
+
+def _spelling(word: str) -> str:
+    return str(word).strip().lower().lstrip("-").replace("-", "_")  # --hidden, hidden
 
 
 class MissingDependencyError(NNDLError, ImportError):

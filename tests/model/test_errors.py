@@ -88,7 +88,8 @@ def test_not_an_array(net: Network) -> None:
 
 def test_unknown_activation_and_loss_names() -> None:
     with pytest.raises(
-        NNDLValueError, match="unknown activation 'sigmoidal'; the known ones are: linear"
+        NNDLValueError,
+        match=r"unknown activation 'sigmoidal'; did you mean 'sigmoid'\? The known ones are: lin",
     ):
         Network([2, 3, 1], activations="sigmoidal")
     with pytest.raises(

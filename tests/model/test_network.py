@@ -283,4 +283,4 @@ def test_repr_config_and_copy() -> None:
         Network([3, 1]).loss.name == "logistic"
         and Network([3, 1], loss="mse").output.name == "linear"
     )
-    assert Network([3, 1], output="softmax").loss.name == "cross_entropy"
+    assert Network([3, 2], output="softmax").loss.name == "cross_entropy"

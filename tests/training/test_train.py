@@ -358,7 +358,7 @@ def test_checkpoint_resume_is_bit_identical(engine: str, tmp_path: Path) -> None
     for k in full.params:
         assert to_numpy(resumed.params[k]).tobytes() == to_numpy(full.params[k]).tobytes()
     assert list(h) == list(h_full) and h.epochs == list(range(6))
-    with pytest.raises(NNDLValueError, match="same optimizer"):
+    with pytest.raises(NNDLValueError, match="Differing: optimizer="):
         Network([4, 7, 5, 3]).fit(X, labels, epochs=6, resume_from=path, optimizer="gd")
 
 

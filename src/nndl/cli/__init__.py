@@ -44,7 +44,7 @@ from nndl.errors import NNDLError
 __all__ = ["build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     """The argument parser of ``nndl`` and its subcommands."""
     parser = Parser(
         prog="nndl",
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         apply_config(parser, argv)
-        args = parser.parse_args(argv)
+        args = parser.parse_checked(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return int(handler(args))
     except NNDLError as exc:

@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from nndl import datasets
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, did_you_mean
 from nndl.model.network import Network
 
 TRAIN_EXAMPLES = """\
@@ -60,10 +60,47 @@ EXAMPLES = "\n".join(
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, pointing to ``--help``."""
+    """An argument parser whose errors are one line, pointing to ``--help``; a misspelt
+    choice or option gets a "did you mean …?"."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as exc:
+            hint = did_you_mean(str(value), [str(c) for c in action.choices or ()])
+            if not hint:
+                raise
+            raise argparse.ArgumentError(action, f"{exc.message}; {hint}") from None
+
+    def parse_checked(self, argv: list[str]) -> argparse.Namespace:
+        """``parse_args``, with the closest option named for each unknown one
+        (``--activaton`` → "did you mean --activation?")."""
+        args, extras = self.parse_known_args(argv)
+        if not extras:
+            return args
+        parser = self._chosen_subparser(args)
+        known = [s for action in parser._actions for s in action.option_strings]
+        hints = []
+        for extra in extras:
+            option = extra.split("=", 1)[0]
+            hint = did_you_mean(option, known) if option.startswith("-") else ""
+            if hint:
+                hints.append((option, hint))
+        shown = "; ".join(f"for {o}, {h}" if len(hints) > 1 else h for o, h in hints)
+        parser.error(f"unrecognized arguments: {' '.join(extras)}{'; ' + shown if shown else ''}")
+
+    def _chosen_subparser(self, args: argparse.Namespace) -> argparse.ArgumentParser:
+        """The subcommand's parser that read ``args`` (this parser when there is none)."""
+        for action in self._actions:
+            choices = action.choices
+            if isinstance(choices, dict) and action.dest in vars(args):
+                chosen = choices.get(getattr(args, action.dest))
+                if isinstance(chosen, argparse.ArgumentParser):
+                    return chosen
+        return self
 
 
 def hidden_sizes(text: str) -> list[int]:
@@ -150,13 +187,39 @@ def encoder(net: Network) -> datasets.TabularEncoder | None:
     return None if config is None else datasets.TabularEncoder.from_dict(config)
 
 
-def load_for(net: Network, source: str, target: str | None) -> datasets.Data:
+def add_layout(parser: argparse.ArgumentParser) -> None:
+    """``--layout samples|features``: how an ``.npz`` file's X is laid out."""
+    parser.add_argument(
+        "--layout",
+        choices=["samples", "features"],
+        default=None,
+        help=".npz: samples if X is (m, n), one row per example (the default); features for "
+        "the course's (n, m)",
+    )
+
+
+def load_for(
+    net: Network, source: str, target: str | None, layout: str | None = None
+) -> datasets.Data:
     """Labelled data for a saved model, CSV columns encoded as in its training."""
-    return load(source, target, encoder=encoder(net))
+    options = {} if layout is None else {"layout": layout}
+    return load(source, target, encoder=encoder(net), **options)
 
 
-def prepare(net: Network, X: np.ndarray) -> np.ndarray:
-    """Features ``(n_x, m)`` as the network expects them (standardized as in training)."""
+def layout_hint(source: str, layout: str | None) -> str:
+    """What to try when an ``.npz`` file's features do not fit: the other ``--layout``."""
+    if not str(source).lower().endswith(".npz"):
+        return ""
+    other = "samples" if layout == "features" else "features"
+    shape = (
+        "(m, n), one row per example" if other == "samples" else "(n, m), one column per example"
+    )
+    return f"; if the file's X is {shape}, pass --layout {other}"
+
+
+def prepare(net: Network, X: np.ndarray, hint: str = "") -> np.ndarray:
+    """Features ``(n_x, m)`` as the network expects them (standardized as in training);
+    ``hint`` ends the error for features that do not fit (:func:`layout_hint`)."""
     X = np.asarray(X)
     if X.dtype.kind not in "iufb":
         raise NNDLValueError(f"the data holds values of dtype {X.dtype}; expected numbers")
@@ -166,7 +229,7 @@ def prepare(net: Network, X: np.ndarray) -> np.ndarray:
         raise NNDLValueError(
             f"the data has {X.shape[0]} features but the model expects {net.n_x}: give data "
             "with the same columns as the training data (for a CSV file with its label column, "
-            "name it with --target)"
+            f"name it with --target){hint}"
         )
     if "standardizer" in info:
         X = datasets.Standardizer.from_dict(info["standardizer"]).transform(X)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nndl.cli._common import comma_list, fraction, hidden_sizes, positive_float, positive_int
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, did_you_mean
 
 
 def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
@@ -44,8 +44,10 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     for key, value in config.items():
         dest = key.replace("-", "_")
         if dest not in options:
+            hint = did_you_mean(key, [d.replace("_", "-") for d in options])
             raise NNDLValueError(
-                f"{str(path)!r}: unknown option {key!r}; the known ones are: "
+                f"{str(path)!r}: unknown option {key!r}; {hint + ' The' if hint else 'the'} "
+                "known ones are: "
                 f"{', '.join(sorted(d.replace('_', '-') for d in options))}"
             )
         defaults[dest] = _config_value(path, key, options[dest], value)
@@ -84,8 +86,10 @@ def _config_value(path: Path, key: str, action: argparse.Action, value: Any) -> 
     ):
         raise NNDLValueError(f"{where} must be {expected}. Received: {value!r}")
     if action.choices is not None and value not in action.choices:
+        hint = did_you_mean(str(value), [str(c) for c in action.choices])
         raise NNDLValueError(
-            f"{where} must be one of {', '.join(map(str, action.choices))}. Received: {value!r}"
+            f"{where} must be one of {', '.join(map(str, action.choices))}. Received: "
+            f"{value!r}{'; ' + hint if hint else ''}"
         )
     if action.type is None:
         return value

@@ -133,6 +133,14 @@ def check_combinations(args: argparse.Namespace, task: str) -> None:
             f"--loss mse fits a regression, but --data {args.data} is a classification set "
             f"({task}): leave --loss out (logistic for two classes, cross_entropy for more)"
         )
+    output = None if args.output is None else str(args.output).strip().lower()
+    if task == "binary" and (output == "softmax" or loss == "cross_entropy"):
+        given = "--output softmax" if output == "softmax" else "--loss cross_entropy"
+        raise NNDLValueError(
+            f"{given} is for three classes or more, but --data {args.data} has two: nndl gives "
+            "two classes one output unit, and a softmax over one unit is always 1. Leave "
+            f"{given.split()[0]} out: two classes get a sigmoid unit with the logistic loss"
+        )
     if task == "regression" and loss in ("logistic", "cross_entropy"):
         raise NNDLValueError(
             f"--loss {loss} is for classes, but --data {args.data} has a numeric target "

@@ -9,10 +9,12 @@ from typing import Any
 from nndl import io as model_io
 from nndl.cli._common import (
     EVALUATE_EXAMPLES,
+    add_layout,
     class_names,
     confusion,
     confusion_text,
     labels_for,
+    layout_hint,
     load_for,
     prepare,
     results,
@@ -31,13 +33,14 @@ def add(commands: Any) -> None:
     )
     evaluate.add_argument("--target", metavar="COLUMN", help="the label column of a CSV file")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    add_layout(evaluate)
     evaluate.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     net = model_io.load(args.model)
-    data = load_for(net, args.data, args.target)
-    X = prepare(net, data.X)
+    data = load_for(net, args.data, args.target, args.layout)
+    X = prepare(net, data.X, layout_hint(args.data, args.layout))
     Y = labels_for(net, data)
     scored = results(net, X, Y, None, None)
     result: dict[str, Any] = {"examples": int(X.shape[1]), "cost": scored["final_cost"]}

@@ -15,8 +15,10 @@ from nndl import _files, datasets
 from nndl import io as model_io
 from nndl.cli._common import (
     PREDICT_EXAMPLES,
+    add_layout,
     class_names,
     encoder,
+    layout_hint,
     load,
     prepare,
     regression_output,
@@ -39,6 +41,7 @@ def add(commands: Any) -> None:
         "feature columns are picked by name when the file has them)",
     )
     predict.add_argument("--out", metavar="FILE.csv", help="write the CSV here (default: stdout)")
+    add_layout(predict)
     predict.set_defaults(handler=run)
 
 
@@ -64,11 +67,13 @@ def run(args: argparse.Namespace) -> int:
             image_shape=None if shape is None else tuple(shape),
             target=args.target,
             feature_names=net.info.get("feature_names"),
+            layout=args.layout or "samples",
         )
     else:  # a built-in data set by name
         X = load(args.data, args.target).X
         names = [f"row {i + 1}" for i in range(X.shape[1])]
-    prepare(net, X[:, :1])  # the features fit the model: checked before writing anything
+    # the features fit the model: checked before writing anything
+    prepare(net, X[:, :1], layout_hint(args.data, args.layout))
     if out is None:
         _write_csv(net, X, names, sys.stdout)
         return 0

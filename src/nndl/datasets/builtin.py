@@ -16,7 +16,7 @@ from nndl.datasets.synthetic import (
     make_spiral,
     make_xor,
 )
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, did_you_mean
 
 GENERATORS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "planar": load_planar,
@@ -48,7 +48,9 @@ def load(name: str, **options: Any) -> tuple[np.ndarray, np.ndarray]:
     """A built-in data set by name (``"planar"``, ``"moons"``, …), with its generator's options."""
     key = generated_key(name)
     if key is None:
+        hint = did_you_mean(name, GENERATORS)
         raise NNDLValueError(
-            f"unknown data set {name!r}; the built-in ones are: {', '.join(GENERATORS)}"
+            f"unknown data set {name!r}; {hint + ' The' if hint else 'the'} built-in ones are: "
+            f"{', '.join(GENERATORS)}"
         )
     return GENERATORS[key](**options)

@@ -37,7 +37,7 @@ from nndl.datasets.images import (
 )
 from nndl.datasets.sklearn_sets import SKLEARN_SETS, load_sklearn
 from nndl.datasets.tables import csv_features
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, did_you_mean
 
 H5_SUFFIXES = (".h5", ".hdf5", ".he5")
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -223,8 +223,10 @@ def _existing_path(source: str | Path) -> Path:
     if path.exists():
         return path
     if isinstance(source, str) and not any(sep in source for sep in "/\\") and not path.suffix:
+        hint = did_you_mean(source, known_names())
         raise NNDLValueError(
-            f"unknown data set {source!r} and no file of that name. Known names: "
+            f"unknown data set {source!r} and no file of that name{f' ({hint})' if hint else ''}. "
+            "Known names: "
             f"{', '.join(known_names())}; or pass a path to an .h5/.hdf5, .csv or .npz file "
             "or a folder of pictures"
         )

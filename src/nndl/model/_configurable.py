@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, did_you_mean
 
 _T = TypeVar("_T")
 
@@ -20,11 +20,16 @@ def lookup(
 ) -> _T:
     """``registry``'s entry for ``name``, read the forgiving way: case, surrounding space and
     ``-`` for ``_`` do not matter, and ``aliases`` map other spellings to registry keys.  An
-    unknown name is an :class:`NNDLValueError` listing the known ones."""
+    unknown name is an :class:`NNDLValueError` listing the known ones, with the closest as
+    "did you mean …?"."""
     key = name.strip().lower().replace("-", "_")
     key = (aliases or {}).get(key, key)
     if key not in registry:
-        raise NNDLValueError(f"unknown {kind} {name!r}; the known ones are: {', '.join(registry)}")
+        hint = did_you_mean(name, {**{k: k for k in registry}, **(aliases or {})})
+        raise NNDLValueError(
+            f"unknown {kind} {name!r}; {hint + ' The known' if hint else 'the known'} ones are: "
+            f"{', '.join(registry)}"
+        )
     return registry[key]
 
 

@@ -69,9 +69,7 @@ def check_X(X: Any, n_x: int) -> Array:
         )
     if shape[1] == 0:
         raise ShapeError("X has no examples (m = 0): pass at least one column.")
-    xp = namespace(X)
-    if not xp.isdtype(X.dtype, ("real floating", "integral", "bool")):
-        raise NNDLTypeError(f"X must hold real numbers. Received: X.dtype={X.dtype}")
+    check_numbers("X", X)
     if not all_finite(X):
         raise NNDLValueError(
             "X contains NaN or infinite values: remove or impute them before training "
@@ -97,6 +95,7 @@ def check_Y(Y: Any, m: int, like: Array, n_y: int, output: str, loss: Loss, dtyp
             f"Y has {shape[1]} columns (examples) but X has m={m}: they must match. "
             f"Received: Y.shape={shape}.{hint}"
         )
+    check_numbers("Y", Y)
     Y = move_like(Y, like)
     xp = namespace(Y)
     if not all_finite(Y):
@@ -113,6 +112,29 @@ def check_Y(Y: Any, m: int, like: Array, n_y: int, output: str, loss: Loss, dtyp
     Y = xp.astype(Y, float_dtype(xp, dtype))
     loss.check_targets(Y)
     return Y
+
+
+def check_numbers(name: str, A: Array) -> None:
+    """Refuse an array of text, Python objects or complex numbers with an
+    :class:`NNDLTypeError` naming the dtype seen, not NumPy's ``isfinite`` TypeError."""
+    if namespace(A).isdtype(A.dtype, ("real floating", "integral", "bool")):
+        return
+    kind = getattr(A.dtype, "kind", "")
+    seen = {"U": "text", "S": "bytes", "O": "Python objects", "c": "complex numbers"}.get(kind)
+    received = f"{name}.dtype={A.dtype}" + (f" ({seen})" if seen else "")
+    if name == "Y":
+        raise NNDLTypeError(
+            "Y must hold real numbers: class labels (0/1, or 0 … K−1 for a softmax output) or "
+            f"regression targets. Received: {received}. Map text labels to integers first "
+            "(numpy.unique(Y, return_inverse=True)[1].reshape(1, -1)), convert numbers held as "
+            "objects with Y.astype(float), or use nndl.NeuralNetClassifier, which takes labels "
+            "of any type"
+        )
+    raise NNDLTypeError(
+        f"{name} must hold real numbers (int, float or bool). Received: {received}. Encode "
+        f"text features as numbers first, or convert numbers held as objects with "
+        f"{name}.astype(float)"
+    )
 
 
 def one_hot_labels(labels: Array, n_y: int) -> Array:
@@ -183,11 +205,21 @@ def resolve_activations(
         hidden = [_activations.get(activations) for _ in range(L - 1)]
     else:
         given = [_activations.get(a) for a in activations]
+        names = [g.name for g in given]
         if len(given) == L:
             if output is not None and _activations.get(output) != given[-1]:
                 raise NNDLValueError(
                     f"activations lists {L} layers, whose last ({given[-1].name}) is the output, "
                     f"but output={output!r} was given too: give one or the other"
+                )
+            if output is None and loss is None and given[-1].name not in _losses.LOSS_FOR_OUTPUT:
+                raise NNDLValueError(
+                    f"activations gives {L} names {names} for a network with {L - 1} hidden "
+                    f"layer{'s' if L != 2 else ''}, so the last, {given[-1].name}, is taken as the "
+                    f"output layer's, and a {given[-1].name} output has no matched loss. Give "
+                    f"{L - 1} name{'s' if L != 2 else ''}, one per hidden layer (the output's then "
+                    "comes from n_y: sigmoid for 1 unit, softmax for more), or end the list with "
+                    f"an output activation ({', '.join(_losses.LOSS_FOR_OUTPUT)}), or pass loss="
                 )
             hidden, output = given[:-1], given[-1]
         elif len(given) == L - 1:
@@ -195,7 +227,8 @@ def resolve_activations(
         else:
             raise NNDLValueError(
                 f"activations must name one activation for each of the {L - 1} hidden layers "
-                f"(or {L} including the output layer). Received: {len(given)} activations"
+                f"(or {L} including the output layer). Received: {len(given)} activations "
+                f"{names} for layer_dims of {L - 1} hidden layer{'s' if L != 2 else ''}"
             )
     for l, g in enumerate(hidden, start=1):
         if not g.elementwise:
@@ -213,7 +246,16 @@ def resolve_activations(
             output = matched
         else:
             output = "sigmoid" if n_y == 1 else "softmax"
-    return [*hidden, _activations.get(output)]
+    g_out = _activations.get(output)
+    if g_out.name == "softmax" and n_y == 1:
+        raise NNDLValueError(
+            "a softmax output of n_y=1 unit always gives 1 (softmax normalizes over the units), "
+            "so it cannot learn. For two classes use one sigmoid unit with the logistic loss "
+            "(output='sigmoid', the default for one output unit; on the command line, leave "
+            "--output out), or two output units (layer_dims ending in 2) with softmax and "
+            "cross-entropy"
+        )
+    return [*hidden, g_out]
 
 
 def resolve_loss(output: Activation, loss: str | Loss | None) -> Loss:

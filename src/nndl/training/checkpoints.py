@@ -86,8 +86,26 @@ def save_checkpoint(
     return write_atomic(p, arrays)
 
 
+def checkpoint_path(path: str | Path) -> Path:
+    """The file a checkpoint named ``path`` is in: ``path`` itself, or with ``.npz`` added as
+    :func:`save_checkpoint` adds it (``checkpoint="ckpt"`` writes ``ckpt.npz``); a missing
+    file is a :class:`FileNotFoundError` that says so."""
+    p = normalize_path(path)  # also refuses what is not a path
+    given = Path(path)
+    if given.is_file():
+        return given
+    if not p.exists():
+        also = f" (nor {str(p)!r})" if p != given else ""
+        raise FileNotFoundError(
+            f"no checkpoint at {str(path)!r}{also}: check the path. A checkpoint is written by "
+            "fit(..., checkpoint=path) every checkpoint_every epochs; resume_from=path reads it"
+        )
+    return p
+
+
 def load_checkpoint(path: str | Path, network: Network | None = None) -> Checkpoint:
     """Read a checkpoint; with ``network``, check that it has the same architecture."""
+    path = checkpoint_path(path)
     meta, arrays = read(path)
     if meta.get("format") != CHECKPOINT_FORMAT:
         raise NNDLValueError(
@@ -128,3 +146,53 @@ def load_checkpoint(path: str | Path, network: Network | None = None) -> Checkpo
         options=meta.get("options", {}),
         callbacks=callbacks,
     )
+
+
+def check_resume(
+    checkpoint: Checkpoint,
+    path: str | Path,
+    optimizer: dict[str, Any],
+    options: dict[str, Any],
+    epochs: int,
+    seed_given: bool,
+) -> None:
+    """Refuse to resume unless ``fit`` was called as the checkpoint's run was: the same
+    optimizer and training options (the seed too, when one is given; without one the
+    checkpoint's is used), and ``epochs`` no fewer than the checkpoint has trained.  Each
+    differing option is listed, with both values."""
+    differences = []
+    if checkpoint.optimizer != optimizer:
+        differences.append(_difference("optimizer", checkpoint.optimizer, optimizer))
+    saved = checkpoint.options
+    for key, now in options.items():
+        if key not in saved or (key == "seed" and not seed_given):
+            continue  # an older checkpoint without the option; a seed taken from it
+        before = saved[key]
+        if key == "schedule" and isinstance(before, dict) and isinstance(now, dict):
+            rest = {k: v for k, v in before.items() if k != "learning_rate"}
+            if rest != {k: v for k, v in now.items() if k != "learning_rate"}:
+                differences.append(_difference("schedule", before, now))
+            if before.get("learning_rate") != now.get("learning_rate"):
+                differences.append(
+                    _difference("learning_rate", before.get("learning_rate"), now["learning_rate"])
+                )
+        elif before != now:
+            differences.append(_difference(key, before, now))
+    if differences:
+        raise NNDLValueError(
+            f"cannot resume from {str(path)!r}: fit was called with other training options than "
+            f"the checkpoint's run, so it would not continue that run. Differing: "
+            f"{'; '.join(differences)}. Call fit with the checkpoint's options, or start a new "
+            "run from its parameters with nndl.training.load_checkpoint(path).network"
+        )
+    done = checkpoint.epoch + 1
+    if epochs < done:
+        raise NNDLValueError(
+            f"the checkpoint {str(path)!r} has already trained {done} epochs, but fit was called "
+            f"with epochs={epochs}: epochs counts from the start of training, not from the "
+            f"checkpoint. Pass epochs greater than {done} to train on"
+        )
+
+
+def _difference(name: str, before: Any, now: Any) -> str:
+    return f"{name}={before!r} in the checkpoint, {name}={now!r} now"

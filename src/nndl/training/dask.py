@@ -154,12 +154,17 @@ def fit_dask(
             J, params = _streamed_epoch(
                 template, params, blocks, learning_rate, batch_size, order_rng, client
             )
+        step_m = m if batch_size is None else batch_size
         if not math.isfinite(J):
-            raise diverged(f"the cost became {J}", learning_rate, epoch)
+            raise diverged(f"the cost became {J}", learning_rate, epoch, l2=l2, m=step_m)
         bad = [k for k, v in params.items() if not all_finite(v)]
         if bad:
             raise diverged(
-                f"the update of {', '.join(bad)} became non-finite", learning_rate, epoch
+                f"the update of {', '.join(bad)} became non-finite",
+                learning_rate,
+                epoch,
+                l2=l2,
+                m=step_m,
             )
         record(J, params)
     return costs

@@ -108,13 +108,17 @@ class GenericEngine:
                 per = mb if self.l2_cost == "batch" else m
                 J += net.l2 / (2 * per) * sum(to_scalar(xp.sum(c.W * c.W)) for c in caches)
             if not math.isfinite(J):
-                raise diverged(f"the cost became {J}", learning_rate, epoch)
+                raise diverged(f"the cost became {J}", learning_rate, epoch, l2=net.l2, m=mb)
             grads = net._backward(AL, Yb, caches)
             params, state = self.optimizer.update(net.params, grads, self.state, learning_rate)
             bad = [k for k, v in params.items() if not all_finite(v)]
             if bad:
                 raise diverged(
-                    f"the update of {', '.join(bad)} became non-finite", learning_rate, epoch
+                    f"the update of {', '.join(bad)} became non-finite",
+                    learning_rate,
+                    epoch,
+                    l2=net.l2,
+                    m=mb,
                 )
             net.params, self.state = params, state
             total += J * mb

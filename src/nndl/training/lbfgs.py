@@ -3,7 +3,9 @@
 SciPy asks for ``(J, ∇J)`` at points of its choosing; each answer is one forward
 and one backward pass over all m examples.  After every accepted iteration the
 history records the cost (and accuracy, and validation values) and the
-callbacks run, as after an epoch of the other optimizers.
+callbacks run, as after an epoch of the other optimizers.  Interrupted (Ctrl-C),
+the network keeps the last accepted iterate, whose cost the history ends with,
+never a line search's trial point.
 """
 
 from __future__ import annotations
@@ -76,11 +78,13 @@ def fit_lbfgs(
         return J, g
 
     epoch_counter = [trainer.start_epoch]
+    accepted = [x0.copy()]  # the last iterate SciPy accepted; its line search tries others
 
     def on_iteration(intermediate_result: Any) -> None:
         epoch = epoch_counter[0]
         epoch_counter[0] += 1
         x = np.asarray(intermediate_result.x)
+        accepted[0] = np.array(x, dtype=np.float64)
         set_point(x)
         J = float(intermediate_result.fun)
         accuracy = None
@@ -126,6 +130,7 @@ def fit_lbfgs(
                 },
             )
         if not np.all(np.isfinite(result.x)):
+            set_point(accepted[0])
             raise diverged("L-BFGS reached non-finite parameters", None, len(trainer.history))
         set_point(np.asarray(result.x))
         trainer.history.lbfgs_message = str(result.message)  # type: ignore[attr-defined]
@@ -133,6 +138,9 @@ def fit_lbfgs(
         trainer.history.lbfgs_iterations = int(result.nit)  # type: ignore[attr-defined]
         trainer.history.lbfgs_cost = float(result.fun)  # type: ignore[attr-defined]
     except KeyboardInterrupt:
+        # Ctrl-C may come while a line search tries a point: the network holds that trial
+        # point, not an accepted iterate, so it goes back to the last accepted one
+        set_point(accepted[0])
         trainer.history.interrupted = True
     finally:
         for cb in cbs:

@@ -60,7 +60,7 @@ from nndl.training.callbacks import (
     PrintEpochs,
     ProgressBar,
 )
-from nndl.training.checkpoints import load_checkpoint
+from nndl.training.checkpoints import check_resume, load_checkpoint
 from nndl.training.generic_engine import GenericEngine, epoch_rng
 from nndl.training.history import History
 from nndl.training.lbfgs import fit_lbfgs
@@ -163,12 +163,8 @@ def fit(
     resume = None
     if resume_from is not None:
         resume = load_checkpoint(resume_from, network)
-        if resume.optimizer != opt.config():
-            raise NNDLValueError(
-                f"the checkpoint was trained with optimizer {resume.optimizer}, but fit was "
-                f"called with {opt.config()}: resume with the same optimizer"
-            )
-        the_seed = resume.seed if resume.seed is not None else the_seed
+        if seed is None and resume.seed is not None:
+            the_seed = resume.seed  # without a seed, the checkpoint's run goes on with its own
 
     X_val: Array | None = None
     Y_val: Array | None = None
@@ -199,7 +195,12 @@ def fit(
         "dropout": [1.0 - p for p in keep_probs],
         "schedule": sched.config(),
         "seed": the_seed,
+        "validation_split": validation_split,
+        "l2_cost": l2_cost,
     }
+    if resume is not None and not isinstance(opt, optim.LBFGS):  # L-BFGS: refused below
+        assert resume_from is not None
+        check_resume(resume, resume_from, opt.config(), options, epochs, seed is not None)
     trainer = Trainer(network, opt, sched, epochs, the_seed, options)
     trainer.has_validation = X_val is not None
 

@@ -223,7 +223,13 @@ class NumpyEngine:
         # so checking it first leaves θ at its last finite values
         finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
         if not finite:
-            raise diverged("the gradient became non-finite", learning_rate, epoch)
+            raise diverged(
+                "the gradient became non-finite",
+                learning_rate,
+                epoch,
+                l2=self.net.l2,
+                m=Xb.shape[0],
+            )
         self.t += 1
         opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
         if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
@@ -330,7 +336,7 @@ class NumpyEngine:
             per = denominator if self.l2_cost == "batch" else self.total_weight
             J += l2 / (2 * per) * sum(float(np.vdot(W, W)) for W in self.W)
         if not math.isfinite(J):
-            raise diverged(f"the cost became {J}", learning_rate, epoch)
+            raise diverged(f"the cost became {J}", learning_rate, epoch, l2=l2, m=Bm)
         # backward
         dZ = Z
         for l in range(L - 1, -1, -1):
