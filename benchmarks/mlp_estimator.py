@@ -1,7 +1,7 @@
 """The scikit-learn drop-in against scikit-learn itself: ``nndl.MLPClassifier.fit`` beside
 ``sklearn.neural_network.MLPClassifier.fit``, with the same parameters, in one process.
 
-The reference workload (issue 13): 60,000 × 784 examples in 10 classes (labels from a
+The reference workload: 60,000 × 784 examples in 10 classes (labels from a
 random linear teacher), hidden layers (256, 128) with ReLU, Adam, batch_size=256,
 learning_rate_init=1e-3; the same array is given to both, once as float32 and once as
 float64 (each library keeps the dtype it is given).  Every round fits a fresh
