@@ -46,9 +46,10 @@ class _Buffers:
     """The reused arrays of one mini-batch size."""
 
     def __init__(
-        self, dims: list[int], B: int, dtype: Any, sample_major: bool, dropped: list[bool]
+        self, dims: list[int], B: int, dtype: Any, dropped: list[bool]
     ) -> None:
-        self.X = np.empty((B, dims[0]), dtype=dtype) if sample_major else None
+        self._X_shape, self._X_dtype = (B, dims[0]), dtype
+        self._X: np.ndarray | None = None  # the gathered rows, made when first needed
         self.Z = [np.empty((n, B), dtype=dtype) for n in dims[1:]]  # Z[l-1] holds Z[l], then A[l]
         self.dA = [np.empty((n, B), dtype=dtype) for n in dims[1:-1]]
         self.mask = [np.empty((n, B), dtype=bool) for n in dims[1:-1]]
@@ -61,6 +62,14 @@ class _Buffers:
         self.ones = np.ones((B, 1), dtype=dtype)  # db = dZ · 1 sums over the batch
         self.z_y = np.empty(B, dtype=dtype)  # the fused softmax's scratch
         self.s = np.empty(B, dtype=dtype)
+
+    @property
+    def X(self) -> np.ndarray:
+        """``(B, n_x)``, where a shuffled (or sparse) batch's rows are gathered; allocated on
+        first use, so a full batch in order (L-BFGS, ``shuffle=False``) reads X without a copy."""
+        if self._X is None:
+            self._X = np.empty(self._X_shape, dtype=self._X_dtype)
+        return self._X
 
 
 class NumpyEngine:
@@ -169,7 +178,7 @@ class NumpyEngine:
 
     def _buffers(self, B: int) -> _Buffers:
         if B not in self.buffers:
-            self.buffers[B] = _Buffers(self.dims, B, self.dtype, True, self.dropped)
+            self.buffers[B] = _Buffers(self.dims, B, self.dtype, self.dropped)
         return self.buffers[B]
 
     def run_epoch(
