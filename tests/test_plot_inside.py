@@ -163,3 +163,12 @@ def test_figures_are_saved_atomically(tmp_path: Path) -> None:
     plot.cost_curve([3.0, 2.0, 1.0], path=tmp_path / "a" / "cost.png")
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["cost.png"]
     assert (tmp_path / "a" / "cost.png").stat().st_mode & 0o444 == 0o444  # readable
+
+
+def test_history_plot_is_the_history_figure(tmp_path: Path) -> None:
+    X, Y = nndl.datasets.make_moons(m=100, seed=0)
+    h = nndl.Network([2, 3, 1], activations="tanh", seed=0).fit(X, Y, learning_rate=1.0, epochs=5)
+    fig = h.plot(tmp_path / "h.png")
+    _read(tmp_path / "h.png")
+    cost_ax = fig.axes[0]
+    np.testing.assert_allclose(cost_ax.get_lines()[0].get_ydata(), list(h))

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class History(list[float]):
@@ -19,8 +23,7 @@ class History(list[float]):
     An epoch's ``cost`` is the mean over its mini-batches of the data cost, each taken
     before that batch's step, plus ``(λ / 2m) Σ ||W[l]||²`` (m: the training examples),
     the same L2 term as ``Network.cost``; it differs from ``net.cost(X, Y)`` after the
-    epoch only by the steps taken during the epoch.  Draw it with
-    ``nndl.plot.history(history)``.
+    epoch only by the steps taken during the epoch.  ``history.plot()`` draws it.
     """
 
     def __init__(self, costs: Sequence[float] = ()) -> None:
@@ -33,6 +36,14 @@ class History(list[float]):
         self.seed: int | None = None
         self.optimizer_state: Any = None
         """The optimizer's state at the end (its moments and step count), to continue from."""
+
+    def plot(self, path: str | Path | None = None, *, val_label: str = "validation") -> Figure:
+        """The cost per epoch (and the held-out cost), beside the accuracy when it was
+        recorded: :func:`nndl.plot.history` of this run (Jupyter shows the figure; ``path``
+        saves it).  Needs matplotlib (``pip install "nndl[plot]"``)."""
+        from nndl import plot  # figures sit below training; matplotlib loads only here
+
+        return plot.history(self, path=path, val_label=val_label)
 
     def record(self, epoch: int, logs: dict[str, float]) -> None:
         """Append one epoch's values."""

@@ -45,9 +45,7 @@ def is_sparse(X: Any) -> bool:
 class _Buffers:
     """The reused arrays of one mini-batch size."""
 
-    def __init__(
-        self, dims: list[int], B: int, dtype: Any, dropped: list[bool]
-    ) -> None:
+    def __init__(self, dims: list[int], B: int, dtype: Any, dropped: list[bool]) -> None:
         self._X_shape, self._X_dtype = (B, dims[0]), dtype
         self._X: np.ndarray | None = None  # the gathered rows, made when first needed
         self.Z = [np.empty((n, B), dtype=dtype) for n in dims[1:]]  # Z[l-1] holds Z[l], then A[l]
