@@ -45,3 +45,23 @@ def test_fit_allocates_less_than_the_data_again(make: Any, dtype: str) -> None:
     X = rng.standard_normal((6000, 500)).astype(dtype)  # 12 or 24 MB
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
     assert _peak_extra(make(dtype), X, y) < 1.0
+
+
+def test_predict_works_in_chunks() -> None:
+    """predict's peak is the answer plus a bounded working set, whatever m is: a (60000, 400)
+    float64 input through 256 hidden units would need 123 MB of activations at once."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60_000, 400))
+    y = (X[:, 0] > 0).astype(int)
+    clf = nndl.MLPClassifier((256,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X[:2000], y[:2000])
+    tracemalloc.start()
+    try:
+        proba = clf.predict_proba(X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert proba.shape == (60_000, 2)
+    assert peak < 0.2 * X.nbytes  # 192 MB of data; the activations of all rows would be 123 MB
