@@ -64,8 +64,12 @@ def test_planar_functions_and_flower_match_the_course() -> None:
     lines = list(planar_assignment(None, iterations=50))  # a short sweep: not compared
     checks = [c for c in lines if isinstance(c, Check)]
     assert [c.what for c in checks if not c.ok] == []
-    compared = [c.what for c in checks if c.compared]
+    compared = [c.what for c in checks if c.compared and c.here is None]
     assert len([w for w in compared if w.startswith("cost after")]) == len(FLOWER_COSTS) == 8
+    # after 7000 the cost oscillates: compared with the course's code on this machine
+    here = [c for c in checks if c.here is not None]
+    assert [c.what for c in here] == ["cost after iteration 8000", "cost after iteration 9000"]
+    assert all(c.ok and c.tolerance == 5e-4 for c in here)
     assert "accuracy %" in compared and "nn_model: b2" in compared
 
 

@@ -91,4 +91,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     failed = [c for c in checks if not c.ok]
     print(f"{summary(checks)} ({time.perf_counter() - start:.1f} s)")
+    if failed:
+        print(FAILED_HINT)
     return 1 if failed else 0
+
+
+FAILED_HINT = (
+    "✗ marks a number of nndl's outside the tolerance shown beside it. Figures that vary "
+    "with the machine's BLAS are compared with the course's own code run here, so a ✗ is "
+    "not this CPU's doing: please report it with this output and the output of "
+    "`python -m threadpoolctl -i numpy` (which BLAS and kernel NumPy uses)."
+)

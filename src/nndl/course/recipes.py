@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from nndl import datasets
-from nndl.course import application, deep, logistic, planar
+from nndl.course import application, deep, logistic, planar, reference
 from nndl.course.checks import Check
 
 Line = Check | str
@@ -181,11 +181,14 @@ def planar_assignment(cat: datasets.CatImages | None, iterations: int | None) ->
     X, Y = datasets.load_planar()
     net = planar.flower_network(4)
     costs = net.fit(X, Y, 1.2, 10_000)
+    here = reference.nn_model(X, Y, 4, 10_000).costs
     for i in range(10):
+        what = f"cost after iteration {i * 1000}"
         if i < len(FLOWER_COSTS):
-            yield Check(f"cost after iteration {i * 1000}", costs[i * 1000], FLOWER_COSTS[i], 6)
+            yield Check(what, costs[i * 1000], FLOWER_COSTS[i], 6)
         else:
-            yield Check(f"cost after iteration {i * 1000}", costs[i * 1000], note=_DRIFT[i])
+            printed = FLOWER_DRIFT[i * 1000]
+            yield Check(what, costs[i * 1000], printed, 6, here=here[i], varies=COST_VARIES)
     accuracy = planar.accuracy_percent(net.predict(X), Y)
     yield Check("accuracy %", accuracy, 90, 2, floor=True)
     lr = planar.logistic_regression_network()
@@ -205,17 +208,36 @@ def planar_assignment(cat: datasets.CatImages | None, iterations: int | None) ->
         net = planar.flower_network(n_h)
         net.fit(X, Y, 1.2, n)
         ours = planar.accuracy_percent(net.predict(X), Y)
-        if n == 5000:
-            yield Check(f"accuracy with {n_h} hidden units %", ours, course, 10)
+        what = f"accuracy with {n_h} hidden units %"
+        if n != 5000:
+            yield Check(what, ours, note="not the course's 5000")
+        elif n_h in SWEEP_VARIES:
+            here_run = reference.nn_model(X, Y, n_h, n)
+            yield Check(
+                what,
+                ours,
+                course,
+                10,
+                here=here_run.accuracy_percent(X, Y),
+                varies=SWEEP_VARIES[n_h],
+            )
         else:
-            yield Check(f"accuracy with {n_h} hidden units %", ours, note="not the course's 5000")
+            yield Check(what, ours, course, 10)
 
 
-_DRIFT = {
-    8: "the course's own notebooks print 0.219454 to 0.219471 here: the cost oscillates "
-    "after 7000 and rounding differences between machines grow; not compared",
-    9: "the course's notebooks print 0.218558 to 0.218612; not compared",
-}
+FLOWER_DRIFT = {8000: "0.219454 to 0.219471", 9000: "0.218558 to 0.218612"}
+"""The flower's costs after 7000, where the cost oscillates: the course's notebooks print
+these ranges on different machines, and the course's code gives 0.219427 to 0.219472 (at
+8000) under OpenBLAS's Prescott, Sandybridge, Haswell and SkylakeX kernels."""
+COST_VARIES = 5e-4
+"""How far nndl's cost after 8000 or 9000 may be from the course's code on the same machine:
+the two differ in the last bits of each step (nndl's sigmoid is computed from e^-|z|, its
+(1/m)·Σ as Σ/m) and the oscillation grows that to about 1e-4."""
+SWEEP_VARIES = {20: 1.0, 50: 1.0}
+"""Sizes whose accuracy after 5000 iterations depends on the BLAS's summation order (the
+course's code gives 90.0 or 90.5 with 20 units and 90.25 or 90.75 with 50, depending on the
+kernel), and how far nndl's may be from the course's code here: 1 percentage point, 4 of
+the 400 flowers (nndl and the course's code have differed by 2 of them)."""
 
 
 # ------------------------------------------------------ 3. step by step

@@ -1,0 +1,128 @@
+"""The course's own training loop, transcribed in plain NumPy: the yardstick on this machine.
+
+nndl's course functions are a front over nndl's own math (:mod:`nndl.course.planar`);
+this module is not.  It is the assignment's ``nn_model`` written the way the course's
+notebook writes it, operation for operation: ``np.dot``, ``1/(1+np.exp(-z))``,
+``(1/m) * np.dot(dZ, A.T)``, ``1 - np.power(A1, 2)`` and ``W - learning_rate * dW``.
+
+Why it exists.  Some of the figures the course printed depend on the order in which the
+machine's BLAS adds up a matrix product: the flower's cost after iteration 7000, where it
+oscillates, and the hidden-layer sweep's accuracies with 20 and 50 units, where a
+difference in the 16th digit grows over 5000 iterations into a different example on the
+wrong side of the boundary.  The course's own code gives 90.0, 90.25, 90.5 or 90.75 there
+depending on the CPU (OpenBLAS picks its kernel at start-up).  ``nndl course planar``
+compares those figures with this loop run on the same machine, so that the check says
+whether nndl is right here, not whether this CPU is the one the course used.
+
+``benchmarks/small_nets.py`` times nndl against the same loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class CourseRun:
+    """What the course's ``nn_model`` leaves: the parameters and the costs it recorded."""
+
+    parameters: dict[str, np.ndarray]
+    costs: list[float]
+    """``J`` at iterations 0, ``cost_every``, 2·``cost_every``, …"""
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The course's ``predict``: ``A2 > 0.5`` as 0/1, shape ``(1, m)``."""
+        A2, _ = forward_propagation(X, self.parameters)
+        return (A2 > 0.5).astype(np.float64)
+
+    def accuracy_percent(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """The course's ``(Y·pᵀ + (1 − Y)·(1 − p)ᵀ) / m × 100``."""
+        p = self.predict(X)
+        return float((np.dot(Y, p.T) + np.dot(1 - Y, 1 - p.T)).item() / Y.size * 100)
+
+
+def initialize_parameters(
+    n_x: int, n_h: int, n_y: int, seed: int = 2, dtype: Any = np.float64
+) -> dict[str, np.ndarray]:
+    """``np.random.seed(seed)``; ``W = randn × 0.01``, ``b = 0`` (the assignment's)."""
+    rng = np.random.RandomState(seed)
+    W1 = rng.randn(n_h, n_x) * 0.01
+    W2 = rng.randn(n_y, n_h) * 0.01
+    return {
+        "W1": W1.astype(dtype),
+        "b1": np.zeros((n_h, 1), dtype),
+        "W2": W2.astype(dtype),
+        "b2": np.zeros((n_y, 1), dtype),
+    }
+
+
+def forward_propagation(
+    X: np.ndarray, parameters: dict[str, np.ndarray]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``Z1 = W1·X + b1, A1 = tanh(Z1), Z2 = W2·A1 + b2, A2 = σ(Z2)``."""
+    Z1 = np.dot(parameters["W1"], X) + parameters["b1"]
+    A1 = np.tanh(Z1)
+    Z2 = np.dot(parameters["W2"], A1) + parameters["b2"]
+    A2 = 1 / (1 + np.exp(-Z2))
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def compute_cost(A2: np.ndarray, Y: np.ndarray) -> float:
+    """``−(1/m) Σ (y log a + (1 − y) log(1 − a))``, as the notebook writes it."""
+    m = Y.shape[1]
+    logprobs = np.multiply(np.log(A2), Y) + np.multiply(np.log(1 - A2), 1 - Y)
+    return float(-np.sum(logprobs) / m)
+
+
+def backward_propagation(
+    parameters: dict[str, np.ndarray],
+    cache: dict[str, np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """``dZ2 = A2 − Y``, ``dW = (1/m) dZ·Aᵀ``, ``dZ1 = W2ᵀ·dZ2 * (1 − A1²)``."""
+    m = X.shape[1]
+    A1, A2 = cache["A1"], cache["A2"]
+    dZ2 = A2 - Y
+    dW2 = (1 / m) * np.dot(dZ2, A1.T)
+    db2 = (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
+    dZ1 = np.multiply(np.dot(parameters["W2"].T, dZ2), 1 - np.power(A1, 2))
+    dW1 = (1 / m) * np.dot(dZ1, X.T)
+    db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+
+
+def update_parameters(
+    parameters: dict[str, np.ndarray], grads: dict[str, np.ndarray], learning_rate: float
+) -> dict[str, np.ndarray]:
+    """``θ = θ − α dθ`` for each parameter (new arrays, as the course's code makes)."""
+    return {k: v - learning_rate * grads["d" + k] for k, v in parameters.items()}
+
+
+def nn_model(
+    X: np.ndarray,
+    Y: np.ndarray,
+    n_h: int,
+    num_iterations: int = 10_000,
+    learning_rate: float = 1.2,
+    seed: int = 2,
+    cost_every: int = 1000,
+) -> CourseRun:
+    """The assignment's ``nn_model``: gradient descent on ``[n_x, n_h, n_y]``.
+
+    In the dtype of ``X`` (the course's float64, or float32 for the benchmark); the
+    cost is computed only every ``cost_every`` iterations, as the notebook prints it.
+    """
+    parameters = initialize_parameters(X.shape[0], n_h, Y.shape[0], seed, X.dtype)
+    Y = Y.astype(X.dtype)
+    costs: list[float] = []
+    for i in range(num_iterations):
+        A2, cache = forward_propagation(X, parameters)
+        if i % cost_every == 0:
+            costs.append(compute_cost(A2, Y))
+        grads = backward_propagation(parameters, cache, X, Y)
+        parameters = update_parameters(parameters, grads, learning_rate)
+    return CourseRun(parameters, costs)
