@@ -159,3 +159,26 @@ def test_what_moved_out_of_a_module_says_where() -> None:
         importlib.import_module("nndl.devices").AdamStep  # noqa: B018
     with pytest.raises(AttributeError, match="has no attribute"):
         nndl.no_such_module  # noqa: B018
+
+
+def test_no_module_above_the_model_calls_a_private_method_of_the_network() -> None:
+    """The trainers, estimators and interfaces use the network's public contract
+    (check_data, forward_pass, data_cost, l2_term, full_cost, count_correct, backward_pass)."""
+    import ast
+
+    from nndl.model.network import Network
+
+    private = {
+        name
+        for name in vars(Network)
+        if name.startswith("_") and not name.startswith("__") and not name.endswith("_")
+    }
+    assert {"_to_backend_of", "_placement"} <= private
+    used = []
+    for path in SRC.rglob("*.py"):
+        if path.is_relative_to(SRC / "model"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in private:
+                used.append(f"{path.relative_to(SRC)}:{node.lineno} {node.attr}")
+    assert used == []

@@ -71,11 +71,11 @@ def gradient_check(
     net = network.copy(dtype="float64")
     X64 = np.asarray(to_numpy(X), dtype=np.float64)
     Y64 = np.asarray(to_numpy(Y), dtype=np.float64)
-    X64, Y64 = net._check_data(X64, Y64)  # once: the loop below changes only θ
+    X64, Y64 = net.check_data(X64, Y64)  # once: the loop below changes only θ
 
     def cost() -> float:
-        AL, caches = net._forward(X64)
-        return to_scalar(net._cost(AL, caches, Y64))
+        AL, caches = net.forward_pass(X64)
+        return to_scalar(net.full_cost(AL, caches, Y64))
 
     _, grads = net.gradients(X64, Y64)
     analytic = {k: np.asarray(to_numpy(v)) for k, v in grads.items()}

@@ -61,6 +61,35 @@ def test_derivative_matches_finite_differences(name: str, rng: np.random.Generat
     numeric = (g(Z + h) - g(Z - h)) / (2 * h)
     np.testing.assert_allclose(g.derivative(Z), numeric, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(g.derivative(Z, g(Z)), g.derivative(Z))
+    # the contract: g' from Z, and the same g' from the output A = g(Z) alone
+    assert g.from_A
+    np.testing.assert_allclose(g.derivative_from_Z(Z), numeric, rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(g.derivative_from_A(g(Z)), g.derivative(Z, g(Z)))
+    zeros = np.zeros((2, 3))  # at the kink too: relu's g'(0) = 0 whether from Z or from A
+    np.testing.assert_array_equal(g.derivative_from_A(g(zeros)), g.derivative_from_Z(zeros))
+
+
+def test_softmax_and_new_activations_have_no_derivative_from_A() -> None:
+    Z = np.array([[1.0, 2.0], [0.5, -1.0]])
+    assert not Softmax.from_A
+    with pytest.raises(NNDLValueError, match="softmax has no elementwise derivative"):
+        Softmax().derivative_from_Z(Z)
+    with pytest.raises(NNDLValueError, match="not a function of its output"):
+        Softmax().derivative_from_A(Softmax()(Z))
+
+    class Cube(activations.Activation):  # g(z) = z³: g'(z) = 3z², from Z only
+        name = "cube"
+
+        def forward(self, Z: np.ndarray) -> np.ndarray:
+            return Z**3
+
+        def derivative_from_Z(self, Z: np.ndarray) -> np.ndarray:
+            return 3 * Z**2
+
+    cube = Cube()
+    assert not cube.from_A  # a new activation is taken from Z unless it says otherwise
+    np.testing.assert_array_equal(cube.derivative(Z, cube(Z)), 3 * Z**2)
+    np.testing.assert_array_equal(cube.backward(np.ones_like(Z), Z, cube(Z)), 3 * Z**2)
 
 
 def test_softmax_backward_is_the_jacobian_product(rng: np.random.Generator) -> None:

@@ -134,14 +134,14 @@ def test_gradient_check_unmatched_output_and_loss(output: str, loss: str) -> Non
 def test_gradient_check_catches_a_wrong_backward(monkeypatch: pytest.MonkeyPatch) -> None:
     net = Network([3, 4, 1], activations="tanh", init="xavier", seed=0)
     X, Y = _data(3, 1, "logistic", m=8)
-    backward = Network._backward
+    backward = Network.backward_pass
 
     def wrong(self, AL, Y, caches):  # type: ignore[no-untyped-def]
         grads = backward(self, AL, Y, caches)
         grads["dW1"] = grads["dW1"] * 1.01
         return grads
 
-    monkeypatch.setattr(Network, "_backward", wrong)
+    monkeypatch.setattr(Network, "backward_pass", wrong)
     result = gradient_check(net, X, Y)
     assert not result.passed
     assert max(result.per_parameter, key=result.per_parameter.__getitem__) == "W1"

@@ -60,13 +60,13 @@ def test_mini_batches_keep_the_last_partial_batch(monkeypatch) -> None:  # type:
     X, labels = _blobs(m=23)
     net = Network([4, 3], seed=0)
     seen: list[int] = []
-    forward = net._forward
+    forward = net.forward_pass
 
     def spy(Xb, *args, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(Xb.shape[1])
         return forward(Xb, *args, **kwargs)
 
-    monkeypatch.setattr(net, "_forward", spy)
+    monkeypatch.setattr(net, "forward_pass", spy)
     net.fit(X, labels, learning_rate=0.1, epochs=2, batch_size=5, engine="generic")
     assert seen == [5, 5, 5, 5, 3] * 2
 
@@ -209,11 +209,11 @@ def test_dropout_backward_matches_finite_differences() -> None:
     keep = [0.6, 0.8]
 
     def cost() -> float:
-        AL, caches = net._forward(X, keep_probs=keep, rng=np.random.default_rng(9))
-        return float(net._cost(AL, caches, Y))
+        AL, caches = net.forward_pass(X, keep_probs=keep, rng=np.random.default_rng(9))
+        return float(net.full_cost(AL, caches, Y))
 
-    AL, caches = net._forward(X, keep_probs=keep, rng=np.random.default_rng(9))
-    grads = net._backward(AL, Y, caches)
+    AL, caches = net.forward_pass(X, keep_probs=keep, rng=np.random.default_rng(9))
+    grads = net.backward_pass(AL, Y, caches)
     eps = 1e-6
     for name in ("W1", "b2", "W3"):
         theta = net.params[name]
@@ -232,7 +232,7 @@ def test_dropout_backward_matches_finite_differences() -> None:
 def test_dropout_is_inverted_and_off_at_prediction() -> None:
     X, labels = _blobs(m=2000)
     net = Network([4, 50, 3], init="he", seed=0, dtype="float64")
-    _, caches = net._forward(X, keep_probs=[0.75], rng=np.random.default_rng(0))
+    _, caches = net.forward_pass(X, keep_probs=[0.75], rng=np.random.default_rng(0))
     D = caches[0].D
     assert D is not None
     assert abs(float(np.mean(D == 0)) - 0.25) < 0.01  # a quarter of the units dropped

@@ -87,7 +87,7 @@ def network_cost(network: Any, X: Array, Y: Array) -> tuple[Node, dict[str, Node
 
 def network_gradients(network: Any, X: Array, Y: Array) -> tuple[float, dict[str, Array]]:
     """``(J, grads)`` of a Network computed by the graph, in ``Network.gradients``' format."""
-    X, Y = network._check_data(X, Y)
+    X, Y = network.check_data(X, Y)
     J, params = network_cost(network, X, Y)
     J.backward()
     return float(to_numpy(J.value).reshape(())), {"d" + k: p.grad for k, p in params.items()}

@@ -3,7 +3,12 @@
 Sorted in order of increasing complexity.  Every activation pairs
 
 * ``forward(Z)``: ``A = g(Z)``, elementwise (softmax: column-wise), and
-* ``derivative(Z, A)``: ``g'(Z)``, elementwise, given ``A = g(Z)`` when it is cheaper,
+* ``derivative_from_Z(Z)``: ``g'(Z)``, elementwise, and
+* ``derivative_from_A(A)``: the same ``g'(Z)`` from the output ``A = g(Z)`` alone, for the
+  activations whose derivative is a function of their output (``from_A`` is True: sigmoid
+  ``A(1 − A)``, tanh ``1 − A²``, ReLU and leaky ReLU from the sign of ``A``, linear ``1``),
+  which lets a trainer overwrite Z with A and keep one array per layer,
+* ``derivative(Z, A=None)``: ``g'(Z)``, from A when it is given and the activation can,
 * ``backward(dA, Z, A)``: ``dZ = dA * g'(Z)``, the chain rule through the layer,
 
 so the derivative always sits next to the function it differentiates.  All
@@ -27,14 +32,27 @@ class Activation(Configurable):
     """Base class: an activation g with its derivative g' (``get(config())`` rebuilds one)."""
 
     elementwise: bool = True
+    from_A: bool = False
+    """Whether ``g'(Z)`` is a function of ``A = g(Z)`` (:meth:`derivative_from_A`): True for
+    every activation here but softmax; a new activation says so by setting it."""
 
     def forward(self, Z: Array) -> Array:
         """``A = g(Z)``."""
         raise NotImplementedError
 
+    def derivative_from_Z(self, Z: Array) -> Array:
+        """``g'(Z)``, elementwise."""
+        return self.derivative_from_A(self.forward(Z))
+
+    def derivative_from_A(self, A: Array) -> Array:
+        """``g'(Z)`` from ``A = g(Z)`` alone (only where :attr:`from_A` is True)."""
+        raise NNDLValueError(f"{self.name}'s derivative is not a function of its output")
+
     def derivative(self, Z: Array, A: Array | None = None) -> Array:
-        """``g'(Z)``; ``A = g(Z)`` may be passed to save recomputing it."""
-        raise NotImplementedError
+        """``g'(Z)``; from ``A = g(Z)`` when it is given and g' is a function of A."""
+        if A is not None and self.from_A:
+            return self.derivative_from_A(A)
+        return self.derivative_from_Z(Z)
 
     def backward(self, dA: Array, Z: Array, A: Array | None = None) -> Array:
         """``dZ = dA * g'(Z)`` (the chain rule through an elementwise g)."""
@@ -48,12 +66,16 @@ class Linear(Activation):
     """The identity, g(z) = z, g'(z) = 1: the output of a regression network."""
 
     name = "linear"
+    from_A = True
 
     def forward(self, Z: Array) -> Array:
         return Z
 
-    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+    def derivative_from_Z(self, Z: Array) -> Array:
         return namespace(Z).ones_like(Z)
+
+    def derivative_from_A(self, A: Array) -> Array:
+        return namespace(A).ones_like(A)
 
     def backward(self, dA: Array, Z: Array, A: Array | None = None) -> Array:
         return dA
@@ -68,20 +90,25 @@ class ReLU(Activation):
     """
 
     name = "relu"
+    from_A = True
 
     def forward(self, Z: Array) -> Array:
         xp = namespace(Z)
         return xp.where(Z > 0, Z, 0.0)
 
-    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+    def derivative_from_Z(self, Z: Array) -> Array:
         xp = namespace(Z)
         return xp.astype(Z > 0, Z.dtype)
+
+    def derivative_from_A(self, A: Array) -> Array:
+        return self.derivative_from_Z(A)  # A > 0 exactly where Z > 0
 
 
 class LeakyReLU(Activation):
     """g(z) = z for z > 0, else slope·z; g'(z) = 1 for z > 0, else slope (also at 0)."""
 
     name = "leaky_relu"
+    from_A = True
 
     def __init__(self, slope: float = 0.01) -> None:
         if not (isinstance(slope, (int, float)) and math.isfinite(slope) and 0 <= slope < 1):
@@ -95,9 +122,12 @@ class LeakyReLU(Activation):
         xp = namespace(Z)
         return xp.where(Z > 0, Z, self.slope * Z)
 
-    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+    def derivative_from_Z(self, Z: Array) -> Array:
         xp = namespace(Z)
         return xp.astype(Z > 0, Z.dtype) * (1.0 - self.slope) + self.slope
+
+    def derivative_from_A(self, A: Array) -> Array:
+        return self.derivative_from_Z(A)  # slope ≥ 0, so A > 0 exactly where Z > 0
 
     def config(self) -> dict[str, Any]:
         return {"name": self.name, "slope": self.slope}
@@ -111,13 +141,12 @@ class Tanh(Activation):
     """
 
     name = "tanh"
+    from_A = True
 
     def forward(self, Z: Array) -> Array:
         return namespace(Z).tanh(Z)
 
-    def derivative(self, Z: Array, A: Array | None = None) -> Array:
-        if A is None:
-            A = self.forward(Z)
+    def derivative_from_A(self, A: Array) -> Array:
         return 1.0 - A * A
 
 
@@ -129,6 +158,7 @@ class Sigmoid(Activation):
     """
 
     name = "sigmoid"
+    from_A = True
 
     def forward(self, Z: Array) -> Array:
         xp = namespace(Z)
@@ -136,9 +166,7 @@ class Sigmoid(Activation):
         P = 1.0 / (1.0 + E)  # σ(|z|)
         return xp.where(Z >= 0, P, E * P)  # σ(−|z|) = e^(−|z|) σ(|z|)
 
-    def derivative(self, Z: Array, A: Array | None = None) -> Array:
-        if A is None:
-            A = self.forward(Z)
+    def derivative_from_A(self, A: Array) -> Array:
         return A * (1.0 - A)
 
 
@@ -159,7 +187,7 @@ class Softmax(Activation):
         E = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
         return E / xp.sum(E, axis=0, keepdims=True)
 
-    def derivative(self, Z: Array, A: Array | None = None) -> Array:
+    def derivative_from_Z(self, Z: Array) -> Array:
         raise NNDLValueError(
             "softmax has no elementwise derivative (each output depends on every input "
             "of its column): use Softmax().backward(dA, Z, A), which applies the Jacobian."

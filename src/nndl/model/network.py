@@ -26,7 +26,6 @@ library of the data the first time they meet it.
 from __future__ import annotations
 
 import copy
-import functools
 import html
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -46,7 +45,7 @@ from nndl.arrays.backend import (
     to_numpy,
     to_scalar,
 )
-from nndl.arrays.blocks import is_blocked, map_examples
+from nndl.arrays.blocks import is_blocked
 from nndl.errors import (
     NNDLValueError,
     check_learning_rate,
@@ -54,6 +53,7 @@ from nndl.errors import (
 )
 from nndl.model import init as _init
 from nndl.model.activations import Activation
+from nndl.model.blocked import predict_blocks
 from nndl.model.checks import (
     check_layer_dims,
     check_network_size,
@@ -250,7 +250,7 @@ class Network(Trainable):
 
     def forward(self, X: Array) -> tuple[Array, list[LayerCache]]:
         """Forward propagation: ``(A[L], caches)``, caches[l-1] holding layer l's values."""
-        return self._forward(self._check_X(X))
+        return self.forward_pass(self.check_X(X))
 
     def backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
         """Backward propagation: ``{"dW1": …, "db1": …, …, "dWL": …, "dbL": …}``.
@@ -262,24 +262,24 @@ class Network(Trainable):
                 f"backward needs the {self.L} layer caches that forward returned. "
                 f"Received: {len(caches)} caches"
             )
-        return self._backward(AL, self._check_Y(Y, m=AL.shape[1], like=AL), caches)
+        return self.backward_pass(AL, self.check_Y(Y, m=AL.shape[1], like=AL), caches)
 
     def cost(self, X: Array, Y: Array) -> float:
         """The cost ``J = (1/m) Σ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾)`` on (X, Y)."""
-        X, Y = self._check_data(X, Y)
-        AL, caches = self._forward(X)
-        return to_scalar(self._cost(AL, caches, Y))
+        X, Y = self.check_data(X, Y)
+        AL, caches = self.forward_pass(X)
+        return to_scalar(self.full_cost(AL, caches, Y))
 
     def gradients(self, X: Array, Y: Array) -> tuple[float, dict[str, Array]]:
         """``(J, grads)``: one forward and one backward pass over (X, Y)."""
-        X, Y = self._check_data(X, Y)
-        AL, caches = self._forward(X)
-        return to_scalar(self._cost(AL, caches, Y)), self._backward(AL, Y, caches)
+        X, Y = self.check_data(X, Y)
+        AL, caches = self.forward_pass(X)
+        return to_scalar(self.full_cost(AL, caches, Y)), self.backward_pass(AL, Y, caches)
 
     def predict_proba(self, X: Array) -> Array:
         """The network's output ``A[L] = ŷ``, shape ``(n_y, m)``."""
         if is_blocked(X):  # lazy, block by block where the blocks live (Dask)
-            return self._map_blocks(X, proba=True)
+            return predict_blocks(self, X, proba=True)
         AL, _ = self.forward(X)
         return AL
 
@@ -290,7 +290,7 @@ class Network(Trainable):
         classes.  Regression: ŷ itself.
         """
         if is_blocked(X):  # lazy, block by block where the blocks live (Dask)
-            return self._map_blocks(X)
+            return predict_blocks(self, X)
         AL = self.predict_proba(X)
         xp = namespace(AL)
         if self.output.name == "softmax":
@@ -306,7 +306,7 @@ class Network(Trainable):
                 "accuracy is defined for classification networks; this one does regression "
                 f"(output {self.output.name}, loss {self.loss.name}): use cost(X, Y) instead"
             )
-        X, Y = self._check_data(X, Y)
+        X, Y = self.check_data(X, Y)
         if is_blocked(X):  # predicted block by block where the blocks live
             xp = namespace(X)
             pred = self.predict(X)
@@ -315,8 +315,8 @@ class Network(Trainable):
                 return to_scalar(xp.mean(xp.astype(pred == truth, xp.float64)))
             correct = xp.all(xp.astype(pred, Y.dtype) == Y, axis=0)
             return to_scalar(xp.mean(xp.astype(correct, xp.float64)))
-        AL, _ = self._forward(X)  # X is checked already: not predict, which checks again
-        return self._correct(AL, Y) / int(X.shape[1])
+        AL, _ = self.forward_pass(X)  # X is checked already: not predict, which checks again
+        return self.count_correct(AL, Y) / int(X.shape[1])
 
     # ------------------------------------------------------------- a step
 
@@ -355,16 +355,25 @@ class Network(Trainable):
         db = namespace(dZ).sum(dZ, axis=1, keepdims=True) / m
         return (W.T @ dZ if with_dA_prev else None), dW, db
 
-    # ------------------------------------------------------------ internals
+    # ------------------------------------------------- the training contract
+    #
+    # All a trainer asks of a model: the data checked once per run (check_data), then per
+    # batch forward_pass (with dropout), data_cost, l2_term, full_cost, count_correct and
+    # backward_pass, none of which checks its inputs again (forward, backward, cost and
+    # gradients above are the checked forms).
 
-    def _forward(
+    def forward_pass(
         self,
         X: Array,
         keep_probs: Sequence[float] | None = None,
         rng: np.random.Generator | None = None,
     ) -> tuple[Array, list[LayerCache]]:
-        """Forward propagation; with ``keep_probs`` (one per hidden layer) and ``rng``,
-        inverted dropout: ``D = (U < keep_prob) / keep_prob``, the next layer sees ``A * D``."""
+        """Forward propagation on checked ``X``: ``(A[L], caches)``.
+
+        With ``keep_probs`` (one per hidden layer) and ``rng``, inverted dropout:
+        ``D = (U < keep_prob) / keep_prob`` with ``U ~ uniform(rng)``, drawn layer by
+        layer, and the next layer sees ``A * D`` (``caches[l-1].D`` keeps it).
+        """
         A = X
         caches: list[LayerCache] = []
         for l in range(1, self.L + 1):
@@ -382,21 +391,36 @@ class Network(Trainable):
             A = A_l if D is None else A_l * D
         return A, caches
 
-    def _data_cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
-        """The cost without the L2 term: from Z[L] for a matched output and loss (stable)."""
+    def data_cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
+        """``J = (1/m) Σ L(ŷ, y)`` without the L2 term (a 0-d array): from ``Z[L]`` for a
+        matched output and loss (softplus or logsumexp, never log 0), else from ``A[L]``."""
         if self.fused_output:
             return self.loss.value_from_Z(caches[-1].Z, Y)
         return self.loss.value(AL, Y)
 
-    def _cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
-        J = self._data_cost(AL, caches, Y)
+    def l2_term(self, m: float) -> float:
+        """The L2 term of the cost, ``(λ / 2m) Σ_l ||W[l]||²`` (0.0 without L2).
+
+        ``m`` is the number of examples the cost is divided by: the training set's
+        (the course's convention, as :meth:`cost`) or a mini-batch's.
+        """
+        if self.l2 <= 0:
+            return 0.0
+        squares = sum(
+            to_scalar(namespace(W).sum(W * W)) for k, W in self.params.items() if k[0] == "W"
+        )
+        return self.l2 / (2 * m) * squares
+
+    def full_cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
+        """``data_cost + (λ / 2m) Σ ||W[l]||²`` with m the columns of ``AL`` (a 0-d array)."""
+        J = self.data_cost(AL, caches, Y)
         if self.l2 > 0:
             xp = namespace(AL)
             squares = sum(xp.sum(c.W * c.W) for c in caches)
             J = J + (self.l2 / (2 * AL.shape[1])) * squares
         return J
 
-    def _correct(self, AL: Array, Y: Array) -> float:
+    def count_correct(self, AL: Array, Y: Array) -> float:
         """How many examples (columns) ``AL`` classifies right: argmax for softmax, else
         every output on the right side of 0.5."""
         xp = namespace(AL)
@@ -406,7 +430,14 @@ class Network(Trainable):
             hits = xp.all(xp.astype(AL > 0.5, Y.dtype) == Y, axis=0)
         return to_scalar(xp.sum(xp.astype(hits, xp.float64)))
 
-    def _backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
+    def backward_pass(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
+        """Backward propagation on checked ``Y``: ``{"dW1", "db1", …}``, with ``(λ/m) W[l]``
+        added to ``dW[l]`` under L2 and each dropout mask applied to its ``dA``.
+
+        ``dZ[L] = A[L] − Y`` for a matched output and loss, else the loss's ``dA[L]``
+        through ``g[L]``; then, layer by layer, :meth:`linear_backward` and
+        ``dZ[l-1] = dA[l-1] * g'[l-1](Z[l-1])`` (the activation's ``backward``).
+        """
         m = AL.shape[1]
         if self.fused_output:
             dZ = AL - Y
@@ -427,26 +458,14 @@ class Network(Trainable):
                 dZ = self.activations[l - 2].backward(dA_prev, below.Z, below.A)
         return {k: grads[k] for k in sorted(grads, key=param_order)}
 
-    def _map_blocks(self, X: Any, proba: bool = False) -> Any:
-        """Lazy predictions on a blocked X ``(n_x, m)`` (a Dask array), chunked like X's
-        columns: ``(1, m)`` class indices for softmax, ``(n_y, m)`` 0/1 labels for
-        sigmoid, ŷ for regression, or ŷ itself with ``proba=True``."""
-        template = self.copy()  # NumPy parameters, sent to where the blocks live
-        if proba or self.task == "regression":
-            rows, dtype = self.n_y, np.dtype(self.dtype)
-        elif self.output.name == "softmax":
-            rows, dtype = 1, np.dtype(np.int64)
-        else:
-            rows, dtype = self.n_y, np.dtype(np.int64)
-        block_fn = functools.partial(_predict_block, template, proba)
-        return map_examples(block_fn, X, self.n_x, rows, dtype)
-
     def _to_backend_of(self, X: Array) -> None:
         """Move the parameters to X's array library and device, if they are elsewhere."""
         if not same_place(self.params["W1"], X):
             self.params = {k: move_like(v, X) for k, v in self.params.items()}
 
-    def _check_X(self, X: Any) -> Array:
+    # ------------------------------------------------- checks at the boundary
+
+    def check_X(self, X: Any) -> Array:
         """X checked (``check_X``), moved to the network's device and cast to its dtype;
         the parameters follow X's array library and device when the network is not pinned."""
         X = check_X(X, self.n_x)
@@ -457,13 +476,14 @@ class Network(Trainable):
         target = float_dtype(xp, self.dtype)
         return X if X.dtype == target else xp.astype(X, target)
 
-    def _check_Y(self, Y: Any, m: int, like: Array) -> Array:
+    def check_Y(self, Y: Any, m: int, like: Array) -> Array:
         """Y checked against the network and m (``check_Y``), on X's device, in its dtype."""
         return check_Y(Y, m, like, self.n_y, self.output.name, self.loss, self.dtype)
 
-    def _check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
-        X = self._check_X(X)
-        return X, self._check_Y(Y, m=X.shape[1], like=X)
+    def check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
+        """X and Y checked against the network and each other, on its device, in its dtype."""
+        X = self.check_X(X)
+        return X, self.check_Y(Y, m=X.shape[1], like=X)
 
 
 def logistic_regression(n_x: int, **kwargs: Any) -> Network:
@@ -477,10 +497,3 @@ def logistic_regression(n_x: int, **kwargs: Any) -> Network:
     kwargs.setdefault("output", "sigmoid")
     kwargs.setdefault("loss", "logistic")
     return Network([n_x, 1], **kwargs)
-
-
-def _predict_block(template: Network, proba: bool, block: np.ndarray) -> np.ndarray:
-    """One block's predictions, on a private copy of ``template`` (NumPy parameters)."""
-    net = copy.copy(template)
-    out = net.predict_proba(block) if proba else net.predict(block)
-    return np.asarray(to_numpy(out))

@@ -362,8 +362,7 @@ def _numpy_params(network: Network) -> Params:
 
 def _template(network: Network) -> Network:
     """A NumPy-placed shallow copy of ``network`` without L2 (the client adds λ itself)."""
-    template = copy.copy(network)
-    template._placement = None
+    template = network.copy()  # not pinned to a device: the chunks' NumPy arrays lead
     template.params = {}
     template.l2 = 0.0
     return template

@@ -22,7 +22,7 @@ from nndl.arrays.devices import DeviceError, library_of, placement_of, synchroni
 class AdamStep:
     """One full training step on any device: forward, backward, Adam, parameters updated in place.
 
-    The network's own ``_forward``/``_backward`` give ``J`` and the gradients;
+    The network's own ``forward_pass``/``backward_pass`` give ``J`` and the gradients;
     Adam then updates every parameter θ with its gradient g (t counts the steps)::
 
         m := β₁ m + (1 − β₁) g          v := β₂ v + (1 − β₂) g²
@@ -60,9 +60,9 @@ class AdamStep:
 
     def __call__(self, X: Array, Y: Array) -> Array:
         net = self.network
-        AL, caches = net._forward(X)
-        J = net._cost(AL, caches, Y)
-        grads = net._backward(AL, Y, caches)
+        AL, caches = net.forward_pass(X)
+        J = net.full_cost(AL, caches, Y)
+        grads = net.backward_pass(AL, Y, caches)
         self._adam(grads)
         return J
 

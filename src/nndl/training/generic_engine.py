@@ -102,14 +102,14 @@ class GenericEngine:
                 sel = from_numpy(order[start : start + B], X)
                 Xb, Yb = xp.take(X, sel, axis=1), xp.take(Y, sel, axis=1)
             mb = Xb.shape[1]
-            AL, caches = net._forward(Xb, keep_probs=self.keep_probs, rng=rng)
-            J = to_scalar(net._data_cost(AL, caches, Yb))
+            AL, caches = net.forward_pass(Xb, keep_probs=self.keep_probs, rng=rng)
+            J = to_scalar(net.data_cost(AL, caches, Yb))
             if net.l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch
                 per = mb if self.l2_cost == "batch" else m
                 J += net.l2 / (2 * per) * sum(to_scalar(xp.sum(c.W * c.W)) for c in caches)
             if not math.isfinite(J):
                 raise diverged(f"the cost became {J}", learning_rate, epoch, l2=net.l2, m=mb)
-            grads = net._backward(AL, Yb, caches)
+            grads = net.backward_pass(AL, Yb, caches)
             params, state = self.optimizer.update(net.params, grads, self.state, learning_rate)
             bad = [k for k, v in params.items() if not all_finite(v)]
             if bad:
@@ -123,5 +123,5 @@ class GenericEngine:
             net.params, self.state = params, state
             total += J * mb
             if classify:
-                correct += net._correct(AL, Yb)
+                correct += net.count_correct(AL, Yb)
         return total / m, (correct / m if classify else None)

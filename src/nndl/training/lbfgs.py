@@ -68,11 +68,11 @@ def fit_lbfgs(
 
     def cost_and_grad(x: np.ndarray) -> tuple[float, np.ndarray]:
         net.params = unflatten(x)
-        AL, caches = net._forward(X)
-        J = to_scalar(net._cost(AL, caches, Y))
+        AL, caches = net.forward_pass(X)
+        J = to_scalar(net.full_cost(AL, caches, Y))
         if not math.isfinite(J):
             return math.inf, np.zeros_like(x)
-        grads = net._backward(AL, Y, caches)
+        grads = net.backward_pass(AL, Y, caches)
         g = layout.flatten(grads, prefix="d")
         evaluations["x"], evaluations["AL"] = x.copy(), AL
         return J, g
@@ -97,8 +97,8 @@ def fit_lbfgs(
             if "x" in evaluations and np.array_equal(evaluations["x"], x):
                 AL = evaluations["AL"]  # the accepted point is usually the last evaluated
             else:
-                AL, _ = net._forward(X)
-            accuracy = net._correct(AL, Y) / X.shape[1]
+                AL, _ = net.forward_pass(X)
+            accuracy = net.count_correct(AL, Y) / X.shape[1]
         logs = trainer.epoch_logs(J, accuracy, None, X_val, Y_val)
         trainer.history.record(epoch, logs)
         for cb in cbs:

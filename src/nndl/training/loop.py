@@ -148,9 +148,9 @@ def fit(
     sparse = is_sparse(X)
     if sparse:  # rows densified one batch at a time by the NumPy engine
         X = X.astype(network.dtype, copy=False)
-        Y = network._check_Y(Y, m=X.shape[1], like=np.empty(0, dtype=network.dtype))
+        Y = network.check_Y(Y, m=X.shape[1], like=np.empty(0, dtype=network.dtype))
     else:
-        X, Y = network._check_data(X, Y)
+        X, Y = network.check_data(X, Y)
     m_all = X.shape[1]
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, m_all)
@@ -173,7 +173,7 @@ def fit(
             raise NNDLTypeError(
                 "validation_data must be a pair (X_val, Y_val) in the same layout as X and Y"
             )
-        X_val, Y_val = network._check_data(*validation_data)
+        X_val, Y_val = network.check_data(*validation_data)
     elif validation_split > 0:
         n_val = math.ceil(validation_split * m_all)
         if n_val >= m_all:

@@ -370,7 +370,7 @@ class NumpyEngine:
                     np.greater(A, 0, out=buf.mask[l - 1])
                     np.multiply(dA, buf.mask[l - 1], out=dA)
                 elif name != "linear":
-                    dA *= net.activations[l - 1].derivative(A, A)
+                    dA *= net.activations[l - 1].derivative_from_A(A)
                 dZ = dA
         return J, hits
 
