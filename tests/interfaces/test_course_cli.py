@@ -93,6 +93,14 @@ def test_course_step_by_step_all_ticks(capsys: pytest.CaptureFixture[str]) -> No
     assert "≤ 5e-09" in out  # the tolerance is printed
 
 
+def test_course_convolution_all_ticks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["course", "convolution"]) == 0
+    out = capsys.readouterr().out
+    assert "✗" not in out and "26 of 26 checks match" in out
+    assert "conv_forward (pad 1, stride 2): mean of Z: nndl 0.6923608807576933" in out
+    assert "✓ nndl's vectorized conv_backward: dW" in out
+
+
 @pytest.mark.slow
 def test_course_planar_all_ticks(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["course", "planar"]) == 0

@@ -21,7 +21,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-ASSIGNMENTS = ("planar", "step-by-step")
+ASSIGNMENTS = ("planar", "step-by-step", "convolution")
 """Every assignment whose recipe runs without the course's pictures."""
 X86_KERNELS = ("Prescott", "Sandybridge", "Haswell")
 

@@ -250,6 +250,15 @@ def step_by_step(cat: datasets.CatImages | None, iterations: int | None) -> Iter
     yield from step_by_step_checks()
 
 
+# ------------------------------------------------------ convolution
+
+
+def convolution(cat: datasets.CatImages | None, iterations: int | None) -> Iterator[Line]:
+    from nndl.course.recipes_conv import convolution_checks
+
+    yield from convolution_checks()
+
+
 # ------------------------------------------------------ 4. application
 
 TWO_LAYER_COSTS = [0.693050, 0.646432, 0.632514, 0.601502, 0.560197, 0.515830, 0.475490,
@@ -357,5 +366,10 @@ ASSIGNMENTS: dict[str, Assignment] = {
         "4. Deep neural network for image classification: application (cat pictures)",
         deep_application,
         True,
+    ),
+    "convolution": Assignment(
+        "Convolutional model, step by step (the convolutional course, week 1)",
+        convolution,
+        False,
     ),
 }

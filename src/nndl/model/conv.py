@@ -1,0 +1,245 @@
+"""Convolution and pooling in the convolutional course's notation, vectorized.
+
+Activations are ``(m, n_H, n_W, n_C)``: m examples, height, width, channels.  A
+convolutional layer has ``n_C`` filters ``W`` of shape ``(f, f, n_C_prev, n_C)`` and
+biases ``b`` of shape ``(1, 1, 1, n_C)``; it pads its input by ``pad`` zeros on each
+side and moves the filter by ``stride``::
+
+    n_H = ⌊(n_H_prev − f + 2·pad) / stride⌋ + 1        (the same for n_W)
+    Z[i, h, w, c] = Σ_{dh, dw, k} A_pad[i, h·s + dh, w·s + dw, k] · W[dh, dw, k, c] + b[c]
+
+``pad`` is a number, ``"valid"`` (0) or ``"same"`` (n_H = ⌈n_H_prev / stride⌉, the extra
+row or column of an odd total going after, as in TensorFlow and Keras).
+
+How it is computed: the window's f·f offsets are f·f strided slices of the padded
+input; stacked, they are the rows of "im2col" ``(m·n_H·n_W, f·f·n_C_prev)``, so the whole
+layer is one matrix product with ``W`` reshaped to ``(f·f·n_C_prev, n_C)``.  The backward
+pass is two more products and the slices added back (col2im)::
+
+    dW = colsᵀ · dZ        db = Σ dZ        dcols = dZ · Wᵀ  →  dA_prev
+
+The course's step-by-step loops (:mod:`nndl.course.convolution`) compute the same
+numbers one window at a time; the tests compare the two.  Every operation goes through
+the array namespace, so it runs on NumPy, CuPy and PyTorch alike.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+from nndl.arrays.backend import Array, namespace
+from nndl.errors import NNDLValueError, ShapeError
+
+Padding = tuple[tuple[int, int], tuple[int, int]]
+"""``((top, bottom), (left, right))`` zeros added around each picture."""
+
+
+def output_size(n_prev: int, f: int, stride: int, pad_total: int) -> int:
+    """``⌊(n_prev − f + pad_total) / stride⌋ + 1`` (``pad_total`` = 2·pad when symmetric)."""
+    return (n_prev - f + pad_total) // stride + 1
+
+
+def padding(pad: int | str, f: int, stride: int, n_H_prev: int, n_W_prev: int) -> Padding:
+    """The zeros around a picture for ``pad`` (a number, ``"valid"`` or ``"same"``)."""
+    if pad == "valid":
+        return (0, 0), (0, 0)
+    if pad == "same":
+
+        def split(n_prev: int) -> tuple[int, int]:
+            total = max((math.ceil(n_prev / stride) - 1) * stride + f - n_prev, 0)
+            return total // 2, total - total // 2
+
+        return split(n_H_prev), split(n_W_prev)
+    if isinstance(pad, bool) or not isinstance(pad, int) or pad < 0:
+        raise NNDLValueError(
+            f"pad must be a number of zeros >= 0, 'valid' or 'same'. Received: pad={pad!r}"
+        )
+    return (pad, pad), (pad, pad)
+
+
+def check_window(f: int, stride: int) -> None:
+    """A filter or pool size and a stride must be integers >= 1."""
+    for name, value in (("f", f), ("stride", stride)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise NNDLValueError(f"{name} must be an integer >= 1. Received: {name}={value!r}")
+
+
+def zero_pad(X: Array, pads: Padding) -> Array:
+    """X ``(m, n_H, n_W, n_C)`` with zeros around each picture (height and width only)."""
+    (top, bottom), (left, right) = pads
+    if top == bottom == left == right == 0:
+        return X
+    xp = namespace(X)
+    m, n_H, n_W, n_C = X.shape
+    out = xp.zeros((m, n_H + top + bottom, n_W + left + right, n_C), dtype=X.dtype)
+    out[:, top : top + n_H, left : left + n_W, :] = X
+    return out
+
+
+def _window_slices(A_pad: Array, f: int, stride: int, n_H: int, n_W: int) -> list[Array]:
+    """The f·f strided views ``A_pad[:, dh + s·h, dw + s·w, :]``, each ``(m, n_H, n_W, C)``."""
+    return [
+        A_pad[
+            :,
+            dh : dh + stride * (n_H - 1) + 1 : stride,
+            dw : dw + stride * (n_W - 1) + 1 : stride,
+            :,
+        ]
+        for dh in range(f)
+        for dw in range(f)
+    ]
+
+
+class ConvCache(NamedTuple):
+    """What the forward pass keeps for the backward pass."""
+
+    cols: Array
+    """im2col of the padded input, ``(m·n_H·n_W, f·f·n_C_prev)``."""
+    W: Array
+    prev_shape: tuple[int, ...]
+    pads: Padding
+    stride: int
+
+
+def conv_forward(
+    A_prev: Array, W: Array, b: Array, stride: int = 1, pad: int | str = 0
+) -> tuple[Array, ConvCache]:
+    """``Z = W ∗ A_prev + b``: ``(m, n_H, n_W, n_C)`` and the cache for :func:`conv_backward`.
+
+    ``A_prev`` is ``(m, n_H_prev, n_W_prev, n_C_prev)``, ``W`` ``(f, f, n_C_prev, n_C)``,
+    ``b`` ``(1, 1, 1, n_C)`` (or ``(n_C,)``).
+    """
+    if len(A_prev.shape) != 4 or len(W.shape) != 4 or W.shape[0] != W.shape[1]:
+        raise ShapeError(
+            "conv_forward takes A_prev (m, n_H_prev, n_W_prev, n_C_prev) and square filters W "
+            f"(f, f, n_C_prev, n_C). Received: A_prev {tuple(A_prev.shape)}, W {tuple(W.shape)}"
+        )
+    f, _, n_C_prev, n_C = W.shape
+    m, n_H_prev, n_W_prev, channels = A_prev.shape
+    if channels != n_C_prev:
+        raise ShapeError(
+            f"A_prev has {channels} channels but the filters W expect n_C_prev = {n_C_prev}. "
+            f"Received: A_prev {tuple(A_prev.shape)}, W {tuple(W.shape)}"
+        )
+    check_window(f, stride)
+    pads = padding(pad, f, stride, n_H_prev, n_W_prev)
+    n_H = output_size(n_H_prev, f, stride, sum(pads[0]))
+    n_W = output_size(n_W_prev, f, stride, sum(pads[1]))
+    if n_H < 1 or n_W < 1:
+        raise ShapeError(
+            f"a {f}×{f} filter does not fit a {n_H_prev}×{n_W_prev} picture with padding "
+            f"{pads}: n_H = {n_H}, n_W = {n_W}. Use a smaller f or pad='same'"
+        )
+    xp = namespace(A_prev, W)
+    A_pad = zero_pad(A_prev, pads)
+    slices = _window_slices(A_pad, f, stride, n_H, n_W)
+    cols = xp.reshape(xp.stack(slices, axis=3), (m * n_H * n_W, f * f * n_C_prev))
+    Z = cols @ xp.reshape(W, (f * f * n_C_prev, n_C)) + xp.reshape(b, (1, n_C))
+    cache = ConvCache(cols, W, tuple(A_prev.shape), pads, stride)
+    return xp.reshape(Z, (m, n_H, n_W, n_C)), cache
+
+
+def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
+    """``(dA_prev, dW, db)`` from ``dZ`` ``(m, n_H, n_W, n_C)``.
+
+    ``dW[dh, dw, k, c] = Σ_{i,h,w} A_pad[i, h·s + dh, w·s + dw, k] dZ[i, h, w, c]``,
+    ``db[c] = Σ_{i,h,w} dZ[i, h, w, c]`` (shape ``(1, 1, 1, n_C)``) and ``dA_prev`` the
+    sum of ``W[dh, dw, :, c] dZ[i, h, w, c]`` over every window that covers a pixel.
+    No 1/m: the loss's gradient carries it, as ``dZ[L] = (A[L] − Y) / m`` does.
+    """
+    xp = namespace(dZ)
+    cols, W, prev_shape, pads, stride = cache
+    f, _, n_C_prev, n_C = W.shape
+    m, n_H, n_W, _ = dZ.shape
+    dZ2 = xp.reshape(dZ, (m * n_H * n_W, n_C))
+    dW = xp.reshape(cols.T @ dZ2, W.shape)
+    db = xp.reshape(xp.sum(dZ2, axis=0), (1, 1, 1, n_C))
+    dcols = xp.reshape(
+        dZ2 @ xp.reshape(W, (f * f * n_C_prev, n_C)).T, (m, n_H, n_W, f * f, n_C_prev)
+    )
+    (top, bottom), (left, right) = pads
+    _, n_H_prev, n_W_prev, _ = prev_shape
+    dA_pad = xp.zeros(
+        (m, n_H_prev + top + bottom, n_W_prev + left + right, n_C_prev), dtype=dZ.dtype
+    )
+    _add_windows(dA_pad, dcols, f, stride, n_H, n_W)
+    return dA_pad[:, top : top + n_H_prev, left : left + n_W_prev, :], dW, db
+
+
+def _add_windows(target: Array, parts: Array, f: int, stride: int, n_H: int, n_W: int) -> None:
+    """col2im: add ``parts[:, :, :, dh·f + dw, :]`` back where window offset (dh, dw) read."""
+    for dh in range(f):
+        for dw in range(f):
+            rows = slice(dh, dh + stride * (n_H - 1) + 1, stride)
+            columns = slice(dw, dw + stride * (n_W - 1) + 1, stride)
+            target[:, rows, columns, :] += parts[:, :, :, dh * f + dw, :]
+
+
+class PoolCache(NamedTuple):
+    """What pooling keeps for its backward pass."""
+
+    A_prev: Array
+    A: Array
+    f: int
+    stride: int
+    mode: str
+
+
+def pool_forward(
+    A_prev: Array, f: int, stride: int | None = None, mode: str = "max"
+) -> tuple[Array, PoolCache]:
+    """Max or average pooling over f×f windows moved by ``stride`` (default f), no padding.
+
+    ``A[i, h, w, c] = max`` (or mean) of ``A_prev[i, h·s : h·s + f, w·s : w·s + f, c]``;
+    ``n_H = ⌊(n_H_prev − f) / stride⌋ + 1``.  Each channel is pooled on its own.
+    """
+    stride = f if stride is None else stride
+    check_window(f, stride)
+    if mode not in ("max", "average"):
+        raise NNDLValueError(f"mode must be 'max' or 'average'. Received: mode={mode!r}")
+    if len(A_prev.shape) != 4:
+        raise ShapeError(
+            f"pooling takes A_prev (m, n_H_prev, n_W_prev, n_C). Received: {tuple(A_prev.shape)}"
+        )
+    xp = namespace(A_prev)
+    _, n_H_prev, n_W_prev, _ = A_prev.shape
+    n_H, n_W = output_size(n_H_prev, f, stride, 0), output_size(n_W_prev, f, stride, 0)
+    if n_H < 1 or n_W < 1:
+        raise ShapeError(f"a {f}×{f} pool does not fit a {n_H_prev}×{n_W_prev} picture")
+    windows = xp.stack(_window_slices(A_prev, f, stride, n_H, n_W), axis=0)
+    A = xp.max(windows, axis=0) if mode == "max" else xp.mean(windows, axis=0)
+    return A, PoolCache(A_prev, A, f, stride, mode)
+
+
+def pool_backward(dA: Array, cache: PoolCache) -> Array:
+    """``dA_prev`` from ``dA``: to the maximum of each window (every element equal to it,
+    as the course's ``create_mask_from_window``), or ``dA / f²`` to each element (average)."""
+    xp = namespace(dA)
+    A_prev, A, f, stride, mode = cache
+    _, n_H, n_W, _ = dA.shape
+    dA_prev = xp.zeros(A_prev.shape, dtype=dA.dtype)
+    share = dA / (f * f)
+    for dh in range(f):
+        for dw in range(f):
+            rows = slice(dh, dh + stride * (n_H - 1) + 1, stride)
+            columns = slice(dw, dw + stride * (n_W - 1) + 1, stride)
+            if mode == "max":
+                hit = xp.astype(A_prev[:, rows, columns, :] == A, dA.dtype)
+                dA_prev[:, rows, columns, :] += hit * dA
+            else:
+                dA_prev[:, rows, columns, :] += share
+    return dA_prev
+
+
+def conv_shape(
+    input_shape: tuple[int, int, int], f: int, n_C: int, stride: int, pad: int | str
+) -> tuple[int, int, int]:
+    """``(n_H, n_W, n_C)`` of a convolution's output for an input ``(n_H_prev, n_W_prev, _)``."""
+    n_H_prev, n_W_prev, _ = input_shape
+    pads = padding(pad, f, stride, n_H_prev, n_W_prev)
+    return (
+        output_size(n_H_prev, f, stride, sum(pads[0])),
+        output_size(n_W_prev, f, stride, sum(pads[1])),
+        n_C,
+    )
