@@ -33,6 +33,8 @@ from nndl.errors import NNDLValueError, ShapeError
 
 Padding = tuple[tuple[int, int], tuple[int, int]]
 """``((top, bottom), (left, right))`` zeros added around each picture."""
+Pair = tuple[int, int]
+"""``(height, width)``: a window's size or a stride along each axis."""
 
 
 def output_size(n_prev: int, f: int, stride: int, pad_total: int) -> int:
@@ -40,29 +42,37 @@ def output_size(n_prev: int, f: int, stride: int, pad_total: int) -> int:
     return (n_prev - f + pad_total) // stride + 1
 
 
-def padding(pad: int | str, f: int, stride: int, n_H_prev: int, n_W_prev: int) -> Padding:
+def pair(name: str, value: int | tuple[int, int]) -> Pair:
+    """A size or stride as ``(height, width)``: one integer >= 1 for both, or two."""
+    values = value if isinstance(value, tuple) else (value, value)
+    if len(values) != 2 or any(
+        isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values
+    ):
+        raise NNDLValueError(
+            f"{name} must be an integer >= 1 (or a pair of them). Received: {name}={value!r}"
+        )
+    return int(values[0]), int(values[1])
+
+
+def padding(
+    pad: int | str, f: int | Pair, stride: int | Pair, n_H_prev: int, n_W_prev: int
+) -> Padding:
     """The zeros around a picture for ``pad`` (a number, ``"valid"`` or ``"same"``)."""
+    (f_H, f_W), (s_H, s_W) = pair("f", f), pair("stride", stride)
     if pad == "valid":
         return (0, 0), (0, 0)
     if pad == "same":
 
-        def split(n_prev: int) -> tuple[int, int]:
-            total = max((math.ceil(n_prev / stride) - 1) * stride + f - n_prev, 0)
+        def split(n_prev: int, f: int, s: int) -> tuple[int, int]:
+            total = max((math.ceil(n_prev / s) - 1) * s + f - n_prev, 0)
             return total // 2, total - total // 2
 
-        return split(n_H_prev), split(n_W_prev)
+        return split(n_H_prev, f_H, s_H), split(n_W_prev, f_W, s_W)
     if isinstance(pad, bool) or not isinstance(pad, int) or pad < 0:
         raise NNDLValueError(
             f"pad must be a number of zeros >= 0, 'valid' or 'same'. Received: pad={pad!r}"
         )
     return (pad, pad), (pad, pad)
-
-
-def check_window(f: int, stride: int) -> None:
-    """A filter or pool size and a stride must be integers >= 1."""
-    for name, value in (("f", f), ("stride", stride)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise NNDLValueError(f"{name} must be an integer >= 1. Received: {name}={value!r}")
 
 
 def zero_pad(X: Array, pads: Padding) -> Array:
@@ -77,66 +87,71 @@ def zero_pad(X: Array, pads: Padding) -> Array:
     return out
 
 
-def _window_slices(A_pad: Array, f: int, stride: int, n_H: int, n_W: int) -> list[Array]:
-    """The f·f strided views ``A_pad[:, dh + s·h, dw + s·w, :]``, each ``(m, n_H, n_W, C)``."""
-    return [
-        A_pad[
-            :,
-            dh : dh + stride * (n_H - 1) + 1 : stride,
-            dw : dw + stride * (n_W - 1) + 1 : stride,
-            :,
-        ]
-        for dh in range(f)
-        for dw in range(f)
-    ]
+def _window(dh: int, dw: int, strides: Pair, n_H: int, n_W: int) -> tuple[slice, slice]:
+    """Rows and columns that window offset (dh, dw) reads: ``dh + s_H·h``, ``dw + s_W·w``."""
+    s_H, s_W = strides
+    return slice(dh, dh + s_H * (n_H - 1) + 1, s_H), slice(dw, dw + s_W * (n_W - 1) + 1, s_W)
+
+
+def _window_slices(A_pad: Array, f: Pair, strides: Pair, n_H: int, n_W: int) -> list[Array]:
+    """The f_H·f_W strided views ``A_pad[:, dh + s_H·h, dw + s_W·w, :]``, each
+    ``(m, n_H, n_W, C)``."""
+    views = []
+    for dh in range(f[0]):
+        for dw in range(f[1]):
+            rows, columns = _window(dh, dw, strides, n_H, n_W)
+            views.append(A_pad[:, rows, columns, :])
+    return views
 
 
 class ConvCache(NamedTuple):
     """What the forward pass keeps for the backward pass."""
 
     cols: Array
-    """im2col of the padded input, ``(m·n_H·n_W, f·f·n_C_prev)``."""
+    """im2col of the padded input, ``(m·n_H·n_W, f_H·f_W·n_C_prev)``."""
     W: Array
     prev_shape: tuple[int, ...]
     pads: Padding
-    stride: int
+    strides: Pair
 
 
 def conv_forward(
-    A_prev: Array, W: Array, b: Array, stride: int = 1, pad: int | str = 0
+    A_prev: Array, W: Array, b: Array, stride: int | Pair = 1, pad: int | str = 0
 ) -> tuple[Array, ConvCache]:
     """``Z = W ∗ A_prev + b``: ``(m, n_H, n_W, n_C)`` and the cache for :func:`conv_backward`.
 
-    ``A_prev`` is ``(m, n_H_prev, n_W_prev, n_C_prev)``, ``W`` ``(f, f, n_C_prev, n_C)``,
-    ``b`` ``(1, 1, 1, n_C)`` (or ``(n_C,)``).
+    ``A_prev`` is ``(m, n_H_prev, n_W_prev, n_C_prev)``, ``W`` ``(f, f, n_C_prev, n_C)``
+    (or ``(f_H, f_W, n_C_prev, n_C)``), ``b`` ``(1, 1, 1, n_C)`` (or ``(n_C,)``);
+    ``stride`` one number or ``(s_H, s_W)``.
     """
-    if len(A_prev.shape) != 4 or len(W.shape) != 4 or W.shape[0] != W.shape[1]:
+    if len(A_prev.shape) != 4 or len(W.shape) != 4:
         raise ShapeError(
-            "conv_forward takes A_prev (m, n_H_prev, n_W_prev, n_C_prev) and square filters W "
+            "conv_forward takes A_prev (m, n_H_prev, n_W_prev, n_C_prev) and filters W "
             f"(f, f, n_C_prev, n_C). Received: A_prev {tuple(A_prev.shape)}, W {tuple(W.shape)}"
         )
-    f, _, n_C_prev, n_C = W.shape
-    m, n_H_prev, n_W_prev, channels = A_prev.shape
+    f_H, f_W, n_C_prev, n_C = (int(n) for n in W.shape)
+    m, n_H_prev, n_W_prev, channels = (int(n) for n in A_prev.shape)
     if channels != n_C_prev:
         raise ShapeError(
             f"A_prev has {channels} channels but the filters W expect n_C_prev = {n_C_prev}. "
             f"Received: A_prev {tuple(A_prev.shape)}, W {tuple(W.shape)}"
         )
-    check_window(f, stride)
-    pads = padding(pad, f, stride, n_H_prev, n_W_prev)
-    n_H = output_size(n_H_prev, f, stride, sum(pads[0]))
-    n_W = output_size(n_W_prev, f, stride, sum(pads[1]))
+    strides = pair("stride", stride)
+    pads = padding(pad, (f_H, f_W), strides, n_H_prev, n_W_prev)
+    n_H = output_size(n_H_prev, f_H, strides[0], sum(pads[0]))
+    n_W = output_size(n_W_prev, f_W, strides[1], sum(pads[1]))
     if n_H < 1 or n_W < 1:
         raise ShapeError(
-            f"a {f}×{f} filter does not fit a {n_H_prev}×{n_W_prev} picture with padding "
+            f"a {f_H}×{f_W} filter does not fit a {n_H_prev}×{n_W_prev} picture with padding "
             f"{pads}: n_H = {n_H}, n_W = {n_W}. Use a smaller f or pad='same'"
         )
     xp = namespace(A_prev, W)
     A_pad = zero_pad(A_prev, pads)
-    slices = _window_slices(A_pad, f, stride, n_H, n_W)
-    cols = xp.reshape(xp.stack(slices, axis=3), (m * n_H * n_W, f * f * n_C_prev))
-    Z = cols @ xp.reshape(W, (f * f * n_C_prev, n_C)) + xp.reshape(b, (1, n_C))
-    cache = ConvCache(cols, W, tuple(A_prev.shape), pads, stride)
+    slices = _window_slices(A_pad, (f_H, f_W), strides, n_H, n_W)
+    size = f_H * f_W * n_C_prev
+    cols = xp.reshape(xp.stack(slices, axis=3), (m * n_H * n_W, size))
+    Z = cols @ xp.reshape(W, (size, n_C)) + xp.reshape(b, (1, n_C))
+    cache = ConvCache(cols, W, (m, n_H_prev, n_W_prev, n_C_prev), pads, strides)
     return xp.reshape(Z, (m, n_H, n_W, n_C)), cache
 
 
@@ -149,31 +164,23 @@ def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
     No 1/m: the loss's gradient carries it, as ``dZ[L] = (A[L] − Y) / m`` does.
     """
     xp = namespace(dZ)
-    cols, W, prev_shape, pads, stride = cache
-    f, _, n_C_prev, n_C = W.shape
-    m, n_H, n_W, _ = dZ.shape
+    cols, W, prev_shape, pads, strides = cache
+    f_H, f_W, n_C_prev, n_C = (int(n) for n in W.shape)
+    m, n_H, n_W, _ = (int(n) for n in dZ.shape)
     dZ2 = xp.reshape(dZ, (m * n_H * n_W, n_C))
     dW = xp.reshape(cols.T @ dZ2, W.shape)
     db = xp.reshape(xp.sum(dZ2, axis=0), (1, 1, 1, n_C))
-    dcols = xp.reshape(
-        dZ2 @ xp.reshape(W, (f * f * n_C_prev, n_C)).T, (m, n_H, n_W, f * f, n_C_prev)
-    )
+    W2 = xp.reshape(W, (f_H * f_W * n_C_prev, n_C))
+    dcols = xp.reshape(dZ2 @ W2.T, (m, n_H, n_W, f_H * f_W, n_C_prev))
     (top, bottom), (left, right) = pads
     _, n_H_prev, n_W_prev, _ = prev_shape
-    dA_pad = xp.zeros(
-        (m, n_H_prev + top + bottom, n_W_prev + left + right, n_C_prev), dtype=dZ.dtype
-    )
-    _add_windows(dA_pad, dcols, f, stride, n_H, n_W)
+    padded = (m, n_H_prev + top + bottom, n_W_prev + left + right, n_C_prev)
+    dA_pad = xp.zeros(padded, dtype=dZ.dtype)
+    for dh in range(f_H):  # col2im: each window offset's share added back where it read
+        for dw in range(f_W):
+            rows, columns = _window(dh, dw, strides, n_H, n_W)
+            dA_pad[:, rows, columns, :] += dcols[:, :, :, dh * f_W + dw, :]
     return dA_pad[:, top : top + n_H_prev, left : left + n_W_prev, :], dW, db
-
-
-def _add_windows(target: Array, parts: Array, f: int, stride: int, n_H: int, n_W: int) -> None:
-    """col2im: add ``parts[:, :, :, dh·f + dw, :]`` back where window offset (dh, dw) read."""
-    for dh in range(f):
-        for dw in range(f):
-            rows = slice(dh, dh + stride * (n_H - 1) + 1, stride)
-            columns = slice(dw, dw + stride * (n_W - 1) + 1, stride)
-            target[:, rows, columns, :] += parts[:, :, :, dh * f + dw, :]
 
 
 class PoolCache(NamedTuple):
@@ -181,21 +188,21 @@ class PoolCache(NamedTuple):
 
     A_prev: Array
     A: Array
-    f: int
-    stride: int
+    f: Pair
+    strides: Pair
     mode: str
 
 
 def pool_forward(
-    A_prev: Array, f: int, stride: int | None = None, mode: str = "max"
+    A_prev: Array, f: int | Pair, stride: int | Pair | None = None, mode: str = "max"
 ) -> tuple[Array, PoolCache]:
     """Max or average pooling over f×f windows moved by ``stride`` (default f), no padding.
 
     ``A[i, h, w, c] = max`` (or mean) of ``A_prev[i, h·s : h·s + f, w·s : w·s + f, c]``;
     ``n_H = ⌊(n_H_prev − f) / stride⌋ + 1``.  Each channel is pooled on its own.
     """
-    stride = f if stride is None else stride
-    check_window(f, stride)
+    window = pair("f", f)
+    strides = window if stride is None else pair("stride", stride)
     if mode not in ("max", "average"):
         raise NNDLValueError(f"mode must be 'max' or 'average'. Received: mode={mode!r}")
     if len(A_prev.shape) != 4:
@@ -203,43 +210,32 @@ def pool_forward(
             f"pooling takes A_prev (m, n_H_prev, n_W_prev, n_C). Received: {tuple(A_prev.shape)}"
         )
     xp = namespace(A_prev)
-    _, n_H_prev, n_W_prev, _ = A_prev.shape
-    n_H, n_W = output_size(n_H_prev, f, stride, 0), output_size(n_W_prev, f, stride, 0)
+    _, n_H_prev, n_W_prev, _ = (int(n) for n in A_prev.shape)
+    n_H = output_size(n_H_prev, window[0], strides[0], 0)
+    n_W = output_size(n_W_prev, window[1], strides[1], 0)
     if n_H < 1 or n_W < 1:
-        raise ShapeError(f"a {f}×{f} pool does not fit a {n_H_prev}×{n_W_prev} picture")
-    windows = xp.stack(_window_slices(A_prev, f, stride, n_H, n_W), axis=0)
+        raise ShapeError(
+            f"a {window[0]}×{window[1]} pool does not fit a {n_H_prev}×{n_W_prev} picture"
+        )
+    windows = xp.stack(_window_slices(A_prev, window, strides, n_H, n_W), axis=0)
     A = xp.max(windows, axis=0) if mode == "max" else xp.mean(windows, axis=0)
-    return A, PoolCache(A_prev, A, f, stride, mode)
+    return A, PoolCache(A_prev, A, window, strides, mode)
 
 
 def pool_backward(dA: Array, cache: PoolCache) -> Array:
     """``dA_prev`` from ``dA``: to the maximum of each window (every element equal to it,
-    as the course's ``create_mask_from_window``), or ``dA / f²`` to each element (average)."""
+    as the course's ``create_mask_from_window``), or ``dA / (f_H·f_W)`` to each element."""
     xp = namespace(dA)
-    A_prev, A, f, stride, mode = cache
-    _, n_H, n_W, _ = dA.shape
+    A_prev, A, window, strides, mode = cache
+    _, n_H, n_W, _ = (int(n) for n in dA.shape)
     dA_prev = xp.zeros(A_prev.shape, dtype=dA.dtype)
-    share = dA / (f * f)
-    for dh in range(f):
-        for dw in range(f):
-            rows = slice(dh, dh + stride * (n_H - 1) + 1, stride)
-            columns = slice(dw, dw + stride * (n_W - 1) + 1, stride)
+    share = dA / (window[0] * window[1])
+    for dh in range(window[0]):
+        for dw in range(window[1]):
+            rows, columns = _window(dh, dw, strides, n_H, n_W)
             if mode == "max":
                 hit = xp.astype(A_prev[:, rows, columns, :] == A, dA.dtype)
                 dA_prev[:, rows, columns, :] += hit * dA
             else:
                 dA_prev[:, rows, columns, :] += share
     return dA_prev
-
-
-def conv_shape(
-    input_shape: tuple[int, int, int], f: int, n_C: int, stride: int, pad: int | str
-) -> tuple[int, int, int]:
-    """``(n_H, n_W, n_C)`` of a convolution's output for an input ``(n_H_prev, n_W_prev, _)``."""
-    n_H_prev, n_W_prev, _ = input_shape
-    pads = padding(pad, f, stride, n_H_prev, n_W_prev)
-    return (
-        output_size(n_H_prev, f, stride, sum(pads[0])),
-        output_size(n_W_prev, f, stride, sum(pads[1])),
-        n_C,
-    )
