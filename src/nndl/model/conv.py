@@ -55,10 +55,20 @@ def pair(name: str, value: int | tuple[int, int]) -> Pair:
 
 
 def padding(
-    pad: int | str, f: int | Pair, stride: int | Pair, n_H_prev: int, n_W_prev: int
+    pad: int | str | Padding, f: int | Pair, stride: int | Pair, n_H_prev: int, n_W_prev: int
 ) -> Padding:
-    """The zeros around a picture for ``pad`` (a number, ``"valid"`` or ``"same"``)."""
+    """The zeros around a picture for ``pad``: a number, ``"valid"``, ``"same"``, or the
+    zeros on each side ``((top, bottom), (left, right))``."""
     (f_H, f_W), (s_H, s_W) = pair("f", f), pair("stride", stride)
+    if isinstance(pad, tuple):  # already ((top, bottom), (left, right))
+        flat = [n for side in pad for n in side]
+        if len(flat) != 4 or any(
+            isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in flat
+        ):
+            raise NNDLValueError(
+                f"pad must be ((top, bottom), (left, right)) numbers >= 0. Received: pad={pad!r}"
+            )
+        return (pad[0][0], pad[0][1]), (pad[1][0], pad[1][1])
     if pad == "valid":
         return (0, 0), (0, 0)
     if pad == "same":
@@ -116,7 +126,7 @@ class ConvCache(NamedTuple):
 
 
 def conv_forward(
-    A_prev: Array, W: Array, b: Array, stride: int | Pair = 1, pad: int | str = 0
+    A_prev: Array, W: Array, b: Array, stride: int | Pair = 1, pad: int | str | Padding = 0
 ) -> tuple[Array, ConvCache]:
     """``Z = W ∗ A_prev + b``: ``(m, n_H, n_W, n_C)`` and the cache for :func:`conv_backward`.
 

@@ -64,6 +64,7 @@ from nndl.model.checks import (
     resolve_loss,
 )
 from nndl.model.fitting import Trainable
+from nndl.model.layers.dense import linear_backward, linear_forward
 from nndl.model.losses import Loss
 from nndl.model.summary import Summary
 
@@ -336,9 +337,10 @@ class Network(Trainable):
         """The linear part of layer l: ``Z[l] = W[l] A[l-1] + b[l]``.
 
         ``A_prev`` is ``(n[l-1], m)``, ``W`` ``(n[l], n[l-1])``, ``b`` ``(n[l], 1)``
-        (broadcast over the m columns); Z is ``(n[l], m)``.
+        (broadcast over the m columns); Z is ``(n[l], m)``.  The dense layer's
+        (:func:`nndl.model.layers.dense.linear_forward`), which ``nndl.course`` calls too.
         """
-        return W @ A_prev + b
+        return linear_forward(A_prev, W, b)
 
     @staticmethod
     def linear_backward(
@@ -348,12 +350,10 @@ class Network(Trainable):
 
         ``dW[l] = (1/m) dZ[l] A[l-1]ᵀ`` ``(n[l], n[l-1])``, ``db[l] = (1/m) Σ_i dZ[l]``
         ``(n[l], 1)``, ``dA[l-1] = W[l]ᵀ dZ[l]`` ``(n[l-1], m)`` (None when
-        ``with_dA_prev`` is False: layer 1 needs no dA[0]).  No L2 term.
+        ``with_dA_prev`` is False: layer 1 needs no dA[0]).  No L2 term.  The dense
+        layer's (:func:`nndl.model.layers.dense.linear_backward`).
         """
-        m = dZ.shape[1]
-        dW = (dZ @ A_prev.T) / m
-        db = namespace(dZ).sum(dZ, axis=1, keepdims=True) / m
-        return (W.T @ dZ if with_dA_prev else None), dW, db
+        return linear_backward(dZ, A_prev, W, with_dA_prev)
 
     # ------------------------------------------------- the training contract
     #

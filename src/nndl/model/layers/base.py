@@ -1,0 +1,95 @@
+"""What every layer is: parameters, a forward pass with a cache, a backward pass.
+
+A layer is built once for the shape of one example (``build``), which makes its
+parameters; then ``forward(A_prev, training, rng)`` gives ``(A, cache)`` and
+``backward(dA, cache)`` gives ``(dA_prev, grads)``.  Shapes follow each course: dense
+layers see the first course's columns ``(n, m)``; convolution, pooling and their batch
+normalization see the convolutional course's ``(m, n_H, n_W, n_C)``; ``Flatten`` turns
+the second into the first.  The model (:class:`nndl.model.sequential.Sequential`) keeps
+the parameters in one dict and never asks what kind of layer it holds.
+
+The gradient convention is the first course's: the cost is ``J = (1/m) Σ L``, ``dA``
+and ``dZ`` flow down per example (without the 1/m), and each layer's parameter
+gradients carry the 1/m, as ``dW[l] = (1/m) dZ[l] A[l-1]ᵀ`` does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nndl.arrays.backend import Array
+from nndl.errors import NNDLValueError
+from nndl.model import init as _init
+
+Shape = tuple[int, ...]
+"""The shape of one example: ``(n,)`` for a dense layer, ``(n_H, n_W, n_C)`` for a picture."""
+
+
+class Layer:
+    """Base class.  Subclasses set ``kind`` and override what they need."""
+
+    kind = "layer"
+    stochastic = False
+    """True when training needs random numbers (dropout)."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Array] = {}
+        """The trainable parameters by their course name (``"W"``, ``"b"``, ``"gamma"``, …)."""
+        self.state: dict[str, Array] = {}
+        """What the layer keeps that is not trained (batch norm's running averages)."""
+        self.input_shape: Shape = ()
+        self.output_shape: Shape = ()
+
+    def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
+        """Make the parameters for examples of ``input_shape``; return the output's shape."""
+        self.input_shape = tuple(int(n) for n in input_shape)
+        self.output_shape = self.output_shape_for(self.input_shape)
+        return self.output_shape
+
+    def output_shape_for(self, input_shape: Shape) -> Shape:
+        return input_shape
+
+    def forward(
+        self, A_prev: Array, training: bool, rng: np.random.Generator | None
+    ) -> tuple[Array, Any]:
+        """``(A, cache)`` for a batch ``A_prev``."""
+        raise NotImplementedError
+
+    def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
+        """``(dA_prev, grads)``: grads by parameter name, with the 1/m of the cost."""
+        raise NotImplementedError
+
+    def config(self) -> dict[str, Any]:
+        """The arguments that rebuild the layer (``layer_from_config``)."""
+        return {"kind": self.kind}
+
+    def describe(self) -> str:
+        """A short description for the summary table."""
+        return self.kind
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "kind")
+        return f"{type(self).__name__}({args})"
+
+
+def draw_weights(init: str | _init.Initializer, n: int, fan_in: int, rng: Any) -> np.ndarray:
+    """``(n, fan_in)`` weights from a course initializer (float64 NumPy)."""
+    W = np.asarray(_init.get(init)(n, fan_in, rng), dtype=np.float64)
+    if W.shape != (n, fan_in):
+        raise NNDLValueError(
+            f"the initializer returned weights of shape {W.shape}; expected {(n, fan_in)}"
+        )
+    return W
+
+
+def positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise NNDLValueError(f"{name} must be an integer >= 1. Received: {name}={value!r}")
+    return int(value)
+
+
+def examples(A: Array, layout: str) -> int:
+    """m: the columns of ``(n, m)``, or the first axis of ``(m, …)``."""
+    return int(A.shape[1] if layout == "columns" else A.shape[0])

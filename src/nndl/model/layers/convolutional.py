@@ -1,0 +1,247 @@
+"""Convolution and pooling layers (2-D pictures and 1-D sequences), over :mod:`nndl.model.conv`.
+
+``Conv2D`` takes examples ``(n_H_prev, n_W_prev, n_C_prev)`` and has ``W``
+``(f, f, n_C_prev, n_C)`` and ``b`` ``(1, 1, 1, n_C)``; ``n_H = ⌊(n_H_prev − f + 2·pad) /
+stride⌋ + 1``.  ``Conv1D`` takes ``(n_W_prev, n_C_prev)`` (a sequence of n_W_prev steps)
+and is the same layer on pictures one row high, with ``W`` ``(1, f, n_C_prev, n_C)``.
+Pooling has no parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from nndl.arrays.backend import Array, namespace
+from nndl.errors import NNDLValueError
+from nndl.model import activations as _activations
+from nndl.model import conv
+from nndl.model import init as _init
+from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
+
+
+class ConvLayerCache(NamedTuple):
+    conv: conv.ConvCache
+    Z: Array
+    A: Array
+
+
+class Conv2D(Layer):
+    """``n_C`` filters of f×f: ``A = g(W ∗ A_prev + b)`` (g linear by default).
+
+    ``pad``: a number of zeros, ``"valid"`` (0) or ``"same"``.  ``init``: He by default,
+    with fan-in ``f·f·n_C_prev``.
+    """
+
+    kind = "conv2d"
+    rank = 2
+
+    def __init__(
+        self,
+        filters: int,
+        f: int,
+        stride: int = 1,
+        pad: int | str = "valid",
+        activation: str | _activations.Activation = "linear",
+        init: str | _init.Initializer = "he",
+    ) -> None:
+        super().__init__()
+        self.filters = positive_int("filters", filters)
+        self.f = positive_int("f", f)
+        self.stride = positive_int("stride", stride)
+        conv.padding(pad, 1, 1, 1, 1)  # checks pad
+        self.pad = pad
+        self.activation = _activations.get(activation)
+        self.init = init
+
+    # 1-D is 2-D on pictures one row high
+    def _window(self) -> tuple[int, int]:
+        return (self.f, self.f) if self.rank == 2 else (1, self.f)
+
+    def _strides(self) -> tuple[int, int]:
+        return (self.stride, self.stride) if self.rank == 2 else (1, self.stride)
+
+    def _picture(self, shape: Shape) -> tuple[int, int, int]:
+        if len(shape) != self.rank + 1:
+            wanted = "(n_H, n_W, n_C)" if self.rank == 2 else "(n_W, n_C)"
+            raise NNDLValueError(
+                f"a {type(self).__name__} layer takes examples {wanted}. Received: {shape}"
+            )
+        return (shape[0], shape[1], shape[2]) if self.rank == 2 else (1, shape[0], shape[1])
+
+    def output_shape_for(self, input_shape: Shape) -> Shape:
+        n_H_prev, n_W_prev, _ = self._picture(input_shape)
+        f_H, f_W = self._window()
+        s_H, s_W = self._strides()
+        pads = self._pads(n_H_prev, n_W_prev)
+        n_H = conv.output_size(n_H_prev, f_H, s_H, sum(pads[0]))
+        n_W = conv.output_size(n_W_prev, f_W, s_W, sum(pads[1]))
+        if n_H < 1 or n_W < 1:
+            raise NNDLValueError(
+                f"a {f_H}×{f_W} filter does not fit examples {input_shape}: use a smaller f or "
+                "pad='same'"
+            )
+        return (n_H, n_W, self.filters) if self.rank == 2 else (n_W, self.filters)
+
+    def _pads(self, n_H_prev: int, n_W_prev: int) -> conv.Padding:
+        pads = conv.padding(self.pad, self._window(), self._strides(), n_H_prev, n_W_prev)
+        return ((0, 0), pads[1]) if self.rank == 1 else pads  # a sequence has no rows to pad
+
+    def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
+        shape = super().build(input_shape, rng, dtype)
+        f_H, f_W = self._window()
+        n_C_prev = self._picture(input_shape)[2]
+        fan_in = f_H * f_W * n_C_prev
+        W = draw_weights(self.init, self.filters, fan_in, rng).T  # (fan_in, n_C)
+        self.params = {
+            "W": W.reshape(f_H, f_W, n_C_prev, self.filters).astype(dtype),
+            "b": np.zeros((1, 1, 1, self.filters), dtype=dtype),
+        }
+        return shape
+
+    def forward(
+        self, A_prev: Array, training: bool, rng: np.random.Generator | None
+    ) -> tuple[Array, ConvLayerCache]:
+        xp = namespace(A_prev)
+        m = int(A_prev.shape[0])
+        n_H_prev, n_W_prev, n_C_prev = self._picture(tuple(int(n) for n in A_prev.shape[1:]))
+        pictures = A_prev if self.rank == 2 else xp.reshape(A_prev, (m, 1, n_W_prev, n_C_prev))
+        pads = self._pads(n_H_prev, n_W_prev)
+        Z, cache = conv.conv_forward(
+            pictures, self.params["W"], self.params["b"], self._strides(), pads
+        )
+        if self.rank == 1:
+            Z = xp.reshape(Z, (m, int(Z.shape[2]), int(Z.shape[3])))
+        A = self.activation.forward(Z)
+        return A, ConvLayerCache(cache, Z, A)
+
+    def backward(self, dA: Array, cache: ConvLayerCache) -> tuple[Array, dict[str, Array]]:
+        xp = namespace(dA)
+        dZ = self.activation.backward(dA, cache.Z, cache.A)
+        m = int(dZ.shape[0])
+        if self.rank == 1:
+            dZ = xp.reshape(dZ, (m, 1, int(dZ.shape[1]), int(dZ.shape[2])))
+        dA_prev, dW, db = conv.conv_backward(dZ, cache.conv)
+        if self.rank == 1:
+            dA_prev = xp.reshape(dA_prev, (m, int(dA_prev.shape[2]), int(dA_prev.shape[3])))
+        return dA_prev, {"W": dW / m, "b": db / m}
+
+    def config(self) -> dict[str, Any]:
+        init = self.init if isinstance(self.init, str) else getattr(self.init, "__name__", "custom")
+        return {
+            "kind": self.kind,
+            "filters": self.filters,
+            "f": self.f,
+            "stride": self.stride,
+            "pad": self.pad,
+            "activation": self.activation.name,
+            "init": init,
+        }
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.filters}×{self.f}×{self.f} s{self.stride} {self.activation.name}"
+
+
+class Conv1D(Conv2D):
+    """``n_C`` filters of width f over sequences ``(n_W_prev, n_C_prev)``:
+    ``W`` ``(1, f, n_C_prev, n_C)``."""
+
+    kind = "conv1d"
+    rank = 1
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.filters}×{self.f} s{self.stride} {self.activation.name}"
+
+
+class Pool2D(Layer):
+    """Max or average pooling over f×f windows moved by ``stride`` (default f)."""
+
+    kind = "pool2d"
+    rank = 2
+    mode = "max"
+
+    def __init__(self, f: int = 2, stride: int | None = None) -> None:
+        super().__init__()
+        self.f = positive_int("f", f)
+        self.stride = self.f if stride is None else positive_int("stride", stride)
+
+    def _window(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        if self.rank == 2:
+            return (self.f, self.f), (self.stride, self.stride)
+        return (1, self.f), (1, self.stride)
+
+    def output_shape_for(self, input_shape: Shape) -> Shape:
+        if len(input_shape) != self.rank + 1:
+            wanted = "(n_H, n_W, n_C)" if self.rank == 2 else "(n_W, n_C)"
+            raise NNDLValueError(
+                f"a {type(self).__name__} layer takes examples {wanted}. Received: {input_shape}"
+            )
+        (f_H, f_W), (s_H, s_W) = self._window()
+        if self.rank == 1:
+            n_W_prev, n_C = input_shape
+            return (conv.output_size(n_W_prev, f_W, s_W, 0), n_C)
+        n_H_prev, n_W_prev, n_C = input_shape
+        n_H, n_W = conv.output_size(n_H_prev, f_H, s_H, 0), conv.output_size(n_W_prev, f_W, s_W, 0)
+        if n_H < 1 or n_W < 1:
+            raise NNDLValueError(f"a {f_H}×{f_W} pool does not fit examples {input_shape}")
+        return (n_H, n_W, n_C)
+
+    def forward(
+        self, A_prev: Array, training: bool, rng: np.random.Generator | None
+    ) -> tuple[Array, conv.PoolCache]:
+        xp = namespace(A_prev)
+        window, strides = self._window()
+        if self.rank == 1:
+            m, n_W_prev, n_C = (int(n) for n in A_prev.shape)
+            A, cache = conv.pool_forward(
+                xp.reshape(A_prev, (m, 1, n_W_prev, n_C)), window, strides, self.mode
+            )
+            return xp.reshape(A, (m, int(A.shape[2]), n_C)), cache
+        return conv.pool_forward(A_prev, window, strides, self.mode)
+
+    def backward(self, dA: Array, cache: conv.PoolCache) -> tuple[Array, dict[str, Array]]:
+        if self.rank == 1:
+            xp = namespace(dA)
+            m, n_W, n_C = (int(n) for n in dA.shape)
+            dA_prev = conv.pool_backward(xp.reshape(dA, (m, 1, n_W, n_C)), cache)
+            return xp.reshape(dA_prev, (m, int(dA_prev.shape[2]), n_C)), {}
+        return conv.pool_backward(dA, cache), {}
+
+    def config(self) -> dict[str, Any]:
+        return {"kind": self.kind, "f": self.f, "stride": self.stride}
+
+    def describe(self) -> str:
+        return (
+            f"{self.kind} {self.f}×{self.f} s{self.stride}"
+            if self.rank == 2
+            else f"{self.kind} {self.f} s{self.stride}"
+        )
+
+
+class MaxPool2D(Pool2D):
+    """The maximum of each f×f window of each channel."""
+
+    kind = "max_pool2d"
+
+
+class AvgPool2D(Pool2D):
+    """The mean of each f×f window of each channel."""
+
+    kind = "avg_pool2d"
+    mode = "average"
+
+
+class MaxPool1D(Pool2D):
+    """The maximum of each window of f steps of each channel of a sequence."""
+
+    kind = "max_pool1d"
+    rank = 1
+
+
+class AvgPool1D(Pool2D):
+    """The mean of each window of f steps of each channel of a sequence."""
+
+    kind = "avg_pool1d"
+    rank = 1
+    mode = "average"

@@ -1,0 +1,329 @@
+"""A model as a sequence of layers: convolutions, pooling, batch norm, dropout, dense.
+
+``Sequential([Conv2D(8, 3, pad="same", activation="relu"), MaxPool2D(2), Flatten(),
+Dense(1, activation="sigmoid")], input_shape=(64, 64, 3))`` takes pictures
+``X`` ``(m, 64, 64, 3)`` and labels ``Y`` ``(1, m)``.  Each layer turns ``A[l-1]`` into
+``A[l]`` and keeps a cache; the last layer is ``Dense`` with the output activation, paired
+with its loss as in :class:`nndl.Network`, so ``dZ[L] = A[L] − Y`` for a matched pair.
+Backward propagation walks the layers from the last to the first, each giving ``dA`` to
+the one before it and its parameter gradients (with the cost's 1/m) to the model.
+
+The parameters are named by the course's letters and the layer's number among the layers
+that have parameters: ``W1, b1`` (a convolution), ``gamma2, beta2`` (its batch norm),
+``W3, b3`` (a dense layer), …, and their gradients ``dW1, db1, …``.  The model offers the
+training contract of :class:`nndl.Network` (``check_data``, ``forward_pass``,
+``data_cost``, ``l2_term``, ``full_cost``, ``count_correct``, ``backward_pass``).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from nndl.arrays.backend import (
+    Array,
+    all_finite,
+    dtype_name,
+    float_dtype,
+    move_like,
+    namespace,
+    same_place,
+    to_numpy,
+    to_scalar,
+)
+from nndl.errors import NNDLTypeError, NNDLValueError, ShapeError
+from nndl.model import init as _init
+from nndl.model.activations import Activation
+from nndl.model.checks import as_array, check_numbers, check_X, check_Y, resolve_loss
+from nndl.model.layers import Dense, Layer
+from nndl.model.losses import Loss
+
+
+class Sequential:
+    """Layers applied one after another, trained like :class:`nndl.Network`.
+
+    Parameters
+    ----------
+    layers
+        The layers, first to last; the last is a ``Dense`` layer whose activation is the
+        output's (sigmoid, softmax or linear).
+    input_shape
+        The shape of one example: ``(n_x,)`` for vectors (then X is ``(n_x, m)``, the first
+        course's layout), ``(n_H, n_W, n_C)`` for pictures or ``(n_W, n_C)`` for sequences
+        (then X is ``(m, …)``, the convolutional course's layout).
+    loss
+        As :class:`nndl.Network`'s: by default the one matched with the output activation.
+    seed, dtype
+        As :class:`nndl.Network`'s: the seed draws every layer's weights in order.
+    """
+
+    def __init__(
+        self,
+        layers: Sequence[Layer],
+        input_shape: Sequence[int],
+        loss: str | Loss | None = None,
+        seed: _init.RandomSource = None,
+        dtype: str = "float32",
+    ) -> None:
+        self.layers = list(layers)
+        bad = [layer for layer in self.layers if not isinstance(layer, Layer)]
+        if not self.layers or bad:
+            raise NNDLTypeError(
+                "layers must be a non-empty list of nndl.layers objects (Dense, Conv2D, …). "
+                f"Received: {bad[0] if bad else 'an empty list'!r}"
+            )
+        if not isinstance(self.layers[-1], Dense):
+            raise NNDLValueError(
+                "the last layer must be a Dense layer with the output activation, e.g. "
+                f"Dense(1, activation='sigmoid'). Received: {self.layers[-1]!r}"
+            )
+        self.input_shape = tuple(int(n) for n in input_shape)
+        if not self.input_shape or any(n < 1 for n in self.input_shape):
+            raise NNDLValueError(
+                f"input_shape must be the shape of one example, each size >= 1. "
+                f"Received: input_shape={tuple(input_shape)!r}"
+            )
+        self.dtype = dtype_name(dtype)
+        self.seed = seed
+        rng = _init.make_rng(seed)
+        shape = self.input_shape
+        for layer in self.layers:
+            shape = layer.build(shape, rng, self.dtype)
+        self.loss = resolve_loss(self.output, loss)
+        self.l2 = 0.0
+        """L2 strength λ on every weight ``W`` (convolution filters included)."""
+        self.info: dict[str, Any] = {}
+        self._names = [
+            (i, name, f"{name}{l}")
+            for l, i in enumerate((i for i, ly in enumerate(self.layers) if ly.params), start=1)
+            for name in self.layers[i].params
+        ]
+
+    # ------------------------------------------------------------------ facts
+
+    @property
+    def columns(self) -> bool:
+        """True when X is ``(n_x, m)`` (vectors); False for ``(m, …)`` (pictures, sequences)."""
+        return len(self.input_shape) == 1
+
+    @property
+    def output(self) -> Activation:
+        last = self.layers[-1]
+        assert isinstance(last, Dense)
+        return last.activation
+
+    @property
+    def n_y(self) -> int:
+        return self.layers[-1].output_shape[0]
+
+    @property
+    def fused_output(self) -> bool:
+        return self.output.name == self.loss.output
+
+    @property
+    def task(self) -> str:
+        if self.output.name == "softmax":
+            return "multiclass"
+        if self.output.name == "sigmoid" and self.loss.name == "logistic":
+            return "binary"
+        return "regression"
+
+    @property
+    def stochastic(self) -> bool:
+        """True when training draws random numbers (a Dropout layer)."""
+        return any(layer.stochastic for layer in self.layers)
+
+    @property
+    def params(self) -> dict[str, Array]:
+        """Every trainable parameter by its model name (``W1``, ``b1``, ``gamma2``, …)."""
+        return {key: self.layers[i].params[name] for i, name, key in self._names}
+
+    @params.setter
+    def params(self, values: dict[str, Array]) -> None:
+        for i, name, key in self._names:
+            self.layers[i].params[name] = values[key]
+
+    def config(self) -> dict[str, Any]:
+        """A JSON-able description of the architecture (not the parameters)."""
+        return {
+            "input_shape": list(self.input_shape),
+            "layers": [layer.config() for layer in self.layers],
+            "loss": self.loss.config(),
+            "dtype": self.dtype,
+        }
+
+    def copy(self) -> Sequential:
+        """An independent copy (parameters and running averages copied to NumPy)."""
+        clone = copy.copy(self)
+        clone.layers = [copy.copy(layer) for layer in self.layers]
+        for layer in clone.layers:
+            layer.params = {k: np.array(to_numpy(v)) for k, v in layer.params.items()}
+            layer.state = {k: np.array(to_numpy(v)) for k, v in layer.state.items()}
+        return clone
+
+    def summary(self) -> str:
+        """One line per layer: what it is, the shape of one example after it, its parameters."""
+        rows = [("input", str(self.input_shape), "0")]
+        for layer in self.layers:
+            count = sum(math.prod(tuple(int(n) for n in p.shape)) for p in layer.params.values())
+            rows.append((layer.describe(), str(layer.output_shape), f"{count:,}"))
+        widths = [max(len(r[c]) for r in rows) for c in range(3)]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+        total = sum(math.prod(tuple(int(n) for n in p.shape)) for p in self.params.values())
+        return "\n".join([*lines, f"Total parameters: {total:,}    loss: {self.loss.name}"])
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Sequential([{inner}], input_shape={self.input_shape})"
+
+    # ------------------------------------------------------------- the math
+
+    def forward(self, X: Array) -> tuple[Array, list[Any]]:
+        """Forward propagation at test time (batch norm's running averages, no dropout)."""
+        return self.forward_pass(self.check_X(X), training=False)
+
+    def predict_proba(self, X: Array) -> Array:
+        """The output ``A[L] = ŷ``, shape ``(n_y, m)``."""
+        return self.forward(X)[0]
+
+    def predict(self, X: Array) -> Array:
+        """``(1, m)`` class indices for softmax, 0/1 labels for sigmoid, ŷ for regression."""
+        AL = self.predict_proba(X)
+        xp = namespace(AL)
+        if self.output.name == "softmax":
+            return xp.reshape(xp.argmax(AL, axis=0), (1, AL.shape[1]))
+        if self.task == "binary":
+            return xp.astype(AL > 0.5, xp.int64)
+        return AL
+
+    def accuracy(self, X: Array, Y: Array) -> float:
+        """The fraction of examples classified correctly (at test time)."""
+        X, Y = self.check_data(X, Y)
+        AL, _ = self.forward_pass(X, training=False)
+        return self.count_correct(AL, Y) / int(AL.shape[1])
+
+    def cost(self, X: Array, Y: Array) -> float:
+        """``J = (1/m) Σ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾)`` at test time (plus the L2 term)."""
+        X, Y = self.check_data(X, Y)
+        AL, caches = self.forward_pass(X, training=False)
+        return to_scalar(self.full_cost(AL, caches, Y))
+
+    def gradients(self, X: Array, Y: Array) -> tuple[float, dict[str, Array]]:
+        """``(J, grads)`` of one training-mode forward and backward pass over (X, Y)."""
+        X, Y = self.check_data(X, Y)
+        AL, caches = self.forward_pass(X)
+        return to_scalar(self.full_cost(AL, caches, Y)), self.backward_pass(AL, Y, caches)
+
+    # ------------------------------------------------- the training contract
+
+    def forward_pass(
+        self,
+        X: Array,
+        keep_probs: Sequence[float] | None = None,
+        rng: np.random.Generator | None = None,
+        training: bool = True,
+    ) -> tuple[Array, list[Any]]:
+        """``(A[L], caches)`` on checked X, layer by layer; in training mode batch norm uses
+        the batch's statistics (and updates its running averages) and dropout draws from
+        ``rng``.  ``keep_probs`` is :class:`nndl.Network`'s dropout; here it is a layer."""
+        if keep_probs is not None and any(p < 1.0 for p in keep_probs):
+            raise NNDLValueError(
+                "a Sequential model drops units with Dropout(rate) layers, not fit(dropout=...)"
+            )
+        A = X
+        caches = []
+        for layer in self.layers:
+            A, cache = layer.forward(A, training, rng)
+            caches.append(cache)
+        return A, caches
+
+    def data_cost(self, AL: Array, caches: list[Any], Y: Array) -> Array:
+        """The cost without the L2 term, from ``Z[L]`` for a matched output and loss."""
+        if self.fused_output:
+            return self.loss.value_from_Z(caches[-1].Z, Y)
+        return self.loss.value(AL, Y)
+
+    def l2_term(self, m: float) -> float:
+        """``(λ / 2m) Σ ||W||²`` over every weight (0.0 without L2)."""
+        if self.l2 <= 0:
+            return 0.0
+        squares = sum(
+            to_scalar(namespace(W).sum(W * W)) for k, W in self.params.items() if k[0] == "W"
+        )
+        return self.l2 / (2 * m) * squares
+
+    def full_cost(self, AL: Array, caches: list[Any], Y: Array) -> Array:
+        """``data_cost + (λ / 2m) Σ ||W||²`` with m the columns of ``AL``."""
+        return self.data_cost(AL, caches, Y) + self.l2_term(int(AL.shape[1]))
+
+    def count_correct(self, AL: Array, Y: Array) -> float:
+        """How many examples ``AL`` classifies right (argmax for softmax, else 0.5)."""
+        xp = namespace(AL)
+        if self.output.name == "softmax":
+            hits = xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)
+        else:
+            hits = xp.all(xp.astype(AL > 0.5, Y.dtype) == Y, axis=0)
+        return to_scalar(xp.sum(xp.astype(hits, xp.float64)))
+
+    def backward_pass(self, AL: Array, Y: Array, caches: list[Any]) -> dict[str, Array]:
+        """``{"dW1", "db1", …}``: ``dZ[L] = A[L] − Y`` (matched pair) into the last layer,
+        then each layer's backward pass; ``(λ/m) W`` added to every ``dW`` under L2."""
+        last = self.layers[-1]
+        assert isinstance(last, Dense)
+        if self.fused_output:
+            dZ = AL - Y
+        else:
+            dZ = self.output.backward(self.loss.gradient(AL, Y), caches[-1].Z, AL)
+        dA, grads = last.backward_from_dZ(dZ, caches[-1])
+        by_layer = {len(self.layers) - 1: grads}
+        for i in range(len(self.layers) - 2, -1, -1):
+            dA, by_layer[i] = self.layers[i].backward(dA, caches[i])
+        m = int(AL.shape[1])
+        out = {}
+        for i, name, key in self._names:
+            g = by_layer[i][name]
+            if self.l2 > 0 and name == "W":
+                g = g + (self.l2 / m) * self.layers[i].params["W"]
+            out["d" + key] = g
+        return out
+
+    # ------------------------------------------------- checks at the boundary
+
+    def check_X(self, X: Any) -> Array:
+        """X ``(n_x, m)`` for vectors, ``(m,) + input_shape`` otherwise: finite, in the
+        model's dtype, the parameters moved to X's library and device."""
+        if self.columns:
+            X = check_X(X, self.input_shape[0])
+        else:
+            X = as_array("X", X)
+            want = self.input_shape
+            if tuple(int(n) for n in X.shape[1:]) != want or len(X.shape) != len(want) + 1:
+                raise ShapeError(
+                    f"X must have shape (m, {', '.join(map(str, want))}): one example per "
+                    f"row, as in the convolutional course. Received: X.shape={tuple(X.shape)}"
+                )
+            if int(X.shape[0]) == 0:
+                raise ShapeError("X has no examples (m = 0)")
+            check_numbers("X", X)
+            if not all_finite(X):
+                raise NNDLValueError("X contains NaN or infinite values: remove or impute them")
+        if not same_place(self.layers[-1].params["W"], X):
+            for layer in self.layers:
+                layer.params = {k: move_like(v, X) for k, v in layer.params.items()}
+                layer.state = {k: move_like(v, X) for k, v in layer.state.items()}
+        xp = namespace(X)
+        target = float_dtype(xp, self.dtype)
+        return X if X.dtype == target else xp.astype(X, target)
+
+    def check_Y(self, Y: Any, m: int, like: Array) -> Array:
+        """Y ``(n_y, m)`` checked as :class:`nndl.Network` checks it."""
+        return check_Y(Y, m, like, self.n_y, self.output.name, self.loss, self.dtype)
+
+    def check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
+        X = self.check_X(X)
+        m = int(X.shape[1] if self.columns else X.shape[0])
+        return X, self.check_Y(Y, m=m, like=X)
