@@ -233,3 +233,50 @@ def test_bad_models_and_data_are_explained() -> None:
         model.forward(X)
     with pytest.raises(NNDLValueError, match="Dropout"):
         model.forward_pass(_pictures()[0], keep_probs=[0.5])
+
+
+def test_save_and_load_give_the_same_predictions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    model = _small_convnet()
+    X, _ = _pictures()
+    model.forward_pass(X)  # moves batch norm's running averages off their start
+    model.info["classes"] = ["no", "yes"]
+    path = nndl.io.save(model, tmp_path / "convnet")
+    again = nndl.load(path)
+    assert isinstance(again, Sequential) and again.config() == model.config()
+    assert again.info == {"classes": ["no", "yes"]}
+    np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+    for key, value in model.state.items():
+        np.testing.assert_array_equal(again.state[key], value)
+    with pytest.raises(NNDLValueError, match="holds a Sequential model"):
+        nndl.io.load_network(path)
+
+
+def test_hostile_sequential_files_are_refused_before_reading(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    model = Sequential([Flatten(), Dense(2, "relu"), Dense(1, "sigmoid")], input_shape=(2, 2, 1))
+    path = nndl.io.save(model, tmp_path / "small")
+    with np.load(path, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    meta = json.loads(str(arrays["__metadata__"]))
+
+    def rewrite(**changes) -> str:  # type: ignore[no-untyped-def]
+        bad = tmp_path / "bad.npz"
+        np.savez(bad, **{**arrays, "__metadata__": np.array(json.dumps({**meta, **changes}))})
+        return str(bad)
+
+    huge = [{"kind": "flatten"},
+            {"kind": "dense", "units": 10**12, "activation": "relu", "init": "he"},
+            {"kind": "dense", "units": 1, "activation": "sigmoid", "init": "he"}]  # fmt: skip
+    with pytest.raises(NNDLValueError, match=r"memory|params must be"):
+        nndl.load(rewrite(layers=huge))
+    with pytest.raises(NNDLValueError, match="malformed layer"):
+        nndl.load(rewrite(layers=[{"kind": "dense", "units": -1}]))
+    with pytest.raises(NNDLValueError, match="unknown layer kind"):
+        nndl.load(rewrite(layers=[{"kind": "pickle"}]))
+    with pytest.raises(NNDLValueError, match="input_shape must be"):
+        nndl.load(rewrite(input_shape=[0]))
+    wrong = [{"kind": "flatten"}, {"kind": "dense", "units": 3, "activation": "relu", "init": "he"},
+             {"kind": "dense", "units": 1, "activation": "sigmoid", "init": "he"}]  # fmt: skip
+    with pytest.raises(NNDLValueError, match=r"W2 has shape \(2, 4\)|expected"):
+        nndl.load(rewrite(layers=wrong))

@@ -38,7 +38,7 @@ def add(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    net = model_io.load(args.model)
+    net = model_io.load_network(args.model)
     data = load_for(net, args.data, args.target, args.layout)
     X = prepare(net, data.X, layout_hint(args.data, args.layout))
     Y = labels_for(net, data)

@@ -20,7 +20,7 @@ def add(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    net = model_io.load(args.model)
+    net = model_io.load_network(args.model)
     summary: dict[str, Any] = {
         "model": args.model,
         "layer_dims": net.layer_dims,

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
                 "nndl plot boundary needs a saved model and 2-D data: "
                 "nndl plot boundary MODEL DATA [--out FILE.png]"
             )
-        net = model_io.load(args.model)
+        net = model_io.load_network(args.model)
         data = load_for(net, args.data, None)
         X = prepare(net, data.X)
         if X.shape[0] != 2:

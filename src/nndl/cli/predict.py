@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     out = None
     if args.out:  # check where the predictions go before loading anything
         out = _files.check_destination(args.out, "predictions", make_folder=True)
-    net = model_io.load(args.model)
+    net = model_io.load_network(args.model)
     if Path(args.data).exists():
         shape = net.info.get("image_shape")
         if args.target is not None and Path(args.data).suffix.lower() not in (".csv", ".tsv"):

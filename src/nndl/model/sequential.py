@@ -97,10 +97,12 @@ class Sequential:
         self.l2 = 0.0
         """L2 strength λ on every weight ``W`` (convolution filters included)."""
         self.info: dict[str, Any] = {}
+        numbered = list(enumerate((i for i, ly in enumerate(self.layers) if ly.params), start=1))
         self._names = [
-            (i, name, f"{name}{l}")
-            for l, i in enumerate((i for i, ly in enumerate(self.layers) if ly.params), start=1)
-            for name in self.layers[i].params
+            (i, name, f"{name}{l}") for l, i in numbered for name in self.layers[i].params
+        ]
+        self._state_names = [
+            (i, name, f"{name}{l}") for l, i in numbered for name in self.layers[i].state
         ]
 
     # ------------------------------------------------------------------ facts
@@ -146,6 +148,16 @@ class Sequential:
     def params(self, values: dict[str, Array]) -> None:
         for i, name, key in self._names:
             self.layers[i].params[name] = values[key]
+
+    @property
+    def state(self) -> dict[str, Array]:
+        """What the layers keep untrained (``mean2``, ``var2``: batch norm's running averages)."""
+        return {key: self.layers[i].state[name] for i, name, key in self._state_names}
+
+    @state.setter
+    def state(self, values: dict[str, Array]) -> None:
+        for i, name, key in self._state_names:
+            self.layers[i].state[name] = values[key]
 
     def config(self) -> dict[str, Any]:
         """A JSON-able description of the architecture (not the parameters)."""

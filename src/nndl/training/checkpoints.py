@@ -32,13 +32,14 @@ from nndl.training.optimizers import Optimizer, OptimizerState
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
+    from nndl.model.sequential import Sequential
 
 
 @dataclass
 class Checkpoint:
     """What :func:`load_checkpoint` returns."""
 
-    network: Network
+    network: Network | Sequential
     params: dict[str, np.ndarray]
     optimizer: dict[str, Any]
     state: OptimizerState

@@ -51,6 +51,15 @@ class Layer:
     def output_shape_for(self, input_shape: Shape) -> Shape:
         return input_shape
 
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        """The parameters' shapes for examples of ``input_shape``, without making them
+        (what a saved model's file is checked against before anything is read)."""
+        return {}
+
+    def state_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        """The shapes of what the layer keeps untrained (batch norm's running averages)."""
+        return {}
+
     def forward(
         self, A_prev: Array, training: bool, rng: np.random.Generator | None
     ) -> tuple[Array, Any]:

@@ -88,6 +88,11 @@ class Conv2D(Layer):
         pads = conv.padding(self.pad, self._window(), self._strides(), n_H_prev, n_W_prev)
         return ((0, 0), pads[1]) if self.rank == 1 else pads  # a sequence has no rows to pad
 
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        f_H, f_W = self._window()
+        n_C_prev = self._picture(input_shape)[2]
+        return {"W": (f_H, f_W, n_C_prev, self.filters), "b": (1, 1, 1, self.filters)}
+
     def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
         shape = super().build(input_shape, rng, dtype)
         f_H, f_W = self._window()
@@ -95,7 +100,7 @@ class Conv2D(Layer):
         fan_in = f_H * f_W * n_C_prev
         W = draw_weights(self.init, self.filters, fan_in, rng).T  # (fan_in, n_C)
         self.params = {
-            "W": W.reshape(f_H, f_W, n_C_prev, self.filters).astype(dtype),
+            "W": np.ascontiguousarray(W.reshape(f_H, f_W, n_C_prev, self.filters), dtype=dtype),
             "b": np.zeros((1, 1, 1, self.filters), dtype=dtype),
         }
         return shape

@@ -69,6 +69,9 @@ class Dense(Layer):
             )
         return (self.units,)
 
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        return {"W": (self.units, input_shape[0]), "b": (self.units, 1)}
+
     def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
         shape = super().build(input_shape, rng, dtype)
         W = draw_weights(self.init, self.units, input_shape[0], rng)

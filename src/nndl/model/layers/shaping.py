@@ -127,14 +127,23 @@ class BatchNorm(Layer):
         self.eps = float(eps)
         self.axes: tuple[int, ...] = batchnorm.DENSE_AXES
 
+    def _keep(self, input_shape: Shape) -> Shape:
+        """γ's shape: ``(n, 1)`` after a dense layer, ``(1, …, 1, n_C)`` after a convolution."""
+        if len(input_shape) == 1:
+            return (input_shape[0], 1)
+        return (1,) * len(input_shape) + (input_shape[-1],)
+
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        return {"gamma": self._keep(input_shape), "beta": self._keep(input_shape)}
+
+    def state_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        return {"mean": self._keep(input_shape), "var": self._keep(input_shape)}
+
     def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
         shape = super().build(input_shape, rng, dtype)
-        keep: tuple[int, ...]
-        if len(input_shape) == 1:
-            self.axes, keep = batchnorm.DENSE_AXES, (input_shape[0], 1)
-        else:
-            self.axes = tuple(range(len(input_shape)))
-            keep = (1,) * len(input_shape) + (input_shape[-1],)
+        keep = self._keep(input_shape)
+        dense = len(input_shape) == 1
+        self.axes = batchnorm.DENSE_AXES if dense else tuple(range(len(input_shape)))
         self.params = {"gamma": np.ones(keep, dtype=dtype), "beta": np.zeros(keep, dtype=dtype)}
         self.state = {"mean": np.zeros(keep, dtype=dtype), "var": np.ones(keep, dtype=dtype)}
         return shape

@@ -33,9 +33,11 @@ from nndl import _files
 from nndl._version import __version__
 from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError
+from nndl.io import sequential
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
+    from nndl.model.sequential import Sequential
 
 FORMAT = "nndl"
 FORMAT_VERSION = 1
@@ -83,7 +85,7 @@ def normalize_path(path: str | Path) -> Path:
     return p
 
 
-def param_arrays(network: Network) -> dict[str, np.ndarray]:
+def param_arrays(network: Network | Sequential) -> dict[str, np.ndarray]:
     """The parameters as NumPy arrays; refuses non-finite values."""
     arrays = {}
     for k, v in network.params.items():
@@ -97,16 +99,34 @@ def param_arrays(network: Network) -> dict[str, np.ndarray]:
     return arrays
 
 
-def save(network: Network, path: str | Path) -> Path:
+def save(network: Network | Sequential, path: str | Path) -> Path:
     """Save ``network`` (architecture and parameters) to ``path``; returns the path written.
 
-    A path without a suffix gets ``.npz``.  The previous file at ``path`` stays
-    intact if anything fails.
+    A :class:`~nndl.model.sequential.Sequential` model is saved the same way, with its
+    layers' configs and batch norm's running averages (:mod:`nndl.io.sequential`).  A path
+    without a suffix gets ``.npz``.  The previous file at ``path`` stays intact if anything
+    fails.
     """
     p = normalize_path(path)
     arrays = param_arrays(network)
-    arrays[METADATA_KEY] = np.array(json.dumps(metadata(network)))
+    arrays.update(model_arrays(network))
+    arrays[METADATA_KEY] = np.array(json.dumps(model_metadata(network)))
     return write_atomic(p, arrays)
+
+
+def model_metadata(model: Network | Sequential) -> dict[str, Any]:
+    """:func:`metadata` for a network, or the Sequential model's own."""
+    if getattr(model, "layers", None) is None:
+        return metadata(model)  # type: ignore[arg-type]
+    head = {"format": FORMAT, "format_version": FORMAT_VERSION, "nndl_version": version()}
+    return {**head, **sequential.metadata(model)}  # type: ignore[arg-type]
+
+
+def model_arrays(model: Network | Sequential) -> dict[str, np.ndarray]:
+    """The arrays saved beside the parameters: a Sequential model's running averages."""
+    if getattr(model, "layers", None) is None:
+        return {}
+    return sequential.arrays(model)  # type: ignore[arg-type]
 
 
 def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -138,7 +158,7 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         except (json.JSONDecodeError, RecursionError) as exc:
             raise NNDLValueError(f"{str(p)!r} has unreadable metadata: {exc}") from exc
         check_metadata(meta, p)
-        shapes = expected_arrays(meta)
+        shapes = expected_arrays(meta, p)
         names = set(archive.names) - {METADATA_KEY}
         prefixes = tuple(f"cb.{name}." for name in meta.get("callbacks") or {})
         unknown = sorted(k for k in names if k not in shapes and not k.startswith(prefixes))
@@ -147,7 +167,6 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 f"{str(p)!r} holds arrays the metadata does not name: {unknown[:5]}; refused "
                 "without reading them. A model file holds only W1, b1, …, WL, bL"
             )
-        dims = meta["layer_dims"]
         for key, shape in shapes.items():
             if key not in names:
                 raise NNDLValueError(
@@ -158,13 +177,13 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             if header.shape != shape or header.dtype.kind != "f":
                 raise NNDLValueError(
                     f"{str(p)!r}: {key} has shape {header.shape} and dtype {header.dtype}; "
-                    f"expected {shape} floating point for layer_dims={dims}"
+                    f"expected {shape} floating point for the model the metadata describes"
                 )
         for key in names - set(shapes):
             if archive.header(key).dtype.kind not in "fiub":
                 raise NNDLValueError(f"{str(p)!r}: the array {key!r} does not hold numbers")
         total = sum(archive.header(k).nbytes for k in names)
-        _files.check_memory(2 * total, f"loading {str(p)!r} (layer_dims={dims})")
+        _files.check_memory(2 * total, f"loading {str(p)!r}")
         arrays = {k: archive.array(k) for k in sorted(names)}
     for key in shapes:
         if not np.all(np.isfinite(arrays[key])):
@@ -175,8 +194,12 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     return meta, arrays
 
 
-def build(meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str | Path) -> Network:
+def build(
+    meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str | Path
+) -> Network | Sequential:
     """The network that ``read``'s metadata and arrays describe, its shapes checked."""
+    if meta.get("model") == sequential.MODEL:
+        return sequential.build(meta, arrays, Path(path))
     from nndl.model import activations
     from nndl.model.network import Network
 
@@ -234,6 +257,14 @@ def check_metadata(meta: Any, path: Path) -> None:
             f"({__version__}) reads format_version={FORMAT_VERSION}. It was written by "
             f"nndl {meta.get('nndl_version', '?')}: load it with that version"
         )
+    if meta.get("model") == sequential.MODEL:  # layers in place of layer_dims
+        if meta.get("dtype") not in ("float32", "float64"):
+            raise _bad(path, "dtype", "'float32' or 'float64'", meta.get("dtype"))
+        if not isinstance(meta.get("info", {}), dict):
+            raise _bad(path, "info", "a JSON object", meta.get("info"))
+        if meta["format"] == CHECKPOINT_FORMAT:
+            _check_checkpoint(meta, path)
+        return
     for key in ("layer_dims", "activations", "loss", "dtype", "params"):
         if key not in meta:
             raise NNDLValueError(
@@ -320,29 +351,48 @@ def _check_checkpoint(meta: dict[str, Any], path: Path) -> None:
             raise _bad(path, key, expected, meta[key])
 
 
-def expected_arrays(meta: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+def expected_arrays(meta: dict[str, Any], path: Path | None = None) -> dict[str, tuple[int, ...]]:
     """The arrays (name → shape) that checked metadata implies: ``W[l]`` ``(n[l], n[l-1])``,
-    ``b[l]`` ``(n[l], 1)`` and, in a checkpoint, one ``opt.<slot>.<param>`` per slot."""
-    dims = meta["layer_dims"]
+    ``b[l]`` ``(n[l], 1)`` (a Sequential model's from its layers' configs) and, in a
+    checkpoint, one ``opt.<slot>.<param>`` per slot and parameter."""
     shapes: dict[str, tuple[int, ...]] = {}
-    for l in range(1, len(dims)):
-        shapes[f"W{l}"] = (dims[l], dims[l - 1])
-        shapes[f"b{l}"] = (dims[l], 1)
+    if meta.get("model") == sequential.MODEL:
+        shapes = sequential.expected_arrays(meta, Path(path or "model"))
+        params = set(meta["params"])
+    else:
+        dims = meta["layer_dims"]
+        for l in range(1, len(dims)):
+            shapes[f"W{l}"] = (dims[l], dims[l - 1])
+            shapes[f"b{l}"] = (dims[l], 1)
+        params = set(shapes)
     if meta["format"] == CHECKPOINT_FORMAT:
         for slot in meta.get("slots") or []:
             for k in list(shapes):
-                if not k.startswith("opt."):
+                if k in params:
                     shapes[f"opt.{slot}.{k}"] = shapes[k]
     return shapes
 
 
-def load(path: str | Path) -> Network:
-    """The network saved at ``path`` by :func:`save` (``net.save(path)``).
+def load(path: str | Path) -> Network | Sequential:
+    """The network (or Sequential model) saved at ``path`` by :func:`save` (``net.save(path)``).
 
-    Its predictions are bit-identical to those of the saved network (on NumPy).
+    Its predictions are bit-identical to those of the saved model (on NumPy).
     """
     meta, arrays = read(path)
     return build(meta, arrays, path)
+
+
+def load_network(path: str | Path) -> Network:
+    """:func:`load` for a dense :class:`~nndl.Network` (what the command line takes)."""
+    from nndl.model.network import Network
+
+    model = load(path)
+    if not isinstance(model, Network):
+        raise NNDLValueError(
+            f"{str(path)!r} holds a Sequential model (layers past dense); the command line "
+            "evaluates dense networks: load it in Python with nndl.load(path)"
+        )
+    return model
 
 
 _MOVED = {"Checkpoint", "save_checkpoint", "load_checkpoint"}
