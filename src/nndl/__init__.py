@@ -13,7 +13,7 @@ The package is laid out by layer (see docs/architecture.md): ``nndl.arrays``,
 
 from __future__ import annotations
 
-from nndl import _moved, datasets, graph, io
+from nndl import _moved, datasets, graph, io, layers
 from nndl._version import __version__
 from nndl.arrays import backend
 from nndl.errors import DivergenceError, NNDLError, NNDLTypeError, NNDLValueError, ShapeError
@@ -21,6 +21,7 @@ from nndl.gradcheck import GradCheckResult, gradient_check
 from nndl.io import load
 from nndl.model import activations, init, losses
 from nndl.model.network import LayerCache, Network, logistic_regression
+from nndl.model.sequential import Sequential
 from nndl.training import callbacks
 from nndl.training import optimizers as optim
 from nndl.training.history import History
@@ -63,6 +64,7 @@ __all__ = [
     "Network",
     "NeuralNetClassifier",
     "NeuralNetRegressor",
+    "Sequential",
     "ShapeError",
     "__version__",
     "activations",
@@ -73,6 +75,7 @@ __all__ = [
     "graph",
     "init",
     "io",
+    "layers",
     "load",
     "logistic_regression",
     "losses",
