@@ -70,3 +70,11 @@ def test_mlp_estimator_runs_both_dtypes_and_lbfgs() -> None:
         assert f"round 1 nndl {dtype}:" in out and f"round 1 sklearn {dtype}:" in out
         assert f"{dtype}: nndl " in out
     assert "lbfgs (digits" in out and "nndl / sklearn:" in out
+
+
+def test_conv_cpu_runs_every_layer_beside_pytorch() -> None:
+    pytest.importorskip("torch")
+    out = _run("conv_cpu.py", "--batch", "2", "--repeats", "1")
+    for name in ("conv 3×3", "conv 5×5", "max pool", "avg pool", "batch norm"):
+        assert name in out
+    assert "machine:" in out and "ratio" in out
