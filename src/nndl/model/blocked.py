@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.arrays.backend import to_numpy
+from nndl.arrays.backend import Array, namespace, to_numpy, to_scalar
 from nndl.arrays.blocks import map_examples
 
 if TYPE_CHECKING:
@@ -41,3 +41,14 @@ def _predict_block(template: Network, proba: bool, block: np.ndarray) -> np.ndar
     net = copy.copy(template)
     out = net.predict_proba(block) if proba else net.predict(block)
     return np.asarray(to_numpy(out))
+
+
+def accuracy_blocks(network: Network, X: Any, Y: Array) -> float:
+    """The fraction of examples classified right, predicted block by block where they live."""
+    xp = namespace(X)
+    pred = network.predict(X)
+    if network.output.name == "softmax":
+        truth = xp.reshape(xp.argmax(Y, axis=0), (1, Y.shape[1]))
+        return to_scalar(xp.mean(xp.astype(pred == truth, xp.float64)))
+    correct = xp.all(xp.astype(pred, Y.dtype) == Y, axis=0)
+    return to_scalar(xp.mean(xp.astype(correct, xp.float64)))

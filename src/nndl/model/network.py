@@ -53,7 +53,7 @@ from nndl.errors import (
 )
 from nndl.model import init as _init
 from nndl.model.activations import Activation
-from nndl.model.blocked import predict_blocks
+from nndl.model.blocked import accuracy_blocks, predict_blocks
 from nndl.model.checks import (
     check_layer_dims,
     check_network_size,
@@ -176,6 +176,9 @@ class Network(Trainable):
     def output(self) -> Activation:
         """The output layer's activation g[L]."""
         return self.activations[-1]
+
+    example_axis = 1  # X is (n_x, m): one column per example
+    stochastic = False  # random numbers only for the dropout fit gives it
 
     @property
     def fused_output(self) -> bool:
@@ -309,13 +312,7 @@ class Network(Trainable):
             )
         X, Y = self.check_data(X, Y)
         if is_blocked(X):  # predicted block by block where the blocks live
-            xp = namespace(X)
-            pred = self.predict(X)
-            if self.output.name == "softmax":
-                truth = xp.reshape(xp.argmax(Y, axis=0), (1, Y.shape[1]))
-                return to_scalar(xp.mean(xp.astype(pred == truth, xp.float64)))
-            correct = xp.all(xp.astype(pred, Y.dtype) == Y, axis=0)
-            return to_scalar(xp.mean(xp.astype(correct, xp.float64)))
+            return accuracy_blocks(self, X, Y)
         AL, _ = self.forward_pass(X)  # X is checked already: not predict, which checks again
         return self.count_correct(AL, Y) / int(X.shape[1])
 
@@ -367,12 +364,14 @@ class Network(Trainable):
         X: Array,
         keep_probs: Sequence[float] | None = None,
         rng: np.random.Generator | None = None,
+        training: bool = True,
     ) -> tuple[Array, list[LayerCache]]:
         """Forward propagation on checked ``X``: ``(A[L], caches)``.
 
         With ``keep_probs`` (one per hidden layer) and ``rng``, inverted dropout:
         ``D = (U < keep_prob) / keep_prob`` with ``U ~ uniform(rng)``, drawn layer by
         layer, and the next layer sees ``A * D`` (``caches[l-1].D`` keeps it).
+        ``training`` changes nothing here but the dropout given (it does for Sequential).
         """
         A = X
         caches: list[LayerCache] = []

@@ -113,6 +113,11 @@ class Sequential:
         return len(self.input_shape) == 1
 
     @property
+    def example_axis(self) -> int:
+        """The axis of X that counts the examples: 1 for ``(n_x, m)``, 0 for ``(m, …)``."""
+        return 1 if self.columns else 0
+
+    @property
     def output(self) -> Activation:
         last = self.layers[-1]
         assert isinstance(last, Dense)
@@ -337,5 +342,4 @@ class Sequential:
 
     def check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
         X = self.check_X(X)
-        m = int(X.shape[1] if self.columns else X.shape[0])
-        return X, self.check_Y(Y, m=m, like=X)
+        return X, self.check_Y(Y, m=int(X.shape[self.example_axis]), like=X)
