@@ -21,7 +21,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-ASSIGNMENTS = ("planar", "step-by-step", "convolution")
+ASSIGNMENTS = ("planar", "step-by-step", "convolution", "recurrent")
 """Every assignment whose recipe runs without the course's pictures."""
 X86_KERNELS = ("Prescott", "Sandybridge", "Haswell")
 

@@ -259,6 +259,12 @@ def convolution(cat: datasets.CatImages | None, iterations: int | None) -> Itera
     yield from convolution_checks()
 
 
+def recurrent(cat: datasets.CatImages | None, iterations: int | None) -> Iterator[Line]:
+    from nndl.course.recipes_recurrent import recurrent_checks
+
+    yield from recurrent_checks()
+
+
 # ------------------------------------------------------ 4. application
 
 TWO_LAYER_COSTS = [0.693050, 0.646432, 0.632514, 0.601502, 0.560197, 0.515830, 0.475490,
@@ -370,6 +376,11 @@ ASSIGNMENTS: dict[str, Assignment] = {
     "convolution": Assignment(
         "Convolutional model, step by step (the convolutional course, week 1)",
         convolution,
+        False,
+    ),
+    "recurrent": Assignment(
+        "Recurrent networks, step by step, and Dinosaur Island's clip (sequence course, week 1)",
+        recurrent,
         False,
     ),
 }
