@@ -13,7 +13,9 @@ The layers live in :mod:`nndl.model.layers`, the model in :mod:`nndl.model.seque
 """
 
 from nndl.model.layers import (
+    GRU,
     LAYERS,
+    LSTM,
     Activation,
     AvgPool1D,
     AvgPool2D,
@@ -26,12 +28,15 @@ from nndl.model.layers import (
     Layer,
     MaxPool1D,
     MaxPool2D,
+    SimpleRNN,
     layer_from_config,
 )
 from nndl.model.sequential import Sequential
 
 __all__ = [
+    "GRU",
     "LAYERS",
+    "LSTM",
     "Activation",
     "AvgPool1D",
     "AvgPool2D",
@@ -45,5 +50,6 @@ __all__ = [
     "MaxPool1D",
     "MaxPool2D",
     "Sequential",
+    "SimpleRNN",
     "layer_from_config",
 ]

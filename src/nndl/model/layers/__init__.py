@@ -11,6 +11,8 @@ backward pass, with the formulas in its docstring, in each course's notation.
 ``BatchNorm``       the second course's ``z̃ = γ z_norm + β``
 ``Dropout``         inverted dropout while training
 ``Activation``      ``A = g(Z)`` as a layer
+``SimpleRNN``,      recurrent layers over sequences ``(m, T_x, n_x)``, the
+``LSTM``, ``GRU``   sequence course's cells
 ==================  ===========================================================
 
 :class:`nndl.model.sequential.Sequential` stacks them.
@@ -29,13 +31,14 @@ from nndl.model.layers.convolutional import (
     MaxPool2D,
 )
 from nndl.model.layers.dense import Dense, linear_backward, linear_forward
+from nndl.model.layers.recurrent import GRU, LSTM, SimpleRNN
 from nndl.model.layers.shaping import Activation, BatchNorm, Dropout, Flatten
 
 LAYERS: dict[str, type[Layer]] = {
     cls.kind: cls
     for cls in (
         Dense, Conv2D, Conv1D, MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D,
-        Flatten, BatchNorm, Dropout, Activation,
+        Flatten, BatchNorm, Dropout, Activation, SimpleRNN, LSTM, GRU,
     )
 }  # fmt: skip
 """Every layer by its ``kind`` (what a saved model's JSON names)."""
@@ -53,7 +56,9 @@ def layer_from_config(config: dict[str, Any]) -> Layer:
 
 
 __all__ = [
+    "GRU",
     "LAYERS",
+    "LSTM",
     "Activation",
     "AvgPool1D",
     "AvgPool2D",
@@ -66,6 +71,7 @@ __all__ = [
     "Layer",
     "MaxPool1D",
     "MaxPool2D",
+    "SimpleRNN",
     "layer_from_config",
     "linear_backward",
     "linear_forward",

@@ -1,0 +1,227 @@
+"""Recurrent layers in the sequence course's notation: SimpleRNN, LSTM, GRU.
+
+A layer reads sequences ``X`` ``(m, T_x, n_x)`` (one example per row, as Keras and the
+``Conv1D`` layer do); inside, each time step is the course's ``x⟨t⟩`` ``(n_x, m)`` and the
+hidden state ``a⟨t⟩`` ``(n_a, m)``, one column per example.  It returns the last state
+``a⟨T_x⟩`` as the first course's columns ``(n_a, m)`` (ready for a ``Dense`` layer), or with
+``return_sequences=True`` every state ``(m, T_x, n_a)`` (ready for another recurrent layer).
+The state starts at ``a⟨0⟩ = 0`` (and ``c⟨0⟩ = 0``).
+
+``SimpleRNN``: ``a⟨t⟩ = tanh(Waa a⟨t−1⟩ + Wax x⟨t⟩ + ba)``.
+
+``LSTM`` (the course's gates, stacked in one matrix ``W`` ``(4 n_a, n_a + n_x)`` of rows
+``f, i, c, o`` acting on ``[a⟨t−1⟩, x⟨t⟩]``, and ``b`` ``(4 n_a, 1)``)::
+
+    Γ_f = σ(Wf [a⟨t−1⟩, x⟨t⟩] + bf)    Γ_u = σ(Wi [a⟨t−1⟩, x⟨t⟩] + bi)
+    c̃⟨t⟩ = tanh(Wc [a⟨t−1⟩, x⟨t⟩] + bc)  Γ_o = σ(Wo [a⟨t−1⟩, x⟨t⟩] + bo)
+    c⟨t⟩ = Γ_f * c⟨t−1⟩ + Γ_u * c̃⟨t⟩      a⟨t⟩ = Γ_o * tanh(c⟨t⟩)
+
+``GRU`` (the course's full GRU, rows ``r, u`` of ``W`` and the candidate's ``Wc``)::
+
+    Γ_r = σ(Wr [c⟨t−1⟩, x⟨t⟩] + br)     Γ_u = σ(Wu [c⟨t−1⟩, x⟨t⟩] + bu)
+    c̃⟨t⟩ = tanh(Wc [Γ_r * c⟨t−1⟩, x⟨t⟩] + bc)
+    c⟨t⟩ = Γ_u * c̃⟨t⟩ + (1 − Γ_u) * c⟨t−1⟩     a⟨t⟩ = c⟨t⟩
+
+Backpropagation through time walks the steps backwards, each adding its share of the
+parameter gradients and handing ``da⟨t−1⟩`` (and ``dc⟨t−1⟩``) to the step before; the
+parameter gradients get the cost's 1/m at the end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nndl.arrays.backend import Array, namespace
+from nndl.errors import NNDLValueError
+from nndl.model import init as _init
+from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
+
+
+def _sigmoid(xp: Any, Z: Array) -> Array:
+    E = xp.exp(-xp.abs(Z))  # from e^(−|z|): never overflows
+    P = 1.0 / (1.0 + E)
+    return xp.where(Z >= 0, P, E * P)
+
+
+class Recurrent(Layer):
+    """What the three share: sequences in, the last state or all of them out."""
+
+    kind = "recurrent"
+    gates = 1
+
+    def __init__(
+        self, units: int, return_sequences: bool = False, init: str | _init.Initializer = "xavier"
+    ) -> None:
+        super().__init__()
+        self.units = positive_int("units", units)
+        self.return_sequences = bool(return_sequences)
+        self.init = init
+
+    def output_shape_for(self, input_shape: Shape) -> Shape:
+        if len(input_shape) != 2:
+            raise NNDLValueError(
+                f"a {type(self).__name__} layer takes sequences (T_x, n_x). Received: {input_shape}"
+            )
+        T_x = input_shape[0]
+        return (T_x, self.units) if self.return_sequences else (self.units,)
+
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        n_a, n_x = self.units, input_shape[1]
+        return {"W": (self.gates * n_a, n_a + n_x), "b": (self.gates * n_a, 1)}
+
+    def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
+        shape = super().build(input_shape, rng, dtype)
+        rows, width = self.param_shapes(input_shape)["W"]
+        W = np.vstack(
+            [draw_weights(self.init, self.units, width, rng) for _ in range(rows // self.units)]
+        )
+        self.params = {"W": W.astype(dtype), "b": np.zeros((rows, 1), dtype=dtype)}
+        return shape
+
+    def forward(
+        self, A_prev: Array, training: bool, rng: np.random.Generator | None
+    ) -> tuple[Array, Any]:
+        xp = namespace(A_prev)
+        m, T_x, _ = (int(n) for n in A_prev.shape)
+        a = xp.zeros((self.units, m), dtype=A_prev.dtype)
+        c = xp.zeros((self.units, m), dtype=A_prev.dtype)
+        steps, states = [], []
+        for t in range(T_x):
+            a, c, step = self.cell_forward(xp, A_prev[:, t, :].T, a, c)
+            steps.append(step)
+            states.append(a)
+        # every state (m, T_x, n_a), or the last one (n_a, m)
+        out = xp.stack([s.T for s in states], axis=1) if self.return_sequences else states[-1]
+        return out, (steps, tuple(int(n) for n in A_prev.shape))
+
+    def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
+        xp = namespace(dA)
+        steps, (m, T_x, _) = cache
+        dW = xp.zeros(self.params["W"].shape, dtype=dA.dtype)
+        db = xp.zeros(self.params["b"].shape, dtype=dA.dtype)
+        da_next = xp.zeros((self.units, m), dtype=dA.dtype)
+        dc_next = xp.zeros((self.units, m), dtype=dA.dtype)
+        dxs = []
+        for t in range(T_x - 1, -1, -1):
+            if self.return_sequences:
+                da = da_next + dA[:, t, :].T
+            else:
+                da = da_next + dA if t == T_x - 1 else da_next
+            dx, da_next, dc_next, dW_t, db_t = self.cell_backward(xp, da, dc_next, steps[t])
+            dW, db = dW + dW_t, db + db_t
+            dxs.append(dx.T)
+        dX = xp.stack(dxs[::-1], axis=1)  # (m, T_x, n_x)
+        return dX, {"W": dW / m, "b": db / m}
+
+    def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
+        raise NotImplementedError
+
+    def cell_backward(
+        self, xp: Any, da: Array, dc: Array, step: Any
+    ) -> tuple[Array, Array, Array, Array, Array]:
+        raise NotImplementedError
+
+    def config(self) -> dict[str, Any]:
+        init = self.init if isinstance(self.init, str) else getattr(self.init, "__name__", "custom")
+        return {"kind": self.kind, "units": self.units, "return_sequences": self.return_sequences,
+                "init": init}  # fmt: skip
+
+    def describe(self) -> str:
+        every = ", every step" if self.return_sequences else ""
+        return f"{self.kind} {self.units}{every}"
+
+
+class SimpleRNN(Recurrent):
+    """``a⟨t⟩ = tanh(Waa a⟨t−1⟩ + Wax x⟨t⟩ + ba)``, with ``W = [Waa, Wax]`` ``(n_a, n_a + n_x)``."""
+
+    kind = "simple_rnn"
+
+    def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
+        concat = xp.concat([a, x], axis=0)
+        a_next = xp.tanh(self.params["W"] @ concat + self.params["b"])
+        return a_next, c, (concat, a_next)
+
+    def cell_backward(
+        self, xp: Any, da: Array, dc: Array, step: Any
+    ) -> tuple[Array, Array, Array, Array, Array]:
+        concat, a_next = step
+        dZ = (1.0 - a_next * a_next) * da  # tanh' = 1 − a²
+        dconcat = self.params["W"].T @ dZ
+        n_a = self.units
+        return dconcat[n_a:], dconcat[:n_a], dc, dZ @ concat.T, xp.sum(dZ, axis=1, keepdims=True)
+
+
+class LSTM(Recurrent):
+    """The course's LSTM (the module's equations); ``W`` rows ``f, i, c, o``."""
+
+    kind = "lstm"
+    gates = 4
+
+    def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
+        n = self.units
+        concat = xp.concat([a, x], axis=0)
+        Z = self.params["W"] @ concat + self.params["b"]
+        f, i = _sigmoid(xp, Z[:n]), _sigmoid(xp, Z[n : 2 * n])
+        cc, o = xp.tanh(Z[2 * n : 3 * n]), _sigmoid(xp, Z[3 * n :])
+        c_next = f * c + i * cc
+        tanh_c = xp.tanh(c_next)
+        return o * tanh_c, c_next, (concat, c, f, i, cc, o, tanh_c)
+
+    def cell_backward(
+        self, xp: Any, da: Array, dc_next: Array, step: Any
+    ) -> tuple[Array, Array, Array, Array, Array]:
+        concat, c_prev, f, i, cc, o, tanh_c = step
+        dc = dc_next + da * o * (1.0 - tanh_c * tanh_c)
+        dZ = xp.concat(
+            [
+                dc * c_prev * f * (1.0 - f),  # dΓ_f through σ
+                dc * cc * i * (1.0 - i),  # dΓ_u
+                dc * i * (1.0 - cc * cc),  # dc̃ through tanh
+                da * tanh_c * o * (1.0 - o),  # dΓ_o
+            ],
+            axis=0,
+        )
+        dconcat = self.params["W"].T @ dZ
+        n = self.units
+        return dconcat[n:], dconcat[:n], dc * f, dZ @ concat.T, xp.sum(dZ, axis=1, keepdims=True)
+
+
+class GRU(Recurrent):
+    """The course's full GRU (the module's equations); ``W`` rows ``r, u, c``, where the
+    candidate's rows act on ``[Γ_r * c⟨t−1⟩, x⟨t⟩]``."""
+
+    kind = "gru"
+    gates = 3
+
+    def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
+        n = self.units
+        W, b = self.params["W"], self.params["b"]
+        concat = xp.concat([a, x], axis=0)
+        ZRU = W[: 2 * n] @ concat + b[: 2 * n]
+        r, u = _sigmoid(xp, ZRU[:n]), _sigmoid(xp, ZRU[n:])
+        gated = xp.concat([r * a, x], axis=0)
+        cc = xp.tanh(W[2 * n :] @ gated + b[2 * n :])
+        a_next = u * cc + (1.0 - u) * a
+        return a_next, a_next, (concat, gated, a, r, u, cc)
+
+    def cell_backward(
+        self, xp: Any, da: Array, dc_next: Array, step: Any
+    ) -> tuple[Array, Array, Array, Array, Array]:
+        concat, gated, a_prev, r, u, cc = step
+        n = self.units
+        W = self.params["W"]
+        dcc = da * u * (1.0 - cc * cc)  # through c̃ = tanh(·)
+        du = da * (cc - a_prev) * u * (1.0 - u)
+        dgated = W[2 * n :].T @ dcc
+        dr = dgated[:n] * a_prev * r * (1.0 - r)
+        dZRU = xp.concat([dr, du], axis=0)
+        dconcat = W[: 2 * n].T @ dZRU
+        da_prev = dconcat[:n] + dgated[:n] * r + da * (1.0 - u)
+        dx = dconcat[n:] + dgated[n:]
+        dW = xp.concat([dZRU @ concat.T, dcc @ gated.T], axis=0)
+        db = xp.concat(
+            [xp.sum(dZRU, axis=1, keepdims=True), xp.sum(dcc, axis=1, keepdims=True)], axis=0
+        )
+        return dx, da_prev, dc_next, dW, db

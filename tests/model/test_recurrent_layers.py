@@ -1,0 +1,105 @@
+"""Recurrent layers: finite differences through time, the course's loops, PyTorch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nndl.course import recurrent as course
+from nndl.model.layers import GRU, LSTM, Dense, SimpleRNN
+from nndl.model.sequential import Sequential
+
+
+def _model(layer_cls, return_sequences: bool = False) -> Sequential:  # type: ignore[no-untyped-def]
+    layers = [layer_cls(4, return_sequences=True), layer_cls(3, return_sequences=return_sequences)]
+    if return_sequences:
+        from nndl.model.layers import Flatten
+
+        layers.append(Flatten())
+    return Sequential([*layers, Dense(2, "softmax")], input_shape=(5, 3), seed=0, dtype="float64")
+
+
+def _data(m: int = 4, T: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(1)
+    return rng.standard_normal((m, T, 3)), np.eye(2)[:, rng.integers(0, 2, m)]
+
+
+@pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_backpropagation_through_time_matches_finite_differences(
+    layer_cls, return_sequences: bool
+) -> None:  # type: ignore[no-untyped-def]
+    model = _model(layer_cls, return_sequences)
+    X, Y = model.check_data(*_data())
+    AL, caches = model.forward_pass(X)
+    grads = model.backward_pass(AL, Y, caches)
+    h = 1e-6
+    for key, p in model.params.items():
+        numeric = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + h
+            plus = float(model.full_cost(*model.forward_pass(X), Y))
+            p[i] = old - h
+            minus = float(model.full_cost(*model.forward_pass(X), Y))
+            p[i] = old
+            numeric[i] = (plus - minus) / (2 * h)
+        analytic = grads["d" + key]
+        error = np.linalg.norm(analytic - numeric) / (
+            np.linalg.norm(analytic) + np.linalg.norm(numeric)
+        )
+        assert error < 1e-7, key
+
+
+def test_the_lstm_layer_is_the_courses_lstm() -> None:
+    layer = LSTM(5, return_sequences=True)
+    layer.build((6, 3), np.random.RandomState(0), "float64")
+    W, b, n = layer.params["W"], layer.params["b"], 5
+    p = {f"W{g}": W[k * n : (k + 1) * n] for k, g in enumerate("fico")}
+    p.update({f"b{g}": b[k * n : (k + 1) * n] for k, g in enumerate("fico")})
+    p["Wy"], p["by"] = np.zeros((2, n)), np.zeros((2, 1))
+    X = np.random.default_rng(2).standard_normal((4, 6, 3))  # (m, T_x, n_x)
+    A, _ = layer.forward(X, True, None)
+    a, _, _, _ = course.lstm_forward(X.transpose(2, 0, 1), np.zeros((n, 4)), p)  # (n_x, m, T_x)
+    np.testing.assert_allclose(A, a.transpose(1, 2, 0), atol=1e-14)
+
+
+def test_pytorch_gives_the_same_rnn_and_lstm() -> None:
+    torch = pytest.importorskip("torch")
+    X = np.random.default_rng(3).standard_normal((4, 6, 3))
+    for layer_cls, torch_cls, order in (
+        (SimpleRNN, torch.nn.RNN, "a"),
+        (LSTM, torch.nn.LSTM, "ifco"),
+    ):
+        layer = layer_cls(5, return_sequences=True)
+        layer.build((6, 3), np.random.RandomState(1), "float64")
+        W, b, n = layer.params["W"], layer.params["b"], 5
+        rows = {
+            g: slice(k * n, (k + 1) * n) for k, g in enumerate("fico" if layer_cls is LSTM else "a")
+        }
+        net = torch_cls(3, n, batch_first=True).double()
+        with torch.no_grad():  # PyTorch's gate order: i, f, g (= c̃), o; W_hh on a, W_ih on x
+            net.weight_hh_l0.copy_(torch.tensor(np.vstack([W[rows[g], :n] for g in order])))
+            net.weight_ih_l0.copy_(torch.tensor(np.vstack([W[rows[g], n:] for g in order])))
+            net.bias_ih_l0.copy_(torch.tensor(np.concatenate([b[rows[g], 0] for g in order])))
+            net.bias_hh_l0.zero_()
+        x = torch.tensor(X, requires_grad=True)
+        out, _ = net(x)
+        A, cache = layer.forward(X, True, None)
+        np.testing.assert_allclose(A, out.detach().numpy(), atol=1e-12)
+        G = np.random.default_rng(4).standard_normal(A.shape)
+        out.backward(torch.tensor(G))
+        dX, grads = layer.backward(G, cache)
+        np.testing.assert_allclose(dX, x.grad.numpy(), atol=1e-11)
+        # the layer's gradients carry the cost's 1/m
+        dW_hh = np.vstack([grads["W"][rows[g], :n] for g in order]) * 4
+        np.testing.assert_allclose(dW_hh, net.weight_hh_l0.grad.numpy(), atol=1e-11)
+
+
+def test_shapes_and_names() -> None:
+    model = _model(LSTM)
+    assert [layer.output_shape for layer in model.layers] == [(5, 4), (3,), (2,)]
+    assert model.params["W1"].shape == (16, 7) and model.params["W2"].shape == (12, 7)
+    gru = _model(GRU)
+    assert gru.params["W1"].shape == (12, 7) and gru.params["b1"].shape == (12, 1)
+    assert "lstm 4, every step" in model.summary()
