@@ -209,7 +209,9 @@ def test_configs_rebuild_the_layers() -> None:
     for layer in [*_small_convnet().layers, Dropout(0.2), Activation("relu"), Conv1D(2, 3)]:
         again = layer_from_config(layer.config())
         assert type(again) is type(layer) and again.config() == layer.config()
-    with pytest.raises(NNDLValueError, match="unknown layer kind 'lstm'"):
+    with pytest.raises(NNDLValueError, match="unknown layer kind 'transformer'"):
+        layer_from_config({"kind": "transformer"})
+    with pytest.raises(NNDLValueError, match=r"bad options for a lstm layer .*units"):
         layer_from_config({"kind": "lstm"})
 
 
@@ -280,3 +282,23 @@ def test_hostile_sequential_files_are_refused_before_reading(tmp_path) -> None: 
              {"kind": "dense", "units": 1, "activation": "sigmoid", "init": "he"}]  # fmt: skip
     with pytest.raises(NNDLValueError, match=r"W2 has shape \(2, 4\)|expected"):
         nndl.load(rewrite(layers=wrong))
+
+
+@pytest.mark.parametrize("library", ["torch", "array_api_strict"])
+def test_the_same_model_runs_on_other_array_libraries(library: str) -> None:
+    from nndl.model.layers import GRU, LSTM
+
+    xp = pytest.importorskip(library)
+    X, Y = _pictures()
+    sequences = np.random.default_rng(9).standard_normal((4, 5, 3))
+    labels = np.eye(2)[:, [0, 1, 1, 0]]
+    for make, data, targets in (
+        (_small_convnet, X, Y),
+        (lambda: Sequential([LSTM(4, return_sequences=True), GRU(3), Dense(2, "softmax")],
+                            input_shape=(5, 3), seed=0, dtype="float64"), sequences, labels),
+    ):  # fmt: skip
+        J, grads = make().gradients(data, targets)
+        J_other, grads_other = make().gradients(xp.asarray(data), xp.asarray(targets))
+        assert J_other == pytest.approx(J, abs=1e-12)
+        for key, value in grads.items():
+            np.testing.assert_allclose(np.asarray(grads_other[key]), value, atol=1e-12)

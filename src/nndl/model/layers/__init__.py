@@ -52,7 +52,10 @@ def layer_from_config(config: dict[str, Any]) -> Layer:
         raise NNDLValueError(
             f"unknown layer kind {kind!r}; the known ones are: {', '.join(LAYERS)}"
         )
-    return LAYERS[kind](**options)
+    try:
+        return LAYERS[kind](**options)
+    except TypeError as exc:
+        raise NNDLValueError(f"bad options for a {kind} layer {options!r}: {exc}") from exc
 
 
 __all__ = [

@@ -150,7 +150,13 @@ class SimpleRNN(Recurrent):
         dZ = (1.0 - a_next * a_next) * da  # tanh' = 1 − a²
         dconcat = self.params["W"].T @ dZ
         n_a = self.units
-        return dconcat[n_a:], dconcat[:n_a], dc, dZ @ concat.T, xp.sum(dZ, axis=1, keepdims=True)
+        return (
+            dconcat[n_a:, :],
+            dconcat[:n_a, :],
+            dc,
+            dZ @ concat.T,
+            xp.sum(dZ, axis=1, keepdims=True),
+        )
 
 
 class LSTM(Recurrent):
@@ -163,8 +169,8 @@ class LSTM(Recurrent):
         n = self.units
         concat = xp.concat([a, x], axis=0)
         Z = self.params["W"] @ concat + self.params["b"]
-        f, i = _sigmoid(xp, Z[:n]), _sigmoid(xp, Z[n : 2 * n])
-        cc, o = xp.tanh(Z[2 * n : 3 * n]), _sigmoid(xp, Z[3 * n :])
+        f, i = _sigmoid(xp, Z[:n, :]), _sigmoid(xp, Z[n : 2 * n, :])
+        cc, o = xp.tanh(Z[2 * n : 3 * n, :]), _sigmoid(xp, Z[3 * n :, :])
         c_next = f * c + i * cc
         tanh_c = xp.tanh(c_next)
         return o * tanh_c, c_next, (concat, c, f, i, cc, o, tanh_c)
@@ -185,7 +191,13 @@ class LSTM(Recurrent):
         )
         dconcat = self.params["W"].T @ dZ
         n = self.units
-        return dconcat[n:], dconcat[:n], dc * f, dZ @ concat.T, xp.sum(dZ, axis=1, keepdims=True)
+        return (
+            dconcat[n:, :],
+            dconcat[:n, :],
+            dc * f,
+            dZ @ concat.T,
+            xp.sum(dZ, axis=1, keepdims=True),
+        )
 
 
 class GRU(Recurrent):
@@ -199,10 +211,10 @@ class GRU(Recurrent):
         n = self.units
         W, b = self.params["W"], self.params["b"]
         concat = xp.concat([a, x], axis=0)
-        ZRU = W[: 2 * n] @ concat + b[: 2 * n]
-        r, u = _sigmoid(xp, ZRU[:n]), _sigmoid(xp, ZRU[n:])
+        ZRU = W[: 2 * n, :] @ concat + b[: 2 * n, :]
+        r, u = _sigmoid(xp, ZRU[:n, :]), _sigmoid(xp, ZRU[n:, :])
         gated = xp.concat([r * a, x], axis=0)
-        cc = xp.tanh(W[2 * n :] @ gated + b[2 * n :])
+        cc = xp.tanh(W[2 * n :, :] @ gated + b[2 * n :, :])
         a_next = u * cc + (1.0 - u) * a
         return a_next, a_next, (concat, gated, a, r, u, cc)
 
@@ -214,12 +226,12 @@ class GRU(Recurrent):
         W = self.params["W"]
         dcc = da * u * (1.0 - cc * cc)  # through c̃ = tanh(·)
         du = da * (cc - a_prev) * u * (1.0 - u)
-        dgated = W[2 * n :].T @ dcc
-        dr = dgated[:n] * a_prev * r * (1.0 - r)
+        dgated = W[2 * n :, :].T @ dcc
+        dr = dgated[:n, :] * a_prev * r * (1.0 - r)
         dZRU = xp.concat([dr, du], axis=0)
-        dconcat = W[: 2 * n].T @ dZRU
-        da_prev = dconcat[:n] + dgated[:n] * r + da * (1.0 - u)
-        dx = dconcat[n:] + dgated[n:]
+        dconcat = W[: 2 * n, :].T @ dZRU
+        da_prev = dconcat[:n, :] + dgated[:n, :] * r + da * (1.0 - u)
+        dx = dconcat[n:, :] + dgated[n:, :]
         dW = xp.concat([dZRU @ concat.T, dcc @ gated.T], axis=0)
         db = xp.concat(
             [xp.sum(dZRU, axis=1, keepdims=True), xp.sum(dcc, axis=1, keepdims=True)], axis=0
