@@ -13,7 +13,7 @@ The package is laid out by layer (see docs/architecture.md): ``nndl.arrays``,
 
 from __future__ import annotations
 
-from nndl import _moved, datasets, graph, io
+from nndl import datasets, graph, io
 from nndl._version import __version__
 from nndl.arrays import backend
 from nndl.errors import DivergenceError, NNDLError, NNDLTypeError, NNDLValueError, ShapeError
@@ -25,8 +25,6 @@ from nndl.training import callbacks
 from nndl.training import optimizers as optim
 from nndl.training.history import History
 
-_moved.install()  # import nndl.network, nndl.train, … keep working
-
 _ESTIMATORS = (
     "NeuralNetClassifier",
     "NeuralNetRegressor",
@@ -37,15 +35,11 @@ _ESTIMATORS = (
 
 
 def __getattr__(name: str) -> object:
-    """The scikit-learn estimators, imported on first use (they need the ``sklearn`` extra),
-    and the modules that moved into the layer folders (``nndl.train``, ``nndl.network``, …)."""
+    """The scikit-learn estimators, imported on first use (they need the ``sklearn`` extra)."""
     if name in _ESTIMATORS:
         from nndl import estimators
 
         return getattr(estimators, name)
-    moved = _moved.module(name)
-    if moved is not None:
-        return moved
     raise AttributeError(f"module 'nndl' has no attribute {name!r}")
 
 
@@ -77,5 +71,4 @@ __all__ = [
     "logistic_regression",
     "losses",
     "optim",
-    "train",
 ]

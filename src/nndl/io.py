@@ -343,15 +343,3 @@ def load(path: str | Path) -> Network:
     """
     meta, arrays = read(path)
     return build(meta, arrays, path)
-
-
-_MOVED = {"Checkpoint", "save_checkpoint", "load_checkpoint"}
-
-
-def __getattr__(name: str) -> object:
-    if name in _MOVED:
-        raise AttributeError(
-            f"nndl.io.{name} has moved to nndl.training.checkpoints.{name} "
-            f"(also nndl.training.{name})"
-        )
-    raise AttributeError(f"module 'nndl.io' has no attribute {name!r}")

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nndl import training
-from nndl.arrays.backend import to_numpy
+from nndl.arrays.backend import is_sparse, to_numpy
 from nndl.model import activations as _activations
 from nndl.model.network import Network
 from nndl.training.history import History
@@ -27,11 +27,6 @@ from nndl.training.optimizers import OptimizerState
 
 PREDICT_CHUNK = 8192
 """Rows predicted at a time: the working set of ``predict`` is this many rows per layer."""
-
-
-def is_sparse(X: Any) -> bool:
-    """True for a SciPy sparse matrix or array."""
-    return type(X).__module__.startswith("scipy.sparse")
 
 
 def layer_sizes(hidden_layer_sizes: Any, error: type[Exception], received: str) -> list[int]:

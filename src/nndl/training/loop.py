@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.arrays.backend import Array, from_numpy, namespace
+from nndl.arrays.backend import Array, from_numpy, is_sparse, namespace
 from nndl.arrays.blocks import is_blocked
 from nndl.errors import (
     DivergenceError,
@@ -64,7 +64,7 @@ from nndl.training.checkpoints import check_resume, load_checkpoint
 from nndl.training.generic_engine import GenericEngine, epoch_rng
 from nndl.training.history import History
 from nndl.training.lbfgs import fit_lbfgs
-from nndl.training.numpy_engine import NumpyEngine, is_sparse
+from nndl.training.numpy_engine import NumpyEngine
 from nndl.training.trainer import Trainer
 
 if TYPE_CHECKING:
@@ -335,8 +335,8 @@ def _callbacks(trainer: Trainer, args: dict[str, Any]) -> list[Callback]:
     for cb in cbs:
         if not isinstance(cb, Callback):
             raise NNDLTypeError(
-                "callbacks must be nndl.callbacks.Callback objects (use LambdaCallback to wrap "
-                f"a function, or callback=f for f(epoch, cost)). Received: {cb!r}"
+                "callbacks must be nndl.training.callbacks.Callback objects (use LambdaCallback "
+                f"to wrap a function, or callback=f for f(epoch, cost)). Received: {cb!r}"
             )
     if args["callback"] is not None:
         cbs.append(CostCallback(args["callback"]))
