@@ -55,6 +55,7 @@ from nndl.model import init as _init
 from nndl.model.network import Network
 from nndl.training.heavy_ball import HeavyBall
 from nndl.training.optimizers import LBFGS, Adam
+from nndl.training.options import FitOptions
 
 ACTIVATIONS = {
     "identity": "linear",
@@ -330,11 +331,8 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
             optimizer = HeavyBall(self.momentum, self.nesterovs_momentum)
         stopping = SklearnStopping(self, n, validation, incremental)
         self.n_iter_ = 0
-        history = train(
-            network,
-            X_train,
-            np.asarray(Y_train.T, dtype=X.dtype),
-            state=self._optimizer_state,
+        options = FitOptions(
+            optimizer_state=self._optimizer_state,
             learning_rate=EstimatorRate(self),
             epochs=1 if incremental else self.max_iter,
             optimizer=optimizer,
@@ -347,6 +345,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
             seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
             sample_weight=w_train,
         )
+        history = train(network, X_train, np.asarray(Y_train.T, dtype=X.dtype), options)
         self._optimizer_state = history.optimizer_state
         self.network_ = network
         if self.early_stopping:  # the parameters of the best validation score
@@ -375,10 +374,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
         return Y
 
     def _fit_lbfgs(self, network: Network, X: Any, Y: np.ndarray, sample_weight: Any) -> None:
-        history = train(
-            network,
-            X,
-            np.asarray(Y.T, dtype=X.dtype),
+        options = FitOptions(
             optimizer=LBFGS(gtol=self.tol, ftol=SCIPY_FTOL, max_fun=self.max_fun),
             epochs=self.max_iter,
             batch_size=None,
@@ -387,6 +383,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
             seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
             sample_weight=sample_weight,
         )
+        history = train(network, X, np.asarray(Y.T, dtype=X.dtype), options)
         self.network_ = network
         self.coefs_, self.intercepts_ = rows_from_params(network)
         self.n_iter_ = min(int(getattr(history, "lbfgs_iterations", len(history))), self.max_iter)
