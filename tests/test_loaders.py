@@ -24,8 +24,7 @@ from nndl.datasets import (
     load_npz,
     read_csv_features,
 )
-from nndl.datasets._optional import MissingDependencyError, require
-from nndl.errors import NNDLError, NNDLValueError, ShapeError
+from nndl.errors import MissingDependencyError, NNDLError, NNDLValueError, ShapeError, require
 
 h5py = pytest.importorskip("h5py")
 Image = pytest.importorskip("PIL.Image")

@@ -11,11 +11,11 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from matplotlib.image import imread
-from nndl.callbacks import LayerStats, Snapshots
 
 import nndl
 from nndl import plot
 from nndl.errors import NNDLError, ShapeError
+from nndl.training.callbacks import LayerStats, Snapshots
 
 
 def _read(path: Path) -> np.ndarray:

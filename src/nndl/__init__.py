@@ -13,7 +13,7 @@ The package is laid out by layer (see docs/architecture.md): ``nndl.arrays``,
 
 from __future__ import annotations
 
-from nndl import _moved, datasets, graph, io, layers
+from nndl import datasets, graph, io, layers
 from nndl._version import __version__
 from nndl.arrays import backend
 from nndl.errors import DivergenceError, NNDLError, NNDLTypeError, NNDLValueError, ShapeError
@@ -26,8 +26,6 @@ from nndl.training import callbacks
 from nndl.training import optimizers as optim
 from nndl.training.history import History
 
-_moved.install()  # import nndl.network, nndl.train, … keep working
-
 _ESTIMATORS = (
     "NeuralNetClassifier",
     "NeuralNetRegressor",
@@ -38,15 +36,11 @@ _ESTIMATORS = (
 
 
 def __getattr__(name: str) -> object:
-    """The scikit-learn estimators, imported on first use (they need the ``sklearn`` extra),
-    and the modules that moved into the layer folders (``nndl.train``, ``nndl.network``, …)."""
+    """The scikit-learn estimators, imported on first use (they need the ``sklearn`` extra)."""
     if name in _ESTIMATORS:
         from nndl import estimators
 
         return getattr(estimators, name)
-    moved = _moved.module(name)
-    if moved is not None:
-        return moved
     raise AttributeError(f"module 'nndl' has no attribute {name!r}")
 
 
@@ -80,5 +74,4 @@ __all__ = [
     "logistic_regression",
     "losses",
     "optim",
-    "train",
 ]

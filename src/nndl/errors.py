@@ -169,3 +169,183 @@ def check_fraction(name: str, value: Any) -> float:
     if not _is_real(value) or not math.isfinite(float(value)) or not (0 <= value < 1):
         raise NNDLValueError(f"{name} must be a number in [0, 1). Received: {name}={value!r}")
     return float(value)
+
+
+# ------------------------------------------------------- declarative validation
+
+
+class InvalidParameterError(NNDLValueError, NNDLTypeError):
+    """An argument outside its constraints (wrong type or wrong value): both a ``ValueError``
+    and a ``TypeError``, as scikit-learn's ``InvalidParameterError`` is."""
+
+
+class Constraint:
+    """One kind of value a parameter accepts: :meth:`accepts` says whether ``value`` is of
+    that kind, :meth:`convert` gives it in its canonical form (an ``int``, a ``float``, a
+    tuple), and ``description`` says what the kind is, for the error message."""
+
+    description = "a value"
+
+    def accepts(self, value: Any) -> bool:
+        raise NotImplementedError
+
+    def convert(self, value: Any) -> Any:
+        return value
+
+
+class Integer(Constraint):
+    """An integer (Python's or NumPy's, not a bool) ``>= minimum``."""
+
+    def __init__(self, minimum: int, description: str | None = None) -> None:
+        self.minimum = minimum
+        self.description = description or f"an integer >= {minimum}"
+
+    def accepts(self, value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            return False
+        return int(value) >= self.minimum
+
+    def convert(self, value: Any) -> int:
+        return int(value)
+
+
+class Checked(Constraint):
+    """What one of the shared checks above (``check_l2``, ``check_learning_rate``, …) accepts;
+    when this is a parameter's first constraint, a value that satisfies none gets that check's
+    own message."""
+
+    def __init__(self, check: Any, description: str) -> None:
+        self.check = check
+        self.description = description
+
+    def accepts(self, value: Any) -> bool:
+        try:
+            self.check(value)
+        except NNDLError:
+            return False
+        return True
+
+    def convert(self, value: Any) -> Any:
+        return self.check(value)
+
+
+class Options(Constraint):
+    """One of a few names; a misspelt one gets a did-you-mean."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+        shown = [repr(n) for n in names]
+        self.description = " or ".join(shown) if len(shown) == 2 else f"one of {', '.join(shown)}"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, str) and value in self.names
+
+
+class Instance(Constraint):
+    """An instance of ``types`` (``None`` as ``type(None)``), converted by ``convert`` when
+    given; ``each=True``: a list or tuple of them, converted to a tuple."""
+
+    def __init__(
+        self, types: Any, description: str, each: bool = False, convert: Any = None
+    ) -> None:
+        self.types = types
+        self.description = description
+        self.each = each
+        self.converter = convert
+
+    def accepts(self, value: Any) -> bool:
+        if not self.each:
+            return isinstance(value, self.types)
+        return isinstance(value, (list, tuple)) and all(isinstance(v, self.types) for v in value)
+
+    def convert(self, value: Any) -> Any:
+        if self.each:
+            return tuple(value)
+        return value if self.converter is None else self.converter(value)
+
+
+class Pair(Constraint):
+    """A tuple or list of two values, converted to a tuple."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, (tuple, list)) and len(value) == 2
+
+    def convert(self, value: Any) -> tuple[Any, Any]:
+        return (value[0], value[1])
+
+
+class EachOf(Constraint):
+    """A list or tuple whose items each satisfy ``item``, converted to a tuple."""
+
+    def __init__(self, item: Constraint, description: str) -> None:
+        self.item = item
+        self.description = description
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, (list, tuple)) and all(self.item.accepts(v) for v in value)
+
+    def convert(self, value: Any) -> tuple[Any, ...]:
+        return tuple(self.item.convert(v) for v in value)
+
+
+NONE = Instance(type(None), "None")
+"""The constraint that lets a parameter be ``None``."""
+
+
+def validate_parameters(
+    constraints: Mapping[str, list[Constraint]], values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check every value against its parameter's constraints (scikit-learn's
+    ``_parameter_constraints``: a value must satisfy one of them) and return the values
+    converted by the constraint each satisfied.
+
+    A value that satisfies none raises :class:`InvalidParameterError`: ``"{name} must be
+    {what each constraint accepts, joined by 'or'}. Received: {name}={value}"``, with a
+    did-you-mean for a misspelt name; when the first constraint wraps one of the shared
+    checks, the check's own message (and its advice) is the message for a value that is not
+    a list.
+    """
+    out = {}
+    for name, value in values.items():
+        accepted = constraints.get(name, [])
+        for constraint in accepted:
+            if constraint.accepts(value):
+                out[name] = constraint.convert(value)
+                break
+        else:
+            raise _invalid(name, value, accepted)
+    return out
+
+
+def _invalid(name: str, value: Any, constraints: list[Constraint]) -> InvalidParameterError:
+    first = constraints[0] if constraints else None
+    if isinstance(first, Checked) and not isinstance(value, (list, tuple)):
+        try:
+            first.check(value)
+        except NNDLError as exc:
+            return InvalidParameterError(str(exc))
+    expected = [c.description for c in constraints]
+    what = expected[0] if len(expected) == 1 else f"{', '.join(expected[:-1])} or {expected[-1]}"
+    message = f"{name} must be {what}. Received: {name}={received(value)}"
+    names = [n for c in constraints if isinstance(c, Options) for n in c.names]
+    hint = did_you_mean(value, names) if isinstance(value, str) and names else ""
+    return InvalidParameterError(f"{message}; {hint}" if hint else message)
+
+
+def received(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` for an error message: an array as its shape, a long repr cut short."""
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"an array of shape {tuple(value.shape)}"
+    if isinstance(value, (tuple, list)) and len(value) <= 10:
+        inner = ", ".join(received(v, limit) for v in value)
+        text = (
+            f"({inner}{',' if len(value) == 1 else ''})"
+            if isinstance(value, tuple)
+            else (f"[{inner}]")
+        )
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

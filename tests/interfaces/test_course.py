@@ -8,12 +8,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import nndl
-from nndl import course, losses
+from nndl import course
 from nndl.course import application, deep, logistic, planar
 from nndl.course.checks import FAIL, OK, Check
 from nndl.course.recipes import FLOWER_COSTS, planar_assignment
 from nndl.course.recipes_deep import step_by_step_checks
 from nndl.errors import NNDLTypeError, ShapeError
+from nndl.model import losses
 
 # ------------------------------------------------- the course's expected outputs
 
@@ -217,7 +218,7 @@ def test_application_models_are_networks_fit() -> None:
     assert costs == list(net.fit(X, Y, 0.1, 101)[::100])
     first = application.initialize_parameters_deep([12, 4, 3, 1])
     np.testing.assert_array_equal(
-        first["W2"], nndl.init.initialize([12, 4, 3, 1], "scaled", 1)["W2"]
+        first["W2"], nndl.model.init.initialize([12, 4, 3, 1], "scaled", 1)["W2"]
     )
 
 

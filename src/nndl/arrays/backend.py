@@ -43,6 +43,11 @@ def namespace(*arrays: Array) -> ModuleType:
         ) from exc
 
 
+def is_sparse(X: Any) -> bool:
+    """True for a SciPy sparse matrix or array (without importing SciPy)."""
+    return type(X).__module__.startswith("scipy.sparse")
+
+
 def is_array(x: object) -> bool:
     """True for an array of a library the array layer understands."""
     return bool(array_api_compat.is_array_api_obj(x))

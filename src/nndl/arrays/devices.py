@@ -262,12 +262,3 @@ def _gpu_count(library: str) -> int:
     cupy = importlib.import_module("cupy")
 
     return int(cupy.cuda.runtime.getDeviceCount())
-
-
-def __getattr__(name: str) -> object:
-    if name in ("AdamStep", "CapturedStep"):
-        raise AttributeError(
-            f"nndl.devices.{name} has moved to nndl.training.device_step.{name}: a training "
-            "step belongs to the training layer"
-        )
-    raise AttributeError(f"module 'nndl.arrays.devices' has no attribute {name!r}")

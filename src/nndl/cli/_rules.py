@@ -4,10 +4,12 @@ combinations that would do nothing or something else than asked, refused with th
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from nndl.datasets.builtin import generated_key
 from nndl.errors import NNDLValueError
+from nndl.training.options import FitOptions
 
 DEFAULT_LEARNING_RATES: dict[str, float] = {
     "gd": 1.2,
@@ -51,6 +53,23 @@ def print_every(args: argparse.Namespace) -> int | None:
     if args.print_every is not None:
         return int(args.print_every)
     return FULL_BATCH_PRINT_EVERY if args.batch_size is None else 1
+
+
+def fit_options(args: argparse.Namespace, learning_rate: float | None) -> FitOptions:
+    """The run's training options, checked before any data is loaded; the data's part
+    (``validation_data``) and the figures' callbacks are added when they exist."""
+    interactive = args.progress and not args.json and sys.stdout.isatty()
+    return FitOptions(
+        learning_rate=learning_rate if learning_rate is not None else 1.0,
+        epochs=args.epochs,
+        optimizer=args.optimizer,
+        batch_size=args.batch_size,
+        l2=args.l2,
+        dropout=args.dropout,
+        seed=args.seed,
+        verbose=1 if interactive else 0,
+        print_every=print_every(args),
+    )
 
 
 def hidden_activations(args: argparse.Namespace) -> str | list[str] | None:

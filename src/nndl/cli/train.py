@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nndl import _files, datasets
+from nndl import _files, datasets, training
 from nndl import io as model_io
 from nndl.cli import _figures, _rules
 from nndl.cli._common import (
@@ -299,6 +299,7 @@ def _save(net: Network, path: str) -> str:
 def run(args: argparse.Namespace) -> int:
     _destinations(args)
     learning_rate = _rules.learning_rate(args)
+    fit_options = _rules.fit_options(args, learning_rate)
     activation = _rules.hidden_activations(args)
     data = load(args.data, args.target, **_rules.generator_options(args), **file_options(args))
     _rules.check_combinations(args, data.task)
@@ -354,27 +355,16 @@ def run(args: argparse.Namespace) -> int:
     net.info = info
     if not args.json:
         print(f"{net} on {args.data}: {X.shape[1]} training examples")
-    interactive = args.progress and not args.json and sys.stdout.isatty()
     watchers = _figures.Watchers(args, X, Y_fit)
     Y_test_fit = Y_test
     if Y_test is not None and "target_standardizer" in info:
         Y_test_fit = target_scaler.transform(Y_test.astype(np.float64))
     start = time.perf_counter()
-    history = net.fit(
-        X,
-        Y_fit,
-        learning_rate=learning_rate if learning_rate is not None else 1.0,
-        epochs=args.epochs,
-        optimizer=args.optimizer,
-        batch_size=args.batch_size,
-        l2=args.l2,
-        dropout=args.dropout,
+    fit_options = fit_options.replace(
         validation_data=None if X_test is None else (X_test, Y_test_fit),
-        seed=args.seed,
-        verbose=1 if interactive else 0,
-        print_every=_rules.print_every(args),
         callbacks=watchers.callbacks(),
     )
+    history = training.fit(net, X, Y_fit, options=fit_options)
     seconds = time.perf_counter() - start
     result = results(net, X, Y, X_test, Y_test)
     result.update(

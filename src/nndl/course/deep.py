@@ -3,7 +3,7 @@
 The course's functions, with its signatures, caches and dicts.  Each step is
 nndl's own: the linear part is :meth:`nndl.Network.linear_forward` /
 :meth:`nndl.Network.linear_backward` (the functions the network's own loop calls),
-the activations and their derivatives come from :mod:`nndl.activations`, and
+the activations and their derivatives come from :mod:`nndl.model.activations`, and
 ``L_model_forward`` is :meth:`nndl.Network.forward`.
 
 Caches follow the course: ``linear_cache = (A_prev, W, b)``,
@@ -112,7 +112,7 @@ def linear_activation_backward(
 def dAL_logistic(AL: Any, Y: Any) -> np.ndarray:
     """``dAL = −(Y / AL − (1 − Y) / (1 − AL))``, the course's derivative of the cost.
 
-    The same as ``nndl.losses.get("logistic").gradient(AL, Y)`` for every AL in
+    The same as ``nndl.model.losses.get("logistic").gradient(AL, Y)`` for every AL in
     (0, 1), where a sigmoid's outputs lie; nndl clips AL into [ε, 1 − ε] there, and
     the course's test case for ``L_model_backward`` feeds AL outside (0, 1), so the
     unclipped form is kept to reproduce its numbers.

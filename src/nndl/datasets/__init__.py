@@ -6,7 +6,6 @@ Every loader returns ``X`` of shape ``(n_x, m)`` and ``Y`` of shape ``(1, m)``
 
 from __future__ import annotations
 
-from nndl.datasets._optional import MissingDependencyError
 from nndl.datasets.builtin import GENERATORS, load
 from nndl.datasets.cat import CatImages, StandInWarning, load_cat, load_standin
 from nndl.datasets.data import Data
@@ -31,6 +30,7 @@ from nndl.datasets.synthetic import (
     make_spiral,
     make_xor,
 )
+from nndl.errors import MissingDependencyError
 
 __all__ = [
     "GENERATORS",

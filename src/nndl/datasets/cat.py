@@ -24,9 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nndl.datasets._optional import require
 from nndl.datasets.images import images_to_vectors, load_h5
-from nndl.errors import NNDLValueError, ShapeError
+from nndl.errors import NNDLValueError, ShapeError, require
 
 ENV = "NNDL_CAT_DIR"
 TRAIN_FILE = "train_catvnoncat.h5"

@@ -12,9 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from nndl.datasets._optional import require
 from nndl.datasets.data import check_path, label_name
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, require
 
 MISSING_VALUES = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "NULL", "null", "None", "none", "?")
 """Cells read as missing."""

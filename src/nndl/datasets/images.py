@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from nndl import _files
-from nndl.datasets._optional import require
 from nndl.datasets.data import (
     Data,
     check_path,
@@ -27,7 +26,7 @@ from nndl.datasets.data import (
     label_name,
     make_target,
 )
-from nndl.errors import NNDLValueError, ShapeError
+from nndl.errors import NNDLValueError, ShapeError, require
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 """File name endings read as images in a folder."""

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nndl.datasets._optional import require
 from nndl.datasets.data import Data, classification_task, label_name
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLValueError, require
 
 SKLEARN_SETS: dict[str, str] = {
     "digits": "load_digits",

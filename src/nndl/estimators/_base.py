@@ -19,19 +19,14 @@ from typing import Any
 import numpy as np
 
 from nndl import training
-from nndl.arrays.backend import to_numpy
+from nndl.arrays.backend import is_sparse, to_numpy
 from nndl.model import activations as _activations
 from nndl.model.network import Network
 from nndl.training.history import History
-from nndl.training.optimizers import OptimizerState
+from nndl.training.options import FitOptions
 
 PREDICT_CHUNK = 8192
 """Rows predicted at a time: the working set of ``predict`` is this many rows per layer."""
-
-
-def is_sparse(X: Any) -> bool:
-    """True for a SciPy sparse matrix or array."""
-    return type(X).__module__.startswith("scipy.sparse")
 
 
 def layer_sizes(hidden_layer_sizes: Any, error: type[Exception], received: str) -> list[int]:
@@ -77,24 +72,17 @@ def new_network(
     return network
 
 
-def train(
-    network: Network,
-    X: Any,
-    Y: np.ndarray,
-    *,
-    state: OptimizerState | None = None,
-    **options: Any,
-) -> History:
+def train(network: Network, X: Any, Y: np.ndarray, options: FitOptions) -> History:
     """Train ``network`` on sample-major ``X`` ``(m, n)`` (dense or CSR) and the core-layout
-    targets ``Y`` ``(n_y, m)``; ``options`` go to :func:`nndl.training.fit`.
+    targets ``Y`` ``(n_y, m)`` as ``options`` say (:func:`nndl.training.fit`).
 
-    ``X.T`` is a view: the NumPy engine reads the rows of X itself.  ``state`` continues
-    an earlier run's optimizer (``partial_fit``, ``warm_start``); the new state is
-    ``history.optimizer_state``.
+    ``X.T`` is a view: the NumPy engine reads the rows of X itself.
+    ``options.optimizer_state`` continues an earlier run's optimizer (``partial_fit``,
+    ``warm_start``); the new state is ``history.optimizer_state``.
     """
     if X.dtype != np.dtype(network.dtype):  # one sample-major copy, not a feature-major one
         X = X.astype(network.dtype)
-    return training.fit(network, X.T, Y, optimizer_state=state, **options)
+    return training.fit(network, X.T, Y, options=options)
 
 
 def forward_rows(

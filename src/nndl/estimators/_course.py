@@ -31,6 +31,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from nndl.errors import NNDLValueError
 from nndl.estimators._base import forward_rows, layer_sizes, new_network, rows_from_params, train
 from nndl.model.network import Network
+from nndl.training.options import FitOptions
 
 Activations = str | Sequence[str]
 
@@ -157,10 +158,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
         """Train ``network_`` on (X, Y) and record the learned attributes."""
         m = X.shape[0]
         validation = self.validation_fraction if self.early_stopping else 0.0
-        history = train(
-            self.network_,
-            X,
-            Y,
+        options = FitOptions(
             learning_rate=self.learning_rate,
             epochs=epochs,
             optimizer=self.optimizer,
@@ -173,6 +171,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
             verbose=self.verbose,
             seed=None if self.random_state is None else int(self.random_state) + self.n_iter_,
         )
+        history = train(self.network_, X, Y, options)
         self.loss_curve_ = [*self.loss_curve_, *history]
         val = history.history.get("val_cost")
         self.validation_loss_curve_ = [*(self.validation_loss_curve_ or []), *val] if val else None

@@ -5,7 +5,8 @@ MLPClassifier``: the same parameters with the same defaults and meanings, the sa
 fitted attributes (``coefs_`` in scikit-learn's layout ``(n_in, n_out)``,
 ``loss_curve_``, ``best_loss_``, ``validation_scores_``, ``t_``, …), ``partial_fit``,
 ``warm_start``, ``sample_weight``, multilabel targets, sparse input and the same
-stopping rule (:mod:`nndl.estimators._stopping`).  The weights start as
+stopping rule and learning rates (:mod:`nndl.training.plateau`: a callback and a schedule of
+the training run, which hold its state).  The weights start as
 scikit-learn's do (Glorot-uniform, drawn in the same order from ``random_state``),
 so the same seed gives the same initial network.
 
@@ -23,6 +24,7 @@ errors over outputs (scikit-learn averages them); ``loss="poisson"`` is not offe
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 from numbers import Real
@@ -50,11 +52,12 @@ from nndl.estimators._base import (
     rows_from_params,
     train,
 )
-from nndl.estimators._stopping import EstimatorRate, SklearnStopping
 from nndl.model import init as _init
 from nndl.model.network import Network
 from nndl.training.heavy_ball import HeavyBall
 from nndl.training.optimizers import LBFGS, Adam
+from nndl.training.options import FitOptions
+from nndl.training.plateau import AdaptiveRate, Plateau, PlateauState
 
 ACTIVATIONS = {
     "identity": "linear",
@@ -244,19 +247,27 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
         self.n_layers_ = len(dims)
         self.out_activation_ = self._output_for(Y)
         self.coefs_, self.intercepts_ = self._initial_weights(dims, dtype, hidden)
-        self._best_coefs = [c.copy() for c in self.coefs_]
-        self._best_intercepts = [b.copy() for b in self.intercepts_]
         if self.solver != "lbfgs":
-            self.loss_curve_: list[float] = []
-            self._no_improvement_count = 0
-            if self.early_stopping:
-                self.validation_scores_: list[float] | None = []
-                self.best_validation_score_: float | None = -np.inf
-                self.best_loss_: float | None = None
-            else:
-                self.best_loss_ = np.inf
-                self.validation_scores_ = None
-                self.best_validation_score_ = None
+            first = params_from_rows(self.coefs_, self.intercepts_)
+            self._plateau = PlateauState(best_params={k: v.copy() for k, v in first.items()})
+            self._publish(self._plateau)
+
+    def _publish(self, state: PlateauState) -> None:
+        """scikit-learn's fitted attributes from the plateau rule's state: ``t_``,
+        ``loss_curve_``, ``loss_``, and ``best_loss_`` or (with early stopping)
+        ``validation_scores_`` and ``best_validation_score_``."""
+        self.t_ = state.examples_seen
+        self.loss_curve_: list[float] = list(state.losses)
+        if state.losses:
+            self.loss_ = state.losses[-1]
+        if self.early_stopping:
+            self.validation_scores_: list[float] | None = list(state.scores)
+            self.best_validation_score_: float | None = state.best_score
+            self.best_loss_: float | None = None
+        else:
+            self.best_loss_ = state.best_loss
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
 
     def _initial_weights(
         self, dims: list[int], dtype: Any, hidden: list[str]
@@ -289,7 +300,8 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
     ) -> None:
         if not incremental or not hasattr(self, "_optimizer_state"):
             self._optimizer_state = None
-            self._learning_rate = float(self.learning_rate_init)
+            kind = self.learning_rate if self.solver == "sgd" else "constant"
+            self._rate = AdaptiveRate(self.learning_rate_init, kind, self.power_t)
         if self.early_stopping and incremental:
             raise NNDLValueError("partial_fit does not support early_stopping=True")
         validation = None
@@ -328,14 +340,18 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
             optimizer = Adam(self.beta_1, self.beta_2, self.epsilon, eps_hat=True)
         else:
             optimizer = HeavyBall(self.momentum, self.nesterovs_momentum)
-        stopping = SklearnStopping(self, n, validation, incremental)
-        self.n_iter_ = 0
-        history = train(
-            network,
-            X_train,
-            np.asarray(Y_train.T, dtype=X.dtype),
-            state=self._optimizer_state,
-            learning_rate=EstimatorRate(self),
+        stopping = Plateau(
+            self._rate,
+            n_samples=n,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            score=None if validation is None else functools.partial(self._scored, *validation),
+            state=self._plateau,
+            verbose=bool(self.verbose),
+        )
+        options = FitOptions(
+            optimizer_state=self._optimizer_state,
+            learning_rate=self._rate,
             epochs=1 if incremental else self.max_iter,
             optimizer=optimizer,
             batch_size=batch_size,
@@ -347,19 +363,17 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
             seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
             sample_weight=w_train,
         )
+        history = train(network, X_train, np.asarray(Y_train.T, dtype=X.dtype), options)
         self._optimizer_state = history.optimizer_state
         self.network_ = network
+        self.n_iter_ = stopping.epochs
+        self._publish(stopping.state_)
         if self.early_stopping:  # the parameters of the best validation score
-            self.coefs_ = self._best_coefs
-            self.intercepts_ = self._best_intercepts
-            network.params = {
-                k: np.array(v, dtype=X.dtype)
-                for k, v in params_from_rows(self.coefs_, self.intercepts_).items()
-            }
+            best = stopping.state_.best_params
+            network.params = {k: np.array(v, dtype=X.dtype) for k, v in best.items()}
             if self.device is not None:
                 network.to(self.device)
-        else:
-            self.coefs_, self.intercepts_ = rows_from_params(network)
+        self.coefs_, self.intercepts_ = rows_from_params(network)
         if not stopping.stopped and not incremental and self.n_iter_ == self.max_iter:
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
@@ -368,6 +382,12 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
                 stacklevel=4,
             )
 
+    def _scored(self, X_val: Any, y_val: Any, w_val: Any, network: Network) -> float:
+        """The validation score of ``network`` (its parameters as they are now)."""
+        # views of the NumPy engine's parameters; fresh copies from any other device
+        self.coefs_, self.intercepts_ = rows_from_params(network)
+        return float(self._score(X_val, y_val, sample_weight=w_val))
+
     def _stratify(self) -> bool:
         return False
 
@@ -375,10 +395,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
         return Y
 
     def _fit_lbfgs(self, network: Network, X: Any, Y: np.ndarray, sample_weight: Any) -> None:
-        history = train(
-            network,
-            X,
-            np.asarray(Y.T, dtype=X.dtype),
+        options = FitOptions(
             optimizer=LBFGS(gtol=self.tol, ftol=SCIPY_FTOL, max_fun=self.max_fun),
             epochs=self.max_iter,
             batch_size=None,
@@ -387,6 +404,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
             seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
             sample_weight=sample_weight,
         )
+        history = train(network, X, np.asarray(Y.T, dtype=X.dtype), options)
         self.network_ = network
         self.coefs_, self.intercepts_ = rows_from_params(network)
         self.n_iter_ = min(int(getattr(history, "lbfgs_iterations", len(history))), self.max_iter)

@@ -20,8 +20,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from nndl.arrays.backend import is_sparse
 from nndl.errors import NNDLValueError
-from nndl.estimators._base import is_sparse
 from nndl.estimators._mlp import _BaseMLP, _stochastic
 
 

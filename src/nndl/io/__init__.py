@@ -393,15 +393,3 @@ def load_network(path: str | Path) -> Network:
             "evaluates dense networks: load it in Python with nndl.load(path)"
         )
     return model
-
-
-_MOVED = {"Checkpoint", "save_checkpoint", "load_checkpoint"}
-
-
-def __getattr__(name: str) -> object:
-    if name in _MOVED:
-        raise AttributeError(
-            f"nndl.io.{name} has moved to nndl.training.checkpoints.{name} "
-            f"(also nndl.training.{name})"
-        )
-    raise AttributeError(f"module 'nndl.io' has no attribute {name!r}")

@@ -11,7 +11,7 @@ only place where a lower layer reaches up; the import contracts in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -19,9 +19,8 @@ if TYPE_CHECKING:
 
     from nndl.arrays.backend import Array
     from nndl.model.network import Network
-    from nndl.training.callbacks import Callback, EarlyStopping
     from nndl.training.history import History
-    from nndl.training.optimizers import Optimizer, Schedule
+    from nndl.training.optimizers import Schedule
 
 
 class Trainable:
@@ -35,24 +34,7 @@ class Trainable:
         epochs: int = 3000,
         print_every: int | None = None,
         callback: Callable[[int, float], None] | None = None,
-        *,
-        optimizer: str | Optimizer | dict[str, Any] | None = None,
-        schedule: str | Schedule | dict[str, Any] | None = None,
-        batch_size: int | None = None,
-        shuffle: bool = True,
-        l2: float = 0.0,
-        dropout: float | Sequence[float] = 0.0,
-        validation_split: float = 0.0,
-        validation_data: tuple[Array, Array] | None = None,
-        early_stopping: bool | EarlyStopping = False,
-        patience: int = 10,
-        callbacks: Sequence[Callback] = (),
-        checkpoint: str | Path | None = None,
-        checkpoint_every: int = 1,
-        resume_from: str | Path | None = None,
-        verbose: int = 0,
-        seed: int | None = None,
-        engine: str = "auto",
+        **options: Any,
     ) -> History:
         """Train the network; by default the course's batch gradient descent.
 
@@ -73,6 +55,9 @@ class Trainable:
             Print ``Cost after iteration i: J`` every k epochs.
         callback
             ``callback(epoch, cost)`` after every epoch.
+        **options
+            The other fields of :class:`nndl.training.options.FitOptions`, checked when it is
+            made (a misspelt name gets a did-you-mean):
         optimizer
             ``"gd"`` (default), ``"momentum"``, ``"rmsprop"``, ``"adam"``, ``"lbfgs"``
             (full batch, SciPy), or an :class:`nndl.training.optimizers.Optimizer`.
@@ -133,32 +118,14 @@ class Trainable:
         """
         from nndl import training  # the one upward call: the course's net.fit(X, Y)
 
-        return training.fit(
-            cast("Network", self),
-            X,
-            Y,
-            learning_rate,
-            epochs,
-            optimizer=optimizer,
-            schedule=schedule,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            l2=l2,
-            dropout=dropout,
-            validation_split=validation_split,
-            validation_data=validation_data,
-            early_stopping=early_stopping,
-            patience=patience,
-            callbacks=callbacks,
-            checkpoint=checkpoint,
-            checkpoint_every=checkpoint_every,
-            resume_from=resume_from,
-            verbose=verbose,
-            seed=seed,
+        how = training.FitOptions.of(
+            learning_rate=learning_rate,
+            epochs=epochs,
             print_every=print_every,
             callback=callback,
-            engine=engine,
+            **options,
         )
+        return training.fit(cast("Network", self), X, Y, options=how)
 
     def save(self, path: str | Path) -> Path:
         """Save the architecture and parameters to ``path`` (``.npz``); see :func:`nndl.load`."""

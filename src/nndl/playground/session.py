@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from nndl import training
 from nndl.errors import DivergenceError, NNDLError
 from nndl.model.network import Network
 from nndl.training.callbacks import Callback
@@ -145,13 +146,8 @@ class Session:
 
     def _train(self) -> None:
         try:
-            self.net.fit(
-                self.problem.X,
-                self.problem.Y,
-                epochs=EPOCH_CAP,
-                callbacks=[_Hook(self)],
-                **self.problem.fit_arguments(),
-            )
+            options = self.problem.fit_options(EPOCH_CAP).replace(callbacks=[_Hook(self)])
+            training.fit(self.net, self.problem.X, self.problem.Y, options=options)
             end, message = "finished", None
         except _Stopped:
             return

@@ -2,7 +2,8 @@
 
 The page sends its setup as a JSON object (the same keys as its URL).  :func:`parse_setup`
 accepts only known keys with values of bounded size and range, and :func:`build` turns a
-setup into the data, the network and the arguments of :meth:`nndl.Network.fit`, following
+setup into the data, the network and the training options (a
+:class:`~nndl.training.options.FitOptions`), following
 ``nndl train`` step by step (load, seeded split, standardize files, build, fit), so the
 page and the command line train the same network from the same setup.
 
@@ -30,6 +31,7 @@ import numpy as np
 from nndl import datasets
 from nndl.errors import NNDLValueError
 from nndl.model.network import Network
+from nndl.training.options import FitOptions
 
 DATASETS = {  # the page's name → (nndl's name, the generator's default noise or None)
     "flower": ("planar", 0.2),
@@ -234,7 +236,7 @@ def features(X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
 
 @dataclass
 class Problem:
-    """A built setup: the points (raw x1, x2), the network's inputs and the fit arguments."""
+    """A built setup: the points (raw x1, x2), the network's inputs and the fit options."""
 
     setup: Setup
     P_train: np.ndarray  # (2, m_train): x1, x2 as drawn, for the page
@@ -258,18 +260,19 @@ class Problem:
             return np.asarray(P, dtype=np.float64)
         return features(np.asarray(P, dtype=np.float64), self.setup.features)
 
-    def fit_arguments(self) -> dict[str, Any]:
-        """What ``nndl train`` passes to :meth:`Network.fit` for this setup (less epochs)."""
+    def fit_options(self, epochs: int) -> FitOptions:
+        """The training options ``nndl train`` uses for this setup, for ``epochs`` epochs."""
         s = self.setup
-        return {
-            "learning_rate": s.lr,
-            "optimizer": s.optimizer,
-            "batch_size": s.batch,
-            "l2": s.l2,
-            "dropout": s.dropout,
-            "validation_data": None if self.X_test is None else (self.X_test, self.Y_test),
-            "seed": s.seed,
-        }
+        return FitOptions(
+            learning_rate=s.lr,
+            epochs=epochs,
+            optimizer=s.optimizer,
+            batch_size=s.batch,
+            l2=s.l2,
+            dropout=s.dropout,
+            validation_data=None if self.X_test is None else (self.X_test, self.Y_test),
+            seed=s.seed,
+        )
 
 
 def _load(setup: Setup, csv: tuple[str, str] | None) -> tuple[datasets.Data, str | None]:
@@ -308,7 +311,7 @@ def _load(setup: Setup, csv: tuple[str, str] | None) -> tuple[datasets.Data, str
 
 
 def build(setup: Setup, csv: tuple[str, str] | None = None) -> Problem:
-    """The data, network and fit arguments of ``setup``, exactly as ``nndl train`` makes them."""
+    """The data, network and fit options of ``setup``, exactly as ``nndl train`` makes them."""
     data, target = _load(setup, csv)
     if setup.data == "csv" and csv is not None:
         setup = replace(setup, csv_name=csv[0])

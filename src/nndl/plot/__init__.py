@@ -21,10 +21,10 @@ labels ``Y`` are ``(1, m)`` integers (or one-hot ``(n_y, m)``).
 - :mod:`~nndl.plot.basics`: :func:`cost_curve`, :func:`decision_boundary`,
   :func:`activations`, :func:`confusion_matrix`, :func:`misclassified`;
 - :mod:`~nndl.plot.inside`: :func:`hidden_units`, :func:`first_layer_weights`,
-  :func:`layer_bands` (from :class:`nndl.callbacks.LayerStats`), :func:`history`
+  :func:`layer_bands` (from :class:`nndl.training.callbacks.LayerStats`), :func:`history`
   (a run's cost and accuracy: ``nndl.plot.history(net.fit(...))``);
 - :mod:`~nndl.plot.animation`: :func:`boundary_animation` (a GIF from
-  :class:`nndl.callbacks.Snapshots`).
+  :class:`nndl.training.callbacks.Snapshots`).
 """
 
 from nndl.plot._canvas import (

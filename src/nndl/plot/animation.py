@@ -1,5 +1,5 @@
 """The boundary learning: a GIF of the decision boundary over training (matplotlib's Pillow
-writer), from :class:`nndl.callbacks.Snapshots`."""
+writer), from :class:`nndl.training.callbacks.Snapshots`."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def boundary_animation(
 ) -> Path:
     """Write a GIF with one frame per snapshot: the decision boundary after that many epochs.
 
-    ``snapshots`` is a :class:`nndl.callbacks.Snapshots` passed to ``fit``
+    ``snapshots`` is a :class:`nndl.training.callbacks.Snapshots` passed to ``fit``
     (``Snapshots(every=100)`` for a frame every 100 epochs, plus the first and the
     last); ``X`` ``(2, m)`` and ``Y`` ``(1, m)`` are drawn on every frame.  The file is
     written atomically; returns its path (``.gif`` added when it has no suffix).

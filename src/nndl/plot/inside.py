@@ -131,7 +131,7 @@ def layer_bands(
     title: str | None = None,
 ) -> Figure:
     """Each layer's activations and gradient over training, from a
-    :class:`nndl.callbacks.LayerStats` (``fit(..., callbacks=[stats])``).
+    :class:`nndl.training.callbacks.LayerStats` (``fit(..., callbacks=[stats])``).
 
     Top row, one panel per layer: the median of ``A[l]`` with bands from the 25th to the
     75th and the 5th to the 95th percentile: bands pressed against 0 and 1 (sigmoid) or

@@ -33,22 +33,16 @@ from __future__ import annotations
 import functools
 import math
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.arrays.backend import Array, from_numpy, namespace
+from nndl.arrays.backend import Array, from_numpy, is_sparse, namespace
 from nndl.arrays.blocks import is_blocked
 from nndl.errors import (
     DivergenceError,
-    NNDLTypeError,
     NNDLValueError,
-    check_fraction,
-    check_int,
-    check_l2,
-    check_learning_rate,
 )
 from nndl.training import optimizers as optim
 from nndl.training.callbacks import (
@@ -64,86 +58,49 @@ from nndl.training.checkpoints import check_resume, load_checkpoint
 from nndl.training.generic_engine import GenericEngine, epoch_rng
 from nndl.training.history import History
 from nndl.training.lbfgs import fit_lbfgs
-from nndl.training.numpy_engine import NumpyEngine, is_sparse
+from nndl.training.numpy_engine import NumpyEngine
+from nndl.training.options import ENGINES, FitOptions
 from nndl.training.trainer import Trainer
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
 
-ENGINES = ("auto", "generic", "numpy")
+__all__ = ["ENGINES", "FitOptions", "fit"]
 
 
 def fit(
     network: Network,
     X: Array,
     Y: Array,
-    learning_rate: float | optim.Schedule = 0.0075,
-    epochs: int = 3000,
+    learning_rate: float | optim.Schedule | None = None,
+    epochs: int | None = None,
     *,
-    optimizer: str | optim.Optimizer | dict[str, Any] | None = None,
-    schedule: str | optim.Schedule | dict[str, Any] | None = None,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    l2: float = 0.0,
-    dropout: float | Sequence[float] = 0.0,
-    validation_split: float = 0.0,
-    validation_data: tuple[Array, Array] | None = None,
-    early_stopping: bool | EarlyStopping = False,
-    patience: int = 10,
-    callbacks: Sequence[Callback] = (),
-    checkpoint: str | Path | None = None,
-    checkpoint_every: int = 1,
-    resume_from: str | Path | None = None,
-    verbose: int = 0,
-    seed: int | None = None,
-    print_every: int | None = None,
-    callback: Callable[[int, float], None] | None = None,
-    engine: str = "auto",
-    sample_weight: np.ndarray | None = None,
-    optimizer_state: optim.OptimizerState | None = None,
-    l2_cost: str = "dataset",
+    options: FitOptions | None = None,
+    **changes: Any,
 ) -> History:
     """Train ``network`` on (X, Y) and return its :class:`History` (a list of epoch costs).
 
-    See :meth:`nndl.Network.fit` for the arguments; this is the same function.  Two more
-    for the estimators, which the NumPy engine takes: ``sample_weight`` ``(m,)`` weighs each
-    example's cost and gradient (every batch's ``Σ w_i L_i / Σ w_i``), and
-    ``optimizer_state`` continues from an earlier run's optimizer (its moments and step
-    count, ``history.optimizer_state`` of that run).  X may also be a SciPy sparse matrix
-    ``(n_x, m)`` (the transpose of a CSR matrix of examples); the NumPy engine densifies it
-    one mini-batch at a time.  ``l2_cost`` says how the history reports the L2 term:
-    ``"dataset"`` (the course's, as ``net.cost``: ``(λ/2m) Σ||W||²`` once) or ``"batch"``
-    (scikit-learn's: every mini-batch's cost carries ``(λ/2B) Σ||W||²``); the gradient is
-    the same either way.
+    How to train is a :class:`~nndl.training.options.FitOptions`: ``options``, with
+    ``learning_rate``, ``epochs`` and any other of its fields given as keywords changed (see
+    :meth:`nndl.Network.fit` for their meaning; ``fit(net, X, Y, 0.1, 100, batch_size=64)``
+    and ``fit(net, X, Y, options=FitOptions(0.1, 100, batch_size=64))`` are the same run).
+    X may also be a SciPy sparse matrix ``(n_x, m)`` (the transpose of a CSR matrix of
+    examples); the NumPy engine densifies it one mini-batch at a time.
     """
+    if learning_rate is not None:
+        changes["learning_rate"] = learning_rate
+    if epochs is not None:
+        changes["epochs"] = epochs
+    options = FitOptions.of(options, **changes)
     if is_blocked(X):  # a Dask array: trained on the cluster, chunk by chunk
-        return _fit_blocked(network, X, Y, learning_rate, epochs, locals())
-    epochs = check_int("epochs", epochs, minimum=0)
-    if l2_cost not in ("dataset", "batch"):
-        raise NNDLValueError(f"l2_cost must be 'dataset' or 'batch'. Received: {l2_cost!r}")
-    opt = optim.get(optimizer)
-    sched: optim.Schedule
-    if isinstance(learning_rate, optim.Schedule):
-        sched = learning_rate
-    else:
-        sched = optim.get_schedule(schedule, check_learning_rate(learning_rate))
-    if batch_size is not None:
-        batch_size = check_int("batch_size", batch_size, minimum=1)
-    network.l2 = check_l2(l2)
-    keep_probs = _keep_probs(network, dropout)
-    validation_split = check_fraction("validation_split", validation_split)
-    if print_every is not None:
-        print_every = check_int("print_every", print_every, minimum=1)
-    checkpoint_every = check_int("checkpoint_every", checkpoint_every, minimum=1)
-    if engine not in ENGINES:
-        raise NNDLValueError(f"engine must be one of {', '.join(ENGINES)}. Received: {engine!r}")
-    if not isinstance(verbose, (int, bool)) or verbose < 0:
-        raise NNDLValueError(f"verbose must be 0, 1 or 2. Received: verbose={verbose!r}")
-    if validation_data is not None and validation_split > 0:
-        raise NNDLValueError(
-            "give validation_data or validation_split, not both. Received: "
-            f"validation_split={validation_split} and validation_data"
-        )
+        return _fit_blocked(network, X, Y, options)
+    epochs = options.epochs
+    batch_size, shuffle, engine = options.batch_size, options.shuffle, options.engine
+    validation_split, l2_cost = options.validation_split, options.l2_cost
+    opt = optim.get(options.optimizer)
+    sched = options.learning_schedule()
+    network.l2 = options.l2
+    keep_probs = _keep_probs(network, options.dropout)
 
     sparse = is_sparse(X)
     if sparse:  # rows densified one batch at a time by the NumPy engine
@@ -152,6 +109,7 @@ def fit(
     else:
         X, Y = network.check_data(X, Y)
     m_all = X.shape[1]
+    sample_weight = options.sample_weight
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, m_all)
     if (sparse or sample_weight is not None) and (validation_split > 0 or engine == "generic"):
@@ -159,21 +117,17 @@ def fit(
             "sparse X and sample_weight are taken by the NumPy engine with mini-batches and "
             "without validation_split: pass validation_data (or nothing) and engine='auto'"
         )
-    the_seed = _make_seed(seed, network)
-    resume = None
+    the_seed = _make_seed(options.seed, network)
+    resume, resume_from = None, options.resume_from
     if resume_from is not None:
         resume = load_checkpoint(resume_from, network)
-        if seed is None and resume.seed is not None:
+        if options.seed is None and resume.seed is not None:
             the_seed = resume.seed  # without a seed, the checkpoint's run goes on with its own
 
     X_val: Array | None = None
     Y_val: Array | None = None
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise NNDLTypeError(
-                "validation_data must be a pair (X_val, Y_val) in the same layout as X and Y"
-            )
-        X_val, Y_val = network.check_data(*validation_data)
+    if options.validation_data is not None:
+        X_val, Y_val = network.check_data(*options.validation_data)
     elif validation_split > 0:
         n_val = math.ceil(validation_split * m_all)
         if n_val >= m_all:
@@ -188,20 +142,11 @@ def fit(
         X_val, Y_val = xp.take(X, val_idx, axis=1), xp.take(Y, val_idx, axis=1)
         X, Y = xp.take(X, train_idx, axis=1), xp.take(Y, train_idx, axis=1)
 
-    options = {
-        "batch_size": batch_size,
-        "shuffle": bool(shuffle),
-        "l2": network.l2,
-        "dropout": [1.0 - p for p in keep_probs],
-        "schedule": sched.config(),
-        "seed": the_seed,
-        "validation_split": validation_split,
-        "l2_cost": l2_cost,
-    }
+    record = _run_record(options, keep_probs, sched, the_seed)
     if resume is not None and not isinstance(opt, optim.LBFGS):  # L-BFGS: refused below
         assert resume_from is not None
-        check_resume(resume, resume_from, opt.config(), options, epochs, seed is not None)
-    trainer = Trainer(network, opt, sched, epochs, the_seed, options)
+        check_resume(resume, resume_from, opt.config(), record, epochs, options.seed is not None)
+    trainer = Trainer(network, opt, sched, epochs, the_seed, record)
     trainer.has_validation = X_val is not None
 
     if isinstance(opt, optim.LBFGS):
@@ -225,7 +170,7 @@ def fit(
                 "L-BFGS takes sparse X and sample_weight for NumPy arrays and a matched output "
                 "and loss: densify X (X.toarray()) and leave sample_weight out, or change them"
             )
-        cbs = _callbacks(trainer, locals())
+        cbs = _callbacks(options)
         return fit_lbfgs(trainer, X, Y, X_val, Y_val, cbs, engine=lbfgs_engine)
 
     B = X.shape[1] if batch_size is None else batch_size
@@ -271,37 +216,40 @@ def fit(
         trainer.start_epoch = resume.epoch + 1
         trainer.resumed_callbacks = resume.callbacks
 
-    if optimizer_state is not None and resume is None:
-        trainer.engine.set_state(optimizer_state)
-    cbs = _callbacks(trainer, locals())
+    if options.optimizer_state is not None and resume is None:
+        trainer.engine.set_state(options.optimizer_state)
+    cbs = _callbacks(options)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         _loop(trainer, cbs, X_val, Y_val)
     trainer.history.optimizer_state = trainer.optimizer_state()
     return trainer.history
 
 
-def _fit_blocked(
-    network: Network, X: Any, Y: Any, learning_rate: Any, epochs: int, args: dict[str, Any]
-) -> History:
+_NOT_ON_DASK = (
+    "schedule",
+    "shuffle",
+    "dropout",
+    "validation_split",
+    "validation_data",
+    "early_stopping",
+    "callbacks",
+    "checkpoint",
+    "resume_from",
+    "verbose",
+    "engine",
+    "sample_weight",
+    "optimizer_state",
+)
+"""The options that training on Dask arrays does not take."""
+
+
+def _fit_blocked(network: Network, X: Any, Y: Any, options: FitOptions) -> History:
     """Dask arrays: gradient descent or L-BFGS summed over the chunks where they live."""
     from nndl.training.dask import fit_dask  # imports Dask itself only when it is needed
 
-    unsupported = {
-        "schedule": None,
-        "shuffle": True,
-        "dropout": 0.0,
-        "validation_split": 0.0,
-        "validation_data": None,
-        "early_stopping": False,
-        "callbacks": (),
-        "checkpoint": None,
-        "resume_from": None,
-        "verbose": 0,
-        "engine": "auto",
-        "sample_weight": None,
-        "optimizer_state": None,
-    }
-    given = [k for k, default in unsupported.items() if _differs(args[k], default)]
+    given = options.given(_NOT_ON_DASK)
+    if isinstance(options.learning_rate, optim.Schedule):
+        given.insert(0, "a Schedule as learning_rate")
     if given:
         raise NNDLValueError(
             "training on Dask arrays takes learning_rate, epochs, optimizer ('gd' or "
@@ -312,48 +260,53 @@ def _fit_blocked(
         network,
         X,
         Y,
-        learning_rate,
-        epochs,
-        batch_size=args["batch_size"],
-        l2=args["l2"],
-        optimizer=args["optimizer"],
-        seed=args["seed"],
-        print_every=args["print_every"],
-        callback=args["callback"],
+        float(options.learning_rate),  # type: ignore[arg-type]  # a Schedule is refused above
+        options.epochs,
+        batch_size=options.batch_size,
+        l2=options.l2,
+        optimizer=options.optimizer,
+        seed=options.seed,
+        print_every=options.print_every,
+        callback=options.callback,
     )
     return History(costs)
 
 
-def _differs(value: Any, default: Any) -> bool:
-    if isinstance(default, tuple):
-        return len(tuple(value or ())) > 0
-    return bool(value != default)
-
-
-def _callbacks(trainer: Trainer, args: dict[str, Any]) -> list[Callback]:
-    cbs: list[Callback] = list(args["callbacks"] or ())
-    for cb in cbs:
-        if not isinstance(cb, Callback):
-            raise NNDLTypeError(
-                "callbacks must be nndl.callbacks.Callback objects (use LambdaCallback to wrap "
-                f"a function, or callback=f for f(epoch, cost)). Received: {cb!r}"
-            )
-    if args["callback"] is not None:
-        cbs.append(CostCallback(args["callback"]))
-    if args["print_every"] is not None:
-        cbs.append(PrintCost(args["print_every"]))
-    stopper = args["early_stopping"]
+def _callbacks(options: FitOptions) -> list[Callback]:
+    """The run's callbacks: ``callbacks``, then those the other options ask for."""
+    cbs: list[Callback] = list(options.callbacks)
+    if options.callback is not None:
+        cbs.append(CostCallback(options.callback))
+    if options.print_every is not None:
+        cbs.append(PrintCost(options.print_every))
+    stopper = options.early_stopping
     if isinstance(stopper, EarlyStopping):
         cbs.append(stopper)
     elif stopper:
-        cbs.append(EarlyStopping(patience=args["patience"]))
-    if args["checkpoint"] is not None:
-        cbs.append(ModelCheckpoint(args["checkpoint"], every=args["checkpoint_every"]))
-    if args["verbose"] == 1:
+        cbs.append(EarlyStopping(patience=options.patience))
+    if options.checkpoint is not None:
+        cbs.append(ModelCheckpoint(options.checkpoint, every=options.checkpoint_every))
+    if options.verbose == 1:
         cbs.append(ProgressBar())
-    elif args["verbose"] >= 2:
+    elif options.verbose >= 2:
         cbs.append(PrintEpochs())
     return cbs
+
+
+def _run_record(
+    options: FitOptions, keep_probs: list[float], sched: optim.Schedule, seed: int
+) -> dict[str, Any]:
+    """The options a checkpoint records and a resumed run must repeat (JSON values)."""
+    return {
+        "batch_size": options.batch_size,
+        "shuffle": options.shuffle,
+        "l2": options.l2,
+        "dropout": [1.0 - p for p in keep_probs],
+        "schedule": sched.config(),
+        "seed": seed,
+        "validation_split": options.validation_split,
+        "l2_cost": options.l2_cost,
+    }
 
 
 def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Array | None) -> None:
@@ -392,15 +345,16 @@ def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Arr
 
 
 def _keep_probs(network: Network, dropout: float | Sequence[float]) -> list[float]:
-    """Keep-probabilities ``1 − dropout`` of the hidden layers 1 … L−1."""
+    """Keep-probabilities ``1 − dropout`` of the hidden layers 1 … L−1 (the rates are
+    checked by :class:`FitOptions`; their number here)."""
     hidden = network.L - 1
-    rates = [dropout] * hidden if isinstance(dropout, (int, float)) else list(dropout)
+    rates = [dropout] * hidden if isinstance(dropout, float) else list(dropout)
     if len(rates) != hidden:
         raise NNDLValueError(
             f"dropout must be one rate for all {hidden} hidden layers or a list of {hidden} "
-            f"rates. Received: dropout={dropout!r}"
+            f"rates. Received: dropout={list(dropout) if isinstance(dropout, tuple) else dropout}"
         )
-    return [1.0 - check_fraction("dropout", r) for r in rates]
+    return [1.0 - r for r in rates]
 
 
 def _check_sample_weight(sample_weight: Any, m: int) -> np.ndarray:
@@ -413,11 +367,10 @@ def _check_sample_weight(sample_weight: Any, m: int) -> np.ndarray:
     return w
 
 
-def _make_seed(seed: Any, network: Network) -> int:
+def _make_seed(seed: int | None, network: Network) -> int:
+    """The run's seed: ``seed``, else the network's, else a fresh one."""
     if seed is None:
         if isinstance(network.seed, (int, np.integer)) and not isinstance(network.seed, bool):
             return int(network.seed)
         return int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise NNDLValueError(f"seed must be an integer >= 0 or None. Received: seed={seed!r}")
-    return int(seed)
+    return seed

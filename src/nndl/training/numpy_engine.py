@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nndl.arrays import fused
-from nndl.arrays.backend import FlatLayout, to_numpy
+from nndl.arrays.backend import FlatLayout, is_sparse, to_numpy
 from nndl.errors import diverged
 from nndl.model import activations
 from nndl.training import optimizers as optim
@@ -35,11 +35,6 @@ FAST_HIDDEN = ("relu", "tanh", "sigmoid", "linear", "leaky_relu")
 """The hidden activations the NumPy engine computes in place."""
 
 _FAST_OPTIMIZERS = (optim.GradientDescent, optim.Momentum, optim.RMSprop, optim.Adam, HeavyBall)
-
-
-def is_sparse(X: Any) -> bool:
-    """True for a SciPy sparse matrix or array (without importing SciPy)."""
-    return type(X).__module__.startswith("scipy.sparse")
 
 
 class _Buffers:

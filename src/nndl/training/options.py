@@ -1,0 +1,217 @@
+"""The options of one training run, as one validated object.
+
+:class:`FitOptions` holds everything :func:`nndl.training.fit` takes besides the network and
+the data: the learning rate, the epochs, the optimizer, mini-batches, regularization,
+validation, stopping, checkpoints, printing.  It is built once, by whoever starts the run
+(``Network.fit``, the command line, the estimators, the playground), and the loop reads it.
+
+Its fields are checked when it is made, against one table of constraints per field
+(:attr:`FitOptions.constraints`, in the manner of scikit-learn's ``_parameter_constraints``:
+a value must satisfy one of its field's constraints), by one function,
+:func:`nndl.errors.validate_parameters`, which writes every message the same way
+(``batch_size must be an integer >= 1 or None. Received: batch_size=0``) and converts each
+value to its canonical form (an ``int``, a ``float``, a tuple).  What depends on the network
+or the data (one dropout rate per hidden layer, the length of ``sample_weight``, the layout
+of ``validation_data``) is checked by the loop, which knows them.
+
+>>> FitOptions(learning_rate=0.1, epochs=5, batch_size=64).batch_size
+64
+>>> FitOptions(epochs=-1)
+Traceback (most recent call last):
+...
+nndl.errors.InvalidParameterError: epochs must be an integer >= 0. Received: epochs=-1
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from nndl.errors import (
+    NONE,
+    Checked,
+    Constraint,
+    EachOf,
+    Instance,
+    Integer,
+    InvalidParameterError,
+    Options,
+    Pair,
+    check_fraction,
+    check_l2,
+    check_learning_rate,
+    did_you_mean,
+    validate_parameters,
+)
+from nndl.training.callbacks import Callback, EarlyStopping
+from nndl.training.optimizers import Optimizer, OptimizerState, Schedule, get_schedule
+
+ENGINES = ("auto", "generic", "numpy")
+"""The engines ``engine=`` chooses among (see :mod:`nndl.training.loop`)."""
+
+L2_COSTS = ("dataset", "batch")
+
+
+def _fraction(name: str) -> Checked:
+    return Checked(lambda v: check_fraction(name, v), "a number in [0, 1)")
+
+
+_PATH = Instance((str, Path), "a path")
+
+
+@dataclasses.dataclass(frozen=True)
+class FitOptions:
+    """How to train: the arguments of :meth:`nndl.Network.fit` (see it for their meaning)
+    and three more for the estimators.
+
+    ``sample_weight`` ``(m,)`` weighs each example's cost and gradient (the NumPy engine's
+    every batch ``Σ w_i L_i / Σ w_i``); ``optimizer_state`` continues an earlier run's
+    optimizer (``history.optimizer_state`` of that run); ``l2_cost`` says how the history
+    reports the L2 term, ``"dataset"`` (the course's ``(λ/2m) Σ||W||²`` once, as
+    ``net.cost``) or ``"batch"`` (scikit-learn's: every mini-batch's cost carries
+    ``(λ/2B) Σ||W||²``); the gradient is the same either way.
+
+    Frozen: :meth:`replace` gives a changed copy, checked again.  Lists are kept as tuples
+    (``dropout``, ``callbacks``, ``validation_data``).
+    """
+
+    learning_rate: float | Schedule = 0.0075
+    epochs: int = 3000
+    optimizer: str | Optimizer | dict[str, Any] | None = None
+    schedule: str | Schedule | dict[str, Any] | None = None
+    batch_size: int | None = None
+    shuffle: bool = True
+    l2: float = 0.0
+    dropout: float | Sequence[float] = 0.0
+    validation_split: float = 0.0
+    validation_data: tuple[Any, Any] | None = None
+    early_stopping: bool | EarlyStopping = False
+    patience: int = 10
+    callbacks: Sequence[Callback] = ()
+    checkpoint: str | Path | None = None
+    checkpoint_every: int = 1
+    resume_from: str | Path | None = None
+    verbose: int = 0
+    seed: int | None = None
+    print_every: int | None = None
+    callback: Callable[[int, float], None] | None = None
+    engine: str = "auto"
+    sample_weight: Any = None
+    optimizer_state: OptimizerState | None = None
+    l2_cost: str = "dataset"
+
+    constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "learning_rate": [
+            Checked(check_learning_rate, "a finite number > 0"),
+            Instance(Schedule, "a Schedule"),
+        ],
+        "epochs": [Integer(0)],
+        "optimizer": [
+            Instance(
+                (str, Optimizer, dict),
+                "an optimizer's name ('gd', 'momentum', 'rmsprop', 'adam', 'lbfgs'), an "
+                "Optimizer or an optimizer's config (a dict)",
+            ),
+            NONE,
+        ],
+        "schedule": [
+            Instance(
+                (str, Schedule, dict),
+                "a schedule's name ('constant', 'inverse_time', 'exponential', 'step'), a "
+                "Schedule or a schedule's config (a dict)",
+            ),
+            NONE,
+        ],
+        "batch_size": [Integer(1), NONE],
+        "shuffle": [Instance((bool, np.bool_), "True or False", convert=bool)],
+        "l2": [Checked(check_l2, "a number >= 0")],
+        "dropout": [
+            _fraction("dropout"),
+            EachOf(_fraction("dropout"), "a list of such rates, one per hidden layer"),
+        ],
+        "validation_split": [_fraction("validation_split")],
+        "validation_data": [Pair("a pair (X_val, Y_val) in the same layout as X and Y"), NONE],
+        "early_stopping": [
+            Instance((bool, np.bool_), "True or False", convert=bool),
+            Instance(EarlyStopping, "an EarlyStopping"),
+        ],
+        "patience": [Integer(0)],
+        "callbacks": [
+            Instance(
+                Callback,
+                "a list of nndl.training.callbacks.Callback objects (use LambdaCallback to "
+                "wrap a function, or callback=f for f(epoch, cost))",
+                each=True,
+            )
+        ],
+        "checkpoint": [_PATH, NONE],
+        "checkpoint_every": [Integer(1)],
+        "resume_from": [_PATH, NONE],
+        "verbose": [Integer(0, "0, 1 or 2"), Instance(bool, "True or False", convert=int)],
+        "seed": [Integer(0), NONE],
+        "print_every": [Integer(1), NONE],
+        "callback": [Instance(Callable, "a function f(epoch, cost)"), NONE],
+        "engine": [Options(*ENGINES)],
+        "sample_weight": [
+            Instance((np.ndarray, list, tuple), "an array of one weight per example"),
+            NONE,
+        ],
+        "optimizer_state": [Instance(OptimizerState, "an OptimizerState"), NONE],
+        "l2_cost": [Options(*L2_COSTS)],
+    }
+    """What each field accepts: a value must satisfy one of its constraints."""
+
+    def __post_init__(self) -> None:
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        for name, value in validate_parameters(self.constraints, values).items():
+            object.__setattr__(self, name, value)
+        if self.validation_data is not None and self.validation_split > 0:
+            raise InvalidParameterError(
+                "give validation_data or validation_split, not both. Received: "
+                f"validation_split={self.validation_split} and validation_data"
+            )
+
+    @classmethod
+    def of(cls, options: FitOptions | None = None, **changes: Any) -> FitOptions:
+        """``options`` (default: the defaults) with ``changes``; a misspelt name gets a
+        did-you-mean."""
+        base = cls() if options is None else options
+        return base.replace(**changes) if changes else base
+
+    def replace(self, **changes: Any) -> FitOptions:
+        """A copy with ``changes``, checked again."""
+        names = [f.name for f in dataclasses.fields(self)]
+        unknown = [k for k in changes if k not in names]
+        if unknown:
+            hint = did_you_mean(unknown[0], names)
+            raise InvalidParameterError(
+                f"fit got an unknown option {unknown[0]!r}{'; ' + hint if hint else ''}. The "
+                f"options are: {', '.join(names)}"
+            )
+        return dataclasses.replace(self, **changes)
+
+    def given(self, names: tuple[str, ...]) -> list[str]:
+        """Those of ``names`` whose value is not the default."""
+        default = FitOptions()
+        out = []
+        for name in names:
+            value, before = getattr(self, name), getattr(default, name)
+            changed = value is not None if before is None else not _same(value, before)
+            if changed:
+                out.append(name)
+        return out
+
+    def learning_schedule(self) -> Schedule:
+        """The learning rate of every epoch: ``learning_rate`` when it is a Schedule, else
+        ``schedule`` (a name, a config or a Schedule) started at ``learning_rate``."""
+        if isinstance(self.learning_rate, Schedule):
+            return self.learning_rate
+        return get_schedule(self.schedule, self.learning_rate)
+
+
+def _same(value: Any, default: Any) -> bool:
+    return isinstance(value, type(default)) and bool(value == default)

@@ -1,0 +1,198 @@
+"""scikit-learn's learning rates and stopping rule, as a schedule and a callback of the run.
+
+:class:`AdaptiveRate` is ``MLPClassifier``'s ``learning_rate`` (with ``learning_rate_init``
+α₀ and ``power_t``) as a :class:`~nndl.training.schedules.Schedule` that keeps its own α:
+
+| kind           | α of the next epoch                                              |
+|----------------|------------------------------------------------------------------|
+| ``constant``   | α₀                                                                |
+| ``invscaling`` | α₀ / (t + 1)^power_t after every epoch, t the examples seen so far |
+| ``adaptive``   | α₀, divided by 5 at every plateau while α > 1e-6                  |
+
+:class:`Plateau` is the rule that watches for plateaus (scikit-learn's ``_fit_stochastic``,
+after every epoch): it records the epoch's loss (the mean of its mini-batch costs, the L2
+term included) and counts the epochs without improvement, of a validation score ``s`` when
+it is given a ``score`` function (an epoch counts when ``s < best + tol``; the parameters of
+the best score are kept), else of the training loss (an epoch counts when
+``loss > best − tol``); an improving epoch resets the count.  Once the count exceeds
+``n_iter_no_change`` the rate is lowered (``adaptive``, and the count starts again) or
+training stops.
+
+Their state — α, the count, the best loss or score, the losses and scores so far, the best
+parameters — is the run's: it lives in :class:`PlateauState`, which a caller may carry from
+one run to the next (``partial_fit``, ``warm_start``), and it is saved in checkpoints with
+the other callbacks' states.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nndl.arrays.backend import to_numpy
+from nndl.errors import NNDLValueError, check_int
+from nndl.training.callbacks import Callback
+from nndl.training.schedules import Schedule
+
+if TYPE_CHECKING:
+    from nndl.model.network import Network
+    from nndl.training.trainer import Trainer
+
+KINDS = ("constant", "invscaling", "adaptive")
+DIVIDE_BY = 5.0
+"""``adaptive``: α is divided by this at a plateau ..."""
+SMALLEST = 1e-6
+"""... while it is above this; then a plateau stops training."""
+
+
+class AdaptiveRate(Schedule):
+    """scikit-learn's learning rate of ``kind`` (see the module), starting at
+    ``learning_rate``; ``rate`` is α now."""
+
+    name = "adaptive"
+
+    def __init__(self, learning_rate: float, kind: str = "adaptive", power_t: float = 0.5) -> None:
+        super().__init__(learning_rate)
+        if kind not in KINDS:
+            raise NNDLValueError(f"kind must be one of {', '.join(KINDS)}. Received: {kind!r}")
+        self.kind = kind
+        self.power_t = float(power_t)
+        self.rate = self.learning_rate
+
+    def __call__(self, epoch: int) -> float:
+        return self.rate
+
+    def seen(self, examples: int) -> None:
+        """After an epoch, ``examples`` seen in all: ``invscaling`` sets
+        α = α₀ / (examples + 1)^power_t."""
+        if self.kind == "invscaling":
+            self.rate = self.learning_rate / (examples + 1) ** self.power_t
+
+    def lower(self) -> bool:
+        """At a plateau: ``adaptive`` divides α by 5 while α > 1e-6 and says True; otherwise
+        nothing changes and the answer is False (training should stop)."""
+        if self.kind != "adaptive" or self.rate <= SMALLEST:
+            return False
+        self.rate /= DIVIDE_BY
+        return True
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "kind": self.kind, "power_t": self.power_t}
+
+
+@dataclass
+class PlateauState:
+    """What :class:`Plateau` carries from epoch to epoch (and from one run to the next)."""
+
+    examples_seen: int = 0
+    """t: the examples seen, every epoch adding the training set's size."""
+    losses: list[float] = field(default_factory=list)
+    best_loss: float = math.inf
+    scores: list[float] = field(default_factory=list)
+    best_score: float = -math.inf
+    no_improvement: int = 0
+    """Epochs without improvement since the last improvement (or the last lowered rate)."""
+    best_params: dict[str, np.ndarray] = field(default_factory=dict)
+    """The parameters (course layout) of the best score, when a score is watched."""
+
+
+class Plateau(Callback):
+    """scikit-learn's plateau rule (see the module) over a run of ``n_samples`` examples per
+    epoch, lowering ``rate`` or stopping; ``score(network)`` gives the validation score (None:
+    the training loss is watched).  ``epochs`` counts this run's epochs; ``stopped`` says
+    whether the rule stopped it."""
+
+    def __init__(
+        self,
+        rate: AdaptiveRate,
+        *,
+        n_samples: int,
+        tol: float,
+        n_iter_no_change: int,
+        score: Callable[[Network], float] | None = None,
+        state: PlateauState | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.rate = rate
+        self.n_samples = check_int("n_samples", n_samples, minimum=1)
+        self.tol = float(tol)
+        self.n_iter_no_change = check_int("n_iter_no_change", n_iter_no_change, minimum=1)
+        self.score = score
+        self.state_ = PlateauState() if state is None else state
+        self.verbose = verbose
+        self.epochs = 0
+        self.stopped = False
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
+        st = self.state_
+        self.epochs += 1
+        loss = float(logs["cost"])
+        st.examples_seen += self.n_samples
+        st.losses.append(loss)
+        self._print(f"Iteration {self.epochs}, loss = {loss:.8f}")
+        if self.score is not None:
+            self._count_score(self.score(trainer.network), trainer.network)
+        else:
+            st.no_improvement = st.no_improvement + 1 if loss > st.best_loss - self.tol else 0
+            st.best_loss = min(st.best_loss, loss)
+        self.rate.seen(st.examples_seen)
+        if st.no_improvement > self.n_iter_no_change:
+            what = "Validation score" if self.score is not None else "Training loss"
+            message = (
+                f"{what} did not improve more than tol={self.tol:f} for "
+                f"{self.n_iter_no_change} consecutive epochs."
+            )
+            if self.rate.lower():
+                st.no_improvement = 0
+                self._print(f"{message} Setting learning rate to {self.rate.rate:f}")
+            else:
+                self._print(f"{message} Stopping.")
+                self.stopped = True
+                trainer.stop_training = True
+
+    def _count_score(self, score: float, network: Network) -> None:
+        st = self.state_
+        st.scores.append(score)
+        self._print(f"Validation score: {score:f}")
+        st.no_improvement = st.no_improvement + 1 if score < st.best_score + self.tol else 0
+        if score > st.best_score:
+            st.best_score = score
+            st.best_params = {k: np.array(to_numpy(v)) for k, v in network.params.items()}
+
+    def _print(self, line: str) -> None:
+        if self.verbose:
+            print(line)
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """α, the counts, the best loss and score, the losses and scores so far, and the
+        parameters of the best score."""
+        st = self.state_
+        values = {
+            "rate": self.rate.rate,
+            "epochs": self.epochs,
+            "examples_seen": st.examples_seen,
+            "losses": list(st.losses),
+            "best_loss": None if math.isinf(st.best_loss) else st.best_loss,
+            "scores": list(st.scores),
+            "best_score": None if math.isinf(st.best_score) else st.best_score,
+            "no_improvement": st.no_improvement,
+        }
+        return values, dict(st.best_params)
+
+    def restore(self, values: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        best_loss, best_score = values.get("best_loss"), values.get("best_score")
+        self.rate.rate = float(values.get("rate", self.rate.rate))
+        self.epochs = int(values.get("epochs", 0))
+        self.state_ = PlateauState(
+            examples_seen=int(values.get("examples_seen", 0)),
+            losses=[float(v) for v in values.get("losses", [])],
+            best_loss=math.inf if best_loss is None else float(best_loss),
+            scores=[float(v) for v in values.get("scores", [])],
+            best_score=-math.inf if best_score is None else float(best_score),
+            no_improvement=int(values.get("no_improvement", 0)),
+            best_params=dict(arrays),
+        )
