@@ -24,7 +24,11 @@ def _data(m: int = 4, T: int = 5) -> tuple[np.ndarray, np.ndarray]:
     return rng.standard_normal((m, T, 3)), np.eye(2)[:, rng.integers(0, 2, m)]
 
 
-@pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU])
+def _gru_reset_after(units: int, return_sequences: bool = False) -> GRU:
+    return GRU(units, return_sequences=return_sequences, reset_after=True)
+
+
+@pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU, _gru_reset_after])
 @pytest.mark.parametrize("return_sequences", [False, True])
 def test_backpropagation_through_time_matches_finite_differences(
     layer_cls, return_sequences: bool
@@ -103,3 +107,33 @@ def test_shapes_and_names() -> None:
     gru = _model(GRU)
     assert gru.params["W1"].shape == (12, 7) and gru.params["b1"].shape == (12, 1)
     assert "lstm 4, every step" in model.summary()
+
+
+def test_pytorch_gives_the_same_gru_with_reset_after() -> None:
+    torch = pytest.importorskip("torch")
+    X = np.random.default_rng(5).standard_normal((4, 6, 3))
+    layer = GRU(5, return_sequences=True, reset_after=True)
+    layer.build((6, 3), np.random.RandomState(2), "float64")
+    n = 5
+    layer.params["b"] = np.random.default_rng(6).standard_normal((3 * n, 1))
+    layer.params["bh"] = np.random.default_rng(7).standard_normal((n, 1))
+    W, b, bh = layer.params["W"], layer.params["b"], layer.params["bh"]
+    r, u, c = slice(0, n), slice(n, 2 * n), slice(2 * n, 3 * n)
+    gru = torch.nn.GRU(3, n, batch_first=True).double()
+    # PyTorch stacks r, z, n; its z keeps the old state, so z = 1 − Γ_u = σ(−(Wu·+bu))
+    with torch.no_grad():
+        gru.weight_ih_l0.copy_(torch.tensor(np.vstack([W[r, n:], -W[u, n:], W[c, n:]])))
+        gru.weight_hh_l0.copy_(torch.tensor(np.vstack([W[r, :n], -W[u, :n], W[c, :n]])))
+        gru.bias_ih_l0.copy_(torch.tensor(np.concatenate([b[r, 0], -b[u, 0], b[c, 0]])))
+        gru.bias_hh_l0.copy_(torch.tensor(np.concatenate([np.zeros(2 * n), bh[:, 0]])))
+    x = torch.tensor(X, requires_grad=True)
+    out, _ = gru(x)
+    A, cache = layer.forward(X, True, None)
+    np.testing.assert_allclose(A, out.detach().numpy(), atol=1e-12)
+    G = np.random.default_rng(8).standard_normal(A.shape)
+    out.backward(torch.tensor(G))
+    dX, grads = layer.backward(G, cache)
+    np.testing.assert_allclose(dX, x.grad.numpy(), atol=1e-11)
+    np.testing.assert_allclose(
+        grads["bh"][:, 0] * 4, gru.bias_hh_l0.grad.numpy()[2 * n :], atol=1e-11
+    )

@@ -99,8 +99,7 @@ class Recurrent(Layer):
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
         xp = namespace(dA)
         steps, (m, T_x, _) = cache
-        dW = xp.zeros(self.params["W"].shape, dtype=dA.dtype)
-        db = xp.zeros(self.params["b"].shape, dtype=dA.dtype)
+        grads = {k: xp.zeros(v.shape, dtype=dA.dtype) for k, v in self.params.items()}
         da_next = xp.zeros((self.units, m), dtype=dA.dtype)
         dc_next = xp.zeros((self.units, m), dtype=dA.dtype)
         dxs = []
@@ -109,18 +108,20 @@ class Recurrent(Layer):
                 da = da_next + dA[:, t, :].T
             else:
                 da = da_next + dA if t == T_x - 1 else da_next
-            dx, da_next, dc_next, dW_t, db_t = self.cell_backward(xp, da, dc_next, steps[t])
-            dW, db = dW + dW_t, db + db_t
+            dx, da_next, dc_next, step_grads = self.cell_backward(xp, da, dc_next, steps[t])
+            for k, g in step_grads.items():
+                grads[k] = grads[k] + g
             dxs.append(dx.T)
         dX = xp.stack(dxs[::-1], axis=1)  # (m, T_x, n_x)
-        return dX, {"W": dW / m, "b": db / m}
+        return dX, {k: g / m for k, g in grads.items()}
 
     def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
         raise NotImplementedError
 
     def cell_backward(
         self, xp: Any, da: Array, dc: Array, step: Any
-    ) -> tuple[Array, Array, Array, Array, Array]:
+    ) -> tuple[Array, Array, Array, dict[str, Array]]:
+        """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``."""
         raise NotImplementedError
 
     def config(self) -> dict[str, Any]:
@@ -145,18 +146,13 @@ class SimpleRNN(Recurrent):
 
     def cell_backward(
         self, xp: Any, da: Array, dc: Array, step: Any
-    ) -> tuple[Array, Array, Array, Array, Array]:
+    ) -> tuple[Array, Array, Array, dict[str, Array]]:
         concat, a_next = step
         dZ = (1.0 - a_next * a_next) * da  # tanh' = 1 − a²
         dconcat = self.params["W"].T @ dZ
         n_a = self.units
-        return (
-            dconcat[n_a:, :],
-            dconcat[:n_a, :],
-            dc,
-            dZ @ concat.T,
-            xp.sum(dZ, axis=1, keepdims=True),
-        )
+        grads = {"W": dZ @ concat.T, "b": xp.sum(dZ, axis=1, keepdims=True)}
+        return dconcat[n_a:, :], dconcat[:n_a, :], dc, grads
 
 
 class LSTM(Recurrent):
@@ -177,7 +173,7 @@ class LSTM(Recurrent):
 
     def cell_backward(
         self, xp: Any, da: Array, dc_next: Array, step: Any
-    ) -> tuple[Array, Array, Array, Array, Array]:
+    ) -> tuple[Array, Array, Array, dict[str, Array]]:
         concat, c_prev, f, i, cc, o, tanh_c = step
         dc = dc_next + da * o * (1.0 - tanh_c * tanh_c)
         dZ = xp.concat(
@@ -191,21 +187,43 @@ class LSTM(Recurrent):
         )
         dconcat = self.params["W"].T @ dZ
         n = self.units
-        return (
-            dconcat[n:, :],
-            dconcat[:n, :],
-            dc * f,
-            dZ @ concat.T,
-            xp.sum(dZ, axis=1, keepdims=True),
-        )
+        grads = {"W": dZ @ concat.T, "b": xp.sum(dZ, axis=1, keepdims=True)}
+        return dconcat[n:, :], dconcat[:n, :], dc * f, grads
 
 
 class GRU(Recurrent):
     """The course's full GRU (the module's equations); ``W`` rows ``r, u, c``, where the
-    candidate's rows act on ``[Γ_r * c⟨t−1⟩, x⟨t⟩]``."""
+    candidate's rows act on ``[Γ_r * c⟨t−1⟩, x⟨t⟩]``.
+
+    ``reset_after=True`` is the form of PyTorch's ``nn.GRU`` and cuDNN: the reset gate
+    multiplies the candidate's recurrent product instead of the state,
+    ``c̃⟨t⟩ = tanh(Wc_x x⟨t⟩ + bc + Γ_r * (Wc_a c⟨t−1⟩ + bh))``, with a second bias ``bh``
+    ``(n_a, 1)`` (PyTorch's ``b_hn``).  PyTorch's update gate z keeps the old state where the
+    course's Γ_u takes the new one: ``Γ_u = 1 − z = σ(−(…))``.
+    """
 
     kind = "gru"
     gates = 3
+
+    def __init__(
+        self,
+        units: int,
+        return_sequences: bool = False,
+        init: str | _init.Initializer = "xavier",
+        reset_after: bool = False,
+    ) -> None:
+        super().__init__(units, return_sequences, init)
+        self.reset_after = bool(reset_after)
+
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        shapes = super().param_shapes(input_shape)
+        return {**shapes, "bh": (self.units, 1)} if self.reset_after else shapes
+
+    def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
+        shape = super().build(input_shape, rng, dtype)
+        if self.reset_after:
+            self.params["bh"] = np.zeros((self.units, 1), dtype=dtype)
+        return shape
 
     def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
         n = self.units
@@ -213,27 +231,48 @@ class GRU(Recurrent):
         concat = xp.concat([a, x], axis=0)
         ZRU = W[: 2 * n, :] @ concat + b[: 2 * n, :]
         r, u = _sigmoid(xp, ZRU[:n, :]), _sigmoid(xp, ZRU[n:, :])
-        gated = xp.concat([r * a, x], axis=0)
-        cc = xp.tanh(W[2 * n :, :] @ gated + b[2 * n :, :])
+        if self.reset_after:
+            h_n = W[2 * n :, :n] @ a + self.params["bh"]
+            cc = xp.tanh(W[2 * n :, n:] @ x + b[2 * n :, :] + r * h_n)
+            gated = h_n
+        else:
+            gated = xp.concat([r * a, x], axis=0)
+            cc = xp.tanh(W[2 * n :, :] @ gated + b[2 * n :, :])
         a_next = u * cc + (1.0 - u) * a
-        return a_next, a_next, (concat, gated, a, r, u, cc)
+        return a_next, a_next, (concat, gated, a, x, r, u, cc)
 
     def cell_backward(
         self, xp: Any, da: Array, dc_next: Array, step: Any
-    ) -> tuple[Array, Array, Array, Array, Array]:
-        concat, gated, a_prev, r, u, cc = step
+    ) -> tuple[Array, Array, Array, dict[str, Array]]:
+        concat, gated, a_prev, x, r, u, cc = step
         n = self.units
         W = self.params["W"]
         dcc = da * u * (1.0 - cc * cc)  # through c̃ = tanh(·)
         du = da * (cc - a_prev) * u * (1.0 - u)
-        dgated = W[2 * n :, :].T @ dcc
-        dr = dgated[:n, :] * a_prev * r * (1.0 - r)
+        if self.reset_after:  # gated is h_n = Wc_a c⟨t−1⟩ + bh
+            dh_n = dcc * r
+            dr = dcc * gated * r * (1.0 - r)
+            d_from_candidate = W[2 * n :, :n].T @ dh_n
+            dx = W[2 * n :, n:].T @ dcc
+            dWc = xp.concat([dh_n @ a_prev.T, dcc @ x.T], axis=1)
+        else:
+            dgated = W[2 * n :, :].T @ dcc
+            dr = dgated[:n, :] * a_prev * r * (1.0 - r)
+            d_from_candidate = dgated[:n, :] * r
+            dx = dgated[n:, :]
+            dWc = dcc @ gated.T
         dZRU = xp.concat([dr, du], axis=0)
         dconcat = W[: 2 * n, :].T @ dZRU
-        da_prev = dconcat[:n, :] + dgated[:n, :] * r + da * (1.0 - u)
-        dx = dconcat[n:, :] + dgated[n:, :]
-        dW = xp.concat([dZRU @ concat.T, dcc @ gated.T], axis=0)
-        db = xp.concat(
-            [xp.sum(dZRU, axis=1, keepdims=True), xp.sum(dcc, axis=1, keepdims=True)], axis=0
-        )
-        return dx, da_prev, dc_next, dW, db
+        da_prev = dconcat[:n, :] + d_from_candidate + da * (1.0 - u)
+        grads = {
+            "W": xp.concat([dZRU @ concat.T, dWc], axis=0),
+            "b": xp.concat(
+                [xp.sum(dZRU, axis=1, keepdims=True), xp.sum(dcc, axis=1, keepdims=True)], axis=0
+            ),
+        }
+        if self.reset_after:
+            grads["bh"] = xp.sum(dh_n, axis=1, keepdims=True)
+        return dconcat[n:, :] + dx, da_prev, dc_next, grads
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "reset_after": self.reset_after}
