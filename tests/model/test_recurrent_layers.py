@@ -137,3 +137,39 @@ def test_pytorch_gives_the_same_gru_with_reset_after() -> None:
     np.testing.assert_allclose(
         grads["bh"][:, 0] * 4, gru.bias_hh_l0.grad.numpy()[2 * n :], atol=1e-11
     )
+
+
+def test_an_embedding_feeds_tokens_to_an_lstm() -> None:
+    from nndl.errors import NNDLTypeError, NNDLValueError
+    from nndl.model.layers import Embedding
+
+    def make() -> Sequential:
+        return Sequential([Embedding(7, 4), LSTM(3), Dense(1, "sigmoid")], input_shape=(5,),
+                          seed=0, dtype="float64")  # fmt: skip
+
+    model = make()
+    assert model.params["E1"].shape == (4, 7) and not model.columns and model.example_axis == 0
+    tokens = np.random.default_rng(0).integers(0, 7, size=(6, 5))
+    Y = (np.random.default_rng(1).random((1, 6)) > 0.5).astype(float)
+    X, Y = model.check_data(tokens, Y)
+    AL, caches = model.forward_pass(X)
+    e = caches[0]
+    assert AL.shape == (1, 6) and e.shape == (30,)
+    A1, _ = model.layers[0].forward(X, True, None)
+    np.testing.assert_array_equal(A1[2, 3], model.params["E1"][:, tokens[2, 3]])  # e_j = E o_j
+    grads = model.backward_pass(AL, Y, caches)
+    h, E = 1e-6, model.params["E1"]
+    for i in np.ndindex(E.shape):
+        old = E[i]
+        E[i] = old + h
+        plus = float(model.full_cost(*model.forward_pass(X), Y))
+        E[i] = old - h
+        minus = float(model.full_cost(*model.forward_pass(X), Y))
+        E[i] = old
+        assert grads["dE1"][i] == pytest.approx((plus - minus) / (2 * h), abs=1e-8)
+    unused = sorted(set(range(7)) - set(tokens.ravel().tolist()))
+    assert all(np.all(grads["dE1"][:, j] == 0) for j in unused)  # no token, no gradient
+    with pytest.raises(NNDLValueError, match=r"\[0, 7\)"):
+        make().check_X(np.full((2, 5), 7))
+    with pytest.raises(NNDLTypeError, match="integer token indices"):
+        make().check_X(np.zeros((2, 5)))

@@ -110,7 +110,7 @@ class Sequential:
     @property
     def columns(self) -> bool:
         """True when X is ``(n_x, m)`` (vectors); False for ``(m, …)`` (pictures, sequences)."""
-        return len(self.input_shape) == 1
+        return len(self.input_shape) == 1 and not self.layers[0].takes_tokens
 
     @property
     def example_axis(self) -> int:
@@ -312,7 +312,10 @@ class Sequential:
 
     def check_X(self, X: Any) -> Array:
         """X ``(n_x, m)`` for vectors, ``(m,) + input_shape`` otherwise: finite, in the
-        model's dtype, the parameters moved to X's library and device."""
+        model's dtype, the parameters moved to X's library and device.  Tokens for an
+        embedding stay integers, each in ``[0, vocab_size)``."""
+        if self.layers[0].takes_tokens:
+            return self._check_tokens(X)
         if self.columns:
             X = check_X(X, self.input_shape[0])
         else:
@@ -336,10 +339,37 @@ class Sequential:
         target = float_dtype(xp, self.dtype)
         return X if X.dtype == target else xp.astype(X, target)
 
+    def _check_tokens(self, X: Any) -> Array:
+        X = as_array("X", X)
+        want = self.input_shape
+        vocab = int(getattr(self.layers[0], "vocab_size", 0))
+        if len(X.shape) != 2 or int(X.shape[1]) != want[0] or int(X.shape[0]) == 0:
+            raise ShapeError(
+                f"X must hold token indices of shape (m, {want[0]}), one sequence per row. "
+                f"Received: X.shape={tuple(X.shape)}"
+            )
+        xp = namespace(X)
+        if not xp.isdtype(X.dtype, "integral"):
+            raise NNDLTypeError(
+                f"X must hold integer token indices for the Embedding layer. Received: {X.dtype}; "
+                "map each word to its index first (X.astype(int) for whole numbers)"
+            )
+        if int(xp.min(X)) < 0 or int(xp.max(X)) >= vocab:
+            raise NNDLValueError(
+                f"every token must be an index in [0, {vocab}) (vocab_size={vocab}). Received: "
+                f"indices from {int(xp.min(X))} to {int(xp.max(X))}"
+            )
+        if not same_place(self.layers[-1].params["W"], X):
+            for layer in self.layers:
+                layer.params = {k: move_like(v, X) for k, v in layer.params.items()}
+                layer.state = {k: move_like(v, X) for k, v in layer.state.items()}
+        return X
+
     def check_Y(self, Y: Any, m: int, like: Array) -> Array:
         """Y ``(n_y, m)`` checked as :class:`nndl.Network` checks it."""
         return check_Y(Y, m, like, self.n_y, self.output.name, self.loss, self.dtype)
 
     def check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
         X = self.check_X(X)
-        return X, self.check_Y(Y, m=int(X.shape[self.example_axis]), like=X)
+        like = X if not self.layers[0].takes_tokens else self.layers[-1].params["W"]
+        return X, self.check_Y(Y, m=int(X.shape[self.example_axis]), like=like)

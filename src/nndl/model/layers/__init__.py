@@ -31,14 +31,14 @@ from nndl.model.layers.convolutional import (
     MaxPool2D,
 )
 from nndl.model.layers.dense import Dense, linear_backward, linear_forward
-from nndl.model.layers.recurrent import GRU, LSTM, SimpleRNN
+from nndl.model.layers.recurrent import GRU, LSTM, Embedding, SimpleRNN
 from nndl.model.layers.shaping import Activation, BatchNorm, Dropout, Flatten
 
 LAYERS: dict[str, type[Layer]] = {
     cls.kind: cls
     for cls in (
         Dense, Conv2D, Conv1D, MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D,
-        Flatten, BatchNorm, Dropout, Activation, SimpleRNN, LSTM, GRU,
+        Flatten, BatchNorm, Dropout, Activation, SimpleRNN, LSTM, GRU, Embedding,
     )
 }  # fmt: skip
 """Every layer by its ``kind`` (what a saved model's JSON names)."""
@@ -70,6 +70,7 @@ __all__ = [
     "Conv2D",
     "Dense",
     "Dropout",
+    "Embedding",
     "Flatten",
     "Layer",
     "MaxPool1D",

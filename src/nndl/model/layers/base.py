@@ -33,6 +33,8 @@ class Layer:
     kind = "layer"
     stochastic = False
     """True when training needs random numbers (dropout)."""
+    takes_tokens = False
+    """True for a first layer that reads integer tokens (an embedding), not numbers."""
 
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}

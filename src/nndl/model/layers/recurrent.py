@@ -276,3 +276,63 @@ class GRU(Recurrent):
 
     def config(self) -> dict[str, Any]:
         return {**super().config(), "reset_after": self.reset_after}
+
+
+class Embedding(Layer):
+    """Word embeddings, the sequence course's ``e_j = E o_j``: each integer token j of
+    ``X`` ``(m, T_x)`` becomes column j of ``E`` ``(n_e, vocab_size)``, giving
+    ``(m, T_x, n_e)`` for a recurrent layer.  Its gradient adds each step's ``de`` into the
+    column of its token (``dE = Σ de o_jᵀ``)."""
+
+    kind = "embedding"
+    takes_tokens = True
+
+    def __init__(self, vocab_size: int, n_e: int, init: str | _init.Initializer = "random") -> None:
+        super().__init__()
+        self.vocab_size = positive_int("vocab_size", vocab_size)
+        self.n_e = positive_int("n_e", n_e)
+        self.init = init
+
+    def output_shape_for(self, input_shape: Shape) -> Shape:
+        if len(input_shape) != 1:
+            raise NNDLValueError(
+                f"an Embedding layer takes sequences of tokens (T_x,). Received: {input_shape}"
+            )
+        return (input_shape[0], self.n_e)
+
+    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
+        return {"E": (self.n_e, self.vocab_size)}
+
+    def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
+        shape = super().build(input_shape, rng, dtype)
+        E = draw_weights(self.init, self.n_e, self.vocab_size, rng)
+        self.params = {"E": E.astype(dtype)}
+        return shape
+
+    def forward(
+        self, A_prev: Array, training: bool, rng: np.random.Generator | None
+    ) -> tuple[Array, Any]:
+        xp = namespace(A_prev)
+        m, T_x = (int(n) for n in A_prev.shape)
+        tokens = xp.reshape(A_prev, (m * T_x,))
+        e = xp.take(self.params["E"].T, tokens, axis=0)  # (m·T_x, n_e)
+        return xp.reshape(e, (m, T_x, self.n_e)), tokens
+
+    def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
+        xp = namespace(dA)
+        m, T_x, _ = (int(n) for n in dA.shape)
+        tokens = cache
+        one_hot = xp.astype(
+            xp.reshape(tokens, (-1, 1)) == xp.reshape(xp.arange(self.vocab_size), (1, -1)),
+            dA.dtype,
+        )  # (m·T_x, vocab_size): o_j for every step
+        dE = (one_hot.T @ xp.reshape(dA, (m * T_x, self.n_e))).T
+        no_input = xp.zeros((m, T_x), dtype=dA.dtype)  # tokens have no gradient
+        return no_input, {"E": dE / m}
+
+    def config(self) -> dict[str, Any]:
+        init = self.init if isinstance(self.init, str) else getattr(self.init, "__name__", "custom")
+        return {"kind": self.kind, "vocab_size": self.vocab_size, "n_e": self.n_e, "init": init}
+
+    def describe(self) -> str:
+        return f"embedding {self.vocab_size} → {self.n_e}"
