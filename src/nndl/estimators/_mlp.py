@@ -53,8 +53,7 @@ from nndl.estimators._base import (
 from nndl.estimators._stopping import EstimatorRate, SklearnStopping
 from nndl.model import init as _init
 from nndl.model.network import Network
-from nndl.training.heavy_ball import HeavyBall
-from nndl.training.optimizers import LBFGS, Adam
+from nndl.training.optimizers import LBFGS, Adam, HeavyBall
 
 ACTIVATIONS = {
     "identity": "linear",
