@@ -130,10 +130,14 @@ class CapturedStep:
 
 
 def _cupy_kernel(program: elementwise.Program) -> Any:
-    """The rule's program as one CuPy elementwise kernel: ``kernel(g, *scalars, θ, *slots)``."""
+    """The rule's program as one CuPy elementwise kernel: ``kernel(g, *scalars, θ, *slots)``.
+
+    Compiled without fused multiply-adds, so each operation rounds as on the CPU paths.
+    """
     cupy = importlib.import_module("cupy")
     in_params, out_params, body = elementwise.cuda_source(program)
-    return cupy.ElementwiseKernel(in_params, out_params, body, f"nndl_{program.name}")
+    name = f"nndl_{program.name}"
+    return cupy.ElementwiseKernel(in_params, out_params, body, name, options=("--fmad=false",))
 
 
 def _capture_cupy(step: AdamStep, X: Array, Y: Array) -> CapturedStep:
