@@ -222,7 +222,7 @@ def test_a_rule_traces_to_its_operations() -> None:
         "beta2",
         "one_minus_beta2",
         "eps",
-        "scale",
+        "minus_scale",
     )
     assert [op.kind for op in program.ops].count("sqrt") == 1
     assert optim.HeavyBall(nesterov=True).program != optim.HeavyBall(nesterov=False).program
@@ -246,6 +246,70 @@ def test_a_rule_may_not_use_constants_or_combine_scalars() -> None:
         elementwise.trace(two_scalars, 1)
 
 
+def _cpp_harness(programs: list[elementwise.Program]) -> str:
+    """C++ that runs each program's CUDA body over arrays, as CuPy's elementwise loop does:
+    ``T`` is ``float`` or ``double``, the inputs are values, θ and the slots references."""
+    lines = ["#include <cmath>", "#include <cstddef>", "using std::sqrt;"]
+    for k, program in enumerate(programs):
+        _, _, body = elementwise.cuda_source(program)
+        outputs = ("theta", *program.arrays[1:])
+        for T in ("float", "double"):
+            scalars = "".join(f", {T} {s}" for s in program.scalars)
+            pointers = "".join(f", {T}* {a}_" for a in outputs)
+            lines.append(
+                f'extern "C" void rule{k}_{T}(size_t n, const {T}* g_{scalars}{pointers}) {{'
+            )
+            lines.append(f"  for (size_t i = 0; i < n; ++i) {{ const {T} g = g_[i];")
+            lines += [f"    {T}& {a} = {a}_[i];" for a in outputs]
+            lines += [f"    {line.replace('T ', T + ' ', 1)}" for line in body.splitlines()]
+            lines += ["  }", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_cuda_body_gives_the_bits_of_the_numpy_passes(tmp_path: Path) -> None:
+    """The CUDA source generated from each rule, compiled as C++ without contraction (as
+    ``--fmad=false`` compiles it for the GPU), against the in-place NumPy step."""
+    import ctypes
+    import shutil
+    import subprocess
+
+    compiler = shutil.which("g++") or shutil.which("c++")
+    if compiler is None:
+        pytest.skip("needs a C++ compiler")
+    programs = [opt.program for opt in RULES]
+    source = tmp_path / "rules.cpp"
+    source.write_text(_cpp_harness(programs), encoding="utf-8")
+    library = tmp_path / "rules.so"
+    flags = ["-O2", "-ffp-contract=off", "-fno-fast-math", "-shared", "-fPIC"]
+    subprocess.run([compiler, *flags, str(source), "-o", str(library)], check=True)
+    lib = ctypes.CDLL(str(library))
+    rng = np.random.default_rng(4)
+    for k, opt in enumerate(RULES):
+        for dtype, ctype, c_scalar in (
+            (np.float32, "float", ctypes.c_float),
+            (np.float64, "double", ctypes.c_double),
+        ):
+            run = getattr(lib, f"rule{k}_{ctype}")
+            n = 257
+            theta = rng.normal(size=n).astype(dtype)
+            slots = {s: np.abs(rng.normal(size=n)).astype(dtype) for s in opt.slot_names}
+            mine = theta.copy(), {s: a.copy() for s, a in slots.items()}
+            for t in (1, 2, 17):
+                g = rng.normal(scale=3.0, size=n).astype(dtype)
+                scalars = [dtype(c) for c in opt.coefficients(t, 0.05)]
+                run(
+                    ctypes.c_size_t(n),
+                    g.ctypes.data_as(ctypes.c_void_p),
+                    *(c_scalar(c) for c in scalars),
+                    mine[0].ctypes.data_as(ctypes.c_void_p),
+                    *(mine[1][s].ctypes.data_as(ctypes.c_void_p) for s in opt.slot_names),
+                )
+                opt.apply_flat(theta, g, slots, t, 0.05)
+                assert mine[0].tobytes() == theta.tobytes(), (opt, dtype, t)
+                for s in slots:
+                    assert mine[1][s].tobytes() == slots[s].tobytes(), (opt, dtype, t, s)
+
+
 def test_in_place_plan_reuses_the_inputs() -> None:
     from nndl.arrays.elementwise import _plan
 
@@ -258,6 +322,7 @@ def test_in_place_plan_reuses_the_inputs() -> None:
 SRC = Path(nndl.__file__).parent
 DECAY = {"beta", "beta1", "beta2", "b1", "b2", "beta_1", "beta_2", "mu", "momentum", "rho"}
 RATE = {"learning_rate", "lr", "alpha"}
+MINUS_RATE = {"minus_learning_rate", "minus_scale"}  # −α, multiplied in as a step
 RULE_PLACES = {
     "model/update_rules.py:GradientDescent.rule",
     "model/update_rules.py:Momentum.rule",
@@ -290,7 +355,7 @@ def _formula_places() -> tuple[set[str], list[str]]:
     as ``file:Class.function``; and code strings (not docstrings) that write one."""
     places: set[str] = set()
     strings: list[str] = []
-    code = re.compile(r"\b(beta[12]?|b[12]|mu|momentum|lr|learning_rate)\s*\*\s*\w")
+    code = re.compile(r"\b(beta[12]?|b[12]|mu|momentum|lr|\w*learning_rate|\w*scale)\s*\*\s*\w")
     for path in SRC.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {
@@ -319,6 +384,7 @@ def _formula_places() -> tuple[set[str], list[str]]:
                     and _mentions(child.right, RATE)
                 ) or (isinstance(child, ast.UnaryOp) and _mentions(child.operand, RATE))
                 descent |= isinstance(child, ast.AugAssign) and _mentions(child.value, RATE)
+                descent |= _mentions(child, MINUS_RATE)
                 if decay or descent:
                     places.add(f"{path.relative_to(SRC).as_posix()}:{where}")
                 if (

@@ -4,9 +4,9 @@ A *rule* is a plain function of its namespace ``xp``, some arrays and some
 scalars that combines them elementwise with ``+ − × ÷``, negation and
 ``xp.sqrt``; for instance the course's momentum::
 
-    def rule(xp, g, v, beta, one_minus_beta, learning_rate):
+    def rule(xp, g, v, beta, one_minus_beta, minus_learning_rate):
         v = beta * v + one_minus_beta * g
-        return -(learning_rate * v), v
+        return minus_learning_rate * v, v
 
 Called with arrays of any array-API library and that library's namespace, it
 computes new arrays.  :func:`trace` calls it once with symbols instead, which
@@ -73,10 +73,10 @@ class Program:
     ops: tuple[Op, ...]
     outputs: tuple[int, ...]
 
-    def value_name(self, v: int) -> str:
+    def value_name(self, v: int, temporary: str = "_t") -> str:
         """The name of value ``v`` in generated code: an input's own name, else ``_tK``."""
         inputs = self.arrays + self.scalars
-        return inputs[v] if v < len(inputs) else f"_t{v - len(inputs)}"
+        return inputs[v] if v < len(inputs) else f"{temporary}{v - len(inputs)}"
 
 
 # ------------------------------------------------------------------ tracing
@@ -157,7 +157,7 @@ def trace(rule: Callable[..., tuple[Any, ...]], n_arrays: int) -> Program:
     """
     names = tuple(inspect.signature(rule).parameters)[1:]
     for name in names:
-        if not name.isidentifier() or name.startswith("_") or name in _RESERVED:
+        if not name.isidentifier() or name.startswith(("_", "nndl_")) or name in _RESERVED:
             raise ValueError(f"a rule's argument cannot be called {name!r} in generated code")
     tape = _Tape(len(names))
     symbols = [_Symbol(tape, i, scalar=i >= n_arrays) for i in range(len(names))]
@@ -258,12 +258,14 @@ def run_in_place(
 # ------------------------------------------------------- generated code
 
 
-def _statements(program: Program, element: Callable[[str], str], sqrt: str) -> list[str]:
+def _statements(
+    program: Program, element: Callable[[str], str], sqrt: str, temporary: str = "_t"
+) -> list[str]:
     """``name = expression`` for each op, in order; ``element(a)`` reads array ``a``."""
     A, S = len(program.arrays), len(program.scalars)
 
     def name(v: int) -> str:
-        return element(program.arrays[v]) if v < A else program.value_name(v)
+        return element(program.arrays[v]) if v < A else program.value_name(v, temporary)
 
     lines = []
     for k, op in enumerate(program.ops):
@@ -274,7 +276,7 @@ def _statements(program: Program, element: Callable[[str], str], sqrt: str) -> l
             expr = f"{sqrt}({a[0]})"
         else:
             expr = f"{a[0]} {_SYMBOLS[op.kind]} {a[1]}"
-        lines.append(f"{program.value_name(A + S + k)} = {expr}")
+        lines.append(f"{program.value_name(A + S + k, temporary)} = {expr}")
     return lines
 
 
@@ -295,11 +297,12 @@ def loop_source(program: Program) -> str:
 
 def cuda_source(program: Program) -> tuple[str, str, str]:
     """``(in_params, out_params, body)`` of a CuPy ``ElementwiseKernel`` doing the program:
-    the gradient and the scalars in, θ and the slots in and out, all of one type ``T``."""
+    the gradient and the scalars in, θ and the slots in and out, all of one type ``T``.
+    (CuPy keeps names with a leading ``_`` for itself: the temporaries are ``nndl_tK``.)"""
     ins = ", ".join(f"T {n}" for n in (program.arrays[0], *program.scalars))
     outs = ", ".join(f"T {n}" for n in ("theta", *program.arrays[1:]))
-    body = [f"T {s};" for s in _statements(program, lambda a: a, "sqrt")]
+    body = [f"T {s};" for s in _statements(program, str, "sqrt", "nndl_t")]
     for a, v in zip(program.arrays[1:], program.outputs[1:], strict=True):
-        body.append(f"{a} = {program.value_name(v)};")  # the slots' old values are all read
-    body.append(f"theta = theta + {program.value_name(program.outputs[0])};")
+        body.append(f"{a} = {program.value_name(v, 'nndl_t')};")  # all old values are read
+    body.append(f"theta = theta + {program.value_name(program.outputs[0], 'nndl_t')};")
     return ins, outs, "\n".join(body)
