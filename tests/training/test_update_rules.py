@@ -266,9 +266,9 @@ def _cpp_harness(programs: list[elementwise.Program]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_the_cuda_body_gives_the_bits_of_the_numpy_passes(tmp_path: Path) -> None:
-    """The CUDA source generated from each rule, compiled as C++ without contraction (as
-    ``--fmad=false`` compiles it for the GPU), against the in-place NumPy step."""
+def _compiled(programs: list[elementwise.Program], folder: Path) -> Any:
+    """The programs' CUDA bodies compiled as C++ without contraction (as ``--fmad=false``
+    compiles them for the GPU): ``rule{k}_float`` and ``rule{k}_double`` in a loaded library."""
     import ctypes
     import shutil
     import subprocess
@@ -276,38 +276,66 @@ def test_the_cuda_body_gives_the_bits_of_the_numpy_passes(tmp_path: Path) -> Non
     compiler = shutil.which("g++") or shutil.which("c++")
     if compiler is None:
         pytest.skip("needs a C++ compiler")
-    programs = [opt.program for opt in RULES]
-    source = tmp_path / "rules.cpp"
+    source, library = folder / "rules.cpp", folder / "rules.so"
     source.write_text(_cpp_harness(programs), encoding="utf-8")
-    library = tmp_path / "rules.so"
     flags = ["-O2", "-ffp-contract=off", "-fno-fast-math", "-shared", "-fPIC"]
     subprocess.run([compiler, *flags, str(source), "-o", str(library)], check=True)
-    lib = ctypes.CDLL(str(library))
+    return ctypes.CDLL(str(library))
+
+
+def _run_compiled(run: Any, c_scalar: Any, g: np.ndarray, scalars: Any, outs: Any) -> None:
+    import ctypes
+
+    pointer = ctypes.c_void_p
+    run(
+        ctypes.c_size_t(g.size),
+        g.ctypes.data_as(pointer),
+        *(c_scalar(c) for c in scalars),
+        *(a.ctypes.data_as(pointer) for a in outs),
+    )
+
+
+def test_the_cuda_body_gives_the_bits_of_the_numpy_passes(tmp_path: Path) -> None:
+    """The CUDA source generated from each rule, run as C++, against the in-place NumPy step."""
+    import ctypes
+
+    lib = _compiled([opt.program for opt in RULES], tmp_path)
     rng = np.random.default_rng(4)
     for k, opt in enumerate(RULES):
-        for dtype, ctype, c_scalar in (
-            (np.float32, "float", ctypes.c_float),
-            (np.float64, "double", ctypes.c_double),
-        ):
-            run = getattr(lib, f"rule{k}_{ctype}")
-            n = 257
-            theta = rng.normal(size=n).astype(dtype)
-            slots = {s: np.abs(rng.normal(size=n)).astype(dtype) for s in opt.slot_names}
-            mine = theta.copy(), {s: a.copy() for s, a in slots.items()}
+        for dtype, c_scalar in ((np.float32, ctypes.c_float), (np.float64, ctypes.c_double)):
+            run = getattr(lib, f"rule{k}_{'float' if dtype is np.float32 else 'double'}")
+            theta = rng.normal(size=257).astype(dtype)
+            slots = {s: np.abs(rng.normal(size=257)).astype(dtype) for s in opt.slot_names}
+            mine = [theta.copy(), *(slots[s].copy() for s in opt.slot_names)]
             for t in (1, 2, 17):
-                g = rng.normal(scale=3.0, size=n).astype(dtype)
+                g = rng.normal(scale=3.0, size=257).astype(dtype)
                 scalars = [dtype(c) for c in opt.coefficients(t, 0.05)]
-                run(
-                    ctypes.c_size_t(n),
-                    g.ctypes.data_as(ctypes.c_void_p),
-                    *(c_scalar(c) for c in scalars),
-                    mine[0].ctypes.data_as(ctypes.c_void_p),
-                    *(mine[1][s].ctypes.data_as(ctypes.c_void_p) for s in opt.slot_names),
-                )
+                _run_compiled(run, c_scalar, g, scalars, mine)
                 opt.apply_flat(theta, g, slots, t, 0.05)
                 assert mine[0].tobytes() == theta.tobytes(), (opt, dtype, t)
-                for s in slots:
-                    assert mine[1][s].tobytes() == slots[s].tobytes(), (opt, dtype, t, s)
+                for s, got in zip(opt.slot_names, mine[1:], strict=True):
+                    assert got.tobytes() == slots[s].tobytes(), (opt, dtype, t, s)
+
+
+def _swap(xp: Any, g: Any, a: Any, b: Any, c: Any) -> tuple[Any, Any, Any]:
+    return -(g * c), b * c, a  # new a needs old b, new b old a: one waits for a copy
+
+
+def test_every_path_equals_the_rule_when_slots_trade_values(tmp_path: Path) -> None:
+    import ctypes
+
+    program = elementwise.trace(_swap, 3)
+    rng = np.random.default_rng(5)
+    g, a, b, theta = (rng.normal(size=11) for _ in range(4))
+    c = np.float64(0.5)
+    update, new_a, new_b = (x.copy() for x in _swap(np, g, a, b, c))
+    expected = theta + update
+    outs = [theta.copy(), a.copy(), b.copy()]
+    _run_compiled(_compiled([program], tmp_path).rule0_double, ctypes.c_double, g, [c], outs)
+    elementwise.run_in_place(program, theta, [g.copy(), a, b], [c])
+    for got, want in ((theta, expected), (a, new_a), (b, new_b)):
+        assert got.tobytes() == want.tobytes()
+    assert [x.tobytes() for x in outs] == [x.tobytes() for x in (expected, new_a, new_b)]
 
 
 def test_in_place_plan_reuses_the_inputs() -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -168,7 +169,7 @@ def trace(rule: Callable[..., tuple[Any, ...]], n_arrays: int) -> Program:
         raise TypeError(
             f"a rule over {n_arrays} arrays returns {n_arrays} arrays: the update first"
         )
-    name = getattr(rule, "__qualname__", "rule").replace(".", "_").replace("<", "").replace(">", "")
+    name = re.sub(r"\W", "_", getattr(rule, "__qualname__", "rule"))  # Adam.rule → Adam_rule
     return Program(
         name=name,
         arrays=names[:n_arrays],
@@ -179,6 +180,10 @@ def trace(rule: Callable[..., tuple[Any, ...]], n_arrays: int) -> Program:
 
 
 # ------------------------------------------------------- in place, NumPy
+
+
+def _copy(x: np.ndarray, out: np.ndarray) -> None:
+    np.copyto(out, x)
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,9 @@ class _Plan:
 
 @functools.cache
 def _plan(program: Program) -> _Plan:
+    """Give each op's result a buffer whose value is no longer needed: a slot's new value its
+    own slot's buffer when it can, else an operand's, else any free one, else a new work buffer
+    (a value is needed until the last op that reads it; the outputs until the end)."""
     A, S = len(program.arrays), len(program.scalars)
     end = len(program.ops)
     last = {v: -1 for v in range(A + S + end)}  # the last op that reads each value
@@ -205,7 +213,12 @@ def _plan(program: Program) -> _Plan:
     own = {v: 1 + j for j, v in enumerate(program.outputs[1:])}  # a slot's new value → its buffer
     holds = list(range(A))  # buffer → the value it holds
     where = {v: v for v in range(A)}
-    steps = []
+    steps: list[tuple[Callable[..., Any], tuple[int, ...], int]] = []
+    last[-1] = -1  # "no value": what a buffer holds once its value has moved
+    for v in sorted({v for v in program.outputs[1:] if v < A and own[v] != v}):
+        holds.append(v)  # an input that becomes another slot's value moves to a work buffer
+        steps.append((_copy, (v,), len(holds) - 1))
+        where[v], holds[v] = len(holds) - 1, -1
     for k, op in enumerate(program.ops):
         r = A + S + k
         free = [b for b, v in enumerate(holds) if last[v] <= k]
@@ -301,8 +314,15 @@ def cuda_source(program: Program) -> tuple[str, str, str]:
     (CuPy keeps names with a leading ``_`` for itself: the temporaries are ``nndl_tK``.)"""
     ins = ", ".join(f"T {n}" for n in (program.arrays[0], *program.scalars))
     outs = ", ".join(f"T {n}" for n in ("theta", *program.arrays[1:]))
-    body = [f"T {s};" for s in _statements(program, str, "sqrt", "nndl_t")]
+    A = len(program.arrays)
+    kept = sorted({v for v in program.outputs if v < A})  # an input returned as it came in
+    body = [f"T nndl_in{v} = {program.arrays[v]};" for v in kept]
+    body += [f"T {s};" for s in _statements(program, str, "sqrt", "nndl_t")]
+
+    def name(v: int) -> str:
+        return f"nndl_in{v}" if v < A else program.value_name(v, "nndl_t")
+
     for a, v in zip(program.arrays[1:], program.outputs[1:], strict=True):
-        body.append(f"{a} = {program.value_name(v, 'nndl_t')};")  # all old values are read
-    body.append(f"theta = theta + {program.value_name(program.outputs[0], 'nndl_t')};")
+        body.append(f"{a} = {name(v)};")  # every old value is read by now
+    body.append(f"theta = theta + {name(program.outputs[0])};")
     return ins, outs, "\n".join(body)

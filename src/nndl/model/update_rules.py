@@ -165,7 +165,7 @@ class Optimizer(Configurable):
                 f"Received: state of type {type(state).__name__}"
             )
         t = state.t + 1
-        scalars = self.coefficients(t, learning_rate)
+        scalars = self.coefficients(t, float(learning_rate))  # Python floats: arrays keep dtype
         names = list(params) if params is not None else [k.removeprefix("d") for k in grads]
         updates: dict[str, Array] = {}
         new_slots: dict[str, dict[str, Array]] = {s: {} for s in self.slot_names}
