@@ -29,7 +29,6 @@ traced rule that does raises ``TypeError``).
 
 from __future__ import annotations
 
-import functools
 import inspect
 import re
 from collections.abc import Callable, Sequence
@@ -188,17 +187,25 @@ def _copy(x: np.ndarray, out: np.ndarray) -> None:
 
 @dataclass(frozen=True)
 class _Plan:
-    """Which buffer each op writes: buffers ``0 … A−1`` are the arrays, then work buffers.
-    An operand ``r < 0`` is the scalar ``−1 − r``."""
+    """Which value each step reads and writes: ``0 … A−1`` are the arrays, then the work
+    buffers, then the scalars; a step is ``(ufunc, a, b, out)`` (``b = −1``: unary)."""
 
-    steps: tuple[tuple[Callable[..., Any], tuple[int, ...], int], ...]
+    steps: tuple[tuple[Callable[..., Any], int, int, int], ...]
     n_work: int
     update: int
     copies: tuple[tuple[int, int], ...]
 
 
-@functools.cache
 def _plan(program: Program) -> _Plan:
+    """The program's plan, made once and kept on the program."""
+    plan: _Plan | None = program.__dict__.get("_plan")
+    if plan is None:
+        plan = _make_plan(program)
+        program.__dict__["_plan"] = plan  # not a field: equality and hash ignore it
+    return plan
+
+
+def _make_plan(program: Program) -> _Plan:
     """Give each op's result a buffer whose value is no longer needed: a slot's new value its
     own slot's buffer when it can, else an operand's, else any free one, else a new work buffer
     (a value is needed until the last op that reads it; the outputs until the end)."""
@@ -240,7 +247,16 @@ def _plan(program: Program) -> _Plan:
     copies = tuple(
         (where[v], 1 + j) for j, v in enumerate(program.outputs[1:]) if where[v] != 1 + j
     )
-    return _Plan(tuple(steps), len(holds) - A, update, copies)
+    n_buffers = len(holds)
+
+    def index(r: int) -> int:  # the scalar −1 − r comes after the buffers
+        return r if r >= 0 else n_buffers - 1 - r
+
+    flat = tuple(
+        (ufunc, index(refs[0]), index(refs[1]) if len(refs) == 2 else -1, out)
+        for ufunc, refs, out in steps
+    )
+    return _Plan(flat, n_buffers - A, update, copies)
 
 
 def run_in_place(
@@ -258,14 +274,16 @@ def run_in_place(
     when the program needs them).
     """
     plan = _plan(program)
-    work = list(work[: plan.n_work])
-    work += [np.empty_like(theta) for _ in range(plan.n_work - len(work))]
-    buffers = [*arrays, *work]
-    for ufunc, refs, out in plan.steps:
-        ufunc(*(buffers[r] if r >= 0 else scalars[-1 - r] for r in refs), out=buffers[out])
-    np.add(theta, buffers[plan.update], out=theta)
+    extra = [np.empty_like(theta) for _ in range(plan.n_work - len(work))]
+    values = [*arrays, *work[: plan.n_work], *extra, *scalars]
+    for ufunc, a, b, out in plan.steps:
+        if b < 0:
+            ufunc(values[a], out=values[out])
+        else:
+            ufunc(values[a], values[b], out=values[out])
+    np.add(theta, values[plan.update], out=theta)
     for source, slot in plan.copies:
-        np.copyto(buffers[slot], buffers[source])
+        np.copyto(values[slot], values[source])
 
 
 # ------------------------------------------------------- generated code
