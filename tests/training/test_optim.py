@@ -27,8 +27,8 @@ def _params_grads(rng: np.random.Generator) -> tuple[dict, dict, dict]:  # type:
 def _two_steps(opt: optim.Optimizer, backend, params, g1, g2):  # type: ignore[no-untyped-def]
     p = {k: backend.asarray(v) for k, v in params.items()}
     state = opt.init(p)
-    p1, state = opt.update(p, {k: backend.asarray(v) for k, v in g1.items()}, state, LR)
-    p2, state = opt.update(p1, {k: backend.asarray(v) for k, v in g2.items()}, state, LR)
+    p1, state = opt.apply(p, {k: backend.asarray(v) for k, v in g1.items()}, state, LR)
+    p2, state = opt.apply(p1, {k: backend.asarray(v) for k, v in g2.items()}, state, LR)
     assert state.t == 2
     return (
         {k: to_numpy(v) for k, v in p1.items()},
@@ -86,13 +86,11 @@ def test_flat_in_place_step_equals_functional_update(name: str, rng) -> None:  #
     state = opt.init(params)
     theta = np.concatenate([v.ravel() for v in params.values()])
     slots = {s: np.zeros_like(theta) for s in opt.slot_names}
-    work, work2 = np.empty_like(theta), np.empty_like(theta)
     for t in range(1, 6):
         grads = {"d" + k: rng.normal(size=v.shape) for k, v in params.items()}
-        params, state = opt.update(params, grads, state, LR)
+        params, state = opt.apply(params, grads, state, LR)
         g = np.concatenate([v.ravel() for v in grads.values()])
-        direction, scale = opt.step_flat(g, slots, t, LR, work, work2)
-        theta -= scale * direction
+        opt.apply_flat(theta, g, slots, t, LR)
         flat = np.concatenate([v.ravel() for v in params.values()])
         np.testing.assert_allclose(theta, flat, rtol=1e-12, atol=1e-15)
     for s in opt.slot_names:
@@ -105,7 +103,7 @@ def test_update_does_not_modify_its_inputs(rng) -> None:  # type: ignore[no-unty
     before = {k: v.copy() for k, v in params.items()}
     opt = optim.Adam()
     state = opt.init(params)
-    opt.update(params, g1, state, LR)
+    opt.apply(params, g1, state, LR)
     assert state.t == 0 and all(np.all(v == 0) for v in state.slots["m"].values())
     for k in params:
         np.testing.assert_array_equal(params[k], before[k])
@@ -123,7 +121,7 @@ def test_update_keeps_shape_and_dtype(rows: int, cols: int, dtype: str, name: st
     params = {"W1": rng.normal(size=(rows, cols)).astype(dtype)}
     grads = {"dW1": rng.normal(size=(rows, cols)).astype(dtype)}
     opt = optim.get(name)
-    new, state = opt.update(params, grads, opt.init(params), LR)
+    new, state = opt.apply(params, grads, opt.init(params), LR)
     assert new["W1"].shape == (rows, cols) and new["W1"].dtype == np.dtype(dtype)
     for slot in state.slots.values():
         assert slot["W1"].dtype == np.dtype(dtype)

@@ -2,12 +2,14 @@
 
 An optimizer step written with NumPy makes a dozen passes over the parameters
 (Adam: scale m, add (1 − β₁) g, scale v, square g, …, take √v, divide, scale,
-subtract), each one a trip through memory.  With Numba installed (the ``fast``
-extra), each update rule here is one compiled loop that reads ``g``, the slots
-and ``θ`` once and writes them once.
+add), each one a trip through memory.  With Numba installed (the ``fast``
+extra), the step is one compiled loop that reads ``g``, the slots and ``θ`` once
+and writes them once: :meth:`Kernels.loop` generates that loop from the
+optimizer's own rule (:mod:`nndl.arrays.elementwise`), so the rule is written
+once.  The engine's forward and backward passes have their loops here too.
 
 Each kernel does the same floating-point operations, in the same order and in
-the array's own dtype, as the NumPy passes it replaces (``Optimizer.step_flat``
+the array's own dtype, as the NumPy passes it replaces (the rule run in place,
 and the engine's forward and backward), so a fused run gives bit-for-bit the
 parameters of an unfused one; the test suite checks this.  No ``fastmath``:
 reassociation or fused multiply-adds would change the rounding.
@@ -16,6 +18,8 @@ reassociation or fused multiply-adds would change the rounding.
 and the engine keeps its NumPy passes.  Importing Numba takes about 0.8 s and
 compiling the kernels for one dtype about 3 s, once: they are cached on disk
 (where the package directory is writable) and load in about 0.6 s after that.
+An optimizer's loop, generated at run time, is compiled in memory in each
+process (about 0.1 s per optimizer and dtype).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from nndl.arrays.elementwise import Program, loop_source
+
 __all__ = ["MIN_PARAMETERS", "Kernels", "available", "kernels", "kernels_for", "warm_up"]
 
 
@@ -38,12 +44,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 class Kernels:
     """The compiled loops.  Arrays are contiguous and share one dtype; scalars are of that dtype.
 
-    - ``gd(theta, g, lr)``: θ −= lr·g
-    - ``momentum(theta, g, v, beta, one_minus_beta, lr)``: v = v·β + g·(1 − β); θ −= lr·v
-    - ``rmsprop(theta, g, s, beta, one_minus_beta, eps, lr)``:
-      s = s·β + g²·(1 − β); θ −= lr·(g / (√s + ε))
-    - ``adam(theta, g, m, v, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, scale)``:
-      m = m·β₁ + g·(1 − β₁); v = v·β₂ + g²·(1 − β₂); θ −= scale·(m / (√v + ε))
+    - ``loop(program, dtype)``: an optimizer's rule as one loop (see :meth:`loop`)
     - ``bias_relu(Z, b)``: Z = max(Z + b, 0) for ``Z`` (n, B) and ``b`` (n, 1)
     - ``relu_backward(dA, A)``: dA = dA · (A > 0)
     - ``all_finite(x)``: whether a flat array holds no inf or nan
@@ -54,15 +55,25 @@ class Kernels:
       E = (E / s − onehot(y)) · scale, which is dZ[L] of softmax with cross-entropy
     """
 
-    gd: Callable[..., None]
-    momentum: Callable[..., None]
-    rmsprop: Callable[..., None]
-    adam: Callable[..., None]
     bias_relu: Callable[..., None]
     relu_backward: Callable[..., None]
     all_finite: Callable[..., bool]
     softmax_shift: Callable[..., int]
     softmax_grad: Callable[..., None]
+
+    def loop(self, program: Program, dtype: Any) -> Callable[..., None] | None:
+        """``program`` (a traced rule) as one compiled loop over flat arrays of ``dtype``.
+
+        Called as ``loop(theta, *arrays, *scalars)``, it does for every element i what
+        :func:`nndl.arrays.elementwise.run_in_place` does with NumPy passes: the
+        slots get their new values and ``θ[i] := θ[i] + update``.  ``None`` (NumPy
+        passes, after a ``RuntimeWarning``) if Numba cannot compile it.  Generated
+        and compiled once per program and dtype in a process.
+        """
+        key = (program, np.dtype(dtype).name)
+        if key not in _LOOPS:
+            _LOOPS[key] = _compile_loop(program, np.dtype(dtype))
+        return _LOOPS[key]
 
 
 # Below this many parameters the NumPy passes are cheap enough that loading Numba and
@@ -71,6 +82,7 @@ MIN_PARAMETERS = 20_000
 
 _KERNELS: Kernels | None = None
 _TRIED = False
+_LOOPS: dict[tuple[Program, str], Callable[..., None] | None] = {}
 
 
 def available() -> bool:
@@ -119,12 +131,8 @@ def kernels_for(dtype: Any) -> Kernels | None:
 def warm_up(k: Kernels, dtype: Any) -> None:
     """Compile (or load from the disk cache) every kernel for ``dtype`` now, on tiny arrays."""
     f = np.dtype(dtype).type
-    a, b, c, d = (np.zeros(1, dtype=dtype) for _ in range(4))
+    a = np.zeros(1, dtype=dtype)
     one = f(1)
-    k.gd(a, b, one)
-    k.momentum(a, b, c, one, one, one)
-    k.rmsprop(a, b, c, one, one, one, one)
-    k.adam(a, b, c, d, one, one, one, one, one, one)
     Z, bias = np.zeros((1, 1), dtype=dtype), np.zeros((1, 1), dtype=dtype)
     k.bias_relu(Z, bias)
     k.relu_backward(Z, bias)
@@ -134,56 +142,44 @@ def warm_up(k: Kernels, dtype: Any) -> None:
     k.softmax_grad(Z, y, z_y, one)
 
 
-def _build(numba: Any) -> Kernels:
-    def jit(fn: _F) -> _F:
-        # error_model="numpy": a division by zero gives inf or nan as in NumPy, not an
-        # exception, which also lets LLVM vectorise the loops.
-        options = {"nogil": True, "error_model": "numpy"}
+def _jit(numba: Any, fn: _F, cache: bool = True) -> _F:
+    # error_model="numpy": a division by zero gives inf or nan as in NumPy, not an
+    # exception, which also lets LLVM vectorise the loops.
+    options = {"nogil": True, "error_model": "numpy"}
+    if cache:
         try:
             return cast(_F, numba.njit(cache=True, **options)(fn))
         except RuntimeError:  # no writable cache location: compile in memory each run
-            return cast(_F, numba.njit(**options)(fn))
+            pass
+    return cast(_F, numba.njit(**options)(fn))
 
-    @jit
-    def gd(theta: Any, g: Any, lr: Any) -> None:
-        for i in range(theta.shape[0]):
-            theta[i] -= lr * g[i]
 
-    @jit
-    def momentum(theta: Any, g: Any, v: Any, beta: Any, omb: Any, lr: Any) -> None:
-        for i in range(theta.shape[0]):
-            vi = v[i] * beta + g[i] * omb
-            v[i] = vi
-            theta[i] -= lr * vi
+def _compile_loop(program: Program, dtype: np.dtype[Any]) -> Callable[..., None] | None:
+    """The loop of ``program`` for ``dtype``, compiled now; ``None`` if Numba cannot."""
+    import numba
 
-    @jit
-    def rmsprop(theta: Any, g: Any, s: Any, beta: Any, omb: Any, eps: Any, lr: Any) -> None:
-        for i in range(theta.shape[0]):
-            gi = g[i]
-            si = s[i] * beta + (gi * gi) * omb
-            s[i] = si
-            theta[i] -= lr * (gi / (np.sqrt(si) + eps))
+    namespace: dict[str, Any] = {"np": np}
+    source = loop_source(program)
+    exec(compile(source, f"<nndl: {program.name}>", "exec"), namespace)  # our own source
+    loop: Callable[..., None] = _jit(numba, namespace[program.name], cache=False)  # no file
+    f = dtype.type
+    arrays = [np.zeros(1, dtype=dtype) for _ in range(1 + len(program.arrays))]
+    try:
+        loop(*arrays, *(f(1) for _ in program.scalars))
+    except Exception as exc:  # any failure of the optional compiler: fall back, say why
+        warnings.warn(
+            f"nndl: Numba could not compile the loop of {program.name} for {dtype.name} "
+            f"({type(exc).__name__}: {exc}); the update uses NumPy passes.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return None
+    return loop
 
-    @jit
-    def adam(
-        theta: Any,
-        g: Any,
-        m: Any,
-        v: Any,
-        beta1: Any,
-        omb1: Any,
-        beta2: Any,
-        omb2: Any,
-        eps: Any,
-        scale: Any,
-    ) -> None:
-        for i in range(theta.shape[0]):
-            gi = g[i]
-            mi = m[i] * beta1 + gi * omb1
-            vi = v[i] * beta2 + (gi * gi) * omb2
-            m[i] = mi
-            v[i] = vi
-            theta[i] -= scale * (mi / (np.sqrt(vi) + eps))
+
+def _build(numba: Any) -> Kernels:
+    def jit(fn: _F) -> _F:
+        return _jit(numba, fn)
 
     @jit
     def bias_relu(Z: Any, b: Any) -> None:
@@ -245,10 +241,6 @@ def _build(numba: Any) -> Kernels:
                 E[r, c] *= scale
 
     return Kernels(
-        gd,
-        momentum,
-        rmsprop,
-        adam,
         bias_relu,
         relu_backward,
         all_finite,

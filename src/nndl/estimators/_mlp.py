@@ -54,8 +54,7 @@ from nndl.estimators._base import (
 )
 from nndl.model import init as _init
 from nndl.model.network import Network
-from nndl.training.heavy_ball import HeavyBall
-from nndl.training.optimizers import LBFGS, Adam
+from nndl.training.optimizers import LBFGS, Adam, HeavyBall
 from nndl.training.options import FitOptions
 from nndl.training.plateau import AdaptiveRate, Plateau, PlateauState
 

@@ -67,6 +67,7 @@ from nndl.model.fitting import Trainable
 from nndl.model.layers.dense import linear_backward, linear_forward
 from nndl.model.losses import Loss
 from nndl.model.summary import Summary
+from nndl.model.update_rules import descend
 
 
 class LayerCache(NamedTuple):
@@ -321,7 +322,7 @@ class Network(Trainable):
     def update(self, grads: dict[str, Array], learning_rate: float) -> None:
         """One gradient-descent step: ``W[l] := W[l] − α dW[l]``, ``b[l] := b[l] − α db[l]``."""
         learning_rate = check_learning_rate(learning_rate)
-        new = {k: v - learning_rate * grads["d" + k] for k, v in self.params.items()}
+        new = descend(self.params, grads, learning_rate)  # the one gradient-descent rule
         bad = [k for k, v in new.items() if not all_finite(v)]
         if bad:
             raise diverged(f"the update of {', '.join(bad)} became non-finite", learning_rate)

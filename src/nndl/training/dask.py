@@ -49,6 +49,7 @@ from nndl.errors import (
     diverged,
     require,
 )
+from nndl.model.update_rules import descend
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
@@ -191,7 +192,7 @@ def _full_batch_epoch(
     """One step of batch gradient descent: J and ∇J from the chunks, then θ := θ − α dθ."""
     J, grads = cost_and_gradients(template, params, blocks, m, l2, client)
     with _quiet_overflow():
-        new = {k: v - learning_rate * grads["d" + k] for k, v in params.items()}
+        new = descend(params, grads, learning_rate)
     return J, new
 
 
@@ -340,7 +341,7 @@ def _train_chunk(
         X_b, Y_b = Xc[:, start : start + batch_size], Yc[:, start : start + batch_size]
         with _quiet_overflow():
             J, grads = net.gradients(X_b, Y_b)
-            new = {k: v - learning_rate * grads["d" + k] for k, v in net.params.items()}
+            new = descend(net.params, grads, learning_rate)
         cost_sum += J * X_b.shape[1]
         if not math.isfinite(J) or not all(all_finite(v) for v in new.values()):
             return params, math.inf, m_c

@@ -4,19 +4,22 @@
 device, updated in place and never read back to the host, so
 :meth:`AdamStep.capture` can record the whole step as one CUDA graph (CuPy with a
 private memory pool, or PyTorch) and replay it.  ``benchmarks/mlp_gpu.py`` times
-it against PyTorch eager.
+it against PyTorch eager.  Its Adam is the one rule of
+:class:`nndl.model.update_rules.Adam`: through the array namespace, or on CuPy as
+one elementwise kernel generated from that rule.
 """
 
 from __future__ import annotations
 
 import importlib
-import math
 from typing import Any
 
 import array_api_compat
 
+from nndl.arrays import elementwise
 from nndl.arrays.backend import Array
 from nndl.arrays.devices import DeviceError, library_of, placement_of, synchronize
+from nndl.model.update_rules import Adam
 
 
 class AdamStep:
@@ -28,11 +31,12 @@ class AdamStep:
         m := β₁ m + (1 − β₁) g          v := β₂ v + (1 − β₂) g²
         θ := θ − α (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
 
-    the rule of ``torch.optim.Adam``.  Everything stays on the device: the step
-    never reads a value back to the host, ``t`` is a device scalar, and the
+    the rule of ``torch.optim.Adam``, written once in :class:`~nndl.model.update_rules.Adam`.
+    Everything stays on the device: the step never reads a value back to the host,
+    ``t`` is a device scalar (so are the bias corrections computed from it), and the
     parameters, moments and ``t`` are updated in place, so the whole step can be
     captured in a CUDA graph (:meth:`capture`) and replayed.  On CuPy the Adam
-    update of each parameter is one fused elementwise kernel.
+    update of each parameter is one elementwise kernel generated from the rule.
 
     ``step(X, Y)`` returns the cost J of the forward pass (before the update) as
     a 0-d array on the device; X and Y must already be on the network's device,
@@ -50,13 +54,14 @@ class AdamStep:
         self.network = network
         self.learning_rate = float(learning_rate)
         self.beta1, self.beta2, self.epsilon = float(beta1), float(beta2), float(epsilon)
+        self.rule = Adam(self.beta1, self.beta2, self.epsilon)
         first = network.params["W1"]
         self.xp = array_api_compat.array_namespace(first)
         self.library = library_of(first)
         self.m = {k: self.xp.zeros_like(v) for k, v in network.params.items()}
         self.v = {k: self.xp.zeros_like(v) for k, v in network.params.items()}
         self.t = self.xp.zeros((), dtype=first.dtype, device=array_api_compat.device(first))
-        self._fused = _fused_adam_kernel() if self.library == "cupy" else None
+        self._fused = _cupy_kernel(self.rule.program) if self.library == "cupy" else None
 
     def __call__(self, X: Array, Y: Array) -> Array:
         net = self.network
@@ -67,20 +72,17 @@ class AdamStep:
         return J
 
     def _adam(self, grads: dict[str, Array]) -> None:
-        xp, b1, b2 = self.xp, self.beta1, self.beta2
+        xp, rule = self.xp, self.rule
         self.t += 1.0
-        c1 = 1.0 - xp.exp(self.t * math.log(b1))  # 1 − β₁ᵗ, computed on the device
-        c2 = 1.0 - xp.exp(self.t * math.log(b2))
+        scalars = rule.coefficients(self.t, self.learning_rate, xp.sqrt)  # on the device
         for k, theta in self.network.params.items():
             g, m, v = grads["d" + k], self.m[k], self.v[k]
             if self._fused is not None:
-                self._fused(g, self.learning_rate, b1, b2, self.epsilon, c1, c2, theta, m, v)
+                self._fused(g, *scalars, theta, m, v)
                 continue
-            m *= b1
-            m += (1.0 - b1) * g
-            v *= b2
-            v += (1.0 - b2) * (g * g)
-            theta -= self.learning_rate * (m / c1) / (xp.sqrt(v / c2) + self.epsilon)
+            update, new_m, new_v = rule.rule(xp, g, m, v, *scalars)
+            m[...], v[...] = new_m, new_v
+            theta += update
 
     def state(self) -> list[Array]:
         """Every array the step updates in place: parameters, moments, t."""
@@ -127,18 +129,15 @@ class CapturedStep:
         return self.J
 
 
-def _fused_adam_kernel() -> Any:
+def _cupy_kernel(program: elementwise.Program) -> Any:
+    """The rule's program as one CuPy elementwise kernel: ``kernel(g, *scalars, θ, *slots)``.
+
+    Compiled without fused multiply-adds, so each operation rounds as on the CPU paths.
+    """
     cupy = importlib.import_module("cupy")
-    return cupy.ElementwiseKernel(
-        "T g, float64 lr, float64 b1, float64 b2, float64 eps, T c1, T c2",
-        "T theta, T m, T v",
-        """
-        m = b1 * m + (1 - b1) * g;
-        v = b2 * v + (1 - b2) * g * g;
-        theta -= lr * (m / c1) / (sqrt(v / c2) + eps);
-        """,
-        "nndl_adam",
-    )
+    in_params, out_params, body = elementwise.cuda_source(program)
+    name = f"nndl_{program.name}"
+    return cupy.ElementwiseKernel(in_params, out_params, body, name, options=("--fmad=false",))
 
 
 def _capture_cupy(step: AdamStep, X: Array, Y: Array) -> CapturedStep:

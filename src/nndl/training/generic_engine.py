@@ -2,7 +2,7 @@
 
 Each step runs the network's own forward and backward propagation on a
 mini-batch (dropout included) and lets the optimizer update the parameters
-functionally (:meth:`nndl.training.optimizers.Optimizer.update`).  This module
+functionally (:meth:`nndl.training.optimizers.Optimizer.apply`).  This module
 also defines each epoch's random stream, which both engines share, so that the
 NumPy engine (:mod:`nndl.training.numpy_engine`) draws the same numbers in the
 same order.
@@ -110,7 +110,7 @@ class GenericEngine:
             if not math.isfinite(J):
                 raise diverged(f"the cost became {J}", learning_rate, epoch, l2=net.l2, m=mb)
             grads = net.backward_pass(AL, Yb, caches)
-            params, state = self.optimizer.update(net.params, grads, self.state, learning_rate)
+            params, state = self.optimizer.apply(net.params, grads, self.state, learning_rate)
             bad = [k for k, v in params.items() if not all_finite(v)]
             if bad:
                 raise diverged(

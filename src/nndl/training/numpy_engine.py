@@ -25,8 +25,7 @@ from nndl.errors import diverged
 from nndl.model import activations
 from nndl.training import optimizers as optim
 from nndl.training.generic_engine import epoch_draws
-from nndl.training.heavy_ball import HeavyBall
-from nndl.training.optimizers import OptimizerState
+from nndl.training.optimizers import HeavyBall, OptimizerState
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
@@ -122,7 +121,6 @@ class NumpyEngine:
         self.grad = np.empty(total, dtype=self.dtype)
         self.work = np.empty(total, dtype=self.dtype)
         self.work2 = np.empty(total, dtype=self.dtype)
-        self.step = np.empty(total, dtype=self.dtype)
         self.slots = {s: np.zeros(total, dtype=self.dtype) for s in optimizer.slot_names}
         self.t = 0
         self.params = self.layout.views(self.theta)
@@ -233,11 +231,8 @@ class NumpyEngine:
                 m=Xb.shape[0],
             )
         self.t += 1
-        opt, theta, g, slots, t = self.optimizer, self.theta, self.grad, self.slots, self.t
-        if k is None or not opt.step_fused(k, theta, g, slots, t, learning_rate):
-            direction, scale = opt.step_flat(g, slots, t, learning_rate, self.work, self.work2)
-            np.multiply(direction, scale, out=self.step)
-            theta -= self.step  # θ := θ − scale · direction
+        work = (self.work, self.work2)
+        self.optimizer.apply_flat(self.theta, self.grad, self.slots, self.t, learning_rate, k, work)
         return J, hits
 
     def _gradient(
