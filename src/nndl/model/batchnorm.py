@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 from nndl.arrays.backend import Array, namespace
 from nndl.errors import NNDLValueError, ShapeError
+from nndl.model.update_rules import Momentum
 
 DENSE_AXES = (1,)
 """A dense layer's ``Z`` ``(n, m)``: averaged over the examples."""
@@ -90,8 +91,12 @@ def batchnorm_backward(dZ_tilde: Array, cache: BatchNormCache) -> tuple[Array, A
 
 
 def update_running(running: Array, batch: Array, momentum: float) -> Array:
-    """``momentum · running + (1 − momentum) · batch`` (an exponentially weighted average)."""
-    return momentum * running + (1.0 - momentum) * batch
+    """``momentum · running + (1 − momentum) · batch``: the course's exponentially weighted
+    average, which is momentum's ``v := β v + (1 − β) g`` (its rule, written once)."""
+    _, averaged = Momentum(momentum).rule(
+        namespace(running), batch, running, momentum, 1.0 - momentum, 0.0
+    )
+    return averaged
 
 
 def _check(Z: Array, gamma: Array, beta: Array, eps: float, axes: tuple[int, ...]) -> None:
