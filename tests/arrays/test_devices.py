@@ -261,3 +261,46 @@ def test_captured_step_replays_the_eager_step(spec: str) -> None:
 test_captured_step_replays_the_eager_step = pytest.mark.gpu(
     test_captured_step_replays_the_eager_step
 )
+
+
+# ------------------------------------------------------- layers past dense on a GPU
+
+
+def _layer_models() -> list[Any]:
+    from nndl.layers import GRU, LSTM, BatchNorm, Conv2D, Dense, Flatten, MaxPool2D, Sequential
+
+    convnet = Sequential(
+        [Conv2D(4, 3, pad="same", activation="relu"), BatchNorm(), MaxPool2D(2), Flatten(),
+         Dense(1, activation="sigmoid")],
+        input_shape=(6, 6, 2), seed=0, dtype="float64",
+    )  # fmt: skip
+    recurrent = Sequential(
+        [LSTM(4, return_sequences=True), GRU(3), Dense(2, activation="softmax")],
+        input_shape=(5, 3), seed=0, dtype="float64",
+    )  # fmt: skip
+    rng = np.random.default_rng(0)
+    return [
+        (convnet, rng.standard_normal((5, 6, 6, 2)), (rng.random((1, 5)) > 0.5).astype(float)),
+        (recurrent, rng.standard_normal((4, 5, 3)), np.eye(2)[:, [0, 1, 1, 0]]),
+    ]
+
+
+def _layers_on(spec: str) -> None:
+    for (model, X, Y), (again, _, _) in zip(_layer_models(), _layer_models(), strict=True):
+        J, grads = model.gradients(X, Y)
+        placement = devices.resolve(spec)
+        J_gpu, grads_gpu = again.gradients(devices.move(X, placement), devices.move(Y, placement))
+        assert J_gpu == pytest.approx(J, abs=1e-10)
+        for key, value in grads.items():
+            assert devices.placement_of(grads_gpu[key]).is_cuda
+            np.testing.assert_allclose(to_numpy(grads_gpu[key]), value, atol=1e-10)
+
+
+@requires_torch_cuda
+def test_layers_past_dense_on_torch_cuda() -> None:
+    _layers_on("torch:cuda")
+
+
+@requires_cupy
+def test_layers_past_dense_on_cupy() -> None:
+    _layers_on("cupy")
