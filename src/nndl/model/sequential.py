@@ -39,12 +39,14 @@ from nndl.errors import NNDLTypeError, NNDLValueError, ShapeError
 from nndl.model import init as _init
 from nndl.model.activations import Activation
 from nndl.model.checks import as_array, check_numbers, check_X, check_Y, resolve_loss
+from nndl.model.fitting import Trainable
 from nndl.model.layers import Dense, Layer
 from nndl.model.losses import Loss
 
 
-class Sequential:
-    """Layers applied one after another, trained like :class:`nndl.Network`.
+class Sequential(Trainable):
+    """Layers applied one after another, trained like :class:`nndl.Network`
+    (``model.fit(X, Y, learning_rate, epochs, **options)``, the same options).
 
     Parameters
     ----------

@@ -21,7 +21,8 @@ from nndl.io import (
     CHECKPOINT_FORMAT,
     METADATA_KEY,
     build,
-    metadata,
+    model_arrays,
+    model_metadata,
     normalize_path,
     param_arrays,
     read,
@@ -53,7 +54,7 @@ class Checkpoint:
 
 def save_checkpoint(
     path: str | Path,
-    network: Network,
+    network: Network | Sequential,
     optimizer: Optimizer,
     state: OptimizerState,
     epoch: int,
@@ -72,7 +73,8 @@ def save_checkpoint(
     for name, (_, cb_arrays) in callbacks.items():
         for k, v in cb_arrays.items():
             arrays[f"cb.{name}.{k}"] = np.ascontiguousarray(to_numpy(v))
-    meta = metadata(network)
+    arrays.update(model_arrays(network))  # a Sequential model's running averages
+    meta = model_metadata(network)
     meta.update(
         format=CHECKPOINT_FORMAT,
         optimizer=optimizer.config(),

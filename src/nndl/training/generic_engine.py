@@ -62,7 +62,8 @@ class GenericEngine:
         self.l2_cost = l2_cost
         self.optimizer = optimizer
         self.X, self.Y = X, Y
-        self.m = X.shape[1]
+        self.axis = network.example_axis  # X (n_x, m), or (m, …) for pictures and sequences
+        self.m = X.shape[self.axis]
         self.batch_size = min(batch_size, self.m)
         self.shuffle = shuffle
         self.keep_probs = keep_probs if any(p < 1.0 for p in keep_probs) else None
@@ -90,18 +91,20 @@ class GenericEngine:
         net, X, Y, m, B = self.net, self.X, self.Y, self.m, self.batch_size
         xp = namespace(X)
         full = m <= B
-        rng, order = epoch_draws(m, B, self.shuffle, self.keep_probs is not None, make_rng)
+        draws = self.keep_probs is not None or net.stochastic  # dropout (or Dropout layers)
+        rng, order = epoch_draws(m, B, self.shuffle, draws, make_rng)
         total, correct = 0.0, 0.0
         classify = net.task != "regression"
         for start in range(0, m, B):
             if full:
                 Xb, Yb = X, Y
-            elif order is None:
-                Xb, Yb = X[:, start : start + B], Y[:, start : start + B]
+            elif order is None:  # views: the examples' columns, or rows for (m, …)
+                Xb = X[:, start : start + B] if self.axis == 1 else X[start : start + B, ...]
+                Yb = Y[:, start : start + B]
             else:
                 sel = from_numpy(order[start : start + B], X)
-                Xb, Yb = xp.take(X, sel, axis=1), xp.take(Y, sel, axis=1)
-            mb = Xb.shape[1]
+                Xb, Yb = xp.take(X, sel, axis=self.axis), xp.take(Y, sel, axis=1)
+            mb = Yb.shape[1]
             AL, caches = net.forward_pass(Xb, keep_probs=self.keep_probs, rng=rng)
             J = to_scalar(net.data_cost(AL, caches, Yb))
             if net.l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch

@@ -98,7 +98,7 @@ def fit_lbfgs(
                 AL = evaluations["AL"]  # the accepted point is usually the last evaluated
             else:
                 AL, _ = net.forward_pass(X)
-            accuracy = net.count_correct(AL, Y) / X.shape[1]
+            accuracy = net.count_correct(AL, Y) / Y.shape[1]
         logs = trainer.epoch_logs(J, accuracy, None, X_val, Y_val)
         trainer.history.record(epoch, logs)
         for cb in cbs:

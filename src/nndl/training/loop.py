@@ -108,7 +108,8 @@ def fit(
         Y = network.check_Y(Y, m=X.shape[1], like=np.empty(0, dtype=network.dtype))
     else:
         X, Y = network.check_data(X, Y)
-    m_all = X.shape[1]
+    axis = network.example_axis  # X (n_x, m), or (m, …) for a Sequential model of pictures
+    m_all = X.shape[axis]
     sample_weight = options.sample_weight
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, m_all)
@@ -139,8 +140,8 @@ def fit(
         xp = namespace(X)
         val_idx = from_numpy(np.sort(order[:n_val]), X)
         train_idx = from_numpy(np.sort(order[n_val:]), X)
-        X_val, Y_val = xp.take(X, val_idx, axis=1), xp.take(Y, val_idx, axis=1)
-        X, Y = xp.take(X, train_idx, axis=1), xp.take(Y, train_idx, axis=1)
+        X_val, Y_val = xp.take(X, val_idx, axis=axis), xp.take(Y, val_idx, axis=1)
+        X, Y = xp.take(X, train_idx, axis=axis), xp.take(Y, train_idx, axis=1)
 
     record = _run_record(options, keep_probs, sched, the_seed)
     if resume is not None and not isinstance(opt, optim.LBFGS):  # L-BFGS: refused below
@@ -173,7 +174,7 @@ def fit(
         cbs = _callbacks(options)
         return fit_lbfgs(trainer, X, Y, X_val, Y_val, cbs, engine=lbfgs_engine)
 
-    B = X.shape[1] if batch_size is None else batch_size
+    B = X.shape[axis] if batch_size is None else batch_size
     needs_numpy = sparse or sample_weight is not None
     use_numpy = (
         (isinstance(X, np.ndarray) or sparse)
@@ -210,6 +211,8 @@ def fit(
 
     if resume is not None:
         trainer.set_params(resume.params)
+        if hasattr(network, "state"):  # a Sequential model's batch-norm running averages
+            network.state = dict(resume.network.state)  # type: ignore[union-attr]
         trainer.engine.set_state(resume.state)
         trainer.history = resume.history
         trainer.history.seed = the_seed
@@ -346,7 +349,14 @@ def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Arr
 
 def _keep_probs(network: Network, dropout: float | Sequence[float]) -> list[float]:
     """Keep-probabilities ``1 − dropout`` of the hidden layers 1 … L−1 (the rates are
-    checked by :class:`FitOptions`; their number here)."""
+    checked by :class:`FitOptions`; their number here).  A Sequential model drops units
+    with Dropout layers instead."""
+    if not hasattr(network, "L"):
+        if any(r > 0 for r in ([dropout] if isinstance(dropout, float) else dropout)):
+            raise NNDLValueError(
+                "a Sequential model drops units with Dropout(rate) layers: leave out dropout="
+            )
+        return []
     hidden = network.L - 1
     rates = [dropout] * hidden if isinstance(dropout, float) else list(dropout)
     if len(rates) != hidden:

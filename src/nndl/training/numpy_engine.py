@@ -141,6 +141,8 @@ class NumpyEngine:
     def supports(network: Network, optimizer: optim.Optimizer | None) -> bool:
         """Whether the engine computes this network (and steps this optimizer; ``None``:
         only the gradient is asked for, as by L-BFGS)."""
+        if not hasattr(network, "activations"):  # a Sequential model: the generic engine
+            return False
         known = all(
             type(g) is activations.ACTIVATIONS.get(g.name) and g.name in FAST_HIDDEN
             for g in network.activations[:-1]

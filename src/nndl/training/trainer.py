@@ -125,8 +125,8 @@ def keyed(cbs: list[Callback]) -> list[tuple[str, Callback]]:
 
 def evaluate(network: Network, X: Array, Y: Array) -> tuple[float, float | None]:
     """Cost (without the L2 term) and accuracy on held-out data."""
-    AL, caches = network.forward_pass(X)
+    AL, caches = network.forward_pass(X, training=False)
     J = to_scalar(network.data_cost(AL, caches, Y))
     if network.task == "regression":
         return J, None
-    return J, network.count_correct(AL, Y) / X.shape[1]
+    return J, network.count_correct(AL, Y) / Y.shape[1]
