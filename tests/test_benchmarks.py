@@ -70,3 +70,10 @@ def test_mlp_estimator_runs_both_dtypes_and_lbfgs() -> None:
         assert f"round 1 nndl {dtype}:" in out and f"round 1 sklearn {dtype}:" in out
         assert f"{dtype}: nndl " in out
     assert "lbfgs (digits" in out and "nndl / sklearn:" in out
+
+
+def test_small_nets_runs_every_row_beside_the_course_and_prints_the_ratios() -> None:
+    out = _run("small_nets.py", "--rounds", "1", "--planar-epochs", "3", "--cat-epochs", "1")
+    for row in ("planar 2-4-1 tanh float64", "planar 2-50-1 tanh float32", "cat 12288-20-7-5-1"):
+        assert row in out
+    assert "nndl/course" in out and "machine:" in out and "reading X" in out
