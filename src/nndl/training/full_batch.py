@@ -157,8 +157,7 @@ class FullBatchEngine(NumpyEngine):
         np.log1p(E, out=T)
         np.maximum(Z, 0.0, out=P)
         np.add(P, T, out=T)
-        np.multiply(self.Y, Z, out=P)
-        np.subtract(T, P, out=T)
+        np.subtract(T, Z, out=T, where=self.Y_true)  # − y z: y is 1 or 0
         J = self._cost(float(T.sum() / self.m), epoch, learning_rate)
         hit = self.hit  # an example is right when every output is on its side of 0.5
         np.greater(AL, 0.5, out=hit)

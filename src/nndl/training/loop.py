@@ -16,15 +16,19 @@ mini-batch costs of that epoch, computed before each step, as the course does),
 the training accuracy of those same forward passes, and the validation cost and
 accuracy after the epoch.
 
-Two engines run the steps.  The generic one uses the array API and runs on every
+Three engines run the steps.  The generic one uses the array API and runs on every
 backend.  For NumPy arrays and mini-batches a specialised engine does the same
 mathematics faster, dropout included: the examples are gathered as rows of a
 sample-major copy of X, every parameter is a view of one flat buffer (so the
 optimizer updates all of them with a few in-place passes) and every intermediate
 array is a reused buffer.  With Numba installed, the elementwise passes of big
 networks become compiled loops (:mod:`nndl.arrays.fused`) that give the same bits.
-The engines are :mod:`nndl.training.generic_engine` and
-:mod:`nndl.training.numpy_engine`; L-BFGS is :mod:`nndl.training.lbfgs`; Dask
+The course's batch gradient descent on NumPy arrays (``batch_size=None``, no dropout)
+takes the full-batch engine: the generic engine's arithmetic to the bit, in place over
+the NumPy engine's flat buffers, with several epochs per call when no callback needs
+the ones in between (:meth:`~nndl.training.callbacks.Callback.next_epoch_end`).
+The engines are :mod:`nndl.training.generic_engine`, :mod:`nndl.training.numpy_engine`
+and :mod:`nndl.training.full_batch`; L-BFGS is :mod:`nndl.training.lbfgs`; Dask
 arrays go to :mod:`nndl.training.dask`.
 """
 

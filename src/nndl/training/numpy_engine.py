@@ -241,7 +241,7 @@ class NumpyEngine:
         checked first, which leaves θ at its last finite values; ``m`` (the batch's
         examples) is for the error's message."""
         k = self.kernels
-        finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
+        finite = k.all_finite(self.grad) if k is not None else math.isfinite(self.grad.sum())
         if not finite:
             raise diverged(
                 "the gradient became non-finite", learning_rate, epoch, l2=self.net.l2, m=m
