@@ -152,3 +152,18 @@ def test_divergence_keeps_the_history_and_the_last_finite_parameters() -> None:
     history = info.value.history  # type: ignore[attr-defined]
     assert history.epochs == list(range(33)) and all(np.isfinite(history))
     assert all(np.all(np.isfinite(v)) for v in net.params.values())
+
+
+def test_a_step_that_overflows_is_taken_back_as_the_generic_engine_does() -> None:
+    X, Y = datasets.load_planar()
+    X = X * 1e6  # dW[1] of about 10³, and α = 10³⁰⁸: θ − α dW overflows
+    for epochs in (1, 3):  # the overflow found at the end, or by the next epoch's cost
+        for engine in ("auto", "generic"):
+            net = Network([2, 4, 1], activations="relu", seed=2, dtype="float64")
+            first = {k: np.array(v) for k, v in net.params.items()}
+            with pytest.raises(
+                DivergenceError, match="at epoch 0 with learning_rate=1e\\+308"
+            ) as info:
+                net.fit(X, Y, 1e308, epochs, engine=engine)
+            assert len(info.value.history) == 0  # type: ignore[attr-defined]
+            assert all(np.array_equal(net.params[k], first[k]) for k in first)

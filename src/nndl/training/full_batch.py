@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nndl.errors import diverged
+from nndl.errors import DivergenceError, diverged
 from nndl.model.activations import Activation
 from nndl.training import optimizers as optim
 from nndl.training.numpy_engine import NumpyEngine
@@ -66,6 +66,7 @@ class FullBatchEngine(NumpyEngine):
         self.batch_size = self.m
         self.flat_parameters(network, optimizer)
         self.kernels = None  # NumPy passes: loading the compiled kernels costs more here
+        self.before = self.theta.copy()
         m, dtype = self.m, self.dtype
         self.Z = [np.empty((n, m), dtype=dtype) for n in self.dims[1:]]
         self.dA = [np.empty((n, m), dtype=dtype) for n in self.dims[1:-1]]
@@ -109,16 +110,42 @@ class FullBatchEngine(NumpyEngine):
 
         Appends each epoch's cost (before its step) to ``costs`` and, for a classifier,
         its training accuracy to ``accuracies`` as it goes, so that an interrupted call
-        leaves the finished epochs' records behind.
+        leaves the finished epochs' records behind.  A step that makes θ non-finite (found
+        by the next epoch's cost, or at the end) is taken back, θ and record, and raised as
+        the generic engine does: θ stays at its last finite values.
         """
         m, classify, update = self.m, self.classify, self.update
+        theta, before = self.theta, self.before
         gradient = self._gradient_sigmoid if self.sigmoid else self._gradient_other
         for epoch, learning_rate in enumerate(learning_rates, start=first):
-            J, hits = gradient(epoch, learning_rate)
+            try:
+                J, hits = gradient(epoch, learning_rate)
+            except DivergenceError:
+                if epoch > first and not math.isfinite(theta.sum()):  # the last step overflowed
+                    raise self._undo(
+                        costs, accuracies, epoch - 1, learning_rates[epoch - 1 - first]
+                    ) from None
+                raise
+            np.copyto(before, theta)  # θ before the step, in case the step overflows
             update(learning_rate, epoch, m)
             costs.append(J * m / m)  # the epoch's Σ_batches J·B / m, as the other engines
             if classify:
                 accuracies.append(hits / m)
+        if learning_rates and not math.isfinite(theta.sum()):
+            raise self._undo(costs, accuracies, first + len(learning_rates) - 1, learning_rates[-1])
+
+    def _undo(
+        self, costs: list[float], accuracies: list[float], epoch: int, learning_rate: float
+    ) -> DivergenceError:
+        """Take back epoch ``epoch``, whose step made θ non-finite (θ before it, and its
+        record); the error to raise."""
+        np.copyto(self.theta, self.before)
+        costs.pop()
+        if self.classify:
+            accuracies.pop()
+        return diverged(
+            "the update became non-finite", learning_rate, epoch, l2=self.net.l2, m=self.m
+        )
 
     # ---------------------------------------------------------------- the passes
 
