@@ -194,12 +194,12 @@ def test_ctrl_c_during_lbfgs_leaves_the_last_accepted_iterate(
             net = Network([4, 8, 3], seed=0, dtype="float64")
         else:
             net = Network([4, 8, 3], output="softmax", loss="mse", seed=0, dtype="float64")
-            net._cost = interrupting(net._cost)  # type: ignore[method-assign]
+            net.full_cost = interrupting(net.full_cost)  # type: ignore[method-assign]
         initial = _params(net)
         seen = _Accepted()
         h = net.fit(X, labels, epochs=50, optimizer="lbfgs", l2=0.1, callbacks=[seen])
         if path == "generic":
-            del net._cost
+            del net.full_cost
         assert h.interrupted
         expected = initial if seen.params is None else seen.params
         for k, v in expected.items():
