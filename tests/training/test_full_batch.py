@@ -167,3 +167,15 @@ def test_a_step_that_overflows_is_taken_back_as_the_generic_engine_does() -> Non
                 net.fit(X, Y, 1e308, epochs, engine=engine)
             assert len(info.value.history) == 0  # type: ignore[attr-defined]
             assert all(np.array_equal(net.params[k], first[k]) for k in first)
+
+
+def test_adam_agrees_with_the_generic_engine_to_rounding() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4, 90))
+    labels = rng.integers(0, 3, size=(1, 90))
+    fast, generic = _pair([4, 5, 3], init="he", seed=1, dtype="float64")
+    h_fast = fast.fit(X, labels, 0.01, 200, optimizer="adam")
+    h_gen = generic.fit(X, labels, 0.01, 200, optimizer="adam", engine="generic")
+    np.testing.assert_allclose(list(h_fast), list(h_gen), rtol=1e-13)
+    for k in fast.params:
+        np.testing.assert_allclose(fast.params[k], generic.params[k], rtol=1e-12, atol=1e-15)

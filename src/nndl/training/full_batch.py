@@ -13,10 +13,13 @@ callbacks which epochs they need; :meth:`nndl.training.callbacks.Callback.next_e
 The arithmetic is the generic engine's, operation for operation and in the same order
 (:meth:`nndl.model.network.Network.forward_pass`, ``data_cost`` and ``backward_pass``
 with ``θ := θ − α dθ``): the same products in the same layouts, the same ufuncs, so
-every cost and parameter is the same to the bit.  The optimizer's step is the NumPy
-engine's (:meth:`nndl.training.numpy_engine.NumpyEngine.update`), over the same flat
-buffers, with NumPy passes only (the compiled kernels would cost more to load than they
-save here).
+every cost and parameter is the same to the bit with gradient descent (the course's),
+momentum and RMSprop.  The optimizer's step is the NumPy engine's
+(:meth:`nndl.training.numpy_engine.NumpyEngine.update`), over the same flat buffers, with
+NumPy passes only (the compiled kernels would cost more to load than they save here);
+Adam's in-place step rounds its bias correction in another order than its functional
+form, so with Adam the parameters agree with the generic engine's to rounding (relative
+4e-15 in float64 after 200 steps), as the NumPy engine's always have.
 
 Per epoch, for layer l = 1 … L (``A[0] = X``, ``(n_x, m)``)::
 
