@@ -78,3 +78,10 @@ def test_conv_cpu_runs_every_layer_beside_pytorch() -> None:
     for name in ("conv 3×3", "conv 5×5", "max pool", "avg pool", "batch norm"):
         assert name in out
     assert "machine:" in out and "ratio" in out
+
+
+def test_small_nets_runs_every_row_beside_the_course_and_prints_the_ratios() -> None:
+    out = _run("small_nets.py", "--rounds", "1", "--planar-epochs", "3", "--cat-epochs", "1")
+    for row in ("planar 2-4-1 tanh float64", "planar 2-50-1 tanh float32", "cat 12288-20-7-5-1"):
+        assert row in out
+    assert "nndl/course" in out and "machine:" in out and "reading X" in out

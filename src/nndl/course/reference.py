@@ -14,7 +14,10 @@ depending on the CPU (OpenBLAS picks its kernel at start-up).  ``nndl course pla
 compares those figures with this loop run on the same machine, so that the check says
 whether nndl is right here, not whether this CPU is the one the course used.
 
-``benchmarks/small_nets.py`` times nndl against the same loop.
+The deep assignment's loop (``L_layer_model``: ``L_model_forward``, ``compute_cost``,
+``L_model_backward``, ``update_parameters``, ReLU hidden layers and a sigmoid output) is
+transcribed the same way, as :func:`L_layer_model`.  ``benchmarks/small_nets.py`` times
+nndl against both loops.
 """
 
 from __future__ import annotations
@@ -32,11 +35,16 @@ class CourseRun:
     parameters: dict[str, np.ndarray]
     costs: list[float]
     """``J`` at iterations 0, ``cost_every``, 2·``cost_every``, …"""
+    deep: bool = False
+    """The deep assignment's network (ReLU hidden layers), not the planar one (tanh)."""
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """The course's ``predict``: ``A2 > 0.5`` as 0/1, shape ``(1, m)``."""
-        A2, _ = forward_propagation(X, self.parameters)
-        return (A2 > 0.5).astype(np.float64)
+        """The course's ``predict``: ``A[L] > 0.5`` as 0/1, shape ``(1, m)``."""
+        if self.deep:
+            AL, _ = L_model_forward(X, self.parameters)
+        else:
+            AL, _ = forward_propagation(X, self.parameters)
+        return (AL > 0.5).astype(np.float64)
 
     def accuracy_percent(self, X: np.ndarray, Y: np.ndarray) -> float:
         """The course's ``(Y·pᵀ + (1 − Y)·(1 − p)ᵀ) / m × 100``."""
@@ -126,3 +134,76 @@ def nn_model(
         grads = backward_propagation(parameters, cache, X, Y)
         parameters = update_parameters(parameters, grads, learning_rate)
     return CourseRun(parameters, costs)
+
+
+# ------------------------------------------------ the deep assignment's loop
+
+
+def L_model_forward(
+    X: np.ndarray, parameters: dict[str, np.ndarray]
+) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]]:
+    """``[LINEAR → RELU] × (L−1) → LINEAR → SIGMOID``: ``Z = np.dot(W, A_prev) + b``,
+    ``A = np.maximum(0, Z)``, ``A[L] = 1/(1+np.exp(-Z[L]))``; each cache
+    ``(A_prev, W, b, Z)``."""
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        A_prev, W, b = A, parameters["W" + str(l)], parameters["b" + str(l)]
+        Z = np.dot(W, A_prev) + b
+        A = 1 / (1 + np.exp(-Z)) if l == L else np.maximum(0, Z)
+        caches.append((A_prev, W, b, Z))
+    return A, caches
+
+
+def compute_cost_deep(AL: np.ndarray, Y: np.ndarray) -> float:
+    """``(1/m) (−Y·log(AL)ᵀ − (1−Y)·log(1−AL)ᵀ)``, the deep notebook's form."""
+    m = Y.shape[1]
+    cost = (1.0 / m) * (-np.dot(Y, np.log(AL).T) - np.dot(1 - Y, np.log(1 - AL).T))
+    return float(np.squeeze(cost))
+
+
+def L_model_backward(
+    AL: np.ndarray,
+    Y: np.ndarray,
+    caches: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+) -> dict[str, np.ndarray]:
+    """``dAL = −(Y/AL − (1−Y)/(1−AL))``; ``dZ = dA·s(1−s)`` (sigmoid, s recomputed from
+    Z) or ``dA`` with ``dZ[Z ≤ 0] = 0`` (ReLU); ``dW = (1/m) dZ·A_prevᵀ``,
+    ``db = (1/m) Σ dZ``, ``dA_prev = Wᵀ·dZ``, down to ``dA0`` as the notebook does."""
+    grads = {}
+    L = len(caches)
+    m = AL.shape[1]
+    Y = Y.reshape(AL.shape)
+    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in reversed(range(L)):
+        A_prev, W, _, Z = caches[l]
+        if l == L - 1:
+            s = 1 / (1 + np.exp(-Z))
+            dZ = dA * s * (1 - s)
+        else:
+            dZ = np.array(dA, copy=True)
+            dZ[Z <= 0] = 0
+        grads["dW" + str(l + 1)] = 1.0 / m * np.dot(dZ, A_prev.T)
+        grads["db" + str(l + 1)] = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
+        dA = np.dot(W.T, dZ)
+    return grads
+
+
+def L_layer_model(
+    X: np.ndarray,
+    Y: np.ndarray,
+    parameters: dict[str, np.ndarray],
+    num_iterations: int = 3000,
+    learning_rate: float = 0.0075,
+) -> CourseRun:
+    """The deep assignment's ``L_layer_model`` from the given initial ``parameters``
+    (``W1, b1, …``, copied): forward, the cost every iteration, backward, update."""
+    parameters = {k: v.copy() for k, v in parameters.items()}
+    costs: list[float] = []
+    for _ in range(num_iterations):
+        AL, caches = L_model_forward(X, parameters)
+        costs.append(compute_cost_deep(AL, Y))
+        grads = L_model_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)
+    return CourseRun(parameters, costs, deep=True)

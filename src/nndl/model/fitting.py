@@ -102,8 +102,10 @@ class Trainable:
             Seed of the shuffles, dropout masks and validation split (default: the
             network's seed).
         engine
-            ``"auto"``: a specialised NumPy engine for mini-batches on NumPy arrays,
-            else the generic array-API one; ``"generic"`` or ``"numpy"`` to choose.
+            ``"auto"``: on NumPy arrays a specialised NumPy engine for mini-batches and a
+            full-batch one (the generic engine's numbers, in place) for the course's batch
+            gradient descent, else the generic array-API one; ``"generic"`` or
+            ``"numpy"`` to choose.
 
         Returns
         -------

@@ -50,6 +50,13 @@ class Callback:
     def on_train_end(self, trainer: Trainer) -> None:
         """Called once at the end, also after early stopping or Ctrl-C."""
 
+    def next_epoch_end(self, epoch: int) -> int:
+        """The first epoch from ``epoch`` on whose end this callback needs to see: every
+        epoch by default.  A callback that acts only every N epochs says which, and the
+        loop may then run the epochs in between in one go (``on_epoch_end`` is still
+        called for some epochs it did not ask for, and must ignore them)."""
+        return epoch
+
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
         """What a training checkpoint keeps of this callback: JSON-able values and NumPy
         arrays, or ``None`` for a callback with nothing to keep."""
@@ -104,6 +111,9 @@ class PrintCost(Callback):
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         if epoch % self.every == 0:
             say(trainer, f"Cost after iteration {epoch}: {logs['cost']:.6f}")
+
+    def next_epoch_end(self, epoch: int) -> int:
+        return _next_multiple(epoch, self.every)
 
 
 class EarlyStopping(Callback):
@@ -204,6 +214,9 @@ class ModelCheckpoint(Callback):
             trainer.save_checkpoint(self.path)
             self.saved_epochs.append(epoch)
 
+    def next_epoch_end(self, epoch: int) -> int:
+        return _next_multiple(epoch + 1, self.every) - 1
+
 
 class ProgressBar(Callback):
     """A tqdm progress bar over the epochs, showing the latest epoch's metrics.
@@ -231,6 +244,9 @@ class ProgressBar(Callback):
             total=trainer.epochs, initial=trainer.start_epoch, unit="epoch", file=sys.stderr
         )
 
+    def next_epoch_end(self, epoch: int) -> int:
+        return epoch if self.bar is not None else sys.maxsize  # nothing shown: nothing to do
+
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         if self.bar is None:
             return
@@ -250,6 +266,11 @@ class PrintEpochs(Callback):
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         shown = "  ".join(f"{k} {v:.4g}" for k, v in logs.items() if k != "learning_rate")
         say(trainer, f"epoch {epoch + 1}/{trainer.epochs}  {shown}")
+
+
+def _next_multiple(n: int, every: int) -> int:
+    """The smallest multiple of ``every`` that is ``>= n``."""
+    return -(-n // every) * every
 
 
 def in_notebook() -> bool:
@@ -336,6 +357,9 @@ class LayerStats(Callback):
         if (epoch + 1) % self.every == 0:
             self.measure(trainer.network, epoch + 1)
 
+    def next_epoch_end(self, epoch: int) -> int:
+        return _next_multiple(epoch + 1, self.every) - 1
+
 
 class Snapshots(Callback):
     """Copies of the parameters before training, every ``every`` epochs and at the end.
@@ -365,6 +389,9 @@ class Snapshots(Callback):
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         if (epoch + 1) % self.every == 0:
             self._take(trainer, epoch + 1)
+
+    def next_epoch_end(self, epoch: int) -> int:
+        return _next_multiple(epoch + 1, self.every) - 1
 
     def on_train_end(self, trainer: Trainer) -> None:
         if trainer.history.epochs:

@@ -52,6 +52,23 @@ class History(list[float]):
         for k, v in logs.items():
             self.history.setdefault(k, []).append(v)
 
+    def record_many(
+        self,
+        first: int,
+        costs: list[float],
+        accuracies: list[float] | None,
+        learning_rates: list[float],
+    ) -> None:
+        """Append the records of epochs ``first, first + 1, …`` at once (as many as
+        ``costs``): what :meth:`record` would append one epoch at a time."""
+        n = len(costs)
+        self.extend(costs)
+        self.epochs.extend(range(first, first + n))
+        self.history.setdefault("cost", []).extend(costs)
+        if accuracies is not None:
+            self.history.setdefault("accuracy", []).extend(accuracies[:n])
+        self.history.setdefault("learning_rate", []).extend(learning_rates[:n])
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able copy (used by checkpoints)."""
         return {

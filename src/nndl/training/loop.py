@@ -16,15 +16,19 @@ mini-batch costs of that epoch, computed before each step, as the course does),
 the training accuracy of those same forward passes, and the validation cost and
 accuracy after the epoch.
 
-Two engines run the steps.  The generic one uses the array API and runs on every
+Three engines run the steps.  The generic one uses the array API and runs on every
 backend.  For NumPy arrays and mini-batches a specialised engine does the same
 mathematics faster, dropout included: the examples are gathered as rows of a
 sample-major copy of X, every parameter is a view of one flat buffer (so the
 optimizer updates all of them with a few in-place passes) and every intermediate
 array is a reused buffer.  With Numba installed, the elementwise passes of big
 networks become compiled loops (:mod:`nndl.arrays.fused`) that give the same bits.
-The engines are :mod:`nndl.training.generic_engine` and
-:mod:`nndl.training.numpy_engine`; L-BFGS is :mod:`nndl.training.lbfgs`; Dask
+The course's batch gradient descent on NumPy arrays (``batch_size=None``, no dropout)
+takes the full-batch engine: the generic engine's arithmetic to the bit, in place over
+the NumPy engine's flat buffers, with several epochs per call when no callback needs
+the ones in between (:meth:`~nndl.training.callbacks.Callback.next_epoch_end`).
+The engines are :mod:`nndl.training.generic_engine`, :mod:`nndl.training.numpy_engine`
+and :mod:`nndl.training.full_batch`; L-BFGS is :mod:`nndl.training.lbfgs`; Dask
 arrays go to :mod:`nndl.training.dask`.
 """
 
@@ -55,6 +59,7 @@ from nndl.training.callbacks import (
     ProgressBar,
 )
 from nndl.training.checkpoints import check_resume, load_checkpoint
+from nndl.training.full_batch import FullBatchEngine
 from nndl.training.generic_engine import GenericEngine, epoch_rng
 from nndl.training.history import History
 from nndl.training.lbfgs import fit_lbfgs
@@ -192,7 +197,16 @@ def fit(
             "engine='numpy' needs NumPy arrays, a matched output and loss, one of the optimizers "
             "gd, momentum, rmsprop, adam; use engine='auto'"
         )
-    if use_numpy:
+    full_batch = (
+        engine == "auto"
+        and batch_size is None
+        and isinstance(X, np.ndarray)
+        and not needs_numpy
+        and FullBatchEngine.takes(network, opt, keep_probs)
+    )
+    if full_batch:  # the course's batch gradient descent, in place
+        trainer.engine = FullBatchEngine(network, opt, X, Y)
+    elif use_numpy:
         trainer.engine = NumpyEngine(
             network,
             opt,
@@ -313,25 +327,38 @@ def _run_record(
 
 
 def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Array | None) -> None:
+    """The epochs: each one's step(s), its record in the history, the callbacks.
+
+    The full-batch engine runs the epochs between two that a callback needs (or that a
+    validation pass needs: every one) in one call, recorded in bulk."""
     engine = trainer.engine
     assert engine is not None
     trainer.begin(cbs)
+    bulk = isinstance(engine, FullBatchEngine) and X_val is None
     try:
-        for epoch in range(trainer.start_epoch, trainer.epochs):
-            learning_rate = trainer.schedule(epoch)
-            try:
-                cost, accuracy = engine.run_epoch(
-                    epoch, learning_rate, functools.partial(epoch_rng, trainer.seed, epoch)
-                )
-            except DivergenceError as exc:
-                exc.history = trainer.history  # type: ignore[attr-defined]
-                raise
-            logs = trainer.epoch_logs(cost, accuracy, learning_rate, X_val, Y_val)
-            trainer.history.record(epoch, logs)
+        epoch = trainer.start_epoch
+        while epoch < trainer.epochs:
+            if bulk:
+                assert isinstance(engine, FullBatchEngine)
+                last = min([trainer.epochs - 1, *(cb.next_epoch_end(epoch) for cb in cbs)])
+                logs = _run_bulk(trainer, engine, epoch, max(last, epoch))
+                epoch = max(last, epoch)
+            else:
+                learning_rate = trainer.schedule(epoch)
+                try:
+                    cost, accuracy = engine.run_epoch(
+                        epoch, learning_rate, functools.partial(epoch_rng, trainer.seed, epoch)
+                    )
+                except DivergenceError as exc:
+                    exc.history = trainer.history  # type: ignore[attr-defined]
+                    raise
+                logs = trainer.epoch_logs(cost, accuracy, learning_rate, X_val, Y_val)
+                trainer.history.record(epoch, logs)
             for cb in cbs:
                 cb.on_epoch_end(trainer, epoch, logs)
             if trainer.stop_training:
                 break
+            epoch += 1
     except KeyboardInterrupt:
         trainer.history.interrupted = True
         print(
@@ -342,6 +369,27 @@ def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Arr
     finally:
         for cb in cbs:
             cb.on_train_end(trainer)
+
+
+def _run_bulk(trainer: Trainer, engine: FullBatchEngine, first: int, last: int) -> dict[str, float]:
+    """Epochs ``first`` … ``last`` in one engine call, recorded in the history (also the
+    finished ones of an interrupted or diverged call); returns the last epoch's logs."""
+    rates = [trainer.schedule(e) for e in range(first, last + 1)]
+    costs: list[float] = []
+    accuracies: list[float] = []
+    try:
+        engine.run_epochs(first, rates, costs, accuracies)
+    except DivergenceError as exc:
+        exc.history = trainer.history  # type: ignore[attr-defined]
+        raise
+    finally:
+        done = len(costs)
+        trainer.history.record_many(
+            first, costs, accuracies if engine.classify else None, rates[:done]
+        )
+    return trainer.epoch_logs(
+        costs[-1], accuracies[-1] if engine.classify else None, rates[-1], None, None
+    )
 
 
 # ------------------------------------------------------------------ checks

@@ -95,8 +95,6 @@ class NumpyEngine:
         self.m = X.shape[1]
         self.batch_size = min(batch_size, self.m)
         self.shuffle = shuffle
-        self.dims = list(network.layer_dims)
-        self.L = network.L
         # (m, n_x): a view when X = data.T; a sparse X stays sparse, its rows densified per batch
         self.Xs: Any = X.T.tocsr() if is_sparse(X) else np.ascontiguousarray(X.T)
         self.sparse = is_sparse(X)
@@ -115,6 +113,15 @@ class NumpyEngine:
         else:
             self.labels = None
             self.Ys = np.ascontiguousarray(Y.T)
+        self.flat_parameters(network, optimizer)
+        self.buffers: dict[int, _Buffers] = {}
+
+    def flat_parameters(self, network: Network, optimizer: optim.Optimizer) -> None:
+        """θ, ∇J and the optimizer's slots as flat buffers, ``W[l]``, ``b[l]``, ``dW[l]``
+        and ``db[l]`` as views of them; the network's parameters become those views."""
+        self.dtype = np.dtype(network.dtype)
+        self.dims = list(network.layer_dims)
+        self.L = network.L
         self.layout = FlatLayout(network.params)
         total = self.layout.size
         self.theta = np.empty(total, dtype=self.dtype)
@@ -132,7 +139,6 @@ class NumpyEngine:
         self.dW = [self.grads[f"W{l}"] for l in range(1, self.L + 1)]
         self.db = [self.grads[f"b{l}"] for l in range(1, self.L + 1)]
         self.hidden = [g.name for g in network.activations[:-1]]
-        self.buffers: dict[int, _Buffers] = {}
         # one compiled loop per update and per ReLU pass, where Numba is installed and the
         # network is big enough for that to pay for loading them (about 1.5 s per process)
         self.kernels = fused.kernels_for(self.dtype) if total >= fused.MIN_PARAMETERS else None
@@ -220,22 +226,24 @@ class NumpyEngine:
     ) -> tuple[float, int]:
         """One mini-batch: the gradient, then the optimizer's update of θ."""
         J, hits = self._gradient(Xb, sel, buf, epoch, learning_rate, rng)
+        self.update(learning_rate, epoch, Xb.shape[0])
+        return J, hits
+
+    def update(self, learning_rate: float, epoch: int, m: int) -> None:
+        """The optimizer's step from ``self.grad``: ``θ := θ − scale · direction`` in place.
+
+        A finite gradient gives a finite step (Adam's and RMSprop's are bounded), so it is
+        checked first, which leaves θ at its last finite values; ``m`` (the batch's
+        examples) is for the error's message."""
         k = self.kernels
-        # update: a finite gradient gives a finite step (Adam's and RMSprop's are bounded),
-        # so checking it first leaves θ at its last finite values
-        finite = k.all_finite(self.grad) if k is not None else np.isfinite(self.grad.sum())
+        finite = k.all_finite(self.grad) if k is not None else math.isfinite(self.grad.sum())
         if not finite:
             raise diverged(
-                "the gradient became non-finite",
-                learning_rate,
-                epoch,
-                l2=self.net.l2,
-                m=Xb.shape[0],
+                "the gradient became non-finite", learning_rate, epoch, l2=self.net.l2, m=m
             )
         self.t += 1
         work = (self.work, self.work2)
         self.optimizer.apply_flat(self.theta, self.grad, self.slots, self.t, learning_rate, k, work)
-        return J, hits
 
     def _gradient(
         self,

@@ -1,0 +1,181 @@
+"""The full-batch engine: the generic engine's numbers to the bit, several epochs a call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nndl import datasets
+from nndl.errors import DivergenceError
+from nndl.model.network import Network
+from nndl.training import callbacks as cb
+from nndl.training.full_batch import FullBatchEngine
+from nndl.training.trainer import Trainer
+
+
+def _same(a: Network, b: Network) -> bool:
+    return all(
+        np.asarray(a.params[k]).tobytes() == np.asarray(b.params[k]).tobytes() for k in a.params
+    )
+
+
+def _pair(dims: list[int], **kwargs: Any) -> tuple[Network, Network]:
+    return Network(dims, **kwargs), Network(dims, **kwargs)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("hidden", ["tanh", "relu", "sigmoid", "leaky_relu", "linear"])
+def test_planar_runs_are_the_generic_engines_to_the_bit(dtype: str, hidden: str) -> None:
+    X, Y = datasets.load_planar()
+    X = X.astype(dtype)
+    for dims in ([2, 4, 1], [2, 6, 3, 1]):
+        fast, generic = _pair(dims, activations=hidden, seed=2, dtype=dtype)
+        h_fast = fast.fit(X, Y, 1.2, 60)
+        h_gen = generic.fit(X, Y, 1.2, 60, engine="generic")
+        assert isinstance(fast.params["W1"], np.ndarray)
+        assert list(h_fast) == list(h_gen) and h_fast.history == h_gen.history
+        assert h_fast.epochs == h_gen.epochs == list(range(60))
+        assert _same(fast, generic)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"l2": 0.3}, {"optimizer": "momentum"}, {"schedule": "inverse_time", "l2": 0.1}],
+    ids=str,
+)
+def test_softmax_and_regression_are_the_generic_engines_to_the_bit(kwargs: dict[str, Any]) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4, 90))
+    labels = rng.integers(0, 3, size=(1, 90))
+    fast, generic = _pair([4, 5, 3], init="he", seed=1, dtype="float64")
+    h_fast = fast.fit(X, labels, 0.1, 40, **kwargs)
+    h_gen = generic.fit(X, labels, 0.1, 40, engine="generic", **kwargs)
+    assert h_fast.history == h_gen.history and _same(fast, generic)
+    Y = rng.normal(size=(2, 90))
+    fast, generic = _pair([4, 6, 2], activations="tanh", output="linear", seed=1, dtype="float64")
+    h_fast = fast.fit(X, Y, 0.05, 40, **kwargs)
+    h_gen = generic.fit(X, Y, 0.05, 40, engine="generic", **kwargs)
+    assert "accuracy" not in h_fast.history
+    assert h_fast.history == h_gen.history and _same(fast, generic)
+
+
+def test_the_default_full_batch_fit_takes_the_full_batch_engine() -> None:
+    X, Y = datasets.load_planar()
+    seen: list[object] = []
+    grab = cb.LambdaCallback(on_train_begin=lambda t: seen.append(t.engine))
+    Network([2, 4, 1], activations="tanh").fit(X, Y, 1.2, 2, callbacks=[grab])
+    Network([2, 4, 1], activations="tanh").fit(X, Y, 1.2, 2, dropout=0.1, callbacks=[grab])
+    assert isinstance(seen[0], FullBatchEngine) and not isinstance(seen[1], FullBatchEngine)
+
+
+class _Counting(cb.Callback):
+    """Acts every ``every`` epochs; records which epochs it was shown."""
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+        self.shown: list[int] = []
+        self.acted: list[tuple[int, float]] = []
+
+    def next_epoch_end(self, epoch: int) -> int:
+        return -(-epoch // self.every) * self.every
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
+        self.shown.append(epoch)
+        if epoch % self.every == 0:
+            self.acted.append((epoch, logs["cost"]))
+
+
+def test_epochs_between_callbacks_run_in_one_call_and_the_history_is_whole(capsys) -> None:  # type: ignore[no-untyped-def]
+    X, Y = datasets.load_planar()
+    counting = _Counting(every=100)
+    net = Network([2, 4, 1], activations="tanh", seed=2, dtype="float64")
+    history = net.fit(X, Y, 1.2, 1000, print_every=250, callbacks=[counting])
+    assert len(history) == 1000 and history.epochs == list(range(1000))
+    assert len(history.history["accuracy"]) == len(history.history["learning_rate"]) == 1000
+    assert [e for e, _ in counting.acted] == list(range(0, 1000, 100))
+    assert all(cost == history[e] for e, cost in counting.acted)
+    assert len(counting.shown) < 30  # not every epoch: the ones asked for, and the last
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [f"Cost after iteration {e}: {history[e]:.6f}" for e in (0, 250, 500, 750)]
+    every = cb.LambdaCallback(on_epoch_end=lambda t, e, logs: counting.shown.append(-1))
+    counting.shown.clear()
+    Network([2, 4, 1], activations="tanh").fit(X, Y, 1.2, 30, callbacks=[every])
+    assert counting.shown == [-1] * 30  # a callback that does not say: every epoch
+
+
+def test_checkpoints_and_snapshots_come_at_their_epochs_and_resume_bit_for_bit(
+    tmp_path: Path,
+) -> None:
+    X, Y = datasets.load_planar()
+    full = Network([2, 5, 1], activations="tanh", seed=3, dtype="float64")
+    h_full = full.fit(X, Y, 1.2, 50)
+    path = tmp_path / "run.npz"
+    saver = cb.ModelCheckpoint(path, every=7)
+    snaps = cb.Snapshots(every=10)
+    first = Network([2, 5, 1], activations="tanh", seed=3, dtype="float64")
+    first.fit(X, Y, 1.2, 30, callbacks=[saver, snaps])
+    assert saver.saved_epochs == [6, 13, 20, 27]
+    assert snaps.epochs == [0, 10, 20, 30]
+    resumed = Network([2, 5, 1], activations="tanh", seed=8, dtype="float64")
+    h = resumed.fit(X, Y, 1.2, 50, resume_from=path)
+    assert list(h) == list(h_full) and h.epochs == list(range(50)) and _same(resumed, full)
+
+
+def test_an_interrupted_call_keeps_its_finished_epochs(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    X, Y = datasets.load_planar()
+    step = FullBatchEngine.update
+
+    def interrupting(self: FullBatchEngine, learning_rate: float, epoch: int, m: int) -> None:
+        if epoch == 37:
+            raise KeyboardInterrupt
+        step(self, learning_rate, epoch, m)
+
+    monkeypatch.setattr(FullBatchEngine, "update", interrupting)
+    net = Network([2, 4, 1], activations="tanh", seed=2, dtype="float64")
+    history = net.fit(X, Y, 1.2, 100)
+    monkeypatch.undo()
+    assert history.interrupted and len(history) == 37 and history.epochs == list(range(37))
+    ref = Network([2, 4, 1], activations="tanh", seed=2, dtype="float64")
+    h_ref = ref.fit(X, Y, 1.2, 37)
+    assert list(history) == list(h_ref) and _same(net, ref)
+    assert "interrupted after 37 epochs" in capsys.readouterr().err
+
+
+def test_divergence_keeps_the_history_and_the_last_finite_parameters() -> None:
+    X, Y = datasets.load_planar()
+    net = Network([2, 4, 1], activations="relu", init="he", seed=0, dtype="float64")
+    with pytest.raises(DivergenceError, match=r"at epoch 33 with learning_rate=1000\.0") as info:
+        net.fit(X * 100, Y, 1e3, 200)
+    history = info.value.history  # type: ignore[attr-defined]
+    assert history.epochs == list(range(33)) and all(np.isfinite(history))
+    assert all(np.all(np.isfinite(v)) for v in net.params.values())
+
+
+def test_a_step_that_overflows_is_taken_back_as_the_generic_engine_does() -> None:
+    X, Y = datasets.load_planar()
+    X = X * 1e6  # dW[1] of about 10³, and α = 10³⁰⁸: θ − α dW overflows
+    for epochs in (1, 3):  # the overflow found at the end, or by the next epoch's cost
+        for engine in ("auto", "generic"):
+            net = Network([2, 4, 1], activations="relu", seed=2, dtype="float64")
+            first = {k: np.array(v) for k, v in net.params.items()}
+            with pytest.raises(
+                DivergenceError, match="at epoch 0 with learning_rate=1e\\+308"
+            ) as info:
+                net.fit(X, Y, 1e308, epochs, engine=engine)
+            assert len(info.value.history) == 0  # type: ignore[attr-defined]
+            assert all(np.array_equal(net.params[k], first[k]) for k in first)
+
+
+def test_adam_agrees_with_the_generic_engine_to_rounding() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4, 90))
+    labels = rng.integers(0, 3, size=(1, 90))
+    fast, generic = _pair([4, 5, 3], init="he", seed=1, dtype="float64")
+    h_fast = fast.fit(X, labels, 0.01, 200, optimizer="adam")
+    h_gen = generic.fit(X, labels, 0.01, 200, optimizer="adam", engine="generic")
+    np.testing.assert_allclose(list(h_fast), list(h_gen), rtol=1e-13)
+    for k in fast.params:
+        np.testing.assert_allclose(fast.params[k], generic.params[k], rtol=1e-12, atol=1e-15)
