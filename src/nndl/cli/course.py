@@ -1,8 +1,13 @@
-"""``nndl course list`` and ``nndl course NAME``: a recipe beside the course's outputs.
+"""``nndl course list``, ``nndl course NAME`` and ``nndl course grade PATH``.
 
-Each line shows nndl's number, the course's expected output and the tolerance
-used, marked ✓ or ✗ (· for a number shown without a course value).  The exit
-status is 1 when a check fails.
+``NAME``: a recipe beside the course's outputs.  Each line shows nndl's number, the
+course's expected output and the tolerance used, marked ✓ or ✗ (· for a number
+shown without a course value).  The exit status is 1 when a check fails.
+
+``grade PATH``: the learner's own functions in a ``.py`` file or an ``.ipynb``
+notebook, run in a fresh process and compared with nndl's, one line per function
+(✓, or ✗ and what differs).  The exit status is 0 when every function found
+passes, 1 otherwise, 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ examples:
   nndl course step-by-step
   nndl course deep-application --data DIR  # DIR holds train_catvnoncat.h5, test_catvnoncat.h5
   NNDL_CAT_DIR=DIR nndl course logistic-regression
+  nndl course grade my_solution.py         # your functions, checked against nndl's
+  nndl course grade Planar.ipynb --assignment planar
 """
 
 
@@ -41,8 +48,26 @@ def add(commands: Any) -> None:
     parser.add_argument(
         "name",
         metavar="NAME",
-        choices=["list", *ASSIGNMENTS],
-        help=f"list, or one of: {', '.join(ASSIGNMENTS)}",
+        choices=["list", "grade", *ASSIGNMENTS],
+        help=f"list, grade, or one of: {', '.join(ASSIGNMENTS)}",
+    )
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        help="with grade: your .py file or .ipynb notebook",
+    )
+    parser.add_argument(
+        "--assignment",
+        metavar="NAME",
+        help="with grade: the assignment (default: guessed from the functions defined)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="with grade: how long one call of your function may run (default 10)",
     )
     parser.add_argument(
         "--data",
@@ -66,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
     from nndl.course.recipes import ASSIGNMENTS
     from nndl.errors import NNDLValueError
 
+    if args.name == "grade":
+        return grade(args)
+    if args.path is not None or args.assignment is not None:
+        raise NNDLValueError(f"PATH and --assignment go with `nndl course grade`, not {args.name}")
     if args.name == "list":
         for name, assignment in ASSIGNMENTS.items():
             data = "  [cat pictures: --data DIR or NNDL_CAT_DIR]" if assignment.uses_cat else ""
@@ -94,6 +123,22 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         print(FAILED_HINT)
     return 1 if failed else 0
+
+
+def grade(args: argparse.Namespace) -> int:
+    """``nndl course grade PATH``: the table, and 0 when every function passes."""
+    from nndl.course.grading import grade_file
+    from nndl.errors import NNDLValueError
+
+    if args.path is None:
+        raise NNDLValueError("nndl course grade needs the PATH of your .py or .ipynb file")
+    if not args.time_limit > 0:
+        raise NNDLValueError(f"--time-limit must be > 0 seconds. Received: {args.time_limit}")
+    if args.data is not None or args.iterations is not None:
+        raise NNDLValueError("--data and --iterations go with the recipes, not with grade")
+    report = grade_file(args.path, args.assignment, limit=args.time_limit)
+    print(report)
+    return 0 if report.passed else 1
 
 
 FAILED_HINT = (
