@@ -1,7 +1,9 @@
+# ruff: noqa: NPY002, RUF059  (the course's style: np.random.seed, "%i" % i, unused names)
 """Assignment 4's models, written out as the course's notebook writes them; the
 step-by-step functions come from the course's utils (here: nndl's), as in the notebook."""
 
 import numpy as np
+
 from nndl.course import (
     L_model_backward,
     L_model_forward,

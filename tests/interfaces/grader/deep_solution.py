@@ -1,3 +1,4 @@
+# ruff: noqa: NPY002, RUF059  (the course's style: np.random.seed, "%i" % i, unused names)
 """Assignments 3 and 4's graded functions, written out as the course's notebooks write them."""
 
 import numpy as np
@@ -111,7 +112,9 @@ def L_model_backward(AL, Y, caches):
     grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = dA_prev, dW, db
     for l in reversed(range(L - 1)):
         current_cache = caches[l]
-        dA_prev, dW, db = linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+        dA_prev, dW, db = linear_activation_backward(
+            grads["dA" + str(l + 1)], current_cache, "relu"
+        )
         grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = dA_prev, dW, db
     return grads
 

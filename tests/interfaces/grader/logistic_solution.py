@@ -1,11 +1,17 @@
+"""Assignment 1's graded functions, written out plainly; model is nndl's (a given)."""
+
 import numpy as np
+
 from nndl import course
+
 
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
+
 def initialize_with_zeros(dim):
     return np.zeros((dim, 1)), 0.0
+
 
 def propagate(w, b, X, Y):
     m = X.shape[1]
@@ -14,6 +20,7 @@ def propagate(w, b, X, Y):
     dw = np.dot(X, (A - Y).T) / m
     db = np.sum(A - Y) / m
     return {"dw": dw, "db": db}, np.squeeze(cost)
+
 
 def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
     costs = []
@@ -25,8 +32,10 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=Fal
             costs.append(cost)
     return {"w": w, "b": b}, grads, costs
 
+
 def predict(w, b, X):
     A = sigmoid(np.dot(w.T, X) + b)
     return (A > 0.5).astype(float)
+
 
 model = course.model

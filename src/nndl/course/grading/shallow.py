@@ -131,6 +131,7 @@ LOGISTIC = [
         ("propagate",),
         _optimize_variants,
         TRAINING,
+        perturb=False,
     ),
     Spec("predict", logistic.predict, _predict_cases, ("Y_prediction",), ("sigmoid",)),
     Spec(
@@ -140,6 +141,7 @@ LOGISTIC = [
         ("d",),
         ("initialize_with_zeros", "optimize", "predict"),
         tolerance=TRAINING,
+        perturb=False,
         adapt=_model_adapt,
     ),
 ]
@@ -322,7 +324,7 @@ def _nn_model_cases() -> list[Case]:
     X, Y = randn(1, (2, 3), (1, 3))
     (X2,) = randn(40, (3, 8))
     return [
-        Case("the course's test case, 10000 iterations", (X, Y > 0, 4, 10000, False), 3),
+        Case("the course's test case, 1000 iterations", (X, Y > 0, 4, 1000, False), 3),
         Case(
             "random, n_x = 3, m = 8, n_h = 3, 300 iterations", (X2, labels(41, 8), 3, 300, False), 8
         ),
@@ -386,6 +388,7 @@ PLANAR = [
         ),
         _nn_model_variants,
         TRAINING,
+        perturb=False,
     ),
     Spec(
         "predict", planar.predict, _planar_predict_cases, ("predictions",), ("forward_propagation",)

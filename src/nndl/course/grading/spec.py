@@ -35,6 +35,7 @@ class Spec:
     to say which one a difference comes from.  ``variants``: the usual mistakes, each
     computed (the result they give) so the diagnosis comes from the numbers.
     ``adapt(yours, expected) -> (yours, expected)`` accepts the course's older forms.
+    A learner's helper that passes its own cases is not replaced.
     """
 
     name: str
@@ -45,6 +46,8 @@ class Spec:
     variants: Variants | None = None
     tolerance: Tolerance = EXACT
     adapt: Callable[[Any, Any], tuple[Any, Any]] | None = None
+    perturb: bool = True
+    """Call again with an argument changed, to see whether it is used (not for training)."""
 
 
 TRAINING = Tolerance(rtol=1e-5, atol=1e-8)
