@@ -25,7 +25,7 @@ from typing import Any
 
 from nndl.course.grading.registry import SPECS, guess
 from nndl.course.grading.report import Report, Result
-from nndl.course.grading.runner import TIME_LIMIT, Grader
+from nndl.course.grading.runner import TIME_LIMIT, Grader, learners_function
 from nndl.course.grading.worker import grade_file
 
 
@@ -46,7 +46,7 @@ def grade(
     if namespace is None:
         namespace = sys._getframe(1).f_globals
     if assignment is None:
-        assignment = guess(n for n, v in namespace.items() if callable(v))
+        assignment = guess(n for n, v in namespace.items() if learners_function(v))
     report = Grader(namespace, assignment, time_limit=time_limit).run()
     if not _in_ipython():
         print(report)

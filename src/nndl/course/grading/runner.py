@@ -136,7 +136,7 @@ class Grader:
         self.specs = specs(assignment)
         self.time_limit, self.print_limit = time_limit, print_limit
         self.sources = dict(sources or {})
-        self.learners = {n for n in self.specs if _learners_function(namespace.get(n))}
+        self.learners = {n for n in self.specs if learners_function(namespace.get(n))}
         self.results: dict[str, Result] = {}
 
     def run(
@@ -361,7 +361,7 @@ class Grader:
         return node is not None and is_stub(node)
 
 
-def _learners_function(value: Any) -> bool:
+def learners_function(value: Any) -> bool:
     """A function the learner wrote (or assigned), not one of nndl's imported as given."""
     return callable(value) and not str(getattr(value, "__module__", "")).startswith("nndl.")
 
