@@ -115,8 +115,9 @@ def _is_grade_call(node: ast.AST) -> bool:
     )
 
 
-def defined_names(units: list[Unit]) -> set[str]:
-    """The names the code defines at its top level (functions, imports, assignments)."""
+def defined_names(units: list[Unit], imports: bool = True) -> set[str]:
+    """The names the code defines at its top level (functions, assignments, and imports
+    unless ``imports`` is false)."""
     names: set[str] = set()
     for unit in units:
         try:
@@ -126,7 +127,7 @@ def defined_names(units: list[Unit]) -> set[str]:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 names.add(node.name)
-            elif isinstance(node, ast.ImportFrom):
+            elif isinstance(node, ast.ImportFrom) and imports:
                 names.update(a.asname or a.name for a in node.names)
             elif isinstance(node, ast.Assign):
                 names.update(t.id for t in node.targets if isinstance(t, ast.Name))

@@ -55,8 +55,10 @@ def grade_file(
     names = source.defined_names(units)
     if assignment is None:
         assignment = guess(names, f" in {path}")
-    wanted = [n for n in specs(assignment) if n in names]
-    if not wanted:
+    found = [n for n in specs(assignment) if n in names]
+    own = source.defined_names(units, imports=False)
+    wanted = [n for n in found if n in own]  # not those imported: nndl's are not graded
+    if not found:
         raise NNDLValueError(
             f"no function of {assignment} found in {path}: define them under the course's "
             f"names ({', '.join(list(specs(assignment))[:4])}, …)"
@@ -75,7 +77,7 @@ def grade_file(
             ),
             encoding="utf-8",
         )
-        budget = LOAD_LIMIT + 30 + limit * 8 * len(wanted)
+        budget = LOAD_LIMIT + 30 + limit * 8 * len(found)
         stopped = ""
         with err.open("wb") as stderr:
             try:
