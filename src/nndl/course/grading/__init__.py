@@ -47,7 +47,7 @@ def grade(
         namespace = sys._getframe(1).f_globals
     if assignment is None:
         assignment = guess(n for n, v in namespace.items() if learners_function(v))
-    report = Grader(namespace, assignment, time_limit=time_limit).run()
+    report = Grader(namespace, assignment, time_limit=time_limit).run("the functions defined here")
     if not _in_ipython():
         print(report)
     return report

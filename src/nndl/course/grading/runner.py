@@ -389,9 +389,10 @@ def _mutated(fn: Callable[..., Any], args: tuple[Any, ...], before: tuple[Any, .
         if where is not None:
             name = names[i] if i < len(names) else f"argument {i + 1}"
             inside = f" ({where})" if where not in ("values", "value") else ""
+            fix = f"{name}.copy()" if isinstance(was, np.ndarray) else f"copy.deepcopy({name})"
             return (
                 f"changes its argument {name} in place{inside}: work on a copy "
-                f"({name} = copy.deepcopy({name})) or build new arrays"
+                f"({fix}) or build new arrays"
             )
     return None
 
