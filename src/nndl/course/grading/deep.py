@@ -311,7 +311,8 @@ def _model_cases() -> list[Case]:
             "random, n_x = 6, m = 10, 200 iterations, α = 0.1",
             (X, Y, (6, 4, 1), 0.1, 200, False),
             10,
-        )
+        ),
+        Case("m = 1, 20 iterations", (X[:, :1], np.ones((1, 1)), (6, 3, 1), 0.5, 20, False), 1),
     ]
 
 
@@ -323,14 +324,16 @@ def _L_model_cases() -> list[Case]:
             "random, layers [6, 5, 3, 1], m = 10, 200 iterations, α = 0.1",
             (X, Y, [6, 5, 3, 1], 0.1, 200, False),
             10,
-        )
+        ),
+        Case("m = 1, 20 iterations", (X[:, :1], np.zeros((1, 1)), [6, 4, 1], 0.5, 20, False), 1),
     ]
 
 
 def _app_predict_cases() -> list[Case]:
     (X,) = randn(94, (4, 9))
     return [
-        Case("random, layers [4, 3, 1], m = 9", (X, labels(95, 9), _deep_params(96, [4, 3, 1])))
+        Case("random, layers [4, 3, 1], m = 9", (X, labels(95, 9), _deep_params(96, [4, 3, 1]))),
+        Case("m = 1", (X[:, :1], np.ones((1, 1)), _deep_params(97, [4, 2, 1]))),
     ]
 
 
