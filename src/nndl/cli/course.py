@@ -35,12 +35,16 @@ def add(commands: Any) -> None:
 
     parser: argparse.ArgumentParser = commands.add_parser(
         "course",
-        help="run a course assignment's recipe and compare with the course's outputs",
+        help="run a course assignment's recipe and compare with the course's outputs, "
+        "or grade your own functions",
         description=(
             "Run one of the course's programming assignments with its exact recipe (seed, "
             "float64, data, hyperparameters) and print nndl's numbers beside the course's "
             "expected outputs, with ✓/✗ and the tolerance. The cat assignments use the "
-            "course's pictures from --data or NNDL_CAT_DIR, else a stand-in (said so)."
+            "course's pictures from --data or NNDL_CAT_DIR, else a stand-in (said so). "
+            "`grade PATH` runs your .py file or .ipynb notebook in a fresh process and checks "
+            "each of the assignment's functions it defines against nndl's: ✓, or ✗ and what "
+            "differs (exit status 0 when all pass, 1 otherwise)."
         ),
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -65,7 +69,6 @@ def add(commands: Any) -> None:
     parser.add_argument(
         "--time-limit",
         type=float,
-        default=10.0,
         metavar="SECONDS",
         help="with grade: how long one call of your function may run (default 10)",
     )
@@ -93,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.name == "grade":
         return grade(args)
-    if args.path is not None or args.assignment is not None:
-        raise NNDLValueError(f"PATH and --assignment go with `nndl course grade`, not {args.name}")
+    if args.path is not None or args.assignment is not None or args.time_limit is not None:
+        raise NNDLValueError(
+            f"PATH, --assignment and --time-limit go with `nndl course grade`, not {args.name}"
+        )
     if args.name == "list":
         for name, assignment in ASSIGNMENTS.items():
             data = "  [cat pictures: --data DIR or NNDL_CAT_DIR]" if assignment.uses_cat else ""
@@ -132,11 +137,12 @@ def grade(args: argparse.Namespace) -> int:
 
     if args.path is None:
         raise NNDLValueError("nndl course grade needs the PATH of your .py or .ipynb file")
-    if not args.time_limit > 0:
+    limit = 10.0 if args.time_limit is None else args.time_limit
+    if not limit > 0:
         raise NNDLValueError(f"--time-limit must be > 0 seconds. Received: {args.time_limit}")
     if args.data is not None or args.iterations is not None:
         raise NNDLValueError("--data and --iterations go with the recipes, not with grade")
-    report = grade_file(args.path, args.assignment, limit=args.time_limit)
+    report = grade_file(args.path, args.assignment, limit=limit)
     print(report)
     return 0 if report.passed else 1
 
