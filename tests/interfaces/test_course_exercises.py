@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "notebooks" / "exercises"
 SOLUTIONS = Path(__file__).parent / "grader"
 BOOKS = {
+    "01_logistic_regression_exercise.ipynb": ("logistic_solution.py", "logistic-regression", 6),
     "02_planar_exercise.ipynb": ("planar_solution.py", "planar", 8),
     "03_step_by_step_exercise.ipynb": ("deep_solution.py", "step-by-step", 10),
 }

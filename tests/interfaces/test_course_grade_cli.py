@@ -31,7 +31,7 @@ def test_a_correct_file_passes(capsys: pytest.CaptureFixture[str]) -> None:
         "✓ optimize",
         "✓ predict",
     ]
-    assert lines[-1] == "5 of 5 functions pass" and err == ""
+    assert lines[6] == "✓ model" and lines[-1] == "6 of 6 functions pass" and err == ""
 
 
 def test_a_blank_exercise_is_not_implemented_yet(
