@@ -382,3 +382,18 @@ def test_the_report_shows_as_a_table_in_jupyter() -> None:
     assert "<table>" in html and "W1 &lt;differs&gt;" in html and "1 of 2 functions pass" in html
     assert str(report).splitlines()[1:3] == ["✓ layer_sizes", "✗ nn_model: W1 <differs>"]
     assert not report.passed and Report.from_json(report.to_json()) == report
+
+
+def test_the_assignment_is_guessed_from_the_names() -> None:
+    from nndl.course.grading.registry import guess
+    from nndl.errors import NNDLValueError
+
+    assert guess({"propagate", "sigmoid", "np"}) == "logistic-regression"
+    assert guess({"forward_propagation", "update_parameters"}) == "planar"
+    assert guess({"linear_forward", "update_parameters", "compute_cost"}) == "step-by-step"
+    assert guess({"relu_backward"}) == "step-by-step"
+    assert guess({"two_layer_model", "linear_forward"}) == "deep-application"
+    with pytest.raises(NNDLValueError, match="could be planar or step-by-step"):
+        guess({"initialize_parameters", "update_parameters"})
+    with pytest.raises(NNDLValueError, match="no graded function found"):
+        guess({"main", "helper"})
