@@ -33,13 +33,16 @@ This top level holds every name once.  Where assignments reuse a name:
   ``nndl.course.application.initialize_parameters_deep``.
 
 ``nndl course NAME`` (the command line) runs an assignment's recipe and prints
-nndl's numbers beside the course's expected outputs.
+nndl's numbers beside the course's expected outputs.  ``nndl course grade PATH``
+and, in a notebook, :func:`grade` grade the learner's own functions against these
+(:mod:`nndl.course.grading`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import sys
+from collections.abc import Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -68,6 +71,27 @@ from nndl.course.planar import (
     update_parameters,
 )
 from nndl.errors import NNDLTypeError
+
+if TYPE_CHECKING:
+    from nndl.course.grading.report import Report
+
+
+def grade(
+    assignment: str | None = None,
+    namespace: MutableMapping[str, Any] | None = None,
+    *,
+    time_limit: float = 10.0,
+) -> Report:
+    """Grade the course's functions defined in the calling notebook (or module) against
+    nndl's: one line per function, ✓ or what differs (:func:`nndl.course.grading.grade`).
+
+    ``assignment`` is one of ``nndl course list``'s names, guessed when ``None``.
+    """
+    from nndl.course.grading import grade as grade_namespace
+
+    if namespace is None:
+        namespace = sys._getframe(1).f_globals
+    return grade_namespace(assignment, namespace, time_limit=time_limit)
 
 
 def predict(*args: Any) -> np.ndarray:
@@ -99,6 +123,7 @@ __all__ = [
     "compute_cost",
     "deep",
     "forward_propagation",
+    "grade",
     "initialize_parameters",
     "initialize_parameters_deep",
     "initialize_with_zeros",
