@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from nndl.arrays.backend import Array, namespace
+from nndl.arrays.backend import Array, device, namespace
 from nndl.errors import NNDLValueError, ShapeError
 
 Padding = tuple[tuple[int, int], tuple[int, int]]
@@ -92,7 +92,9 @@ def zero_pad(X: Array, pads: Padding) -> Array:
         return X
     xp = namespace(X)
     m, n_H, n_W, n_C = X.shape
-    out = xp.zeros((m, n_H + top + bottom, n_W + left + right, n_C), dtype=X.dtype)
+    out = xp.zeros(
+        (m, n_H + top + bottom, n_W + left + right, n_C), dtype=X.dtype, device=device(X)
+    )
     out[:, top : top + n_H, left : left + n_W, :] = X
     return out
 
@@ -185,7 +187,7 @@ def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
     (top, bottom), (left, right) = pads
     _, n_H_prev, n_W_prev, _ = prev_shape
     padded = (m, n_H_prev + top + bottom, n_W_prev + left + right, n_C_prev)
-    dA_pad = xp.zeros(padded, dtype=dZ.dtype)
+    dA_pad = xp.zeros(padded, dtype=dZ.dtype, device=device(dZ))
     for dh in range(f_H):  # col2im: each window offset's share added back where it read
         for dw in range(f_W):
             rows, columns = _window(dh, dw, strides, n_H, n_W)
@@ -238,7 +240,7 @@ def pool_backward(dA: Array, cache: PoolCache) -> Array:
     xp = namespace(dA)
     A_prev, A, window, strides, mode = cache
     _, n_H, n_W, _ = (int(n) for n in dA.shape)
-    dA_prev = xp.zeros(A_prev.shape, dtype=dA.dtype)
+    dA_prev = xp.zeros(A_prev.shape, dtype=dA.dtype, device=device(dA))
     share = dA / (window[0] * window[1])
     for dh in range(window[0]):
         for dw in range(window[1]):

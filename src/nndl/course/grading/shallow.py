@@ -163,9 +163,9 @@ def _init_cases() -> list[Case]:
     ]
 
 
-def _params(seed: int, n_x: int, n_h: int, n_y: int, scale: float = 1.0) -> dict[str, np.ndarray]:
-    W1, b1, W2, b2 = randn(seed, (n_h, n_x), (n_h, 1), (n_y, n_h), (n_y, 1))
-    return {"W1": W1 * scale, "b1": b1 * 0.1, "W2": W2 * scale, "b2": b2 * 0.1}
+def _params(seed: int, n_x: int, n_h: int, n_y: int, size: float = 1.0) -> dict[str, np.ndarray]:
+    W1, bias1, W2, bias2 = randn(seed, (n_h, n_x), (n_h, 1), (n_y, n_h), (n_y, 1))
+    return {"W1": W1 * size, "b1": bias1 * 0.1, "W2": W2 * size, "b2": bias2 * 0.1}
 
 
 def _forward_cases() -> list[Case]:

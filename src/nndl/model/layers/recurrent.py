@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from nndl.arrays.backend import Array, namespace
+from nndl.arrays.backend import Array, device, namespace
 from nndl.errors import NNDLValueError
 from nndl.model import init as _init
 from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
@@ -85,8 +85,8 @@ class Recurrent(Layer):
     ) -> tuple[Array, Any]:
         xp = namespace(A_prev)
         m, T_x, _ = (int(n) for n in A_prev.shape)
-        a = xp.zeros((self.units, m), dtype=A_prev.dtype)
-        c = xp.zeros((self.units, m), dtype=A_prev.dtype)
+        a = xp.zeros((self.units, m), dtype=A_prev.dtype, device=device(A_prev))
+        c = xp.zeros((self.units, m), dtype=A_prev.dtype, device=device(A_prev))
         steps, states = [], []
         for t in range(T_x):
             a, c, step = self.cell_forward(xp, A_prev[:, t, :].T, a, c)
@@ -99,9 +99,9 @@ class Recurrent(Layer):
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
         xp = namespace(dA)
         steps, (m, T_x, _) = cache
-        grads = {k: xp.zeros(v.shape, dtype=dA.dtype) for k, v in self.params.items()}
-        da_next = xp.zeros((self.units, m), dtype=dA.dtype)
-        dc_next = xp.zeros((self.units, m), dtype=dA.dtype)
+        grads = {k: xp.zeros_like(v) for k, v in self.params.items()}
+        da_next = xp.zeros((self.units, m), dtype=dA.dtype, device=device(dA))
+        dc_next = xp.zeros((self.units, m), dtype=dA.dtype, device=device(dA))
         dxs = []
         for t in range(T_x - 1, -1, -1):
             if self.return_sequences:
@@ -323,11 +323,12 @@ class Embedding(Layer):
         m, T_x, _ = (int(n) for n in dA.shape)
         tokens = cache
         one_hot = xp.astype(
-            xp.reshape(tokens, (-1, 1)) == xp.reshape(xp.arange(self.vocab_size), (1, -1)),
+            xp.reshape(tokens, (-1, 1))
+            == xp.reshape(xp.arange(self.vocab_size, device=device(dA)), (1, -1)),
             dA.dtype,
         )  # (m·T_x, vocab_size): o_j for every step
         dE = (one_hot.T @ xp.reshape(dA, (m * T_x, self.n_e))).T
-        no_input = xp.zeros((m, T_x), dtype=dA.dtype)  # tokens have no gradient
+        no_input = xp.zeros((m, T_x), dtype=dA.dtype, device=device(dA))  # tokens have no gradient
         return no_input, {"E": dE / m}
 
     def config(self) -> dict[str, Any]:
