@@ -185,5 +185,22 @@ def test_lbfgs_matches_scipy_on_numpy(client: Any) -> None:
     costs = fit_dask(net, as_dask(X, 64), Y, epochs=30, optimizer="lbfgs", client=client)
     assert len(costs) == result.nit and costs[-1] == pytest.approx(result.fun, rel=1e-9)
     _assert_same_params(net, reference, atol=1e-6)
-    with pytest.raises(nndl.NNDLValueError, match="'gd' \\(default\\) or 'lbfgs'"):
-        fit_dask(net, as_dask(X, 64), Y, epochs=1, optimizer="adam")
+    with pytest.raises(nndl.NNDLValueError, match="gradient descent over each chunk"):
+        fit_dask(net, as_dask(X, 64), Y, epochs=1, optimizer="adam", batch_size=32)
+
+
+def test_every_optimizer_schedule_and_callback_runs_through_the_one_loop(client: Any) -> None:
+    """Full batch on the chunks is the in-memory run's step: Adam, a schedule, early
+    stopping and printing come from the same loop, and give the same costs."""
+    X, Y = nndl.datasets.make_moons(m=300, noise=0.2, seed=4)
+    reference, net = _pair([2, 6, 1], activations="tanh", init="xavier")
+    options = {"optimizer": "adam", "schedule": {"name": "exponential", "rate": 0.95},
+               "l2": 0.1, "print_every": 5}  # fmt: skip
+    costs_ref = reference.fit(X, Y, 0.05, 12, engine="generic", **options)
+    costs = net.fit(as_dask(X, 75), Y, 0.05, 12, **options)
+    np.testing.assert_allclose(costs, costs_ref, rtol=1e-10)
+    _assert_same_params(net, reference, atol=1e-10)
+    stopped = _pair([2, 6, 1], activations="tanh", init="xavier")[1]
+    history = fit_dask(stopped, as_dask(X, 75), Y, learning_rate=50.0, epochs=200,
+                       early_stopping=True, patience=3)  # fmt: skip
+    assert len(history) < 200  # the loop's early stopping ended it

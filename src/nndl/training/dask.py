@@ -43,13 +43,16 @@ from nndl.arrays.blocks import dask_module as _module
 from nndl.errors import (
     NNDLValueError,
     ShapeError,
-    check_int,
-    check_l2,
-    check_learning_rate,
     diverged,
-    require,
 )
 from nndl.model.update_rules import descend
+from nndl.training import optimizers as optim
+from nndl.training.history import History
+from nndl.training.lbfgs import fit_lbfgs
+from nndl.training.optimizers import OptimizerState
+from nndl.training.options import FitOptions
+from nndl.training.run import callbacks_for, make_seed, run_epochs, run_record
+from nndl.training.trainer import Trainer
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
@@ -75,100 +78,93 @@ def fit_dask(
     learning_rate: float = 0.0075,
     epochs: int = 3000,
     *,
-    batch_size: int | None = None,
     client: Any = None,
-    l2: float = 0.0,
-    optimizer: Any = None,
     persist: bool | str = "auto",
-    seed: int | None = None,
-    print_every: int | None = None,
-    callback: Callable[[int, float], None] | None = None,
+    **options: Any,
 ) -> list[float]:
     """Train ``network`` on Dask arrays X ``(n_x, m)`` and Y ``(n_y, m)``; the epoch costs.
 
-    ``batch_size=None`` is full-batch gradient descent (each chunk's gradient
-    summed where the chunk lives); an integer B streams the chunks and runs
-    mini-batch gradient descent over each (see the module's notes).  ``l2`` is
-    λ of ``(λ / 2m) Σ ||W[l]||²`` (full batch).  ``optimizer="lbfgs"``: full-batch
-    L-BFGS (SciPy's L-BFGS-B), every cost and gradient summed from the chunks the
-    same way, ``epochs`` its iterations.  ``persist``: keep the chunks in
-    the workers' memory between epochs (True), recompute or reread them every
-    epoch (False), or ``"auto"``: persist when they fit in half the cluster's
-    memory.  ``seed`` orders the chunks of the mini-batch epochs.
+    The options are :meth:`nndl.Network.fit`'s (``optimizer``, ``batch_size``, ``l2``,
+    ``seed``, ``print_every``, ``callback``, ``callbacks``, ``early_stopping``,
+    ``checkpoint``, ``verbose``, ``schedule``; see :data:`NOT_ON_DASK` for those that need
+    the data in memory), run by the same loop.  ``batch_size=None`` is full batch: each
+    step's gradient summed from the chunks where they live, then any optimizer's step on
+    the client; ``optimizer="lbfgs"`` is full-batch L-BFGS on the same summed gradients; an
+    integer B streams the chunks and runs mini-batch gradient descent over each (see the
+    module's notes).  ``persist``: keep the chunks in the workers' memory between epochs
+    (True), recompute or reread them every epoch (False), or ``"auto"``: persist when they
+    fit in half the cluster's memory.
 
-    The costs are those of the course: for full batch the cost of each epoch
-    before its update; for mini-batches the example-weighted mean of the
-    batches' costs; for L-BFGS the cost after each iteration.  The parameters
-    end as NumPy arrays.  Raises :class:`~nndl.errors.DivergenceError` on a
-    non-finite cost or update, leaving the parameters of the last finite step.
+    The costs are those of the course: for full batch the cost of each epoch before its
+    update; for mini-batches the example-weighted mean of the batches' costs; for L-BFGS the
+    cost after each iteration.  The parameters end as NumPy arrays.  Raises
+    :class:`~nndl.errors.DivergenceError` on a non-finite cost or update, leaving the
+    parameters of the last finite step.
     """
+    how = FitOptions.of(learning_rate=learning_rate, epochs=epochs, **options)
+    return list(fit_blocked(network, X, Y, how, client=client, persist=persist))
+
+
+NOT_ON_DASK = (
+    "dropout",
+    "validation_split",
+    "validation_data",
+    "resume_from",
+    "engine",
+    "sample_weight",
+    "optimizer_state",
+)
+"""The options of ``fit`` that need the data in one process's memory."""
+
+
+def fit_blocked(
+    network: Network,
+    X: Any,
+    Y: Any,
+    options: FitOptions,
+    *,
+    client: Any = None,
+    persist: bool | str = "auto",
+) -> History:
+    """:func:`fit_dask` with its options as one :class:`FitOptions` (what
+    :func:`nndl.training.loop.fit` hands a Dask array to)."""
     dask = _module("dask")
 
-    learning_rate = check_learning_rate(learning_rate)
-    epochs = check_int("epochs", epochs, minimum=0)
-    if batch_size is not None:
-        batch_size = check_int("batch_size", batch_size, minimum=1)
-    if print_every is not None:
-        print_every = check_int("print_every", print_every, minimum=1)
-    l2 = check_l2(l2)
-    if optimizer is None or optimizer in ("sgd", "gradient_descent"):
-        optimizer = "gd"
-    if optimizer not in ("gd", "lbfgs"):
+    given = options.given(NOT_ON_DASK)
+    if given:
         raise NNDLValueError(
-            "on Dask arrays nndl trains with optimizer='gd' (default) or 'lbfgs'. "
-            f"Received: optimizer={optimizer!r}"
+            "training on Dask arrays takes every option of fit but "
+            f"{', '.join(NOT_ON_DASK)}, which need the data in memory. Received: {', '.join(given)}"
         )
-    if optimizer == "lbfgs" and batch_size is not None:
-        raise NNDLValueError("optimizer='lbfgs' is full batch: leave batch_size=None")
+    opt = optim.get(options.optimizer)
+    if options.batch_size is not None and not isinstance(opt, optim.GradientDescent):
+        raise NNDLValueError(
+            "mini-batches on Dask arrays run gradient descent over each chunk where it lives: "
+            f"leave out optimizer or batch_size. Received: optimizer={opt.name!r} and "
+            f"batch_size={options.batch_size}"
+        )
+    schedule = options.learning_schedule()
+    network.l2 = options.l2
     client = _get_client(client)
     X, Y = _align(network, X, Y)
     if _should_persist(persist, client, X, Y):
         X, Y = (client.persist([X, Y]) if client is not None else dask.persist(X, Y))[:2]
-    m = int(X.shape[1])
-    blocks = list(zip(X.to_delayed().ravel(), Y.to_delayed().ravel(), strict=True))
-    template = _template(network)
-    params = _numpy_params(network)
-    network.params = dict(params)
-    order_rng = np.random.default_rng(seed)
-    costs: list[float] = []
-
-    def record(J: float, new: Params) -> None:
-        epoch = len(costs)
-        network.params = dict(new)
-        costs.append(J)
-        if print_every is not None and epoch % print_every == 0:
-            print(f"Cost after iteration {epoch}: {J:.6f}")
-        if callback is not None:
-            callback(epoch, J)
-
-    if optimizer == "lbfgs":
-        if epochs > 0:
-            final = _lbfgs(template, params, blocks, m, epochs, l2, client, record)
-            if not all(all_finite(v) for v in final.values()):
-                raise diverged("L-BFGS reached non-finite parameters", None)
-            network.params = final
-        return costs
-    for epoch in range(epochs):
-        if batch_size is None:
-            J, params = _full_batch_epoch(template, params, blocks, m, learning_rate, l2, client)
+    network.params = _numpy_params(network)
+    chunks = Chunks(network, X, Y, client)
+    seed = make_seed(options.seed, network)
+    trainer = Trainer(
+        network, opt, schedule, options.epochs, seed, run_record(options, [], schedule, seed)
+    )
+    cbs = callbacks_for(options)
+    with _quiet_overflow():
+        if isinstance(opt, optim.LBFGS):
+            return fit_lbfgs(trainer, X, Y, None, None, cbs, engine=chunks)
+        if options.batch_size is None:
+            trainer.engine = FullBatchChunks(chunks, opt)  # type: ignore[assignment]
         else:
-            J, params = _streamed_epoch(
-                template, params, blocks, learning_rate, batch_size, order_rng, client
-            )
-        step_m = m if batch_size is None else batch_size
-        if not math.isfinite(J):
-            raise diverged(f"the cost became {J}", learning_rate, epoch, l2=l2, m=step_m)
-        bad = [k for k, v in params.items() if not all_finite(v)]
-        if bad:
-            raise diverged(
-                f"the update of {', '.join(bad)} became non-finite",
-                learning_rate,
-                epoch,
-                l2=l2,
-                m=step_m,
-            )
-        record(J, params)
-    return costs
+            trainer.engine = StreamedChunks(chunks, options.batch_size)  # type: ignore[assignment]
+        run_epochs(trainer, cbs, None, None)
+    return trainer.history
 
 
 def predict_dask(network: Network, X: Any, proba: bool = False) -> Any:
@@ -177,23 +173,105 @@ def predict_dask(network: Network, X: Any, proba: bool = False) -> Any:
     return network.predict_proba(X) if proba else network.predict(X)
 
 
-# ---------------------------------------------------------------- epochs
+# ---------------------------------------------------------------- engines
 
 
-def _full_batch_epoch(
-    template: Network,
-    params: Params,
-    blocks: Sequence[tuple[Any, Any]],
-    m: int,
-    learning_rate: float,
-    l2: float,
-    client: Any,
-) -> tuple[float, Params]:
-    """One step of batch gradient descent: J and ∇J from the chunks, then θ := θ − α dθ."""
-    J, grads = cost_and_gradients(template, params, blocks, m, l2, client)
-    with _quiet_overflow():
-        new = descend(params, grads, learning_rate)
-    return J, new
+class Chunks:
+    """The chunks of X and Y as a source of the cost and its gradient: every chunk's share
+    computed where it lives and the shares summed (:func:`cost_and_gradients`); also
+    L-BFGS's objective over the flattened parameters."""
+
+    def __init__(self, network: Network, X: Any, Y: Any, client: Any) -> None:
+        self.network = network
+        self.client = client
+        self.m = int(X.shape[1])
+        self.blocks = list(zip(X.to_delayed().ravel(), Y.to_delayed().ravel(), strict=True))
+        self.template = _template(network)
+        self.layout = FlatLayout(network.params)
+        self.dtype = network.dtype
+
+    def __call__(self, params: Params) -> tuple[float, Params]:
+        """``(J, grads)`` at ``params`` over all m examples, the L2 term included."""
+        return cost_and_gradients(
+            self.template, params, self.blocks, self.m, self.network.l2, self.client
+        )
+
+    def cost_and_gradient(self, x: np.ndarray) -> tuple[float, np.ndarray, int | None]:
+        """L-BFGS's objective at the flat parameters ``x``: ``(J, ∇J, None)``."""
+        J, grads = self(self.unflatten(x))
+        if not math.isfinite(J):
+            raise diverged(f"the cost became {J}", None)
+        return J, self.layout.flatten(grads, prefix="d"), None
+
+    def unflatten(self, x: np.ndarray) -> Params:  # copies: the chunks' tasks keep what they get
+        return {k: part.astype(self.dtype) for k, part in self.layout.views(x).items()}
+
+    def set_flat(self, x: np.ndarray) -> None:
+        self.network.params = self.unflatten(np.asarray(x))
+
+
+class FullBatchChunks:
+    """Full-batch steps: the summed gradient of the chunks, then the optimizer's step
+    (any optimizer) on the client."""
+
+    def __init__(self, chunks: Chunks, optimizer: optim.Optimizer) -> None:
+        self.chunks, self.optimizer = chunks, optimizer
+        self.state = optimizer.init(chunks.network.params)
+
+    def run_epoch(
+        self, epoch: int, learning_rate: float, make_rng: Callable[[], np.random.Generator]
+    ) -> tuple[float, float | None]:
+        net = self.chunks.network
+        J, grads = self.chunks(net.params)
+        if not math.isfinite(J):
+            raise diverged(f"the cost became {J}", learning_rate, epoch, l2=net.l2, m=self.chunks.m)
+        params, state = self.optimizer.apply(net.params, grads, self.state, learning_rate)
+        bad = [k for k, v in params.items() if not all_finite(v)]
+        if bad:
+            raise diverged(
+                f"the update of {', '.join(bad)} became non-finite",
+                learning_rate,
+                epoch,
+                l2=net.l2,
+                m=self.chunks.m,
+            )
+        net.params, self.state = params, state
+        return J, None
+
+    def set_params(self, params: Params) -> None:
+        self.chunks.network.params = {
+            k: np.asarray(v, dtype=self.chunks.dtype) for k, v in params.items()
+        }
+
+    def get_state(self) -> OptimizerState:
+        return self.state
+
+    def set_state(self, state: OptimizerState) -> None:
+        self.state = state
+
+
+class StreamedChunks(FullBatchChunks):
+    """Mini-batch gradient descent streamed chunk by chunk, each on the worker that holds it,
+    in an order drawn from the epoch's random stream."""
+
+    def __init__(self, chunks: Chunks, batch_size: int) -> None:
+        super().__init__(chunks, optim.GradientDescent())
+        self.batch_size = batch_size
+
+    def run_epoch(
+        self, epoch: int, learning_rate: float, make_rng: Callable[[], np.random.Generator]
+    ) -> tuple[float, float | None]:
+        net, chunks = self.chunks.network, self.chunks
+        J, params = _streamed_epoch(
+            chunks.template, net.params, chunks.blocks, learning_rate, self.batch_size,
+            make_rng(), chunks.client,
+        )  # fmt: skip
+        if not math.isfinite(J):
+            raise diverged(
+                f"the cost became {J}", learning_rate, epoch, l2=net.l2, m=self.batch_size
+            )
+        net.params = params
+        return J, None
 
 
 def cost_and_gradients(
@@ -227,40 +305,6 @@ def cost_and_gradients(
                 if k[0] == "W":
                     grads["d" + k] = grads["d" + k] + (l2 / m) * W
     return J, grads
-
-
-def _lbfgs(
-    template: Network,
-    params: Params,
-    blocks: Sequence[tuple[Any, Any]],
-    m: int,
-    iterations: int,
-    l2: float,
-    client: Any,
-    on_iteration: Callable[[float, Params], None],
-) -> Params:
-    """SciPy's L-BFGS-B over the flattened parameters; every J, ∇J summed from the chunks."""
-    minimize = require("scipy.optimize", "lbfgs", "optimizer='lbfgs'").minimize
-    layout = FlatLayout(params)
-    dtype = next(iter(params.values())).dtype
-
-    def unflatten(x: np.ndarray) -> Params:  # copies: the chunks' tasks keep what they are sent
-        return {k: part.astype(dtype) for k, part in layout.views(x).items()}
-
-    def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
-        J, grads = cost_and_gradients(template, unflatten(x), blocks, m, l2, client)
-        if not math.isfinite(J):
-            return math.inf, np.zeros_like(x)
-        return J, layout.flatten(grads, prefix="d")
-
-    def callback(intermediate_result: Any) -> None:
-        on_iteration(float(intermediate_result.fun), unflatten(np.asarray(intermediate_result.x)))
-
-    x0 = layout.flatten(params)
-    result = minimize(
-        fun, x0, jac=True, method="L-BFGS-B", callback=callback, options={"maxiter": iterations}
-    )
-    return unflatten(np.asarray(result.x))
 
 
 def _streamed_epoch(

@@ -22,6 +22,7 @@ from nndl.training.optimizers import LBFGS
 
 if TYPE_CHECKING:
     from nndl.training.callbacks import Callback
+    from nndl.training.dask import Chunks
     from nndl.training.numpy_engine import NumpyEngine
     from nndl.training.trainer import Trainer
 
@@ -33,13 +34,14 @@ def fit_lbfgs(
     X_val: Array | None,
     Y_val: Array | None,
     cbs: list[Callback],
-    engine: NumpyEngine | None = None,
+    engine: NumpyEngine | Chunks | None = None,
 ) -> History:
     """Full-batch L-BFGS over the flattened parameters (float64 on the SciPy side).
 
-    With ``engine`` (a :class:`~nndl.training.numpy_engine.NumpyEngine` over X and Y)
-    each ``(J, ∇J)`` comes from its in-place passes, which also take sparse X and
-    sample weights; the network's parameters are then views of the engine's buffer.
+    With ``engine`` (a :class:`~nndl.training.numpy_engine.NumpyEngine` over X and Y, or
+    the Dask chunks of :class:`~nndl.training.dask.Chunks`) each ``(J, ∇J)`` comes from it:
+    the NumPy engine's in-place passes (which also take sparse X and sample weights; the
+    network's parameters are then views of its buffer), or the chunks' summed shares.
     """
     minimize = require("scipy.optimize", "lbfgs", "optimizer='lbfgs'").minimize
     net = trainer.network
@@ -90,8 +92,9 @@ def fit_lbfgs(
         accuracy = None
         if engine is not None:
             last = evaluations.get("x")
+            hits = evaluations.get("hits")
             if net.task != "regression" and last is not None and np.array_equal(last, x):
-                accuracy = evaluations["hits"] / engine.m
+                accuracy = None if hits is None else hits / engine.m
         elif net.task != "regression":
             x = np.asarray(intermediate_result.x)
             if "x" in evaluations and np.array_equal(evaluations["x"], x):
@@ -108,7 +111,7 @@ def fit_lbfgs(
 
     def set_point(x: np.ndarray) -> None:
         if engine is not None:
-            np.copyto(engine.theta, x, casting="unsafe")
+            engine.set_flat(x)
         else:
             net.params = unflatten(x)
 

@@ -34,9 +34,7 @@ arrays go to :mod:`nndl.training.dask`.
 
 from __future__ import annotations
 
-import functools
 import math
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -45,26 +43,17 @@ import numpy as np
 from nndl.arrays.backend import Array, from_numpy, is_sparse, namespace
 from nndl.arrays.blocks import is_blocked
 from nndl.errors import (
-    DivergenceError,
     NNDLValueError,
 )
 from nndl.training import optimizers as optim
-from nndl.training.callbacks import (
-    Callback,
-    CostCallback,
-    EarlyStopping,
-    ModelCheckpoint,
-    PrintCost,
-    PrintEpochs,
-    ProgressBar,
-)
 from nndl.training.checkpoints import check_resume, load_checkpoint
 from nndl.training.full_batch import FullBatchEngine
-from nndl.training.generic_engine import GenericEngine, epoch_rng
+from nndl.training.generic_engine import GenericEngine
 from nndl.training.history import History
 from nndl.training.lbfgs import fit_lbfgs
 from nndl.training.numpy_engine import NumpyEngine
 from nndl.training.options import ENGINES, FitOptions
+from nndl.training.run import callbacks_for, make_seed, run_epochs, run_record
 from nndl.training.trainer import Trainer
 
 if TYPE_CHECKING:
@@ -123,7 +112,7 @@ def fit(
             "sparse X and sample_weight are taken by the NumPy engine with mini-batches and "
             "without validation_split: pass validation_data (or nothing) and engine='auto'"
         )
-    the_seed = _make_seed(options.seed, network)
+    the_seed = make_seed(options.seed, network)
     resume, resume_from = None, options.resume_from
     if resume_from is not None:
         resume = load_checkpoint(resume_from, network)
@@ -148,7 +137,7 @@ def fit(
         X_val, Y_val = xp.take(X, val_idx, axis=axis), xp.take(Y, val_idx, axis=1)
         X, Y = xp.take(X, train_idx, axis=axis), xp.take(Y, train_idx, axis=1)
 
-    record = _run_record(options, keep_probs, sched, the_seed)
+    record = run_record(options, keep_probs, sched, the_seed)
     if resume is not None and not isinstance(opt, optim.LBFGS):  # L-BFGS: refused below
         assert resume_from is not None
         check_resume(resume, resume_from, opt.config(), record, epochs, options.seed is not None)
@@ -176,7 +165,7 @@ def fit(
                 "L-BFGS takes sparse X and sample_weight for NumPy arrays and a matched output "
                 "and loss: densify X (X.toarray()) and leave sample_weight out, or change them"
             )
-        cbs = _callbacks(options)
+        cbs = callbacks_for(options)
         return fit_lbfgs(trainer, X, Y, X_val, Y_val, cbs, engine=lbfgs_engine)
 
     B = X.shape[axis] if batch_size is None else batch_size
@@ -235,161 +224,18 @@ def fit(
 
     if options.optimizer_state is not None and resume is None:
         trainer.engine.set_state(options.optimizer_state)
-    cbs = _callbacks(options)
+    cbs = callbacks_for(options)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        _loop(trainer, cbs, X_val, Y_val)
+        run_epochs(trainer, cbs, X_val, Y_val)
     trainer.history.optimizer_state = trainer.optimizer_state()
     return trainer.history
 
 
-_NOT_ON_DASK = (
-    "schedule",
-    "shuffle",
-    "dropout",
-    "validation_split",
-    "validation_data",
-    "early_stopping",
-    "callbacks",
-    "checkpoint",
-    "resume_from",
-    "verbose",
-    "engine",
-    "sample_weight",
-    "optimizer_state",
-)
-"""The options that training on Dask arrays does not take."""
-
-
 def _fit_blocked(network: Network, X: Any, Y: Any, options: FitOptions) -> History:
-    """Dask arrays: gradient descent or L-BFGS summed over the chunks where they live."""
-    from nndl.training.dask import fit_dask  # imports Dask itself only when it is needed
+    """Dask arrays: the same loop over gradients summed from the chunks where they live."""
+    from nndl.training.dask import fit_blocked  # imports Dask itself only when it is needed
 
-    given = options.given(_NOT_ON_DASK)
-    if isinstance(options.learning_rate, optim.Schedule):
-        given.insert(0, "a Schedule as learning_rate")
-    if given:
-        raise NNDLValueError(
-            "training on Dask arrays takes learning_rate, epochs, optimizer ('gd' or "
-            "'lbfgs'), batch_size, l2, seed, print_every and callback; "
-            f"{', '.join(given)} work on in-memory arrays only. Received: {', '.join(given)}"
-        )
-    costs = fit_dask(
-        network,
-        X,
-        Y,
-        float(options.learning_rate),  # type: ignore[arg-type]  # a Schedule is refused above
-        options.epochs,
-        batch_size=options.batch_size,
-        l2=options.l2,
-        optimizer=options.optimizer,
-        seed=options.seed,
-        print_every=options.print_every,
-        callback=options.callback,
-    )
-    return History(costs)
-
-
-def _callbacks(options: FitOptions) -> list[Callback]:
-    """The run's callbacks: ``callbacks``, then those the other options ask for."""
-    cbs: list[Callback] = list(options.callbacks)
-    if options.callback is not None:
-        cbs.append(CostCallback(options.callback))
-    if options.print_every is not None:
-        cbs.append(PrintCost(options.print_every))
-    stopper = options.early_stopping
-    if isinstance(stopper, EarlyStopping):
-        cbs.append(stopper)
-    elif stopper:
-        cbs.append(EarlyStopping(patience=options.patience))
-    if options.checkpoint is not None:
-        cbs.append(ModelCheckpoint(options.checkpoint, every=options.checkpoint_every))
-    if options.verbose == 1:
-        cbs.append(ProgressBar())
-    elif options.verbose >= 2:
-        cbs.append(PrintEpochs())
-    return cbs
-
-
-def _run_record(
-    options: FitOptions, keep_probs: list[float], sched: optim.Schedule, seed: int
-) -> dict[str, Any]:
-    """The options a checkpoint records and a resumed run must repeat (JSON values)."""
-    return {
-        "batch_size": options.batch_size,
-        "shuffle": options.shuffle,
-        "l2": options.l2,
-        "dropout": [1.0 - p for p in keep_probs],
-        "schedule": sched.config(),
-        "seed": seed,
-        "validation_split": options.validation_split,
-        "l2_cost": options.l2_cost,
-    }
-
-
-def _loop(trainer: Trainer, cbs: list[Callback], X_val: Array | None, Y_val: Array | None) -> None:
-    """The epochs: each one's step(s), its record in the history, the callbacks.
-
-    The full-batch engine runs the epochs between two that a callback needs (or that a
-    validation pass needs: every one) in one call, recorded in bulk."""
-    engine = trainer.engine
-    assert engine is not None
-    trainer.begin(cbs)
-    bulk = isinstance(engine, FullBatchEngine) and X_val is None
-    try:
-        epoch = trainer.start_epoch
-        while epoch < trainer.epochs:
-            if bulk:
-                assert isinstance(engine, FullBatchEngine)
-                last = min([trainer.epochs - 1, *(cb.next_epoch_end(epoch) for cb in cbs)])
-                logs = _run_bulk(trainer, engine, epoch, max(last, epoch))
-                epoch = max(last, epoch)
-            else:
-                learning_rate = trainer.schedule(epoch)
-                try:
-                    cost, accuracy = engine.run_epoch(
-                        epoch, learning_rate, functools.partial(epoch_rng, trainer.seed, epoch)
-                    )
-                except DivergenceError as exc:
-                    exc.history = trainer.history  # type: ignore[attr-defined]
-                    raise
-                logs = trainer.epoch_logs(cost, accuracy, learning_rate, X_val, Y_val)
-                trainer.history.record(epoch, logs)
-            for cb in cbs:
-                cb.on_epoch_end(trainer, epoch, logs)
-            if trainer.stop_training:
-                break
-            epoch += 1
-    except KeyboardInterrupt:
-        trainer.history.interrupted = True
-        print(
-            f"\nTraining interrupted after {len(trainer.history.epochs)} epochs; "
-            "returning the network trained so far.",
-            file=sys.stderr,
-        )
-    finally:
-        for cb in cbs:
-            cb.on_train_end(trainer)
-
-
-def _run_bulk(trainer: Trainer, engine: FullBatchEngine, first: int, last: int) -> dict[str, float]:
-    """Epochs ``first`` … ``last`` in one engine call, recorded in the history (also the
-    finished ones of an interrupted or diverged call); returns the last epoch's logs."""
-    rates = [trainer.schedule(e) for e in range(first, last + 1)]
-    costs: list[float] = []
-    accuracies: list[float] = []
-    try:
-        engine.run_epochs(first, rates, costs, accuracies)
-    except DivergenceError as exc:
-        exc.history = trainer.history  # type: ignore[attr-defined]
-        raise
-    finally:
-        done = len(costs)
-        trainer.history.record_many(
-            first, costs, accuracies if engine.classify else None, rates[:done]
-        )
-    return trainer.epoch_logs(
-        costs[-1], accuracies[-1] if engine.classify else None, rates[-1], None, None
-    )
+    return fit_blocked(network, X, Y, options)
 
 
 # ------------------------------------------------------------------ checks
@@ -423,12 +269,3 @@ def _check_sample_weight(sample_weight: Any, m: int) -> np.ndarray:
             f"array of shape {w.shape}"
         )
     return w
-
-
-def _make_seed(seed: int | None, network: Network) -> int:
-    """The run's seed: ``seed``, else the network's, else a fresh one."""
-    if seed is None:
-        if isinstance(network.seed, (int, np.integer)) and not isinstance(network.seed, bool):
-            return int(network.seed)
-        return int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
-    return seed

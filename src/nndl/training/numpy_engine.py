@@ -160,6 +160,10 @@ class NumpyEngine:
             and (optimizer is None or type(optimizer) in _FAST_OPTIMIZERS)
         )
 
+    def set_flat(self, x: np.ndarray) -> None:
+        """The parameters from the flat vector ``x`` (L-BFGS's point)."""
+        np.copyto(self.theta, x, casting="unsafe")
+
     def set_params(self, params: dict[str, np.ndarray]) -> None:
         for k, v in params.items():
             np.copyto(self.params[k], np.asarray(v, dtype=self.dtype))
