@@ -15,7 +15,7 @@ KERNEL = "nndl-tests"
 
 
 def test_the_notebooks_are_there_in_the_courses_order() -> None:
-    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_"]
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_", "06_"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -65,3 +65,5 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert "stand-in" in text  # says which pictures it ran on
     if path.stem.startswith("03_"):
         assert "✗" not in text and "26 of 26 match the course" in text
+    if path.stem.startswith("06_"):
+        assert "Iteration: 16000" in text and "saurus" in text.split("Iteration: 16000")[1].lower()

@@ -145,3 +145,53 @@ def test_course_recurrent_all_ticks(capsys: pytest.CaptureFixture[str]) -> None:
 def test_missing_parameters_are_named() -> None:
     with pytest.raises(NNDLValueError, match="missing: Wya, ba, by"):
         rnn.rnn_cell_forward(np.zeros((3, 2)), np.zeros((5, 2)), {"Waa": 0, "Wax": 0})
+
+
+def test_dinosaur_island_optimize_is_one_clipped_gradient_step() -> None:
+    from nndl.course import dinosaurs
+
+    char_to_ix, ix_to_char = dinosaurs.vocabulary(dinosaurs.NAMES)
+    assert char_to_ix["\n"] == 0 and ix_to_char[1] == "a" and len(char_to_ix) == 27
+    p = dinosaurs.initialize_parameters(6, 27, 27, seed=2)
+    p = {k: v + 0.3 * np.random.default_rng(1).standard_normal(v.shape) for k, v in p.items()}
+    name = "troodon"
+    X = [None, *(char_to_ix[c] for c in name)]
+    Y = [*(char_to_ix[c] for c in name), 0]
+    a0 = np.zeros((6, 1))
+
+    def loss(q: dict[str, np.ndarray]) -> float:
+        return dinosaurs.optimize(X, Y, a0, {k: v.copy() for k, v in q.items()}, 0.0, 1e9)[0]
+
+    before = {k: v.copy() for k, v in p.items()}
+    _, grads, _ = dinosaurs.optimize(X, Y, a0, p, learning_rate=0.1, max_value=1e9)
+    h = 1e-6
+    for key in ("Wax", "Waa", "Wya", "b", "by"):
+        numeric = np.zeros_like(before[key])
+        for i in np.ndindex(numeric.shape):
+            up, down = (
+                {k: v.copy() for k, v in before.items()},
+                {k: v.copy() for k, v in before.items()},
+            )
+            up[key][i] += h
+            down[key][i] -= h
+            numeric[i] = (loss(up) - loss(down)) / (2 * h)
+        assert _close(grads["d" + key], numeric) < 1e-6, key
+        np.testing.assert_allclose(p[key], before[key] - 0.1 * grads["d" + key])  # the step
+    clipped = {k: v.copy() for k, v in before.items()}
+    _, small, _ = dinosaurs.optimize(X, Y, a0, clipped, learning_rate=0.1, max_value=0.05)
+    assert max(float(np.abs(g).max()) for g in small.values()) <= 0.05
+
+
+@pytest.mark.slow
+def test_dinosaur_island_learns_names() -> None:
+    from nndl.course import dinosaurs
+
+    seen: list[tuple[int, float, list[str]]] = []
+
+    def report(j: int, loss: float, names: list[str]) -> None:
+        seen.append((j, loss, names))
+
+    _, losses = dinosaurs.model(num_iterations=6001, sample_every=3000, report=report)
+    assert [j for j, _, _ in seen] == [0, 3000, 6000] and len(losses) == 6001
+    assert losses[-1] < losses[0] - 2  # the smoothed loss falls
+    assert all(len(names) == 7 and all(n.isalpha() for n in names if n) for _, _, names in seen)
