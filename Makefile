@@ -1,5 +1,6 @@
 # make demo   trains the course's flower network, writes plots and the model to out/
 # make test   lint, type-check and run the whole test suite
+# make notebooks  installs JupyterLab into .venv and opens notebooks/ (the course's assignments)
 # Each creates .venv on first use and installs what it needs.
 PYTHON ?= python3
 VENV   := .venv
@@ -7,8 +8,9 @@ BIN    := $(VENV)/bin
 HASH   := $(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO_STAMP := $(VENV)/.demo-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
+LAB_STAMP  := $(VENV)/.lab-$(HASH)
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test lint typecheck pytest clean notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,14 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	rm -f $(VENV)/.test-* $(VENV)/.demo-*
 	touch $@ $(DEMO_STAMP)
+
+$(LAB_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	rm -f $(VENV)/.lab-*
+	touch $@
+
+notebooks: $(LAB_STAMP)
+	$(BIN)/jupyter lab notebooks/
 
 demo: $(DEMO_STAMP)
 	@echo "The course's flower (planar assignment): 4 tanh units, learning rate 1.2, 10,000 iterations,"

@@ -67,3 +67,17 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert "✗" not in text and "26 of 26 match the course" in text
     if path.stem.startswith("06_"):
         assert "Iteration: 16000" in text and "saurus" in text.split("Iteration: 16000")[1].lower()
+
+
+def test_make_notebooks_installs_jupyterlab_into_the_venv_and_opens_the_folder() -> None:
+    import re
+
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    lab_extra = re.search(r"^lab = \[(.*)\]$", pyproject, re.MULTILINE)
+    assert lab_extra and "jupyterlab" in lab_extra.group(1)
+    assert "notebooks" in lab_extra.group(1)  # ipykernel, for the venv's own kernel
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = re.search(r"^notebooks: .*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    lab = re.search(r"^\$\(LAB_STAMP\): .*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert target and lab
+    assert '-e ".[lab]"' in lab.group(1) and "$(BIN)/jupyter lab notebooks/" in target.group(1)
