@@ -455,3 +455,30 @@ def test_a_diverging_run_says_so_and_keeps_its_last_finite_parameters(
     (tmp_path / "last.npz").write_bytes(data)  # nndl refuses to save non-finite weights
     net = nndl.load(tmp_path / "last.npz")
     assert all(np.all(np.isfinite(np.asarray(v))) for v in net.params.values())
+
+
+def test_the_stall_hint_names_vanishing_gradients_dead_relus_and_divergence() -> None:
+    import numpy as np
+
+    import nndl
+    from nndl.playground.frames import stall_hint
+
+    X, labels = nndl.datasets.load("spiral")
+    Y = (labels == 1).astype(float)
+
+    def hint(net: nndl.Network, cost: float | None = None) -> str | None:
+        J, grads = net.gradients(X, Y)
+        norms = [float(np.linalg.norm(grads[f"dW{l}"])) for l in range(1, net.L + 1)]
+        return stall_hint(net, X, norms, J if cost is None else cost)
+
+    small = nndl.Network([2, 8, 8, 8, 1], activations="relu", init="random", seed=1)
+    text = hint(small)
+    assert text is not None and "Layer 1's gradients are ~" in text and "vanish" in text
+    assert "He initialization helps" in text
+    assert hint(nndl.Network([2, 8, 8, 8, 1], activations="relu", init="he", seed=1)) is None
+    dead = nndl.Network([2, 8, 8, 1], activations="relu", init="he", seed=1)
+    dead.params["b2"] = dead.params["b2"] - 100.0  # Z[2] < 0 for every example
+    text = hint(dead)
+    assert text is not None and "Layer 2's ReLUs are dead" in text
+    assert "lower the learning rate" in str(hint(small, cost=float("inf")))
+    assert hint(small, cost=0.05) is None  # a network that has learnt is left alone

@@ -191,3 +191,19 @@ def test_a_dropped_csv_file_is_trained(page: Any, server: Running, tmp_path: Pat
     assert "data=csv" in page.url
     page.click("#step")
     page.wait_for_function("window.nndlPlayground.epoch === 1")
+
+
+def test_a_network_that_cannot_learn_says_why_and_how_to_fix_it(page: Any, server: Running) -> None:
+    # ×0.01 initialization and 3 ReLU layers on the spiral: the gradients vanish
+    run = _open(
+        page, server.url + "#data=spiral&hidden=8,8,8&activations=relu,relu,relu&init=random"
+    )
+    page.wait_for_function("!document.getElementById('stall').hidden")
+    text = page.inner_text("#stall")
+    assert "vanish" in text and "He initialization helps" in text and "Layer 1" in text
+    # only the hash changes (a link pasted into the same tab): that setup is loaded, and with
+    # He initialization the same network learns and the page says nothing
+    page.goto(server.url + "#data=spiral&hidden=8,8,8&activations=relu,relu,relu&init=he")
+    _changed(page, run)
+    assert page.evaluate("document.getElementById('stall').hidden")
+    assert "init=he" in page.evaluate("location.hash")

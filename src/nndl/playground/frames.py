@@ -15,6 +15,7 @@ All maps come from one forward pass of the ``(n_x, G²)`` grid: the caches hold 
 from __future__ import annotations
 
 import json
+import math
 import struct
 from typing import Any
 
@@ -132,6 +133,7 @@ class FrameBuilder:
             "test_accuracy": _finite(logs.get("val_accuracy")),
             "curve": [[e, _finite(c), _finite(t)] for e, c, t in curve],
             "grad_norms": [_finite(n) for n in norms],
+            "stall": stall_hint(net, problem.X, norms, logs.get("cost")),
             "weights": weights,
             "size": self.size,
             "outputs": int(AL.shape[0]),
@@ -139,3 +141,45 @@ class FrameBuilder:
             **extra,
         }
         return pack(header, b"".join(payload))
+
+
+VANISHING = 1e-5
+"""Below this ‖dW[l]‖ a hidden layer barely learns (vanishing gradients)."""
+UNTRAINED = 0.1
+"""A cost above this is a network that still has something to learn."""
+
+
+def stall_hint(net: Network, X: Any, norms: list[float], cost: float | None) -> str | None:
+    """Why the network cannot learn, and how to fix it, in one sentence (None if it can):
+    a diverging cost; a ReLU layer dead on every training example (its units never
+    positive, so no gradient reaches the layers below); or hidden layers whose gradients
+    vanish (‖dW[l]‖ < 1e-5) while the cost is still high."""
+    if cost is not None and not math.isfinite(cost):
+        return (
+            "The cost diverged (it is no longer a finite number): lower the learning rate, "
+            "for example to a tenth."
+        )
+    if cost is None or cost < UNTRAINED:
+        return None
+    _, caches = net.forward(X)
+    for l, cache in enumerate(caches[:-1], start=1):
+        if net.activations[l - 1].name == "relu" and not bool(np.any(np.asarray(cache.A) > 0)):
+            return (
+                f"Layer {l}'s ReLUs are dead: Z[{l}] < 0 for every example, so its gradient is 0 "
+                "and nothing reaches the layers below. He initialization, a smaller learning "
+                "rate or leaky ReLU helps."
+            )
+    small = [l for l, n in enumerate(norms[:-1], start=1) if n < VANISHING]
+    if small:
+        l = small[0]
+        relu = any(g.name == "relu" for g in net.activations[:-1])
+        fix = (
+            "He initialization helps"
+            if relu and net.init != "he"
+            else "a larger initialization (He or Xavier) helps"
+        )
+        return (
+            f"Layer {l}'s gradients are ~{norms[l - 1]:.0e}: with {net.L - 1} hidden layers "
+            f"they vanish on the way down, so the early layers barely learn; {fix}."
+        )
+    return None

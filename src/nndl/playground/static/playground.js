@@ -404,6 +404,13 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     });
     drawWeights(header);
     drawGrads(header.grad_norms);
+    showStall(header.stall);
+  }
+
+  function showStall(text) { // why the network cannot learn, and how to fix it (from the server)
+    const box = $("stall");
+    box.hidden = !text;
+    box.textContent = text || "";
   }
 
   function drawWeights(header) {
@@ -485,5 +492,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     stats,
   };
 
+  // a setup pasted into the address bar (only the hash changes: no reload) is loaded too
+  window.addEventListener("hashchange", () => { readURL(); syncControls(); sendSetup(); });
   readURL(); initControls(); syncControls(); connect();
 })();
