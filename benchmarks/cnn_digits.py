@@ -12,7 +12,7 @@ Each nndl model trains with Adam (learning rate 0.005, batches of 64) for ``--ep
 epochs; scikit-learn's MLP with its defaults (Adam, 200 iterations at most).  Printed: each
 split's test accuracy, then each model's mean and standard deviation.
 
-    python benchmarks/cnn_digits.py            # 5 splits, 40 epochs
+    python benchmarks/cnn_digits.py            # 5 splits, 15 epochs
     python benchmarks/cnn_digits.py --quick    # a tiny run (tests/test_benchmark_cnn_digits.py)
 """
 
@@ -67,7 +67,7 @@ MODELS: dict[str, tuple[Callable[[int, int], Any], bool]] = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--splits", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="2 splits, 2 epochs, 400 examples")
     args = parser.parse_args()
     digits = load_digits()
