@@ -139,6 +139,7 @@ def test_plots_draw_the_filters_and_feature_maps(
         (["--data", "digits", "--layers", "convv:4:3,dense:10"], "did you mean 'conv'"),
         (["--data", "digits", "--layers", CNN, "--dropout", "0.5"], "put dropout:RATE"),
         (["--data", "digits", "--layers", CNN, "--activation", "relu"], "name activations"),
+        (["--data", "digits", "--layers", CNN, "--init", "xavier"], "leave --init out"),
     ],
 )
 def test_mistakes_exit_2_with_one_line(

@@ -74,6 +74,11 @@ def build(
             "--activation is for --hidden; with --layers name activations in the list "
             "(conv:16:3,relu,... or dense:64:relu)"
         )
+    if args.init != "random":
+        raise NNDLValueError(
+            f"--init {args.init} is for --hidden; with --layers each layer starts from its own "
+            "initializer (he for dense and convolution layers): leave --init out"
+        )
     for option, value in (("--animate", args.animate), ("--device", args.device)):
         if value is not None and value != "cpu":
             raise NNDLValueError(f"{option} is for --hidden networks; with --layers leave it out")
