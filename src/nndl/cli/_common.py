@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from nndl import datasets
+from nndl.cli._layered import Model, model_input
 from nndl.errors import NNDLValueError, did_you_mean
 from nndl.model.network import Network
 
@@ -19,6 +20,8 @@ examples:
   nndl train --data digits --hidden 64 --optimizer adam --batch-size 64 \\
       --epochs 30 --test-size 0.25 --save digits.npz --plots out/
   nndl train --data planar --epochs 5000 --plots out/ --animate out/boundary.gif
+  nndl train --data digits --layers conv:8:3,relu,maxpool:2,flatten,dense:10 \\
+      --optimizer adam --lr 0.01 --batch-size 64 --epochs 20 --test-size 0.25
   nndl train --data houses.csv --target price --hidden 32 --optimizer adam
   nndl train --config run.toml --epochs 50      # options from a file, overridden here
 """
@@ -120,6 +123,18 @@ def hidden_sizes(text: str) -> list[int]:
     return sizes
 
 
+def layer_list(text: str) -> list[str]:
+    """``"conv:16:3,relu,maxpool:2,flatten,dense:10"`` → its items, each checked against the
+    grammar of :mod:`nndl.model.layers.spec` (a bad one named with the form expected)."""
+    from nndl.model.layers import spec
+
+    try:
+        spec.parse(text)
+    except NNDLValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return spec.split(text)
+
+
 def comma_list(text: str) -> list[str]:
     """``"relu,tanh"`` → ``["relu", "tanh"]``."""
     return [part.strip() for part in str(text).split(",") if part.strip()]
@@ -180,7 +195,7 @@ def load(source: str, target: str | None, **options: Any) -> datasets.Data:
     return datasets.load_data(source, target=target, **options)
 
 
-def encoder(net: Network) -> datasets.TabularEncoder | None:
+def encoder(net: Model) -> datasets.TabularEncoder | None:
     """The CSV column encoding the model was trained with, if any."""
     config = net.info.get("encoder")
     return None if config is None else datasets.TabularEncoder.from_dict(config)
@@ -198,7 +213,7 @@ def add_layout(parser: argparse.ArgumentParser) -> None:
 
 
 def load_for(
-    net: Network, source: str, target: str | None, layout: str | None = None
+    net: Model, source: str, target: str | None, layout: str | None = None
 ) -> datasets.Data:
     """Labelled data for a saved model, CSV columns encoded as in its training."""
     options = {} if layout is None else {"layout": layout}
@@ -216,40 +231,42 @@ def layout_hint(source: str, layout: str | None) -> str:
     return f"; if the file's X is {shape}, pass --layout {other}"
 
 
-def prepare(net: Network, X: np.ndarray, hint: str = "") -> np.ndarray:
-    """Features ``(n_x, m)`` as the network expects them (standardized as in training);
-    ``hint`` ends the error for features that do not fit (:func:`layout_hint`)."""
+def prepare(net: Model, X: np.ndarray, hint: str = "") -> np.ndarray:
+    """Features ``(n_x, m)`` as the model expects them: standardized as in training, then in
+    the model's layout (pictures ``(m, n_H, n_W, n_C)`` for a convolutional model); ``hint``
+    ends the error for features that do not fit (:func:`layout_hint`)."""
     X = np.asarray(X)
     if X.dtype.kind not in "iufb":
         raise NNDLValueError(f"the data holds values of dtype {X.dtype}; expected numbers")
     X = X.astype(np.float64, copy=False)
     info = net.info
-    if X.shape[0] != net.n_x:
+    n_x = net.n_x if isinstance(net, Network) else int(np.prod(net.input_shape))
+    if X.shape[0] != n_x:
         raise NNDLValueError(
-            f"the data has {X.shape[0]} features but the model expects {net.n_x}: give data "
+            f"the data has {X.shape[0]} features but the model expects {n_x}: give data "
             "with the same columns as the training data (for a CSV file with its label column, "
             f"name it with --target){hint}"
         )
     if "standardizer" in info:
         X = datasets.Standardizer.from_dict(info["standardizer"]).transform(X)
-    return X
+    return model_input(net, X)
 
 
-def target_scaler(net: Network) -> datasets.Standardizer | None:
+def target_scaler(net: Model) -> datasets.Standardizer | None:
     """The standardization of a regression target the model was trained with, if any: the
     network predicts ``(y − mean) / std``."""
     config = net.info.get("target_standardizer")
     return None if config is None else datasets.Standardizer.from_dict(config)
 
 
-def regression_output(net: Network, X: np.ndarray) -> np.ndarray:
+def regression_output(net: Model, X: np.ndarray) -> np.ndarray:
     """A regression network's predictions in the target's own units."""
     P = np.asarray(net.predict(X), dtype=np.float64)
     scaler = target_scaler(net)
     return P if scaler is None else np.asarray(scaler.inverse_transform(P), dtype=np.float64)
 
 
-def labels_for(net: Network, data: Any) -> np.ndarray:
+def labels_for(net: Model, data: Any) -> np.ndarray:
     """The data's labels as indices of the model's classes (or raw targets for regression)."""
     Y = np.asarray(data.Y)
     classes = net.info.get("classes")
@@ -265,7 +282,7 @@ def labels_for(net: Network, data: Any) -> np.ndarray:
     return np.array([index[n] for n in names]).reshape(1, -1)
 
 
-def r2(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
+def r2(net: Model, X: np.ndarray, Y: np.ndarray) -> float:
     """R² of a regression network on ``(X, Y)``, ``Y`` in the target's own units."""
     P = regression_output(net, X)
     residual = float(np.sum((Y - P) ** 2))
@@ -273,7 +290,7 @@ def r2(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
     return 1.0 - residual / total if total > 0 else 0.0
 
 
-def cost(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
+def cost(net: Model, X: np.ndarray, Y: np.ndarray) -> float:
     """The network's cost on ``(X, Y)``; a regression target in its own units is standardized
     first, as in training, so this is the cost the training reported."""
     scaler = target_scaler(net)
@@ -283,7 +300,7 @@ def cost(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
 
 
 def results(
-    net: Network, X: np.ndarray, Y: np.ndarray, X_test: np.ndarray | None, Y_test: np.ndarray | None
+    net: Model, X: np.ndarray, Y: np.ndarray, X_test: np.ndarray | None, Y_test: np.ndarray | None
 ) -> dict[str, Any]:
     """Cost, accuracy (or R²) on the training and the test data; targets in their own units."""
     result: dict[str, Any] = {"final_cost": cost(net, X, Y)}
@@ -301,7 +318,7 @@ def results(
     return result
 
 
-def confusion(net: Network, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def confusion(net: Model, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     from nndl import plot  # its counting needs no matplotlib
 
     return plot.confusion_counts(Y, net.predict(X), min_classes=max(net.n_y, 2))
@@ -319,6 +336,6 @@ def confusion_text(counts: Any, names: list[str]) -> str:
     return "\n".join(lines)
 
 
-def class_names(net: Network) -> list[str]:
+def class_names(net: Model) -> list[str]:
     names = [str(c) for c in net.info.get("classes") or []]
     return names + [str(i) for i in range(len(names), max(net.n_y, 2))]

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nndl.cli._common import comma_list, fraction, hidden_sizes, positive_float, positive_int
+from nndl.cli._common import (
+    comma_list,
+    fraction,
+    hidden_sizes,
+    layer_list,
+    positive_float,
+    positive_int,
+)
 from nndl.errors import NNDLValueError, did_you_mean
 
 
@@ -62,6 +69,7 @@ _TOML_TYPES: dict[Any, tuple[tuple[type, ...], str]] = {
     float: ((int, float), "a number"),
     hidden_sizes: ((int, list, str), "layer sizes such as 4 or [20, 7, 5]"),
     comma_list: ((str, list), "a name or a list of names"),
+    layer_list: ((str, list), 'a list of layers such as ["conv:8:3", "relu", "dense:10"]'),
     None: ((str,), "a string"),
 }
 

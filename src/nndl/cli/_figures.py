@@ -11,6 +11,8 @@ import numpy as np
 
 from nndl import datasets
 from nndl.cli._common import class_names
+from nndl.cli._layered import Model, model_input
+from nndl.model.layers import Conv2D
 from nndl.model.network import Network
 from nndl.training.callbacks import Callback, LayerStats, Snapshots
 
@@ -25,9 +27,12 @@ class Watchers:
     """The callbacks a run needs for its figures: layer statistics for ``--plots``, snapshots
     for ``--animate`` and for the hidden units every ``--plot-every`` epochs."""
 
-    def __init__(self, args: argparse.Namespace, X: np.ndarray, Y: np.ndarray) -> None:
+    def __init__(
+        self, args: argparse.Namespace, X: np.ndarray, Y: np.ndarray, layered: bool = False
+    ) -> None:
         epochs = int(args.epochs)
-        self.stats = LayerStats(X, Y, every=max(1, epochs // BANDS_POINTS)) if args.plots else None
+        every = max(1, epochs // BANDS_POINTS)
+        self.stats = LayerStats(X, Y, every=every) if args.plots and not layered else None
         self.snapshots: Snapshots | None = None
         self.every: int | None = args.plot_every
         wants_maps = args.plots and args.plot_every is not None and X.shape[0] == 2
@@ -46,7 +51,7 @@ def animation(watchers: Watchers, X: np.ndarray, Y: np.ndarray, path: str) -> st
 
 
 def training_plots(
-    net: Network,
+    net: Model,
     history: Any,
     train: tuple[np.ndarray, np.ndarray],
     evaluation: tuple[np.ndarray, np.ndarray] | None,
@@ -72,12 +77,18 @@ def training_plots(
     if watchers.stats is not None and watchers.stats.epochs:
         plot.layer_bands(watchers.stats, path=save("layer_bands.png"))
     shape = net.info.get("image_shape")
-    if shape:
+    if shape and isinstance(net, Network):
         plot.first_layer_weights(net, tuple(shape), path=save("first_layer_weights.png"))
+    first = net.layers[0] if not isinstance(net, Network) else None
+    if isinstance(first, Conv2D):
+        plot.conv_filters(first.params["W"], path=save("conv_filters.png"))
+        X_one = net.check_X(model_input(net, train[0][:, :1]))
+        A, _ = first.forward(X_one, training=False, rng=None)
+        plot.feature_maps(A, path=save("feature_maps.png"))
     if net.task == "regression":
         return written
     X, Y = train
-    if X.shape[0] == 2:
+    if X.shape[0] == 2 and isinstance(net, Network):
         plot.decision_boundary(net, X, Y, path=save("decision_boundary.png"))
         plot.hidden_units(net, X, Y, path=save("hidden_units.png"))
         snaps = watchers.snapshots
@@ -90,7 +101,7 @@ def training_plots(
     X_eval, Y_eval = evaluation if evaluation is not None else train
     truth = (np.argmax(Y_eval, axis=0) if Y_eval.shape[0] > 1 else Y_eval).reshape(1, -1)
     truth = truth.astype(int)
-    predicted = np.asarray(net.predict(X_eval)).reshape(1, -1).astype(int)
+    predicted = np.asarray(net.predict(model_input(net, X_eval))).reshape(1, -1).astype(int)
     names = class_names(net)
     where = "test" if evaluation is not None else "training"
     plot.confusion_matrix(

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from nndl import io as model_io
+from nndl.cli import _layered
 from nndl.cli._common import (
     EVALUATE_EXAMPLES,
     add_layout,
@@ -38,23 +38,24 @@ def add(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    net = model_io.load_network(args.model)
+    net = _layered.load(args.model)
     data = load_for(net, args.data, args.target, args.layout)
     X = prepare(net, data.X, layout_hint(args.data, args.layout))
     Y = labels_for(net, data)
     scored = results(net, X, Y, None, None)
-    result: dict[str, Any] = {"examples": int(X.shape[1]), "cost": scored["final_cost"]}
+    m = int(Y.shape[1])
+    result: dict[str, Any] = {"examples": m, "cost": scored["final_cost"]}
     if net.task == "regression":
         result["r2"] = scored["train_r2"]
     else:
         result["accuracy"] = scored["train_accuracy"]
         result["confusion_matrix"] = confusion(net, X, Y).tolist()
-    note = _training_rows_note(net, args.data, int(X.shape[1]))
+    note = _training_rows_note(net, args.data, m)
     result["note"] = note
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"{net} on {args.data}: {X.shape[1]} examples")
+    print(f"{_layered.describe(net)} on {args.data}: {m} examples")
     if note:
         print(f"Note: {note}")
     print(f"Cost: {result['cost']:.6f}")

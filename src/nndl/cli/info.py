@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from nndl import io as model_io
+from nndl.cli import _layered
 from nndl.cli._common import INFO_EXAMPLES, subparser
+from nndl.model.network import Network
 
 
 def add(commands: Any) -> None:
@@ -20,11 +21,21 @@ def add(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    net = model_io.load_network(args.model)
+    net = _layered.load(args.model)
+    shape: dict[str, Any]
+    if isinstance(net, Network):
+        shape = {
+            "layer_dims": net.layer_dims,
+            "activations": [g.config() for g in net.activations],
+        }
+    else:
+        shape = {
+            "input_shape": list(net.input_shape),
+            "layers": [layer.config() for layer in net.layers],
+        }
     summary: dict[str, Any] = {
         "model": args.model,
-        "layer_dims": net.layer_dims,
-        "activations": [g.config() for g in net.activations],
+        **shape,
         "loss": net.loss.name,
         "dtype": net.dtype,
         "parameters": int(sum(np.asarray(v).size for v in net.params.values())),
@@ -35,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary))
         return 0
-    print(net)
+    print(_layered.describe(net) if isinstance(net, Network) else net.summary())
     for key, value in summary.items():
-        if key not in ("model",):
+        if key not in ("model", "layers"):
             shown = value if not isinstance(value, list) or len(value) <= 12 else f"{value[:12]}…"
             print(f"  {key}: {shown}")
     return 0

@@ -12,7 +12,7 @@ from typing import IO, Any
 import numpy as np
 
 from nndl import _files, datasets
-from nndl import io as model_io
+from nndl.cli import _layered
 from nndl.cli._common import (
     PREDICT_EXAMPLES,
     add_layout,
@@ -25,7 +25,6 @@ from nndl.cli._common import (
     subparser,
 )
 from nndl.errors import NNDLValueError
-from nndl.model.network import Network
 
 
 def add(commands: Any) -> None:
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     out = None
     if args.out:  # check where the predictions go before loading anything
         out = _files.check_destination(args.out, "predictions", make_folder=True)
-    net = model_io.load_network(args.model)
+    net = _layered.load(args.model)
     if Path(args.data).exists():
         shape = net.info.get("image_shape")
         if args.target is not None and Path(args.data).suffix.lower() not in (".csv", ".tsv"):
@@ -89,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_csv(net: Network, X: np.ndarray, names: list[str], stream: IO[str]) -> None:
+def _write_csv(net: _layered.Model, X: np.ndarray, names: list[str], stream: IO[str]) -> None:
     """The predictions as CSV, computed :data:`CHUNK` examples at a time."""
     writer = csv.writer(stream, lineterminator="\n")
     classes = class_names(net)

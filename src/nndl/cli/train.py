@@ -8,18 +8,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from nndl import _files, datasets, training
 from nndl import io as model_io
-from nndl.cli import _figures, _rules
+from nndl.cli import _figures, _layered, _rules
 from nndl.cli._common import (
     TRAIN_EXAMPLES,
     comma_list,
     fraction,
     hidden_sizes,
+    layer_list,
     load,
     non_negative_float,
     positive_float,
@@ -29,6 +30,7 @@ from nndl.cli._common import (
 )
 from nndl.errors import NNDLValueError, NNDLWriteError
 from nndl.model.network import Network
+from nndl.model.sequential import Sequential
 
 
 def add(commands: Any) -> None:
@@ -117,6 +119,17 @@ def add(commands: Any) -> None:
         default=[4],
         metavar="SIZES",
         help="hidden layer sizes, comma-separated (20,7,5); 0 for logistic regression (default: 4)",
+    )
+    model.add_argument(
+        "--layers",
+        type=layer_list,
+        default=None,
+        metavar="SPEC",
+        help="a model of layers instead of --hidden, comma-separated: dense:N[:activation], "
+        "conv:N:F[:stride[:pad]], conv1d:..., maxpool:F[:stride], avgpool:..., flatten, "
+        "batchnorm, dropout:RATE, and activations (relu, tanh, ...); the last is the output's "
+        "dense:N, its activation from the task. Pictures stay (m, H, W, C) when it starts with "
+        "conv or a pooling (docs/layers.md)",
     )
     model.add_argument(
         "--activation",
@@ -278,7 +291,7 @@ def file_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _save(net: Network, path: str) -> str:
+def _save(net: _layered.Model, path: str) -> str:
     """Save the trained model; if that fails (a disk that filled up during training), save it
     where it can be written and say where, so the training is not lost."""
     try:
@@ -300,7 +313,7 @@ def run(args: argparse.Namespace) -> int:
     _destinations(args)
     learning_rate = _rules.learning_rate(args)
     fit_options = _rules.fit_options(args, learning_rate)
-    activation = _rules.hidden_activations(args)
+    activation = None if args.layers else _rules.hidden_activations(args)
     data = load(args.data, args.target, **_rules.generator_options(args), **file_options(args))
     _rules.check_combinations(args, data.task)
     X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
@@ -342,34 +355,42 @@ def run(args: argparse.Namespace) -> int:
         n_classes = len(data.classes) if data.classes is not None else int(Y.max()) + 1
         n_y = 1 if n_classes <= 2 else n_classes
         loss = args.loss
-    net = Network(
-        [X.shape[0], *args.hidden, n_y],
-        activations=activation or "tanh",
-        output=args.output,
-        loss=loss,
-        init=args.init,
-        seed=args.seed,
-        dtype=args.dtype,
-        device=args.device,
-    )
+    net: _layered.Model
+    if args.layers:
+        net = _layered.build(args, X.shape[0], data.image_shape, data.task, n_y, loss)
+    else:
+        net = Network(
+            [X.shape[0], *args.hidden, n_y],
+            activations=activation or "tanh",
+            output=args.output,
+            loss=loss,
+            init=args.init,
+            seed=args.seed,
+            dtype=args.dtype,
+            device=args.device,
+        )
     net.info = info
     if not args.json:
-        print(f"{net} on {args.data}: {X.shape[1]} training examples")
-    watchers = _figures.Watchers(args, X, Y_fit)
+        print(f"{_layered.describe(net)} on {args.data}: {X.shape[1]} training examples")
+    X_in = _layered.model_input(net, X)
+    X_test_in = None if X_test is None else _layered.model_input(net, X_test)
+    watchers = _figures.Watchers(args, X, Y_fit, layered=isinstance(net, Sequential))
     Y_test_fit = Y_test
     if Y_test is not None and "target_standardizer" in info:
         Y_test_fit = target_scaler.transform(Y_test.astype(np.float64))
     start = time.perf_counter()
     fit_options = fit_options.replace(
-        validation_data=None if X_test is None else (X_test, Y_test_fit),
+        validation_data=None if X_test_in is None else (X_test_in, Y_test_fit),
         callbacks=watchers.callbacks(),
     )
-    history = training.fit(net, X, Y_fit, options=fit_options)
+    # a Sequential model offers the same training contract (as its own fit does)
+    history = training.fit(cast(Network, net), X_in, Y_fit, options=fit_options)
     seconds = time.perf_counter() - start
-    result = results(net, X, Y, X_test, Y_test)
+    result = results(net, X_in, Y, X_test_in, Y_test)
     result.update(
         data=args.data,
-        layer_dims=net.layer_dims,
+        layer_dims=net.layer_dims if isinstance(net, Network) else None,
+        layers=[layer.config() for layer in net.layers] if isinstance(net, Sequential) else None,
         activation=activation,
         optimizer=args.optimizer,
         learning_rate=learning_rate,

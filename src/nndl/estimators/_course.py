@@ -29,8 +29,10 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
 from nndl.errors import NNDLValueError
+from nndl.estimators import _layered
 from nndl.estimators._base import forward_rows, layer_sizes, new_network, rows_from_params, train
 from nndl.model.network import Network
+from nndl.model.sequential import Sequential
 from nndl.training.options import FitOptions
 
 Activations = str | Sequence[str]
@@ -45,6 +47,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
 
     hidden_layer_sizes: Sequence[int]
     activation: Activations
+    layers: Sequence[Any] | None
     init: str
     optimizer: str
     learning_rate: float
@@ -65,6 +68,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
         hidden_layer_sizes: Sequence[int] = (100,),
         activation: Activations = "relu",
         *,
+        layers: Sequence[Any] | None = None,
         init: str = "auto",
         optimizer: str = "adam",
         learning_rate: float = 0.001,
@@ -82,6 +86,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.layers = layers
         self.init = init
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -122,6 +127,22 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
         first = self.activation if isinstance(self.activation, str) else self.activation[0]
         return "he" if first in ("relu", "leaky_relu") else "xavier"
 
+    def _new_model(self, X: np.ndarray, n_y: int) -> Network | Sequential:
+        """The network of ``hidden_layer_sizes``, or the model of ``layers`` for X's examples."""
+        if self.layers is None:
+            return self._new_network(X.shape[1], n_y)
+        output = self._output or ("sigmoid" if n_y == 1 else "softmax")
+        shape = tuple(int(n) for n in X.shape[1:])
+        return _layered.new_model(
+            self.layers, shape, n_y, output, self._loss, self.random_state, self.dtype
+        )
+
+    def _validate(self, X: Any, *y: Any, **options: Any) -> Any:
+        """scikit-learn's validation of X (and y, when given, ``None`` included); pictures
+        ``(m, n_H, n_W, n_C)`` are taken with ``layers``."""
+        nd = {"allow_nd": True} if self.layers is not None else {}
+        return validate_data(self, X, *y, dtype=[np.float64, np.float32], **nd, **options)
+
     def _new_network(self, n_x: int, n_y: int) -> Network:
         dims = self._layer_dims(n_x, n_y)
         return new_network(
@@ -148,7 +169,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
         """On the first call a new network; then train it on X ``(m, n)`` and the core-layout
         targets Y ``(n_y, m)`` (one epoch for ``partial_fit``)."""
         if first:
-            self.network_ = self._new_network(X.shape[1], n_y)
+            self.network_ = self._new_model(X, n_y)
             self.n_iter_ = 0
             self.loss_curve_: list[float] = []
             self.validation_loss_curve_: list[float] | None = None
@@ -171,7 +192,11 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
             verbose=self.verbose,
             seed=None if self.random_state is None else int(self.random_state) + self.n_iter_,
         )
-        history = train(self.network_, X, Y, options)
+        net = self.network_
+        if isinstance(net, Sequential):
+            history = _layered.fit(net, X, Y, options)
+        else:
+            history = train(net, X, Y, options)
         self.loss_curve_ = [*self.loss_curve_, *history]
         val = history.history.get("val_cost")
         self.validation_loss_curve_ = [*(self.validation_loss_curve_ or []), *val] if val else None
@@ -181,8 +206,10 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
     def _proba(self, X: Any) -> np.ndarray:
         """The network's output ŷ as ``(m, n_y)`` float64, computed in chunks of rows."""
         check_is_fitted(self, "network_")
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._validate(X, reset=False)
         net = self.network_
+        if isinstance(net, Sequential):
+            return _layered.proba(net, X)
         coefs, intercepts = rows_from_params(net)
         hidden = list(net.activations[:-1])
         A = forward_rows(X, coefs, intercepts, hidden, net.output.name)
@@ -204,6 +231,11 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
     activation
         Hidden activation, one name (``"relu"``, ``"tanh"``, ``"sigmoid"``, ``"leaky_relu"``,
         ``"linear"``) or one per hidden layer.
+    layers
+        Instead of the two above, the layers before the output (``nndl.layers`` objects such
+        as ``[Conv2D(8, 3), Activation("relu"), MaxPool2D(2), Flatten()]``, or their
+        ``config()`` dicts); the output ``Dense`` layer is added for the targets. X may then
+        be pictures ``(m, n_H, n_W, n_C)`` (see :mod:`nndl.estimators._layered`).
     init
         ``"auto"`` (he for ReLU-like, xavier otherwise), or any name of :mod:`nndl.model.init`.
     optimizer, learning_rate, epochs, batch_size, l2, dropout
@@ -221,7 +253,8 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
 
     Attributes
     ----------
-    classes_, n_features_in_, feature_names_in_, network_ (the trained :class:`nndl.Network`),
+    classes_, n_features_in_, feature_names_in_, network_ (the trained :class:`nndl.Network`,
+    or :class:`nndl.layers.Sequential` with ``layers``),
     loss_curve_ (training cost per epoch), validation_loss_curve_ (or None), n_iter_ (epochs run).
     """
 
@@ -238,7 +271,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):  # type: ignore[misc]
 
     def _fit(self, X: Any, y: Any, classes: Any, incremental: bool) -> NeuralNetClassifier:
         first = not (incremental and hasattr(self, "network_"))
-        X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+        X, y = self._validate(X, y, reset=first)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if first:
@@ -319,6 +352,7 @@ class LogisticRegression(NeuralNetClassifier):
     # The network has no hidden layer; these are fixed, not parameters.
     hidden_layer_sizes: Sequence[int] = ()
     activation: Activations = "relu"
+    layers: Sequence[Any] | None = None
     init: str = "zeros"
     dropout: float = 0.0
     early_stopping: bool = False
@@ -361,15 +395,7 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNet):  # type: ignore[misc]
 
     def _fit(self, X: Any, y: Any, incremental: bool) -> NeuralNetRegressor:
         first = not (incremental and hasattr(self, "network_"))
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=first,
-            multi_output=True,
-            y_numeric=True,
-            dtype=[np.float64, np.float32],
-        )
+        X, y = self._validate(X, y, reset=first, multi_output=True, y_numeric=True)
         Y = np.asarray(y, dtype=np.float64)
         self._single_output = Y.ndim == 1 if first else self._single_output
         Y = Y.reshape(len(Y), -1)

@@ -23,6 +23,8 @@ labels ``Y`` are ``(1, m)`` integers (or one-hot ``(n_y, m)``).
 - :mod:`~nndl.plot.inside`: :func:`hidden_units`, :func:`first_layer_weights`,
   :func:`layer_bands` (from :class:`nndl.training.callbacks.LayerStats`), :func:`history`
   (a run's cost and accuracy: ``nndl.plot.history(net.fit(...))``);
+- :mod:`~nndl.plot.filters`: :func:`conv_filters` (a convolution's filters as pictures),
+  :func:`feature_maps` (one example's maps after it);
 - :mod:`~nndl.plot.animation`: :func:`boundary_animation` (a GIF from
   :class:`nndl.training.callbacks.Snapshots`).
 """
@@ -44,6 +46,7 @@ from nndl.plot.basics import (
     decision_boundary,
     misclassified,
 )
+from nndl.plot.filters import conv_filters, feature_maps
 from nndl.plot.inside import first_layer_weights, hidden_units, history, layer_bands
 
 __all__ = [
@@ -54,8 +57,10 @@ __all__ = [
     "boundary_animation",
     "confusion_counts",
     "confusion_matrix",
+    "conv_filters",
     "cost_curve",
     "decision_boundary",
+    "feature_maps",
     "figure_path",
     "first_layer_weights",
     "hidden_units",

@@ -109,7 +109,7 @@ class GenericEngine:
             J = to_scalar(net.data_cost(AL, caches, Yb))
             if net.l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch
                 per = mb if self.l2_cost == "batch" else m
-                J += net.l2 / (2 * per) * sum(to_scalar(xp.sum(c.W * c.W)) for c in caches)
+                J += net.l2_term(per)  # every weight, a Sequential model's filters too
             if not math.isfinite(J):
                 raise diverged(f"the cost became {J}", learning_rate, epoch, l2=net.l2, m=mb)
             grads = net.backward_pass(AL, Yb, caches)
