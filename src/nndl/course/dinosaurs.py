@@ -25,6 +25,7 @@ import numpy as np
 
 from nndl.course import recurrent as rnn
 from nndl.errors import NNDLValueError
+from nndl.model.update_rules import descend
 
 NAMES = (  # noqa: SIM905 (one string reads better than 200 quoted names)
     "aardonyx abelisaurus achelousaurus achillobator acrocanthosaurus adasaurus aegyptosaurus "
@@ -127,8 +128,7 @@ def optimize(
     through_time = rnn.rnn_backward(da, caches)
     grads.update(dWax=through_time["dWax"], dWaa=through_time["dWaa"], db=through_time["dba"])
     grads = rnn.clip(grads, max_value)
-    for name in ("Wax", "Waa", "Wya", "b", "by"):
-        parameters[name] -= learning_rate * grads["d" + name]
+    parameters.update(descend(parameters, grads, learning_rate))  # θ := θ − α dθ
     return loss, grads, a[:, :, T - 1]
 
 
