@@ -85,3 +85,11 @@ def test_small_nets_runs_every_row_beside_the_course_and_prints_the_ratios() -> 
     for row in ("planar 2-4-1 tanh float64", "planar 2-50-1 tanh float32", "cat 12288-20-7-5-1"):
         assert row in out
     assert "nndl/course" in out and "machine:" in out and "reading X" in out
+
+
+def test_rnn_cpu_runs_both_cells_beside_pytorch() -> None:
+    pytest.importorskip("torch")
+    out = _run("rnn_cpu.py", "--small")
+    for row in ("GRU ", "LSTM "):
+        assert row in out
+    assert "nndl/PyTorch" in out and "machine:" in out

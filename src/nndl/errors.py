@@ -171,6 +171,16 @@ def check_fraction(name: str, value: Any) -> float:
     return float(value)
 
 
+def check_clip(name: str, value: Any) -> float:
+    """A gradient-clipping threshold (``clip_value``, ``clip_norm``) as a float: finite, > 0."""
+    if not _is_real(value) or not math.isfinite(float(value)) or value <= 0:
+        raise NNDLValueError(
+            f"{name} must be a finite number > 0 (or None: no clipping), e.g. {name}=1.0 or "
+            f"5.0. Received: {name}={value!r}"
+        )
+    return float(value)
+
+
 # ------------------------------------------------------- declarative validation
 
 

@@ -95,6 +95,11 @@ class Trainable:
         resume_from
             A checkpoint to continue from; the run ends bit-identical to one that
             was never interrupted.
+        clip_value, clip_norm
+            Clip the gradients before each step, against exploding gradients (the sequence
+            course's ``clip``): every entry into ``[−clip_value, clip_value]``, or all of them
+            scaled by ``clip_norm / ‖g‖`` when their global norm ``‖g‖`` (over every
+            parameter) exceeds ``clip_norm``.  One or the other; not with L-BFGS.
         verbose
             0: silent; 1: a progress bar with each epoch's metrics (on a terminal or in Jupyter);
             2: one line per epoch.

@@ -248,15 +248,23 @@ class Sequential(Trainable):
     ) -> tuple[Array, list[Any]]:
         """``(A[L], caches)`` on checked X, layer by layer; in training mode batch norm uses
         the batch's statistics (and updates its running averages) and dropout draws from
-        ``rng``.  ``keep_probs`` is :class:`nndl.Network`'s dropout; here it is a layer."""
+        ``rng``.  ``keep_probs`` is :class:`nndl.Network`'s dropout; here it is a layer.
+        A layer's ``compute_mask`` hands the mask of padded steps to the next one (from
+        ``Masking`` or ``Embedding(mask_zero=True)`` to the recurrent layers)."""
         if keep_probs is not None and any(p < 1.0 for p in keep_probs):
             raise NNDLValueError(
                 "a Sequential model drops units with Dropout(rate) layers, not fit(dropout=...)"
             )
         A = X
         caches = []
+        mask = None  # (m, T_x): the padded steps, from Masking or Embedding(mask_zero=True)
         for layer in self.layers:
-            A, cache = layer.forward(A, training, rng)
+            A_prev = A
+            if mask is not None and layer.takes_mask:
+                A, cache = layer.forward_masked(A_prev, training, rng, mask)
+            else:
+                A, cache = layer.forward(A_prev, training, rng)
+            mask = layer.compute_mask(A_prev, mask)
             caches.append(cache)
         return A, caches
 

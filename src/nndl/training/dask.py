@@ -113,8 +113,11 @@ NOT_ON_DASK = (
     "engine",
     "sample_weight",
     "optimizer_state",
+    "clip_value",
+    "clip_norm",
 )
-"""The options of ``fit`` that need the data in one process's memory."""
+"""The options of ``fit`` that need the data in one process's memory (or, for clipping, an
+engine that clips: the chunks' steps do not)."""
 
 
 def fit_blocked(

@@ -60,10 +60,17 @@ class FullBatchEngine(NumpyEngine):
     """
 
     def __init__(
-        self, network: Network, optimizer: optim.Optimizer, X: np.ndarray, Y: np.ndarray
+        self,
+        network: Network,
+        optimizer: optim.Optimizer,
+        X: np.ndarray,
+        Y: np.ndarray,
+        clip_value: float | None = None,
+        clip_norm: float | None = None,
     ) -> None:
         self.net = network
         self.optimizer = optimizer
+        self.clip_value, self.clip_norm = clip_value, clip_norm  # applied by update()
         self.X, self.Y = X, Y
         self.m = X.shape[1]
         self.batch_size = self.m

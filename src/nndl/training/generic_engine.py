@@ -2,7 +2,8 @@
 
 Each step runs the network's own forward and backward propagation on a
 mini-batch (dropout included) and lets the optimizer update the parameters
-functionally (:meth:`nndl.training.optimizers.Optimizer.apply`).  This module
+functionally (:meth:`nndl.training.optimizers.Optimizer.apply`), after clipping the
+gradients when asked (:func:`nndl.training.clipping.clip_gradients`).  This module
 also defines each epoch's random stream, which both engines share, so that the
 NumPy engine (:mod:`nndl.training.numpy_engine`) draws the same numbers in the
 same order.
@@ -18,6 +19,7 @@ import numpy as np
 
 from nndl.arrays.backend import Array, all_finite, from_numpy, namespace, to_scalar
 from nndl.errors import diverged
+from nndl.training.clipping import clip_gradients
 from nndl.training.optimizers import Optimizer, OptimizerState
 
 if TYPE_CHECKING:
@@ -57,9 +59,12 @@ class GenericEngine:
         shuffle: bool,
         keep_probs: list[float],
         l2_cost: str = "dataset",
+        clip_value: float | None = None,
+        clip_norm: float | None = None,
     ) -> None:
         self.net = network
         self.l2_cost = l2_cost
+        self.clip_value, self.clip_norm = clip_value, clip_norm
         self.optimizer = optimizer
         self.X, self.Y = X, Y
         self.axis = network.example_axis  # X (n_x, m), or (m, …) for pictures and sequences
@@ -113,6 +118,12 @@ class GenericEngine:
             if not math.isfinite(J):
                 raise diverged(f"the cost became {J}", learning_rate, epoch, l2=net.l2, m=mb)
             grads = net.backward_pass(AL, Yb, caches)
+            if self.clip_value is not None or self.clip_norm is not None:
+                if not all(all_finite(g) for g in grads.values()):  # as the NumPy engines
+                    raise diverged(
+                        "the gradient became non-finite", learning_rate, epoch, l2=net.l2, m=mb
+                    )
+                grads = clip_gradients(grads, self.clip_value, self.clip_norm)
             params, state = self.optimizer.apply(net.params, grads, self.state, learning_rate)
             bad = [k for k, v in params.items() if not all_finite(v)]
             if bad:

@@ -10,7 +10,8 @@ of epochs.  One epoch visits every training example once:
   ``batch_size=1`` is stochastic gradient descent.
 
 Each step runs forward and backward propagation on the mini-batch (with L2 and
-dropout when asked) and lets the optimizer update the parameters.  The history
+dropout when asked), clips the gradients when asked (``clip_value``, ``clip_norm``:
+:mod:`nndl.training.clipping`) and lets the optimizer update the parameters.  The history
 records, for every epoch, the training cost (the example-weighted mean of the
 mini-batch costs of that epoch, computed before each step, as the course does),
 the training accuracy of those same forward passes, and the validation cost and
@@ -147,6 +148,11 @@ def fit(
     if isinstance(opt, optim.LBFGS):
         if any(p < 1.0 for p in keep_probs):
             raise NNDLValueError("L-BFGS trains full batch without dropout: pass dropout=0")
+        if options.clip_value is not None or options.clip_norm is not None:
+            raise NNDLValueError(
+                "L-BFGS takes no gradient clipping: its line search needs the true gradient. "
+                "Leave out clip_value and clip_norm, or use a gradient-descent optimizer"
+            )
         if resume is not None:
             raise NNDLValueError(
                 "L-BFGS training cannot resume from a checkpoint: SciPy's L-BFGS-B keeps its "
@@ -193,8 +199,9 @@ def fit(
         and not needs_numpy
         and FullBatchEngine.takes(network, opt, keep_probs)
     )
+    clip = (options.clip_value, options.clip_norm)
     if full_batch:  # the course's batch gradient descent, in place
-        trainer.engine = FullBatchEngine(network, opt, X, Y)
+        trainer.engine = FullBatchEngine(network, opt, X, Y, *clip)
     elif use_numpy:
         trainer.engine = NumpyEngine(
             network,
@@ -206,10 +213,12 @@ def fit(
             keep_probs,
             sample_weight=sample_weight,
             l2_cost=l2_cost,
+            clip_value=clip[0],
+            clip_norm=clip[1],
         )
     else:
         trainer.engine = GenericEngine(
-            network, opt, X, Y, B, bool(shuffle), keep_probs, l2_cost=l2_cost
+            network, opt, X, Y, B, bool(shuffle), keep_probs, l2_cost, *clip
         )
 
     if resume is not None:

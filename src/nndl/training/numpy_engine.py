@@ -24,6 +24,7 @@ from nndl.arrays.backend import FlatLayout, is_sparse, to_numpy
 from nndl.errors import diverged
 from nndl.model import activations
 from nndl.training import optimizers as optim
+from nndl.training.clipping import clip_gradients
 from nndl.training.generic_engine import epoch_draws
 from nndl.training.optimizers import HeavyBall, OptimizerState
 
@@ -85,9 +86,12 @@ class NumpyEngine:
         keep_probs: list[float],
         sample_weight: np.ndarray | None = None,
         l2_cost: str = "dataset",
+        clip_value: float | None = None,
+        clip_norm: float | None = None,
     ) -> None:
         self.net = network
         self.l2_cost = l2_cost
+        self.clip_value, self.clip_norm = clip_value, clip_norm
         self.optimizer = optimizer
         self.dtype = np.dtype(network.dtype)
         self.keep_probs = keep_probs
@@ -238,13 +242,17 @@ class NumpyEngine:
 
         A finite gradient gives a finite step (Adam's and RMSprop's are bounded), so it is
         checked first, which leaves θ at its last finite values; ``m`` (the batch's
-        examples) is for the error's message."""
+        examples) is for the error's message.  Then the gradient is clipped in place when
+        ``clip_value`` or ``clip_norm`` is set (:func:`~nndl.training.clipping.clip_gradients`
+        over the flat buffer)."""
         k = self.kernels
         finite = k.all_finite(self.grad) if k is not None else math.isfinite(self.grad.sum())
         if not finite:
             raise diverged(
                 "the gradient became non-finite", learning_rate, epoch, l2=self.net.l2, m=m
             )
+        if self.clip_value is not None or self.clip_norm is not None:
+            clip_gradients(self.grads, self.clip_value, self.clip_norm, out=self.grad)
         self.t += 1
         work = (self.work, self.work2)
         self.optimizer.apply_flat(self.theta, self.grad, self.slots, self.t, learning_rate, k, work)

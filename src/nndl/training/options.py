@@ -41,6 +41,7 @@ from nndl.errors import (
     InvalidParameterError,
     Options,
     Pair,
+    check_clip,
     check_fraction,
     check_l2,
     check_learning_rate,
@@ -60,6 +61,10 @@ def _fraction(name: str) -> Checked:
     return Checked(lambda v: check_fraction(name, v), "a number in [0, 1)")
 
 
+def _clip(name: str) -> Checked:
+    return Checked(lambda v: check_clip(name, v), "a finite number > 0")
+
+
 _PATH = Instance((str, Path), "a path")
 
 
@@ -73,7 +78,8 @@ class FitOptions:
     optimizer (``history.optimizer_state`` of that run); ``l2_cost`` says how the history
     reports the L2 term, ``"dataset"`` (the course's ``(λ/2m) Σ||W||²`` once, as
     ``net.cost``) or ``"batch"`` (scikit-learn's: every mini-batch's cost carries
-    ``(λ/2B) Σ||W||²``); the gradient is the same either way.
+    ``(λ/2B) Σ||W||²``); the gradient is the same either way.  ``clip_value`` and
+    ``clip_norm`` clip the gradients before each step (:mod:`nndl.training.clipping`).
 
     Frozen: :meth:`replace` gives a changed copy, checked again.  Lists are kept as tuples
     (``dropout``, ``callbacks``, ``validation_data``).
@@ -103,6 +109,8 @@ class FitOptions:
     sample_weight: Any = None
     optimizer_state: OptimizerState | None = None
     l2_cost: str = "dataset"
+    clip_value: float | None = None
+    clip_norm: float | None = None
 
     constraints: ClassVar[dict[str, list[Constraint]]] = {
         "learning_rate": [
@@ -162,6 +170,8 @@ class FitOptions:
         ],
         "optimizer_state": [Instance(OptimizerState, "an OptimizerState"), NONE],
         "l2_cost": [Options(*L2_COSTS)],
+        "clip_value": [_clip("clip_value"), NONE],
+        "clip_norm": [_clip("clip_norm"), NONE],
     }
     """What each field accepts: a value must satisfy one of its constraints."""
 
@@ -173,6 +183,12 @@ class FitOptions:
             raise InvalidParameterError(
                 "give validation_data or validation_split, not both. Received: "
                 f"validation_split={self.validation_split} and validation_data"
+            )
+        if self.clip_value is not None and self.clip_norm is not None:
+            raise InvalidParameterError(
+                "give clip_value (clip every gradient entry) or clip_norm (scale the gradients "
+                f"by their global norm), not both. Received: clip_value={self.clip_value} and "
+                f"clip_norm={self.clip_norm}"
             )
 
     @classmethod

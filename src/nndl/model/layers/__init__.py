@@ -13,6 +13,8 @@ backward pass, with the formulas in its docstring, in each course's notation.
 ``Activation``      ``A = g(Z)`` as a layer
 ``SimpleRNN``,      recurrent layers over sequences ``(m, T_x, n_x)``, the
 ``LSTM``, ``GRU``   sequence course's cells
+``Embedding``,      tokens → vectors; padded steps masked for the recurrent layers
+``Masking``
 ==================  ===========================================================
 
 :class:`nndl.model.sequential.Sequential` stacks them.
@@ -31,14 +33,14 @@ from nndl.model.layers.convolutional import (
     MaxPool2D,
 )
 from nndl.model.layers.dense import Dense, linear_backward, linear_forward
-from nndl.model.layers.recurrent import GRU, LSTM, Embedding, SimpleRNN
+from nndl.model.layers.recurrent import GRU, LSTM, Embedding, Masking, SimpleRNN
 from nndl.model.layers.shaping import Activation, BatchNorm, Dropout, Flatten
 
 LAYERS: dict[str, type[Layer]] = {
     cls.kind: cls
     for cls in (
         Dense, Conv2D, Conv1D, MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D,
-        Flatten, BatchNorm, Dropout, Activation, SimpleRNN, LSTM, GRU, Embedding,
+        Flatten, BatchNorm, Dropout, Activation, SimpleRNN, LSTM, GRU, Embedding, Masking,
     )
 }  # fmt: skip
 """Every layer by its ``kind`` (what a saved model's JSON names)."""
@@ -73,6 +75,7 @@ __all__ = [
     "Embedding",
     "Flatten",
     "Layer",
+    "Masking",
     "MaxPool1D",
     "MaxPool2D",
     "SimpleRNN",

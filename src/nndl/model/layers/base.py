@@ -35,6 +35,8 @@ class Layer:
     """True when training needs random numbers (dropout)."""
     takes_tokens = False
     """True for a first layer that reads integer tokens (an embedding), not numbers."""
+    takes_mask = False
+    """True for a layer that reads the mask of padded steps (the recurrent layers)."""
 
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
@@ -71,6 +73,18 @@ class Layer:
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
         """``(dA_prev, grads)``: grads by parameter name, with the 1/m of the cost."""
         raise NotImplementedError
+
+    def forward_masked(
+        self, A_prev: Array, training: bool, rng: np.random.Generator | None, mask: Array
+    ) -> tuple[Array, Any]:
+        """``forward`` for sequences ``(m, T_x, …)`` with a mask ``(m, T_x)`` of booleans
+        (True: a real step, False: padding); a layer that ``takes_mask`` overrides it."""
+        return self.forward(A_prev, training, rng)
+
+    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
+        """The mask of this layer's output ``(m, T_x)`` (True where a step is real), from its
+        input and the input's mask; ``None``: no mask goes on (the default)."""
+        return None
 
     def config(self) -> dict[str, Any]:
         """The arguments that rebuild the layer (``layer_from_config``)."""

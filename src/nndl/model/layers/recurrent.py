@@ -1,11 +1,15 @@
-"""Recurrent layers in the sequence course's notation: SimpleRNN, LSTM, GRU.
+"""Recurrent layers in the sequence course's notation: SimpleRNN, LSTM, GRU (and the
+Embedding and Masking layers that feed them).
 
 A layer reads sequences ``X`` ``(m, T_x, n_x)`` (one example per row, as Keras and the
 ``Conv1D`` layer do); inside, each time step is the course's ``x⟨t⟩`` ``(n_x, m)`` and the
 hidden state ``a⟨t⟩`` ``(n_a, m)``, one column per example.  It returns the last state
 ``a⟨T_x⟩`` as the first course's columns ``(n_a, m)`` (ready for a ``Dense`` layer), or with
 ``return_sequences=True`` every state ``(m, T_x, n_a)`` (ready for another recurrent layer).
-The state starts at ``a⟨0⟩ = 0`` (and ``c⟨0⟩ = 0``).
+The state starts at ``a⟨0⟩ = 0`` (and ``c⟨0⟩ = 0``).  Sequences of different lengths,
+padded to ``T_x``, come with a mask ``(m, T_x)`` from a ``Masking`` layer or an
+``Embedding(mask_zero=True)``: a padded step keeps the state (``a⟨t⟩ = a⟨t−1⟩``,
+``c⟨t⟩ = c⟨t−1⟩``) and adds nothing to the gradients.
 
 ``SimpleRNN``: ``a⟨t⟩ = tanh(Waa a⟨t−1⟩ + Wax x⟨t⟩ + ba)``.
 
@@ -80,35 +84,64 @@ class Recurrent(Layer):
         self.params = {"W": W.astype(dtype), "b": np.zeros((rows, 1), dtype=dtype)}
         return shape
 
+    takes_mask = True
+
     def forward(
         self, A_prev: Array, training: bool, rng: np.random.Generator | None
     ) -> tuple[Array, Any]:
+        return self.forward_masked(A_prev, training, rng, None)
+
+    def forward_masked(
+        self, A_prev: Array, training: bool, rng: np.random.Generator | None, mask: Array | None
+    ) -> tuple[Array, Any]:
+        """The steps t = 1 … T_x; where ``mask[:, t]`` is False (padding) the state is kept,
+        ``a⟨t⟩ = a⟨t−1⟩`` and ``c⟨t⟩ = c⟨t−1⟩``, so the last state is each example's own."""
         xp = namespace(A_prev)
         m, T_x, _ = (int(n) for n in A_prev.shape)
         a = xp.zeros((self.units, m), dtype=A_prev.dtype, device=device(A_prev))
         c = xp.zeros((self.units, m), dtype=A_prev.dtype, device=device(A_prev))
         steps, states = [], []
+        keep = None if mask is None else [xp.reshape(mask[:, t], (1, m)) for t in range(T_x)]
         for t in range(T_x):
-            a, c, step = self.cell_forward(xp, A_prev[:, t, :].T, a, c)
+            a_next, c_next, step = self.cell_forward(xp, A_prev[:, t, :].T, a, c)
+            if keep is None:
+                a, c = a_next, c_next
+            else:  # (1, m) broadcast over the n_a rows
+                a, c = xp.where(keep[t], a_next, a), xp.where(keep[t], c_next, c)
             steps.append(step)
             states.append(a)
         # every state (m, T_x, n_a), or the last one (n_a, m)
         out = xp.stack([s.T for s in states], axis=1) if self.return_sequences else states[-1]
-        return out, (steps, tuple(int(n) for n in A_prev.shape))
+        return out, (steps, tuple(int(n) for n in A_prev.shape), keep)
+
+    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
+        """Every state keeps the input's mask; the last state alone has none."""
+        return mask if self.return_sequences else None
 
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
+        """Through time, from T_x down to 1.  A padded step passes ``da`` and ``dc`` on to
+        the step before unchanged and adds nothing to the parameters' gradients."""
         xp = namespace(dA)
-        steps, (m, T_x, _) = cache
+        steps, (m, T_x, _), keep = cache
         grads = {k: xp.zeros_like(v) for k, v in self.params.items()}
         da_next = xp.zeros((self.units, m), dtype=dA.dtype, device=device(dA))
         dc_next = xp.zeros((self.units, m), dtype=dA.dtype, device=device(dA))
+        zero = da_next
         dxs = []
         for t in range(T_x - 1, -1, -1):
             if self.return_sequences:
                 da = da_next + dA[:, t, :].T
             else:
                 da = da_next + dA if t == T_x - 1 else da_next
-            dx, da_next, dc_next, step_grads = self.cell_backward(xp, da, dc_next, steps[t])
+            if keep is None:
+                dx, da_next, dc_next, step_grads = self.cell_backward(xp, da, dc_next, steps[t])
+            else:  # the real columns through the cell; the padded ones around it
+                real = keep[t]
+                dx, da_cell, dc_cell, step_grads = self.cell_backward(
+                    xp, xp.where(real, da, zero), xp.where(real, dc_next, zero), steps[t]
+                )
+                da_next = xp.where(real, da_cell, da)
+                dc_next = xp.where(real, dc_cell, dc_next)
             for k, g in step_grads.items():
                 grads[k] = grads[k] + g
             dxs.append(dx.T)
@@ -287,11 +320,22 @@ class Embedding(Layer):
     kind = "embedding"
     takes_tokens = True
 
-    def __init__(self, vocab_size: int, n_e: int, init: str | _init.Initializer = "random") -> None:
+    def __init__(
+        self,
+        vocab_size: int,
+        n_e: int,
+        init: str | _init.Initializer = "random",
+        mask_zero: bool = False,
+    ) -> None:
         super().__init__()
         self.vocab_size = positive_int("vocab_size", vocab_size)
         self.n_e = positive_int("n_e", n_e)
         self.init = init
+        self.mask_zero = bool(mask_zero)
+
+    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
+        """With ``mask_zero=True``, token 0 is padding: the mask is ``X != 0`` ``(m, T_x)``."""
+        return A_prev != 0 if self.mask_zero else None
 
     def output_shape_for(self, input_shape: Shape) -> Shape:
         if len(input_shape) != 1:
@@ -333,7 +377,55 @@ class Embedding(Layer):
 
     def config(self) -> dict[str, Any]:
         init = self.init if isinstance(self.init, str) else getattr(self.init, "__name__", "custom")
-        return {"kind": self.kind, "vocab_size": self.vocab_size, "n_e": self.n_e, "init": init}
+        config = {"kind": self.kind, "vocab_size": self.vocab_size, "n_e": self.n_e, "init": init}
+        return {**config, "mask_zero": True} if self.mask_zero else config
 
     def describe(self) -> str:
-        return f"embedding {self.vocab_size} → {self.n_e}"
+        padding = ", 0 pads" if self.mask_zero else ""
+        return f"embedding {self.vocab_size} → {self.n_e}{padding}"
+
+
+class Masking(Layer):
+    """Padded sequences: a step of ``X`` ``(m, T_x, n_x)`` whose every feature equals
+    ``mask_value`` is padding.  The layer passes the real steps on unchanged (the padded ones
+    as zeros) with the mask ``(m, T_x)``, True where a step is real, for the recurrent layers
+    after it: there a padded step keeps the state, ``a⟨t⟩ = a⟨t−1⟩``, and adds nothing to the
+    gradients, so a sequence of length ``T_i`` padded to ``T_x`` ends in its own ``a⟨T_i⟩``."""
+
+    kind = "masking"
+
+    def __init__(self, mask_value: float = 0.0) -> None:
+        super().__init__()
+        if isinstance(mask_value, bool) or not isinstance(mask_value, (int, float, np.number)):
+            raise NNDLValueError(
+                f"mask_value must be a number. Received: mask_value={mask_value!r}"
+            )
+        self.mask_value = float(mask_value)
+
+    def output_shape_for(self, input_shape: Shape) -> Shape:
+        if len(input_shape) != 2:
+            raise NNDLValueError(
+                f"a Masking layer takes sequences (T_x, n_x). Received: {input_shape}"
+            )
+        return input_shape
+
+    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array:
+        """``(m, T_x)``: True where some feature of the step differs from ``mask_value``."""
+        xp = namespace(A_prev)
+        return xp.any(A_prev != self.mask_value, axis=2)
+
+    def forward(
+        self, A_prev: Array, training: bool, rng: np.random.Generator | None
+    ) -> tuple[Array, Any]:
+        xp = namespace(A_prev)
+        keep = xp.astype(self.compute_mask(A_prev, None)[:, :, None], A_prev.dtype)
+        return A_prev * keep, keep
+
+    def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
+        return dA * cache, {}
+
+    def config(self) -> dict[str, Any]:
+        return {"kind": self.kind, "mask_value": self.mask_value}
+
+    def describe(self) -> str:
+        return f"masking {self.mask_value:g}"

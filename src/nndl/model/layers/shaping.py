@@ -64,6 +64,9 @@ class Dropout(Layer):
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
         return (dA if cache is None else dA * cache), {}
 
+    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
+        return mask  # the same steps, each kept or padded as before
+
     def config(self) -> dict[str, Any]:
         return {"kind": self.kind, "rate": self.rate}
 
@@ -98,6 +101,9 @@ class Activation(Layer):
 
     def backward(self, dA: Array, cache: ActivationCache) -> tuple[Array, dict[str, Array]]:
         return self.activation.backward(dA, cache.Z, cache.A), {}
+
+    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
+        return mask  # the same steps, each kept or padded as before
 
     def config(self) -> dict[str, Any]:
         return {"kind": self.kind, "activation": self.activation.name}
