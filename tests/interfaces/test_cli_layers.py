@@ -158,3 +158,23 @@ def test_toml_layers_must_be_names(tmp_path: Path, capsys: pytest.CaptureFixture
     config.write_text('data = "digits"\nlayers = ["conv:4:3", "flaten", "dense:10"]\n')
     code, _, err = _run(["train", "--config", str(config)], capsys)
     assert code == 2 and "did you mean 'flatten'" in err
+
+
+def test_recurrent_layers_read_each_picture_row_as_a_time_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nndl.layers import GRU, LSTM, SimpleRNN
+
+    layers = spec.parse("lstm:6:seq,gru:5,dense:10")
+    assert isinstance(layers[0], LSTM) and layers[0].return_sequences
+    assert isinstance(layers[1], GRU) and not layers[1].return_sequences
+    assert isinstance(spec.parse("rnn:3,dense:1")[0], SimpleRNN)
+    with pytest.raises(NNDLValueError, match="can only be seq"):
+        spec.parse("lstm:4:all,dense:1")
+    model = tmp_path / "rows.npz"
+    argv = ["train", "--data", "digits", "--layers", "gru:16,dense:10", "--optimizer", "adam",
+            "--lr", "0.02", "--batch-size", "64", "--epochs", "4"]  # fmt: skip
+    argv += ["--save", str(model)]
+    result = _json(argv, capsys)  # the 8×8 digits: 8 steps of 8 pixels
+    assert result["layers"][0]["kind"] == "gru" and result["train_accuracy"] > 0.5
+    assert _json(["evaluate", str(model), "digits"], capsys)["examples"] > 0

@@ -12,6 +12,9 @@ layer, separated by commas, the numbers after the kind by colons:
 ``flatten``                 ``Flatten()``
 ``batchnorm``               ``BatchNorm()``
 ``dropout:RATE``            ``Dropout(RATE)``, RATE in [0, 1)
+``rnn:N[:seq]``              ``SimpleRNN(N)``; ``seq``: every step's state (for another
+                            recurrent layer), else the last one (for ``dense``)
+``lstm:N[:seq]``, ``gru:N[:seq]`` ``LSTM(N)``, ``GRU(N)``, the same
 ``relu``, ``tanh``, …       ``Activation(name)``: sigmoid, tanh, relu, leaky_relu, linear
 =========================== ==========================================================
 
@@ -35,6 +38,7 @@ from nndl.model.layers.convolutional import (
     MaxPool2D,
 )
 from nndl.model.layers.dense import Dense
+from nndl.model.layers.recurrent import GRU, LSTM, SimpleRNN
 from nndl.model.layers.shaping import Activation, BatchNorm, Dropout, Flatten
 
 FORMS: dict[str, str] = {
@@ -48,6 +52,9 @@ FORMS: dict[str, str] = {
     "flatten": "flatten",
     "batchnorm": "batchnorm",
     "dropout": "dropout:RATE",
+    "rnn": "rnn:N[:seq]",
+    "lstm": "lstm:N[:seq]",
+    "gru": "gru:N[:seq]",
     **{name: name for name in HIDDEN_ACTIVATIONS},
 }
 """Every kind the grammar knows, with the form it takes."""
@@ -55,7 +62,7 @@ FORMS: dict[str, str] = {
 PICTURE_KINDS = ("conv", "maxpool", "avgpool", "flatten")
 """First items that take pictures ``(m, n_H, n_W, n_C)``."""
 
-SEQUENCE_KINDS = ("conv1d", "maxpool1d", "avgpool1d")
+SEQUENCE_KINDS = ("conv1d", "maxpool1d", "avgpool1d", "rnn", "lstm", "gru")
 """First items that take sequences ``(m, T, n_C)``."""
 
 
@@ -134,6 +141,11 @@ def _layer(item: str, position: int) -> Layer:
             pools.update({"maxpool1d": MaxPool1D, "avgpool1d": AvgPool1D})
             stride_or_none = int(number(1, "stride")) if len(args) > 1 else None
             return pools[kind](int(number(0, "F")), stride_or_none)
+        if kind in ("rnn", "lstm", "gru"):
+            if len(args) > 1 and args[1] != "seq":
+                raise NNDLValueError(f"{where}: the second part can only be seq; expected {form}")
+            cells = {"rnn": SimpleRNN, "lstm": LSTM, "gru": GRU}
+            return cells[kind](int(number(0, "N")), return_sequences=len(args) > 1)
         if kind == "flatten":
             return Flatten()
         if kind == "batchnorm":
