@@ -100,3 +100,17 @@ def test_vectors_with_layers_and_errors() -> None:
 )
 def test_scikit_learn_checks_with_layers(estimator: Any, check: Any) -> None:
     check(estimator)
+
+
+def test_the_estimators_take_recurrent_layers_on_sequences() -> None:
+    from nndl.layers import GRU, LSTM
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 6, 3))  # (m, T, n_x)
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)  # the sign of a running sum
+    for layer in (LSTM(8), GRU(8, reset_after=True)):
+        options = {"epochs": 30, "optimizer": "adam", "learning_rate": 0.02, "batch_size": 16}
+        clf = NeuralNetClassifier(layers=[layer], random_state=0, **options)
+        clf.fit(X, y)
+        assert clf.score(X, y) > 0.9 and clf.predict(X[:4]).shape == (4,)
+        assert clf.predict_proba(X[:4]).shape == (4, 2)
