@@ -152,6 +152,15 @@ def _im2col_numpy(A_pad: np.ndarray, f: Pair, strides: Pair, n_H: int, n_W: int)
     return cols.reshape(m * n_H * n_W, f_H * f_W * C)
 
 
+def masked(dA: Array, mask: Array) -> Array:
+    """``dA · mask``, 0 where ``mask`` (booleans, broadcast with ``dA``) is False: the max
+    pool's window hits, ReLU's ``g'(Z) = (A > 0)``.  NumPy multiplies by the booleans
+    themselves (one pass, the same numbers as multiplying by them as 0.0 and 1.0)."""
+    if isinstance(dA, np.ndarray) and isinstance(mask, np.ndarray):
+        return np.multiply(mask, dA)
+    return namespace(dA).astype(mask, dA.dtype) * dA
+
+
 class ConvCache(NamedTuple):
     """What the forward pass keeps for the backward pass."""
 
@@ -332,7 +341,7 @@ def _unpool_tiles(dA: Array, cache: PoolCache) -> Array:
     if mode == "max":
         inside = A_prev[:, : n_H * f_H, : n_W * f_W, :]
         hit = xp.reshape(inside, tiled) == xp.reshape(A, (m, n_H, 1, n_W, 1, C))
-        spread = xp.astype(hit, dA.dtype) * dA6
+        spread = masked(dA6, hit)
     else:
         spread = xp.broadcast_to(dA6 / (f_H * f_W), tiled)
     spread = xp.reshape(spread, (m, n_H * f_H, n_W * f_W, C))

@@ -134,7 +134,10 @@ class Conv2D(Layer):
 
     def backward(self, dA: Array, cache: ConvLayerCache) -> tuple[Array, dict[str, Array]]:
         xp = namespace(dA)
-        dZ = self.activation.backward(dA, cache.Z, cache.A)
+        if self.activation.name == "relu":  # dZ = dA · (A > 0)
+            dZ = conv.masked(dA, cache.A > 0)
+        else:
+            dZ = self.activation.backward(dA, cache.Z, cache.A)
         m = int(dZ.shape[0])
         if self.rank == 1:
             dZ = xp.reshape(dZ, (m, 1, int(dZ.shape[1]), int(dZ.shape[2])))
