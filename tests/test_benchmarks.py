@@ -72,12 +72,14 @@ def test_mlp_estimator_runs_both_dtypes_and_lbfgs() -> None:
     assert "lbfgs (digits" in out and "nndl / sklearn:" in out
 
 
-def test_conv_cpu_runs_every_layer_beside_pytorch() -> None:
+def test_conv_cpu_runs_every_layer_and_the_whole_model_beside_pytorch() -> None:
     pytest.importorskip("torch")
-    out = _run("conv_cpu.py", "--batch", "2", "--repeats", "1")
+    out = _run("conv_cpu.py", "--batch", "2", "--repeats", "1", "--m", "300", "--rounds", "1")
     for name in ("conv 3×3", "conv 5×5", "max pool", "avg pool", "batch norm"):
         assert name in out
     assert "machine:" in out and "ratio" in out
+    assert "round 1 nndl " in out and "round 1 torch " in out
+    assert "nndl / PyTorch:" in out and "GEMM share" in out and "peak MB" in out
 
 
 def test_small_nets_runs_every_row_beside_the_course_and_prints_the_ratios() -> None:

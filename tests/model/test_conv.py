@@ -193,3 +193,56 @@ def test_bad_shapes_and_options_are_explained() -> None:
         conv.pool_forward(A_prev, 2, mode="min")
     with pytest.raises(NNDLValueError, match="hparameters must hold 'stride', 'pad'"):
         course.conv_forward(A_prev, W, b, {"stride": 1})
+
+
+@pytest.mark.parametrize(("C", "f", "stride"), [(1, 3, 1), (3, 3, 2), (4, 2, 1), (2, 3, 3)])
+def test_numpys_im2col_copies_the_same_numbers_as_the_stacked_slices(
+    C: int, f: int, stride: int
+) -> None:
+    A_pad = np.random.default_rng(C).standard_normal((2, 9, 8, C)).astype(np.float32)
+    n_H, n_W = conv.output_size(9, f, stride, 0), conv.output_size(8, f, stride, 0)
+    slices = conv._window_slices(A_pad, (f, f), (stride, stride), n_H, n_W)
+    stacked = np.stack(slices, axis=3).reshape(2 * n_H * n_W, f * f * C)  # the generic layout
+    cols = conv.im2col(A_pad, (f, f), (stride, stride), n_H, n_W)
+    assert cols.shape == stacked.shape and cols.dtype == np.float32
+    assert np.array_equal(cols, stacked)
+    strict = pytest.importorskip("array_api_strict")
+    generic = conv.im2col(strict.asarray(A_pad), (f, f), (stride, stride), n_H, n_W)
+    assert np.array_equal(np.asarray(generic), stacked)
+
+
+@pytest.mark.parametrize("mode", ["max", "average"])
+@pytest.mark.parametrize(("n_H", "n_W", "f"), [(6, 4, 2), (7, 5, 2), (9, 11, 3)])
+def test_tiled_pooling_equals_the_courses_loops_with_ties_and_left_over_rows(
+    mode: str, n_H: int, n_W: int, f: int
+) -> None:
+    rng = np.random.default_rng(n_H)
+    A_prev = np.maximum(rng.standard_normal((2, n_H, n_W, 3)), 0.0)  # ReLU's zeros: ties
+    A_prev[0, :f, :f, 0] = 0.0  # one window of zeros: every element is its maximum
+    A, cache = conv.pool_forward(A_prev, f, f, mode)
+    A_loops, cache_loops = course.pool_forward(A_prev, {"f": f, "stride": f}, mode)
+    np.testing.assert_allclose(A, A_loops, rtol=1e-14, atol=0)
+    dA = rng.standard_normal(A.shape)
+    dA_prev = conv.pool_backward(dA, cache)
+    np.testing.assert_allclose(dA_prev, course.pool_backward(dA, cache_loops, mode), atol=1e-14)
+    if mode == "max":
+        assert np.all(dA_prev[0, :f, :f, 0] == dA[0, 0, 0, 0])
+    assert np.all(dA_prev[:, (n_H // f) * f :, :, :] == 0)  # rows no window reads
+
+
+def test_a_relu_convolution_layer_gives_relus_numbers() -> None:
+    from nndl.layers import Conv2D
+
+    X = np.random.default_rng(2).standard_normal((3, 7, 6, 2))
+    fused, plain = Conv2D(4, 3, activation="relu"), Conv2D(4, 3)
+    for layer in (fused, plain):
+        layer.build((7, 6, 2), np.random.RandomState(0), "float64")
+    A, cache = fused.forward(X, True, None)
+    Z, plain_cache = plain.forward(X, True, None)
+    np.testing.assert_array_equal(A, np.where(Z > 0, Z, 0.0))
+    dA = np.random.default_rng(3).standard_normal(A.shape)
+    dX, grads = fused.backward(dA, cache)
+    dX_plain, grads_plain = plain.backward(dA * (Z > 0), plain_cache)
+    np.testing.assert_array_equal(dX, dX_plain)
+    for name in ("W", "b"):
+        np.testing.assert_array_equal(grads[name], grads_plain[name])

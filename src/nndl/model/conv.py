@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import numpy as np
+
 from nndl.arrays.backend import Array, device, namespace
 from nndl.errors import NNDLValueError, ShapeError
 
@@ -116,6 +118,49 @@ def _window_slices(A_pad: Array, f: Pair, strides: Pair, n_H: int, n_W: int) -> 
     return views
 
 
+def im2col(A_pad: Array, f: Pair, strides: Pair, n_H: int, n_W: int) -> Array:
+    """cols ``(m·n_H·n_W, f_H·f_W·C)``: row ``(i, h, w)`` is the window
+    ``A_pad[i, h·s_H : h·s_H + f_H, w·s_W : w·s_W + f_W, :]``, ordered ``(dh, dw, k)`` as
+    ``W`` ``(f_H, f_W, C, n_C)`` is when reshaped to ``(f_H·f_W·C, n_C)``.
+
+    With one channel the f·f slices are stacked first, each copy one contiguous block, and
+    cols is the transpose of ``(f_H·f_W, m·n_H·n_W)`` (a view: the products take it as
+    is).  With several, NumPy copies each window's rows of ``f_W·C`` contiguous numbers
+    from one strided view (:func:`_im2col_numpy`, the same numbers as stacking the slices).
+    """
+    xp = namespace(A_pad)
+    m, C = int(A_pad.shape[0]), int(A_pad.shape[3])
+    positions, size = m * n_H * n_W, f[0] * f[1] * C
+    if C == 1:
+        stacked = xp.stack(_window_slices(A_pad, f, strides, n_H, n_W), axis=0)
+        return xp.reshape(stacked, (size, positions)).T
+    if isinstance(A_pad, np.ndarray):
+        return _im2col_numpy(A_pad, f, strides, n_H, n_W)
+    stacked = xp.stack(_window_slices(A_pad, f, strides, n_H, n_W), axis=3)
+    return xp.reshape(stacked, (positions, size))
+
+
+def _im2col_numpy(A_pad: np.ndarray, f: Pair, strides: Pair, n_H: int, n_W: int) -> np.ndarray:
+    """:func:`im2col` for a NumPy array: the windows as one read-only strided view
+    ``(m, n_H, n_W, f_H, f_W, C)`` copied at once, so that each copied run is a window
+    row's ``f_W·C`` adjacent numbers (stacking the slices copies runs of C)."""
+    (f_H, f_W), (s_H, s_W) = f, strides
+    m, C = A_pad.shape[0], A_pad.shape[3]
+    windows = np.lib.stride_tricks.sliding_window_view(A_pad, (f_H, f_W), axis=(1, 2))
+    windows = windows[:, : s_H * (n_H - 1) + 1 : s_H, : s_W * (n_W - 1) + 1 : s_W]
+    cols = np.ascontiguousarray(windows.transpose(0, 1, 2, 4, 5, 3))
+    return cols.reshape(m * n_H * n_W, f_H * f_W * C)
+
+
+def masked(dA: Array, mask: Array) -> Array:
+    """``dA · mask``, 0 where ``mask`` (booleans, broadcast with ``dA``) is False: the max
+    pool's window hits, ReLU's ``g'(Z) = (A > 0)``.  NumPy multiplies by the booleans
+    themselves (one pass, the same numbers as multiplying by them as 0.0 and 1.0)."""
+    if isinstance(dA, np.ndarray) and isinstance(mask, np.ndarray):
+        return np.multiply(mask, dA)
+    return namespace(dA).astype(mask, dA.dtype) * dA
+
+
 class ConvCache(NamedTuple):
     """What the forward pass keeps for the backward pass."""
 
@@ -158,11 +203,9 @@ def conv_forward(
             f"{pads}: n_H = {n_H}, n_W = {n_W}. Use a smaller f or pad='same'"
         )
     xp = namespace(A_prev, W)
-    A_pad = zero_pad(A_prev, pads)
-    slices = _window_slices(A_pad, (f_H, f_W), strides, n_H, n_W)
-    size = f_H * f_W * n_C_prev
-    cols = xp.reshape(xp.stack(slices, axis=3), (m * n_H * n_W, size))
-    Z = cols @ xp.reshape(W, (size, n_C)) + xp.reshape(b, (1, n_C))
+    cols = im2col(zero_pad(A_prev, pads), (f_H, f_W), strides, n_H, n_W)
+    Z = cols @ xp.reshape(W, (f_H * f_W * n_C_prev, n_C))
+    Z += xp.reshape(b, (1, n_C))
     cache = ConvCache(cols, W, (m, n_H_prev, n_W_prev, n_C_prev), pads, strides)
     return xp.reshape(Z, (m, n_H, n_W, n_C)), cache
 
@@ -179,11 +222,18 @@ def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
     cols, W, prev_shape, pads, strides = cache
     f_H, f_W, n_C_prev, n_C = (int(n) for n in W.shape)
     m, n_H, n_W, _ = (int(n) for n in dZ.shape)
-    dZ2 = xp.reshape(dZ, (m * n_H * n_W, n_C))
+    positions = m * n_H * n_W
+    dZ2 = xp.reshape(dZ, (positions, n_C))
     dW = xp.reshape(cols.T @ dZ2, W.shape)
-    db = xp.reshape(xp.sum(dZ2, axis=0), (1, 1, 1, n_C))
-    W2 = xp.reshape(W, (f_H * f_W * n_C_prev, n_C))
-    dcols = xp.reshape(dZ2 @ W2.T, (m, n_H, n_W, f_H * f_W, n_C_prev))
+    ones = xp.ones((1, positions), dtype=dZ.dtype, device=device(dZ))
+    db = xp.reshape(ones @ dZ2, (1, 1, 1, n_C))  # Σ over positions as a product (BLAS)
+    # dcols by window offset, (f_H·f_W, m·n_H·n_W, n_C_prev): offset (dh, dw) is dZ · W[dh, dw]ᵀ
+    if n_C_prev == 1:  # one product, (f_H·f_W, n_C) · dZᵀ
+        dcols = xp.reshape(W, (f_H * f_W, n_C)) @ dZ2.T
+    else:
+        W_offsets = xp.permute_dims(xp.reshape(W, (f_H * f_W, n_C_prev, n_C)), (0, 2, 1))
+        dcols = xp.matmul(dZ2, W_offsets)
+    dcols = xp.reshape(dcols, (f_H, f_W, m, n_H, n_W, n_C_prev))
     (top, bottom), (left, right) = pads
     _, n_H_prev, n_W_prev, _ = prev_shape
     padded = (m, n_H_prev + top + bottom, n_W_prev + left + right, n_C_prev)
@@ -191,7 +241,9 @@ def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
     for dh in range(f_H):  # col2im: each window offset's share added back where it read
         for dw in range(f_W):
             rows, columns = _window(dh, dw, strides, n_H, n_W)
-            dA_pad[:, rows, columns, :] += dcols[:, :, :, dh * f_W + dw, :]
+            dA_pad[:, rows, columns, :] += dcols[dh, dw, ...]
+    if top == bottom == left == right == 0:
+        return dA_pad, dW, db
     return dA_pad[:, top : top + n_H_prev, left : left + n_W_prev, :], dW, db
 
 
@@ -229,9 +281,32 @@ def pool_forward(
         raise ShapeError(
             f"a {window[0]}×{window[1]} pool does not fit a {n_H_prev}×{n_W_prev} picture"
         )
-    windows = xp.stack(_window_slices(A_prev, window, strides, n_H, n_W), axis=0)
-    A = xp.max(windows, axis=0) if mode == "max" else xp.mean(windows, axis=0)
+    if window == strides:  # windows side by side: reduce the f_H rows, then the f_W columns
+        A = _pool_tiles(A_prev, window, n_H, n_W, mode)
+    else:
+        windows = xp.stack(_window_slices(A_prev, window, strides, n_H, n_W), axis=0)
+        A = xp.max(windows, axis=0) if mode == "max" else xp.mean(windows, axis=0)
     return A, PoolCache(A_prev, A, window, strides, mode)
+
+
+def _pool_tiles(A_prev: Array, window: Pair, n_H: int, n_W: int, mode: str) -> Array:
+    """Pooling when the stride is the window (the windows tile the picture): the rows
+    ``h·f_H + r`` combined (max or sum) for r = 0 … f_H − 1, then the columns likewise,
+    each step one elementwise pass over whole arrays; the mean divides the sum by f_H·f_W."""
+    xp = namespace(A_prev)
+    (f_H, f_W), (m, _, n_W_prev, C) = window, (int(n) for n in A_prev.shape)
+    combine = xp.maximum if mode == "max" else xp.add
+    rows = xp.reshape(A_prev[:, : n_H * f_H, ...], (m, n_H, f_H, n_W_prev * C))
+    R = rows[:, :, 0, :]
+    for r in range(1, f_H):
+        R = combine(R, rows[:, :, r, :])
+    R = xp.reshape(
+        xp.reshape(R, (m, n_H, n_W_prev, C))[:, :, : n_W * f_W, :], (m, n_H, n_W, f_W, C)
+    )
+    A = R[:, :, :, 0, :]
+    for c in range(1, f_W):
+        A = combine(A, R[:, :, :, c, :])
+    return A if mode == "max" else A / (f_H * f_W)
 
 
 def pool_backward(dA: Array, cache: PoolCache) -> Array:
@@ -239,6 +314,8 @@ def pool_backward(dA: Array, cache: PoolCache) -> Array:
     as the course's ``create_mask_from_window``), or ``dA / (f_H·f_W)`` to each element."""
     xp = namespace(dA)
     A_prev, A, window, strides, mode = cache
+    if window == strides:
+        return _unpool_tiles(dA, cache)
     _, n_H, n_W, _ = (int(n) for n in dA.shape)
     dA_prev = xp.zeros(A_prev.shape, dtype=dA.dtype, device=device(dA))
     share = dA / (window[0] * window[1])
@@ -250,4 +327,26 @@ def pool_backward(dA: Array, cache: PoolCache) -> Array:
                 dA_prev[:, rows, columns, :] += hit * dA
             else:
                 dA_prev[:, rows, columns, :] += share
+    return dA_prev
+
+
+def _unpool_tiles(dA: Array, cache: PoolCache) -> Array:
+    """:func:`pool_backward` when the windows tile the picture: each window viewed as axes
+    ``(f_H, f_W)`` of ``(m, n_H, f_H, n_W, f_W, C)``, one broadcast product for all."""
+    xp = namespace(dA)
+    A_prev, A, (f_H, f_W), _, mode = cache
+    m, n_H, n_W, C = (int(n) for n in dA.shape)
+    tiled = (m, n_H, f_H, n_W, f_W, C)
+    dA6 = xp.reshape(dA, (m, n_H, 1, n_W, 1, C))
+    if mode == "max":
+        inside = A_prev[:, : n_H * f_H, : n_W * f_W, :]
+        hit = xp.reshape(inside, tiled) == xp.reshape(A, (m, n_H, 1, n_W, 1, C))
+        spread = masked(dA6, hit)
+    else:
+        spread = xp.broadcast_to(dA6 / (f_H * f_W), tiled)
+    spread = xp.reshape(spread, (m, n_H * f_H, n_W * f_W, C))
+    if tuple(spread.shape) == tuple(A_prev.shape):
+        return spread
+    dA_prev = xp.zeros(A_prev.shape, dtype=dA.dtype, device=device(dA))
+    dA_prev[:, : n_H * f_H, : n_W * f_W, :] = spread  # the rows and columns no window read: 0
     return dA_prev

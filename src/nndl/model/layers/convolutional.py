@@ -27,6 +27,14 @@ class ConvLayerCache(NamedTuple):
     A: Array
 
 
+def _relu_in_place(Z: Array) -> Array:
+    """``A = max(Z, 0)``, written over ``Z`` for NumPy (one pass, no new array); the same
+    numbers as ReLU's ``where(Z > 0, Z, 0)`` (but for the sign of a zero and NaN kept)."""
+    if isinstance(Z, np.ndarray):
+        return np.maximum(Z, 0, out=Z)
+    return namespace(Z).maximum(Z, 0.0)
+
+
 class Conv2D(Layer):
     """``n_C`` filters of f×f: ``A = g(W ∗ A_prev + b)`` (g linear by default).
 
@@ -118,12 +126,18 @@ class Conv2D(Layer):
         )
         if self.rank == 1:
             Z = xp.reshape(Z, (m, int(Z.shape[2]), int(Z.shape[3])))
+        if self.activation.name == "relu":  # A = max(Z, 0) over Z itself: Z is not kept
+            A = _relu_in_place(Z)
+            return A, ConvLayerCache(cache, A, A)  # ReLU's g'(Z) is read from A
         A = self.activation.forward(Z)
         return A, ConvLayerCache(cache, Z, A)
 
     def backward(self, dA: Array, cache: ConvLayerCache) -> tuple[Array, dict[str, Array]]:
         xp = namespace(dA)
-        dZ = self.activation.backward(dA, cache.Z, cache.A)
+        if self.activation.name == "relu":  # dZ = dA · (A > 0)
+            dZ = conv.masked(dA, cache.A > 0)
+        else:
+            dZ = self.activation.backward(dA, cache.Z, cache.A)
         m = int(dZ.shape[0])
         if self.rank == 1:
             dZ = xp.reshape(dZ, (m, 1, int(dZ.shape[1]), int(dZ.shape[2])))
