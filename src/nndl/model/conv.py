@@ -210,8 +210,11 @@ def conv_forward(
     return xp.reshape(Z, (m, n_H, n_W, n_C)), cache
 
 
-def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
-    """``(dA_prev, dW, db)`` from ``dZ`` ``(m, n_H, n_W, n_C)``.
+def conv_backward(
+    dZ: Array, cache: ConvCache, with_dA_prev: bool = True
+) -> tuple[Array | None, Array, Array]:
+    """``(dA_prev, dW, db)`` from ``dZ`` ``(m, n_H, n_W, n_C)`` (``dA_prev`` None without
+    ``with_dA_prev``: the first layer of a model needs no gradient of its input).
 
     ``dW[dh, dw, k, c] = Σ_{i,h,w} A_pad[i, h·s + dh, w·s + dw, k] dZ[i, h, w, c]``,
     ``db[c] = Σ_{i,h,w} dZ[i, h, w, c]`` (shape ``(1, 1, 1, n_C)``) and ``dA_prev`` the
@@ -227,6 +230,8 @@ def conv_backward(dZ: Array, cache: ConvCache) -> tuple[Array, Array, Array]:
     dW = xp.reshape(cols.T @ dZ2, W.shape)
     ones = xp.ones((1, positions), dtype=dZ.dtype, device=device(dZ))
     db = xp.reshape(ones @ dZ2, (1, 1, 1, n_C))  # Σ over positions as a product (BLAS)
+    if not with_dA_prev:
+        return None, dW, db
     # dcols by window offset, (f_H·f_W, m·n_H·n_W, n_C_prev): offset (dh, dw) is dZ · W[dh, dw]ᵀ
     if n_C_prev == 1:  # one product, (f_H·f_W, n_C) · dZᵀ
         dcols = xp.reshape(W, (f_H * f_W, n_C)) @ dZ2.T

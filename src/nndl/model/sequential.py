@@ -95,6 +95,7 @@ class Sequential(Trainable):
         shape = self.input_shape
         for layer in self.layers:
             shape = layer.build(shape, rng, self.dtype)
+        self.layers[0].first = True  # its backward pass leaves out the data's gradient
         self.loss = resolve_loss(self.output, loss)
         self.l2 = 0.0
         """L2 strength λ on every weight ``W`` (convolution filters included)."""

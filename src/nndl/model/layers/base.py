@@ -45,6 +45,9 @@ class Layer:
         """What the layer keeps that is not trained (batch norm's running averages)."""
         self.input_shape: Shape = ()
         self.output_shape: Shape = ()
+        self.first = False
+        """True for a model's first layer, whose backward pass may leave out ``dA_prev``
+        (the gradient of the data, which nothing uses)."""
 
     def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
         """Make the parameters for examples of ``input_shape``; return the output's shape."""

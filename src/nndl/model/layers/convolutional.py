@@ -141,8 +141,8 @@ class Conv2D(Layer):
         m = int(dZ.shape[0])
         if self.rank == 1:
             dZ = xp.reshape(dZ, (m, 1, int(dZ.shape[1]), int(dZ.shape[2])))
-        dA_prev, dW, db = conv.conv_backward(dZ, cache.conv)
-        if self.rank == 1:
+        dA_prev, dW, db = conv.conv_backward(dZ, cache.conv, with_dA_prev=not self.first)
+        if self.rank == 1 and dA_prev is not None:
             dA_prev = xp.reshape(dA_prev, (m, int(dA_prev.shape[2]), int(dA_prev.shape[3])))
         return dA_prev, {"W": dW / m, "b": db / m}
 

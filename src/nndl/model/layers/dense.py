@@ -91,8 +91,9 @@ class Dense(Layer):
 
     def backward_from_dZ(self, dZ: Array, cache: DenseCache) -> tuple[Array, dict[str, Array]]:
         """The linear part's backward pass, from ``dZ`` (the output layer's ``A − Y``)."""
-        dA_prev, dW, db = linear_backward(dZ, cache.A_prev, self.params["W"])
-        assert dA_prev is not None
+        dA_prev, dW, db = linear_backward(
+            dZ, cache.A_prev, self.params["W"], with_dA_prev=not self.first
+        )
         return dA_prev, {"W": dW, "b": db}
 
     def config(self) -> dict[str, Any]:
