@@ -12,48 +12,8 @@ into the first course's columns ``(n, m)`` for the dense layers; labels are ``(n
 The layers live in :mod:`nndl.model.layers`, the model in :mod:`nndl.model.sequential`.
 """
 
-from nndl.model.layers import (
-    GRU,
-    LAYERS,
-    LSTM,
-    Activation,
-    AvgPool1D,
-    AvgPool2D,
-    BatchNorm,
-    Conv1D,
-    Conv2D,
-    Dense,
-    Dropout,
-    Embedding,
-    Flatten,
-    Layer,
-    Masking,
-    MaxPool1D,
-    MaxPool2D,
-    SimpleRNN,
-    layer_from_config,
-)
+from nndl.model.layers import *  # noqa: F403 (the layers' public names, listed once there)
+from nndl.model.layers import __all__ as _LAYER_NAMES
 from nndl.model.sequential import Sequential
 
-__all__ = [
-    "GRU",
-    "LAYERS",
-    "LSTM",
-    "Activation",
-    "AvgPool1D",
-    "AvgPool2D",
-    "BatchNorm",
-    "Conv1D",
-    "Conv2D",
-    "Dense",
-    "Dropout",
-    "Embedding",
-    "Flatten",
-    "Layer",
-    "Masking",
-    "MaxPool1D",
-    "MaxPool2D",
-    "Sequential",
-    "SimpleRNN",
-    "layer_from_config",
-]
+__all__ = [*_LAYER_NAMES, "Sequential"]

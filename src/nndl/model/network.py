@@ -66,6 +66,7 @@ from nndl.model.checks import (
 from nndl.model.fitting import Trainable
 from nndl.model.layers.dense import linear_backward, linear_forward
 from nndl.model.losses import Loss
+from nndl.model.outputs import OutputRules
 from nndl.model.summary import Summary
 from nndl.model.update_rules import descend
 
@@ -88,7 +89,7 @@ class LayerCache(NamedTuple):
     the next layer receives ``A[l] * D[l]``."""
 
 
-class Network(Trainable):
+class Network(OutputRules, Trainable):
     """A fully connected network of L layers, trained by gradient descent.
 
     Parameters
@@ -180,20 +181,6 @@ class Network(Trainable):
 
     example_axis = 1  # X is (n_x, m): one column per example
     stochastic = False  # random numbers only for the dropout fit gives it
-
-    @property
-    def fused_output(self) -> bool:
-        """True when output and loss are a matched pair, so ``dZ[L] = A[L] − Y``."""
-        return self.output.name == self.loss.output
-
-    @property
-    def task(self) -> str:
-        """``"binary"``, ``"multiclass"`` or ``"regression"``, from the output and loss."""
-        if self.output.name == "softmax":
-            return "multiclass"
-        if self.output.name == "sigmoid" and self.loss.name == "logistic":
-            return "binary"
-        return "regression"
 
     def config(self) -> dict[str, Any]:
         """A JSON-able description of the architecture (not the parameters)."""
@@ -296,13 +283,7 @@ class Network(Trainable):
         """
         if is_blocked(X):  # lazy, block by block where the blocks live (Dask)
             return predict_blocks(self, X)
-        AL = self.predict_proba(X)
-        xp = namespace(AL)
-        if self.output.name == "softmax":
-            return xp.reshape(xp.argmax(AL, axis=0), (1, AL.shape[1]))
-        if self.task == "binary":
-            return xp.astype(AL > 0.5, xp.int64)
-        return AL
+        return self.labels(self.predict_proba(X))
 
     def accuracy(self, X: Array, Y: Array) -> float:
         """The fraction of examples classified correctly (classification networks only)."""
@@ -391,26 +372,6 @@ class Network(Trainable):
             A = A_l if D is None else A_l * D
         return A, caches
 
-    def data_cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
-        """``J = (1/m) Σ L(ŷ, y)`` without the L2 term (a 0-d array): from ``Z[L]`` for a
-        matched output and loss (softplus or logsumexp, never log 0), else from ``A[L]``."""
-        if self.fused_output:
-            return self.loss.value_from_Z(caches[-1].Z, Y)
-        return self.loss.value(AL, Y)
-
-    def l2_term(self, m: float) -> float:
-        """The L2 term of the cost, ``(λ / 2m) Σ_l ||W[l]||²`` (0.0 without L2).
-
-        ``m`` is the number of examples the cost is divided by: the training set's
-        (the course's convention, as :meth:`cost`) or a mini-batch's.
-        """
-        if self.l2 <= 0:
-            return 0.0
-        squares = sum(
-            to_scalar(namespace(W).sum(W * W)) for k, W in self.params.items() if k[0] == "W"
-        )
-        return self.l2 / (2 * m) * squares
-
     def full_cost(self, AL: Array, caches: list[LayerCache], Y: Array) -> Array:
         """``data_cost + (λ / 2m) Σ ||W[l]||²`` with m the columns of ``AL`` (a 0-d array)."""
         J = self.data_cost(AL, caches, Y)
@@ -419,16 +380,6 @@ class Network(Trainable):
             squares = sum(xp.sum(c.W * c.W) for c in caches)
             J = J + (self.l2 / (2 * AL.shape[1])) * squares
         return J
-
-    def count_correct(self, AL: Array, Y: Array) -> float:
-        """How many examples (columns) ``AL`` classifies right: argmax for softmax, else
-        every output on the right side of 0.5."""
-        xp = namespace(AL)
-        if self.output.name == "softmax":
-            hits = xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)
-        else:
-            hits = xp.all(xp.astype(AL > 0.5, Y.dtype) == Y, axis=0)
-        return to_scalar(xp.sum(xp.astype(hits, xp.float64)))
 
     def backward_pass(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
         """Backward propagation on checked ``Y``: ``{"dW1", "db1", …}``, with ``(λ/m) W[l]``

@@ -42,9 +42,10 @@ from nndl.model.checks import as_array, check_numbers, check_X, check_Y, resolve
 from nndl.model.fitting import Trainable
 from nndl.model.layers import Dense, Layer
 from nndl.model.losses import Loss
+from nndl.model.outputs import OutputRules
 
 
-class Sequential(Trainable):
+class Sequential(OutputRules, Trainable):
     """Layers applied one after another, trained like :class:`nndl.Network`
     (``model.fit(X, Y, learning_rate, epochs, **options)``, the same options).
 
@@ -131,18 +132,6 @@ class Sequential(Trainable):
         return self.layers[-1].output_shape[0]
 
     @property
-    def fused_output(self) -> bool:
-        return self.output.name == self.loss.output
-
-    @property
-    def task(self) -> str:
-        if self.output.name == "softmax":
-            return "multiclass"
-        if self.output.name == "sigmoid" and self.loss.name == "logistic":
-            return "binary"
-        return "regression"
-
-    @property
     def stochastic(self) -> bool:
         """True when training draws random numbers (a Dropout layer)."""
         return any(layer.stochastic for layer in self.layers)
@@ -212,13 +201,7 @@ class Sequential(Trainable):
 
     def predict(self, X: Array) -> Array:
         """``(1, m)`` class indices for softmax, 0/1 labels for sigmoid, ŷ for regression."""
-        AL = self.predict_proba(X)
-        xp = namespace(AL)
-        if self.output.name == "softmax":
-            return xp.reshape(xp.argmax(AL, axis=0), (1, AL.shape[1]))
-        if self.task == "binary":
-            return xp.astype(AL > 0.5, xp.int64)
-        return AL
+        return self.labels(self.predict_proba(X))
 
     def accuracy(self, X: Array, Y: Array) -> float:
         """The fraction of examples classified correctly (at test time)."""
@@ -269,33 +252,9 @@ class Sequential(Trainable):
             caches.append(cache)
         return A, caches
 
-    def data_cost(self, AL: Array, caches: list[Any], Y: Array) -> Array:
-        """The cost without the L2 term, from ``Z[L]`` for a matched output and loss."""
-        if self.fused_output:
-            return self.loss.value_from_Z(caches[-1].Z, Y)
-        return self.loss.value(AL, Y)
-
-    def l2_term(self, m: float) -> float:
-        """``(λ / 2m) Σ ||W||²`` over every weight (0.0 without L2)."""
-        if self.l2 <= 0:
-            return 0.0
-        squares = sum(
-            to_scalar(namespace(W).sum(W * W)) for k, W in self.params.items() if k[0] == "W"
-        )
-        return self.l2 / (2 * m) * squares
-
     def full_cost(self, AL: Array, caches: list[Any], Y: Array) -> Array:
         """``data_cost + (λ / 2m) Σ ||W||²`` with m the columns of ``AL``."""
         return self.data_cost(AL, caches, Y) + self.l2_term(int(AL.shape[1]))
-
-    def count_correct(self, AL: Array, Y: Array) -> float:
-        """How many examples ``AL`` classifies right (argmax for softmax, else 0.5)."""
-        xp = namespace(AL)
-        if self.output.name == "softmax":
-            hits = xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)
-        else:
-            hits = xp.all(xp.astype(AL > 0.5, Y.dtype) == Y, axis=0)
-        return to_scalar(xp.sum(xp.astype(hits, xp.float64)))
 
     def backward_pass(self, AL: Array, Y: Array, caches: list[Any]) -> dict[str, Array]:
         """``{"dW1", "db1", …}``: ``dZ[L] = A[L] − Y`` (matched pair) into the last layer,
