@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nndl.course.grading.deep import APPLICATION, STEP_BY_STEP
+from nndl.course.grading.sequences import CONVOLUTION, RECURRENT
 from nndl.course.grading.shallow import LOGISTIC, PLANAR
 from nndl.course.grading.spec import Spec
 from nndl.errors import NNDLValueError
@@ -14,6 +15,8 @@ SPECS: dict[str, list[Spec]] = {
     "planar": PLANAR,
     "step-by-step": STEP_BY_STEP,
     "deep-application": APPLICATION,
+    "convolution": CONVOLUTION,
+    "recurrent": RECURRENT,
 }
 """The graded functions of each assignment (``nndl course list``'s names), helpers first."""
 
@@ -58,6 +61,9 @@ def guess(names: Iterable[str], where: str = "") -> str:
         )
     if found & {"two_layer_model", "L_layer_model"}:
         return "deep-application"
+    for later in ("convolution", "recurrent"):  # names no other assignment has
+        if found & {s.name for s in SPECS[later]}:
+            return later
     scores = {a: len(found & _own(a)) for a in ("logistic-regression", "planar", "step-by-step")}
     best = max(scores.values())
     winners = [a for a, s in scores.items() if s == best]
