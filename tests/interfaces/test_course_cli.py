@@ -118,6 +118,7 @@ def test_cat_recipes_on_the_standin_say_so(capsys: pytest.CaptureFixture[str]) -
     assert main(["course", "deep-application", "--iterations", "3"]) == 0
     out = capsys.readouterr().out
     assert "STAND-IN" in out and "not compared" in out and "✗" not in out
+    assert "Beyond the course: conv 8×3×3" in out and "· CNN test accuracy" in out
     assert "✓ train_x shape" in out  # the layout is compared
     assert main(["course", "logistic-regression", "--iterations", "2"]) == 0
     out = capsys.readouterr().out

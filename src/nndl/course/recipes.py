@@ -297,6 +297,33 @@ def deep_application(cat: datasets.CatImages | None, iterations: int | None) -> 
             AL, _ = deep.L_model_forward(X, params)
             ours = float(np.mean((AL > 0.5) == Y))
             yield _cat_check(cat, f"{part} accuracy", ours, [course], 0, 12)
+    yield from _cat_cnn(cat, CNN_EPOCHS if iterations is None else min(iterations, CNN_EPOCHS))
+
+
+CNN_EPOCHS = 25
+
+
+def _cat_cnn(cat: datasets.CatImages, epochs: int) -> Iterator[Line]:
+    """A small convolutional network on the same pictures, beside the course's dense ones
+    (not part of the course: its numbers are shown, not compared)."""
+    from nndl.layers import Conv2D, Dense, Flatten, MaxPool2D, Sequential
+
+    yield (
+        "Beyond the course: conv 8×3×3 relu, max-pool 4, conv 16×3×3 relu, max-pool 4, dense 1; "
+        f"Adam 0.002, batches of 32, {epochs} epochs, seed 1, the same pictures (m, 64, 64, 3)"
+    )
+    model = Sequential(
+        [Conv2D(8, 3, pad="same", activation="relu"), MaxPool2D(4),
+         Conv2D(16, 3, pad="same", activation="relu"), MaxPool2D(4), Flatten(),
+         Dense(1, activation="sigmoid")],
+        input_shape=(64, 64, 3), seed=1, dtype="float32",
+    )  # fmt: skip
+    train_x, test_x = cat.train_x / 255.0, cat.test_x / 255.0
+    model.fit(train_x, cat.train_y, learning_rate=0.002, epochs=epochs, batch_size=32,
+              optimizer="adam", seed=1)  # fmt: skip
+    note = "nndl's convolutional network, beside the dense ones above; not the course's"
+    for part, X, Y in (("train", train_x, cat.train_y), ("test", test_x, cat.test_y)):
+        yield Check(f"CNN {part} accuracy", model.accuracy(X, Y), digits=4, note=note)
 
 
 # ------------------------------------------------------------- helpers
