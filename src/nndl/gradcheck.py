@@ -7,17 +7,24 @@ For every parameter θ_i (the course's ``dictionary_to_vector`` order, W1, b1, W
 and the relative error ``||dθ − dθ_approx||₂ / (||dθ||₂ + ||dθ_approx||₂)``.
 The course's reading of it: below 1e-7 great, around 1e-5 look closer, above
 1e-3 there is almost surely a bug.  Checks run on a float64 NumPy copy of the
-network, so the network itself is never touched.
+model (a :class:`~nndl.Network` or a :class:`~nndl.Sequential`), so the model itself
+is never touched.  :func:`numerical_gradient` is the differences alone, for any
+function of an array.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nndl.arrays.backend import Array, to_numpy, to_scalar
 from nndl.model.network import Network
+
+if TYPE_CHECKING:
+    from nndl.model.sequential import Sequential
 
 
 @dataclass(frozen=True)
@@ -57,20 +64,38 @@ def relative_error(g: np.ndarray, g_approx: np.ndarray) -> float:
     return float(np.linalg.norm(g - g_approx)) / denominator
 
 
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, epsilon: float = 1e-7) -> np.ndarray:
+    """``(f(x + ε e_i) − f(x − ε e_i)) / 2ε`` for every entry i of ``x``: ``f`` reads ``x``,
+    which is changed in place one entry at a time and left as it was."""
+    estimate = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + epsilon
+        J_plus = f()
+        x[index] = original - epsilon
+        J_minus = f()
+        x[index] = original
+        estimate[index] = (J_plus - J_minus) / (2.0 * epsilon)
+    return estimate
+
+
 def gradient_check(
-    network: Network,
+    network: Network | Sequential,
     X: Array,
     Y: Array,
     epsilon: float = 1e-7,
     threshold: float = 1e-7,
 ) -> GradCheckResult:
-    """Compare ``network``'s backward pass on (X, Y) with two-sided differences of its cost.
+    """Compare ``network``'s backward pass on (X, Y) with two-sided differences of its cost
+    (a :class:`~nndl.Network` or a :class:`~nndl.Sequential`; integer tokens for an
+    embedding stay integers).
 
     Use small networks and few examples: it costs two forward passes per parameter.
     """
     net = network.copy(dtype="float64")
-    X64 = np.asarray(to_numpy(X), dtype=np.float64)
-    Y64 = np.asarray(to_numpy(Y), dtype=np.float64)
+    X64, Y64 = np.asarray(to_numpy(X)), np.asarray(to_numpy(Y), dtype=np.float64)
+    if X64.dtype.kind not in "iu":
+        X64 = X64.astype(np.float64)
     X64, Y64 = net.check_data(X64, Y64)  # once: the loop below changes only θ
 
     def cost() -> float:
@@ -79,18 +104,7 @@ def gradient_check(
 
     _, grads = net.gradients(X64, Y64)
     analytic = {k: np.asarray(to_numpy(v)) for k, v in grads.items()}
-    approx: dict[str, np.ndarray] = {}
-    for name, theta in net.params.items():
-        estimate = np.zeros_like(theta)
-        for index in np.ndindex(theta.shape):
-            original = theta[index]
-            theta[index] = original + epsilon
-            J_plus = cost()
-            theta[index] = original - epsilon
-            J_minus = cost()
-            theta[index] = original
-            estimate[index] = (J_plus - J_minus) / (2.0 * epsilon)
-        approx["d" + name] = estimate
+    approx = {"d" + k: numerical_gradient(cost, theta, epsilon) for k, theta in net.params.items()}
     keys = list(approx)
     flat = np.concatenate([analytic[k].ravel() for k in keys])
     flat_approx = np.concatenate([approx[k].ravel() for k in keys])

@@ -9,6 +9,7 @@ import pytest
 from nndl.cli import main
 from nndl.course import recurrent as rnn
 from nndl.errors import NNDLValueError
+from nndl.gradcheck import numerical_gradient, relative_error
 
 
 def _rnn_params(rng: np.random.Generator, n_x: int, n_a: int, n_y: int) -> dict[str, np.ndarray]:
@@ -31,25 +32,6 @@ def _lstm_params(rng: np.random.Generator, n_x: int, n_a: int, n_y: int) -> dict
     return p
 
 
-def _numeric(J, x: np.ndarray, h: float = 1e-6) -> np.ndarray:  # type: ignore[no-untyped-def]
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        plus = J()
-        x[i] = old - h
-        minus = J()
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * h)
-    return grad
-
-
-def _close(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """The course's relative error; 0 when both are 0 (with T = 1, c⟨0⟩ = 0 gives dWf = 0)."""
-    scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
-    return float(np.linalg.norm(analytic - numeric) / scale) if scale > 1e-12 else 0.0
-
-
 @pytest.mark.parametrize("T", [1, 2, 7])
 def test_rnn_backward_through_time_matches_finite_differences(T: int) -> None:
     rng = np.random.default_rng(T)
@@ -69,7 +51,7 @@ def test_rnn_backward_through_time_matches_finite_differences(T: int) -> None:
         ("dWaa", p["Waa"]),
         ("dba", p["ba"]),
     ):
-        assert _close(g[key], _numeric(J, value)) < 1e-7, key
+        assert relative_error(g[key], numerical_gradient(J, value, 1e-6)) < 1e-7, key
 
 
 @pytest.mark.parametrize("T", [1, 2, 7])
@@ -87,7 +69,7 @@ def test_lstm_backward_through_time_matches_finite_differences(T: int) -> None:
     for key, value in [("dx", x), ("da0", a0)] + [
         (f"d{k}", p[k]) for k in ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")
     ]:
-        assert _close(g[key], _numeric(J, value)) < 1e-7, key
+        assert relative_error(g[key], numerical_gradient(J, value, 1e-6)) < 1e-7, key
 
 
 def test_lstm_forward_equals_pytorch() -> None:
@@ -164,18 +146,9 @@ def test_dinosaur_island_optimize_is_one_clipped_gradient_step() -> None:
 
     before = {k: v.copy() for k, v in p.items()}
     _, grads, _ = dinosaurs.optimize(X, Y, a0, p, learning_rate=0.1, max_value=1e9)
-    h = 1e-6
     for key in ("Wax", "Waa", "Wya", "b", "by"):
-        numeric = np.zeros_like(before[key])
-        for i in np.ndindex(numeric.shape):
-            up, down = (
-                {k: v.copy() for k, v in before.items()},
-                {k: v.copy() for k, v in before.items()},
-            )
-            up[key][i] += h
-            down[key][i] -= h
-            numeric[i] = (loss(up) - loss(down)) / (2 * h)
-        assert _close(grads["d" + key], numeric) < 1e-6, key
+        numeric = numerical_gradient(lambda: loss(before), before[key], 1e-6)
+        assert relative_error(grads["d" + key], numeric) < 1e-6, key
         np.testing.assert_allclose(p[key], before[key] - 0.1 * grads["d" + key])  # the step
     clipped = {k: v.copy() for k, v in before.items()}
     _, small, _ = dinosaurs.optimize(X, Y, a0, clipped, learning_rate=0.1, max_value=0.05)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from nndl.course import convolution as course
 from nndl.errors import NNDLValueError, ShapeError
+from nndl.gradcheck import numerical_gradient, relative_error
 from nndl.model import conv
 
 
@@ -74,19 +75,6 @@ def test_vectorized_pooling_equals_the_courses_loops(
     )
 
 
-def _numeric_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:  # type: ignore[no-untyped-def]
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        plus = f()
-        x[i] = old - h
-        minus = f()
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * h)
-    return grad
-
-
 @pytest.mark.parametrize(
     ("stride", "pad"), [(1, 0), (2, 1), (1, "same"), (2, "same"), (3, "valid")]
 )
@@ -101,11 +89,7 @@ def test_conv_backward_matches_finite_differences(stride: int, pad: int | str) -
     _, cache = conv.conv_forward(A_prev, W, b, stride, pad)
     dA_prev, dW, db = conv.conv_backward(G, cache)
     for analytic, x in ((dA_prev, A_prev), (dW, W), (db, b)):
-        numeric = _numeric_gradient(J, x)
-        error = np.linalg.norm(analytic - numeric) / (
-            np.linalg.norm(analytic) + np.linalg.norm(numeric)
-        )
-        assert error < 1e-8
+        assert relative_error(analytic, numerical_gradient(J, x, 1e-6)) < 1e-8
 
 
 @pytest.mark.parametrize("mode", ["max", "average"])
@@ -117,7 +101,7 @@ def test_pool_backward_matches_finite_differences(mode: str) -> None:
     def J() -> float:
         return float(np.sum(G * conv.pool_forward(A_prev, 2, 2, mode)[0]))
 
-    numeric = _numeric_gradient(J, A_prev)
+    numeric = numerical_gradient(J, A_prev, 1e-6)
     np.testing.assert_allclose(conv.pool_backward(G, cache), numeric, atol=1e-7)
 
 

@@ -165,13 +165,15 @@ class Sequential(OutputRules, Trainable):
             "dtype": self.dtype,
         }
 
-    def copy(self) -> Sequential:
-        """An independent copy (parameters and running averages copied to NumPy)."""
+    def copy(self, dtype: str | None = None) -> Sequential:
+        """An independent copy (parameters and running averages copied to NumPy),
+        optionally in another dtype."""
         clone = copy.copy(self)
+        clone.dtype = self.dtype if dtype is None else dtype_name(dtype)
         clone.layers = [copy.copy(layer) for layer in self.layers]
         for layer in clone.layers:
-            layer.params = {k: np.array(to_numpy(v)) for k, v in layer.params.items()}
-            layer.state = {k: np.array(to_numpy(v)) for k, v in layer.state.items()}
+            layer.params = {k: np.array(to_numpy(v), clone.dtype) for k, v in layer.params.items()}
+            layer.state = {k: np.array(to_numpy(v), clone.dtype) for k, v in layer.state.items()}
         return clone
 
     def summary(self) -> str:
