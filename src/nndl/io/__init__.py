@@ -34,6 +34,8 @@ from nndl._version import __version__
 from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError
 from nndl.io import sequential
+from nndl.io._checks import is_int as _is_int
+from nndl.io._checks import malformed as _bad
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
@@ -228,19 +230,6 @@ def build(
     net.l2 = float(meta.get("l2", 0.0))
     net.info = dict(meta.get("info", {}))
     return net
-
-
-def _bad(path: Path, key: str, expected: str, value: Any) -> NNDLValueError:
-    shown = repr(value)
-    shown = shown if len(shown) <= 80 else shown[:77] + "..."
-    return NNDLValueError(
-        f"{str(path)!r} has malformed metadata: {key} must be {expected}; found {shown}. "
-        "The file is damaged or was not written by nndl"
-    )
-
-
-def _is_int(value: Any, minimum: int = 0) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
 def check_metadata(meta: Any, path: Path) -> None:

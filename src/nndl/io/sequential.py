@@ -18,6 +18,8 @@ import numpy as np
 
 from nndl import _files
 from nndl.errors import NNDLValueError
+from nndl.io._checks import is_int
+from nndl.io._checks import malformed as _bad
 
 if TYPE_CHECKING:
     from nndl.model.sequential import Sequential
@@ -53,7 +55,7 @@ def expected_arrays(meta: dict[str, Any], path: Path) -> dict[str, tuple[int, ..
     from nndl.model.layers import layer_from_config
 
     shape = meta.get("input_shape")
-    if not isinstance(shape, list) or not shape or not all(_count(n) for n in shape):
+    if not isinstance(shape, list) or not shape or not all(is_int(n, 1) for n in shape):
         raise _bad(path, "input_shape", "a list of sizes >= 1", shape)
     configs = meta.get("layers")
     if not isinstance(configs, list) or not 0 < len(configs) <= MAX_LAYERS:
@@ -101,16 +103,3 @@ def build(meta: dict[str, Any], arrays: dict[str, np.ndarray], path: Path) -> Se
     model.l2 = float(meta.get("l2", 0.0))
     model.info = dict(meta.get("info", {}))
     return model
-
-
-def _count(n: Any) -> bool:
-    return isinstance(n, int) and not isinstance(n, bool) and n >= 1
-
-
-def _bad(path: Path, key: str, expected: str, value: Any) -> NNDLValueError:
-    shown = repr(value)
-    shown = shown if len(shown) <= 80 else shown[:77] + "..."
-    return NNDLValueError(
-        f"{str(path)!r} has malformed metadata: {key} must be {expected}; found {shown}. "
-        "The file is damaged or was not written by nndl"
-    )
