@@ -303,10 +303,7 @@ class Sequential(OutputRules, Trainable):
             check_numbers("X", X)
             if not all_finite(X):
                 raise NNDLValueError("X contains NaN or infinite values: remove or impute them")
-        if not same_place(self.layers[-1].params["W"], X):
-            for layer in self.layers:
-                layer.params = {k: move_like(v, X) for k, v in layer.params.items()}
-                layer.state = {k: move_like(v, X) for k, v in layer.state.items()}
+        self._follow(X)
         xp = namespace(X)
         target = float_dtype(xp, self.dtype)
         return X if X.dtype == target else xp.astype(X, target)
@@ -331,11 +328,15 @@ class Sequential(OutputRules, Trainable):
                 f"every token must be an index in [0, {vocab}) (vocab_size={vocab}). Received: "
                 f"indices from {int(xp.min(X))} to {int(xp.max(X))}"
             )
+        self._follow(X)
+        return X
+
+    def _follow(self, X: Array) -> None:
+        """Move every parameter and running average to X's array library and device."""
         if not same_place(self.layers[-1].params["W"], X):
             for layer in self.layers:
                 layer.params = {k: move_like(v, X) for k, v in layer.params.items()}
                 layer.state = {k: move_like(v, X) for k, v in layer.state.items()}
-        return X
 
     def check_Y(self, Y: Any, m: int, like: Array) -> Array:
         """Y ``(n_y, m)`` checked as :class:`nndl.Network` checks it."""
