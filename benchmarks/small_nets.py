@@ -9,7 +9,10 @@ The course's workloads, where the fixed cost of each step matters more than the 
 
 Each row times, alternating in one process (the order rotating between rounds), the
 microseconds per iteration of: ``net.fit(X, Y, α, epochs)`` (nndl, the cost recorded every
-epoch); the course's loop as its notebook writes it (:mod:`nndl.course.reference`:
+epoch: ``nndl`` is the engine a long fit gets, the compiled loops of
+:mod:`nndl.training.compiled_batch` for the planar networks once loaded, whose one-time
+load is printed; ``passes`` the full-batch NumPy passes a short fit gets); the course's
+loop as its notebook writes it (:mod:`nndl.course.reference`:
 ``nn_model`` and ``L_layer_model``, the cost computed every iteration, as the notebooks
 do); and PyTorch eager on the CPU (``nn.Linear`` layers, ``BCEWithLogitsLoss``, SGD), when
 installed.  Reported: the median of each and the ratios nndl ÷ course and nndl ÷ PyTorch.
@@ -37,6 +40,8 @@ from machine import describe  # benchmarks/machine.py, beside this script
 import nndl
 from nndl import datasets
 from nndl.course import reference
+from nndl.training.compiled_batch import CompiledBatchEngine
+from nndl.training.optimizers import GradientDescent
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,10 @@ WORKLOADS = [
 ]
 
 
+CLOCK = {"cpu": time.thread_time, "wall": time.perf_counter}
+clock = time.thread_time
+
+
 def data(w: Workload) -> tuple[np.ndarray, np.ndarray]:
     """The workload's X ``(n_x, m)`` and Y ``(1, m)`` in its dtype."""
     if w.dims[0] == 2:
@@ -85,21 +94,38 @@ def network(w: Workload) -> nndl.Network:
 
 
 def run_nndl(w: Workload, X: np.ndarray, Y: np.ndarray, epochs: int) -> float:
+    """nndl as ``engine="auto"`` runs a long fit: the compiled loops for the small networks
+    (asked for by name here, since the rounds are shorter than ``MIN_EPOCHS``), the
+    NumPy passes with BLAS products for the cat network."""
     net = network(w)
-    start = time.perf_counter()
+    engine = "compiled" if compiled_ok(w) else "auto"
+    start = clock()
+    net.fit(X, Y, w.learning_rate, epochs, engine=engine)
+    return (clock() - start) / epochs
+
+
+def run_nndl_passes(w: Workload, X: np.ndarray, Y: np.ndarray, epochs: int) -> float:
+    """nndl's full-batch NumPy passes (``engine="auto"`` below ``MIN_EPOCHS`` epochs)."""
+    net = network(w)
+    start = clock()
     net.fit(X, Y, w.learning_rate, epochs)
-    return (time.perf_counter() - start) / epochs
+    return (clock() - start) / epochs
+
+
+def compiled_ok(w: Workload) -> bool:
+    net = network(w)
+    return not CompiledBatchEngine.eligible(net, GradientDescent(), [1.0] * net.L)
 
 
 def run_course(w: Workload, X: np.ndarray, Y: np.ndarray, epochs: int) -> float:
-    start = time.perf_counter()
+    start = clock()
     if len(w.dims) == 3:
         reference.nn_model(X, Y, w.dims[1], epochs, w.learning_rate, w.seed, cost_every=1)
     else:
         params = {k: np.asarray(v) for k, v in network(w).params.items()}
-        start = time.perf_counter()
+        start = clock()
         reference.L_layer_model(X, Y, params, epochs, w.learning_rate)
-    return (time.perf_counter() - start) / epochs
+    return (clock() - start) / epochs
 
 
 def run_torch(w: Workload, X: np.ndarray, Y: np.ndarray, epochs: int) -> float:
@@ -123,14 +149,14 @@ def run_torch(w: Workload, X: np.ndarray, Y: np.ndarray, epochs: int) -> float:
     Yt = torch.from_numpy(np.ascontiguousarray(Y.T))
     opt = torch.optim.SGD(model.parameters(), lr=w.learning_rate)
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    start = time.perf_counter()
+    start = clock()
     for _ in range(epochs):
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(model(Xt), Yt)
         loss.backward()
         opt.step()
         loss.item()  # the cost of every iteration, as the others record it
-    return (time.perf_counter() - start) / epochs
+    return (clock() - start) / epochs
 
 
 def _pairs(net: nndl.Network) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -144,10 +170,10 @@ def read_twice(X: np.ndarray, repeats: int = 20) -> float:
     """Seconds to stream X through memory twice (two ``X.sum()``), the median of ``repeats``."""
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         X.sum()
         X.sum()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -160,7 +186,16 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=1, help="BLAS and PyTorch threads of all three (0: as is)"
     )
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCK),
+        default="cpu",
+        help="cpu: the thread's CPU time (all the work is on it with one thread; on a shared "
+        "machine it leaves out the time other processes hold the core); wall: elapsed time",
+    )
     args = parser.parse_args()
+    global clock
+    clock = CLOCK[args.clock] if args.threads == 1 else time.perf_counter
     import threadpoolctl
 
     limits = None
@@ -169,6 +204,7 @@ def main() -> None:
 
     runners: dict[str, Callable[[Workload, np.ndarray, np.ndarray, int], float]] = {
         "nndl": run_nndl,
+        "passes": run_nndl_passes,
         "course": run_course,
     }
     try:
@@ -182,6 +218,12 @@ def main() -> None:
     names = list(runners)
     rows = [w for w in WORKLOADS if args.only in w.name]
     inputs = {w.name: data(w) for w in rows}
+    for w in rows:  # load the compiled loops once, before the clock runs (timed here)
+        if compiled_ok(w):
+            start = time.perf_counter()
+            run_nndl(w, *inputs[w.name], 1)
+            took = time.perf_counter() - start
+            print(f"{w.name}: loading the compiled loops took {took:.2f} s (wall clock)")
     times: dict[tuple[str, str], list[float]] = {(w.name, n): [] for w in rows for n in names}
     for r in range(args.rounds):
         for w in rows:
@@ -203,7 +245,8 @@ def main() -> None:
     print()
     print(describe())
     print(f"numpy {np.__version__}, BLAS: {'; '.join(blas)}")
-    print(f"{args.rounds} rounds, {blas_threads}; µs per iteration, medians")
+    what = "CPU time of the one thread" if clock is time.thread_time else "wall-clock time"
+    print(f"{args.rounds} rounds, {blas_threads}; µs per iteration ({what}), medians")
     header = f"{'workload':34s}" + "".join(f"{n:>10s}" for n in names)
     header += f"{'nndl/course':>13s}{'target':>8s}" + (
         f"{'nndl/torch':>12s}" if "torch" in names else ""

@@ -73,6 +73,13 @@ class Program:
     ops: tuple[Op, ...]
     outputs: tuple[int, ...]
 
+    def __hash__(self) -> int:  # asked for at every compiled step: computed once
+        h: int | None = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.name, self.arrays, self.scalars, self.ops, self.outputs))
+            object.__setattr__(self, "_hash", h)
+        return h
+
     def value_name(self, v: int, temporary: str = "_t") -> str:
         """The name of value ``v`` in generated code: an input's own name, else ``_tK``."""
         inputs = self.arrays + self.scalars

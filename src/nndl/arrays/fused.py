@@ -34,7 +34,15 @@ import numpy as np
 
 from nndl.arrays.elementwise import Program, loop_source
 
-__all__ = ["MIN_PARAMETERS", "Kernels", "available", "kernels", "kernels_for", "warm_up"]
+__all__ = [
+    "MIN_PARAMETERS",
+    "Kernels",
+    "available",
+    "jit_with",
+    "kernels",
+    "kernels_for",
+    "warm_up",
+]
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -70,10 +78,13 @@ class Kernels:
         passes, after a ``RuntimeWarning``) if Numba cannot compile it.  Generated
         and compiled once per program and dtype in a process.
         """
-        key = (program, np.dtype(dtype).name)
-        if key not in _LOOPS:
-            _LOOPS[key] = _compile_loop(program, np.dtype(dtype))
-        return _LOOPS[key]
+        key = (program, dtype)
+        try:
+            return _LOOPS[key]
+        except KeyError:
+            loop = _compile_loop(program, np.dtype(dtype))
+            _LOOPS[key] = _LOOPS[(program, np.dtype(dtype))] = loop
+            return loop
 
 
 # Below this many parameters the NumPy passes are cheap enough that loading Numba and
@@ -82,7 +93,7 @@ MIN_PARAMETERS = 20_000
 
 _KERNELS: Kernels | None = None
 _TRIED = False
-_LOOPS: dict[tuple[Program, str], Callable[..., None] | None] = {}
+_LOOPS: dict[tuple[Program, Any], Callable[..., None] | None] = {}
 
 
 def available() -> bool:
@@ -142,16 +153,26 @@ def warm_up(k: Kernels, dtype: Any) -> None:
     k.softmax_grad(Z, y, z_y, one)
 
 
-def _jit(numba: Any, fn: _F, cache: bool = True) -> _F:
+def _jit(numba: Any, fn: _F, cache: bool = True, **extra: Any) -> _F:
     # error_model="numpy": a division by zero gives inf or nan as in NumPy, not an
     # exception, which also lets LLVM vectorise the loops.
-    options = {"nogil": True, "error_model": "numpy"}
+    options = {"nogil": True, "error_model": "numpy", **extra}
     if cache:
         try:
             return cast(_F, numba.njit(cache=True, **options)(fn))
         except RuntimeError:  # no writable cache location: compile in memory each run
             pass
     return cast(_F, numba.njit(**options)(fn))
+
+
+def jit_with(numba: Any, **options: Any) -> Callable[[_F], _F]:
+    """The decorator the kernels are compiled with (cached on disk where possible), with
+    Numba's ``options`` added."""
+
+    def jit(fn: _F) -> _F:
+        return _jit(numba, fn, **options)
+
+    return jit
 
 
 def _compile_loop(program: Program, dtype: np.dtype[Any]) -> Callable[..., None] | None:
@@ -178,8 +199,7 @@ def _compile_loop(program: Program, dtype: np.dtype[Any]) -> Callable[..., None]
 
 
 def _build(numba: Any) -> Kernels:
-    def jit(fn: _F) -> _F:
-        return _jit(numba, fn)
+    jit = jit_with(numba)
 
     @jit
     def bias_relu(Z: Any, b: Any) -> None:

@@ -48,6 +48,7 @@ from nndl.errors import (
 )
 from nndl.training import optimizers as optim
 from nndl.training.checkpoints import check_resume, load_checkpoint
+from nndl.training.compiled_batch import MIN_EPOCHS, CompiledBatchEngine
 from nndl.training.full_batch import FullBatchEngine
 from nndl.training.generic_engine import GenericEngine
 from nndl.training.history import History
@@ -192,15 +193,25 @@ def fit(
             "engine='numpy' needs NumPy arrays, a matched output and loss, one of the optimizers "
             "gd, momentum, rmsprop, adam; use engine='auto'"
         )
-    full_batch = (
-        engine == "auto"
-        and batch_size is None
-        and isinstance(X, np.ndarray)
-        and not needs_numpy
-        and FullBatchEngine.takes(network, opt, keep_probs)
-    )
+    whole = batch_size is None and isinstance(X, np.ndarray) and not needs_numpy
+    full_batch = engine == "auto" and whole and FullBatchEngine.takes(network, opt, keep_probs)
     clip = (options.clip_value, options.clip_norm)
-    if full_batch:  # the course's batch gradient descent, in place
+    if engine == "compiled":
+        why = (
+            CompiledBatchEngine.eligible(network, opt, keep_probs)
+            if whole
+            else "it trains NumPy arrays full batch (batch_size=None), without sample_weight"
+        )
+        if why:
+            raise NNDLValueError(f"engine='compiled' cannot train this network: {why}")
+    compiled = engine == "compiled" or (
+        full_batch
+        and epochs >= MIN_EPOCHS
+        and not CompiledBatchEngine.eligible(network, opt, keep_probs)
+    )
+    if compiled:  # a small network's batch gradient descent, in compiled loops
+        trainer.engine = CompiledBatchEngine(network, opt, X, Y, *clip)
+    elif full_batch:  # the course's batch gradient descent, in place
         trainer.engine = FullBatchEngine(network, opt, X, Y, *clip)
     elif use_numpy:
         trainer.engine = NumpyEngine(

@@ -51,7 +51,7 @@ from nndl.errors import (
 from nndl.training.callbacks import Callback, EarlyStopping
 from nndl.training.optimizers import Optimizer, OptimizerState, Schedule, get_schedule
 
-ENGINES = ("auto", "generic", "numpy")
+ENGINES = ("auto", "generic", "numpy", "compiled")
 """The engines ``engine=`` chooses among (see :mod:`nndl.training.loop`)."""
 
 L2_COSTS = ("dataset", "batch")

@@ -1,0 +1,147 @@
+"""The full-batch engine with its passes in compiled loops, for small networks.
+
+:class:`~nndl.training.full_batch.FullBatchEngine` runs the course's batch gradient
+descent in about 35 NumPy calls an iteration for ``[2, 4, 1]``; on 400 examples each call
+costs more than its arithmetic.  :class:`CompiledBatchEngine` does the same epoch in
+about eight calls (:mod:`nndl.arrays.dense_loops`): per hidden layer one compiled
+forward loop (``Z = W A + b``, ReLU in the same loop) and NumPy's ``np.tanh`` for a tanh
+layer; the output's ``Z[L]`` and ``−|Z[L]|`` in one loop, NumPy's ``exp`` and ``log1p`` of
+it; one loop for the sigmoid, the logistic cost and hits, and every layer's backward pass
+(``dZ[L] = A[L] − Y``, ``dW``, ``db``, ``dA[l-1] ⊙ g'(A[l-1])``, the ``1/m``); and the
+optimizer's step, compiled from its rule (:meth:`nndl.arrays.fused.Kernels.loop`).
+
+The formulas are the full-batch engine's.  The numbers equal its to rounding, not to the
+bit: its products are BLAS's, these are the compiled loops' (both add in an order that
+depends on the CPU).  ``engine="compiled"`` asks for it; ``engine="auto"`` picks it for
+sigmoid-output networks whose hidden layers are tanh, ReLU or linear, whose weight
+matrices are small (at most :data:`MAX_WEIGHTS` entries each: there a BLAS product costs
+more to call than to do), trained full batch without dropout for at least :data:`MIN_EPOCHS` epochs
+(loading the compiled loops costs about a second once per process, which that many
+epochs repay), where Numba is installed (the ``fast`` extra) and ``NNDL_FUSED`` is not
+``0``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nndl.arrays import dense_loops, fused
+from nndl.training import optimizers as optim
+from nndl.training.full_batch import FullBatchEngine
+
+if TYPE_CHECKING:
+    from nndl.model.network import Network
+
+__all__ = ["MAX_WEIGHTS", "MIN_EPOCHS", "CompiledBatchEngine"]
+
+MAX_WEIGHTS = 4096
+"""The largest ``W[l]`` (entries) the compiled products take."""
+
+MIN_EPOCHS = 20_000
+"""The fewest epochs for which ``engine="auto"`` loads the compiled loops."""
+
+_KIND = {"linear": dense_loops.LINEAR, "relu": dense_loops.RELU, "tanh": dense_loops.TANH}
+
+
+class CompiledBatchEngine(FullBatchEngine):
+    """Batch gradient descent on NumPy arrays, in compiled loops over flat buffers.
+
+    ``X`` and ``Y`` are used C-contiguous (copied once if they are not).  The
+    activations ``A[1] … A[L-1]`` and ``Z[L]`` are views of one flat buffer, their
+    gradients of another, ``W[l]`` and ``b[l]`` of θ as in the NumPy engine.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        optimizer: optim.Optimizer,
+        X: np.ndarray,
+        Y: np.ndarray,
+        clip_value: float | None = None,
+        clip_norm: float | None = None,
+    ) -> None:
+        dtype = np.dtype(network.dtype)
+        loops = dense_loops.loops_for(dtype)
+        if loops is None:
+            raise RuntimeError("the compiled loops are not available")  # checked by eligible()
+        X = np.ascontiguousarray(X, dtype=dtype)
+        Y = np.ascontiguousarray(Y, dtype=dtype)
+        super().__init__(network, optimizer, X, Y, clip_value, clip_norm)
+        self.loops = loops
+        self.kernels = fused.kernels_for(dtype)  # the optimizer's step as one loop too
+        m, dims = self.m, self.dims
+        self.dims_array = np.array(dims, dtype=np.intp)
+        self.codes = np.array([_KIND[g.name] for g in self.g[:-1]] or [0], dtype=np.intp)
+        self.z_at = np.cumsum([0] + [n * m for n in dims[1:]], dtype=np.intp)
+        self.Zs = np.empty(int(self.z_at[-1]), dtype=dtype)
+        self.dAs = np.empty_like(self.Zs)
+        at = self.z_at[:-1]
+        self.Z = [self.Zs[a : a + n * m].reshape(n, m) for a, n in zip(at, dims[1:], strict=True)]
+        self.dA = [
+            self.dAs[a : a + n * m].reshape(n, m) for a, n in zip(at, dims[1:-1], strict=False)
+        ]
+        size = self.theta.itemsize
+        start = self.theta.ctypes.data
+        self.w_at = np.array([(W.ctypes.data - start) // size for W in self.W], dtype=np.intp)
+        self.b_at = np.array([(b.ctypes.data - start) // size for b in self.b], dtype=np.intp)
+
+    @staticmethod
+    def eligible(network: Network, optimizer: optim.Optimizer, keep_probs: list[float]) -> str:
+        """Why this engine cannot train the network (``""``: it can)."""
+        if not FullBatchEngine.takes(network, optimizer, keep_probs):
+            return (
+                "it trains NumPy arrays full batch (batch_size=None) without dropout, with one "
+                "of the optimizers gd, momentum, rmsprop, adam"
+            )
+        if network.output.name != "sigmoid" or type(network.loss).name != "logistic":
+            return "it trains a sigmoid output with the logistic loss"
+        if not all(g.name in _KIND for g in network.activations[:-1]):
+            return "its hidden layers are tanh, relu or linear"
+        dims = list(network.layer_dims)
+        if any(n * n_prev > MAX_WEIGHTS for n_prev, n in itertools.pairwise(dims)):
+            return f"each W[l] has at most {MAX_WEIGHTS} entries (the products are its own loops)"
+        if dense_loops.loops_for(network.dtype) is None:
+            return "it needs Numba (pip install 'nndl[fast]') and NNDL_FUSED not set to 0"
+        return ""
+
+    def _hidden_forward(self) -> np.ndarray:
+        forward = self.loops.forward
+        A_prev = self.X
+        for l in range(self.L - 1):
+            Z, code = self.Z[l], self.codes[l]
+            forward(self.W[l], self.b[l], A_prev, Z, code == dense_loops.RELU)
+            if code == dense_loops.TANH:
+                np.tanh(Z, out=Z)
+            A_prev = Z
+        return A_prev
+
+    def _gradient_sigmoid(self, epoch: int, learning_rate: float) -> tuple[float, int]:
+        A_prev = self._hidden_forward()
+        E, T = self.E, self.T[-1]
+        self.loops.output_shift(self.W[-1], self.b[-1], A_prev, self.Z[-1], E)
+        np.exp(E, out=E)
+        np.log1p(E, out=T)
+        total, hits = self.loops.network_backward(
+            self.theta,
+            self.grad,
+            self.w_at,
+            self.b_at,
+            self.dims_array,
+            self.codes,
+            self.X,
+            self.Zs,
+            self.z_at,
+            self.dAs,
+            self.Y,
+            E,
+            T,
+        )
+        J = self._cost(total / self.m, epoch, learning_rate)
+        l2 = self.net.l2
+        if l2 > 0:
+            for dW, W in zip(self.dW, self.W, strict=True):
+                dW += (l2 / self.m) * W
+        return J, hits
