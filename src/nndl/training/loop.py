@@ -27,9 +27,12 @@ networks become compiled loops (:mod:`nndl.arrays.fused`) that give the same bit
 The course's batch gradient descent on NumPy arrays (``batch_size=None``, no dropout)
 takes the full-batch engine: the generic engine's arithmetic to the bit, in place over
 the NumPy engine's flat buffers, with several epochs per call when no callback needs
-the ones in between (:meth:`~nndl.training.callbacks.Callback.next_epoch_end`).
-The engines are :mod:`nndl.training.generic_engine`, :mod:`nndl.training.numpy_engine`
-and :mod:`nndl.training.full_batch`; L-BFGS is :mod:`nndl.training.lbfgs`; Dask
+the ones in between (:meth:`~nndl.training.callbacks.Callback.next_epoch_end`).  A small
+sigmoid-output network can take its compiled variant instead (``engine="compiled"``, or
+``"auto"`` from :data:`~nndl.training.compiled_batch.MIN_EPOCHS` epochs): the same
+formulas in compiled loops, equal to rounding.
+The engines are :mod:`nndl.training.generic_engine`, :mod:`nndl.training.numpy_engine`,
+:mod:`nndl.training.full_batch` and :mod:`nndl.training.compiled_batch`; L-BFGS is :mod:`nndl.training.lbfgs`; Dask
 arrays go to :mod:`nndl.training.dask`.
 """
 
