@@ -32,7 +32,8 @@ sigmoid-output network can take its compiled variant instead (``engine="compiled
 ``"auto"`` from :data:`~nndl.training.compiled_batch.MIN_EPOCHS` epochs): the same
 formulas in compiled loops, equal to rounding.
 The engines are :mod:`nndl.training.generic_engine`, :mod:`nndl.training.numpy_engine`,
-:mod:`nndl.training.full_batch` and :mod:`nndl.training.compiled_batch`; L-BFGS is :mod:`nndl.training.lbfgs`; Dask
+:mod:`nndl.training.full_batch` and :mod:`nndl.training.compiled_batch`; L-BFGS is
+:mod:`nndl.training.lbfgs`; Dask
 arrays go to :mod:`nndl.training.dask`.
 """
 
