@@ -12,6 +12,7 @@ from nndl import datasets
 from nndl.errors import DivergenceError
 from nndl.model.network import Network
 from nndl.training import callbacks as cb
+from nndl.training import optimizers as optim
 from nndl.training.full_batch import FullBatchEngine
 from nndl.training.trainer import Trainer
 
@@ -179,3 +180,24 @@ def test_adam_agrees_with_the_generic_engine_to_rounding() -> None:
     np.testing.assert_allclose(list(h_fast), list(h_gen), rtol=1e-13)
     for k in fast.params:
         np.testing.assert_allclose(fast.params[k], generic.params[k], rtol=1e-12, atol=1e-15)
+
+
+def test_a_wide_x_takes_a_sample_major_copy_with_the_generic_numbers_to_rounding() -> None:
+    """``dW[1] = dZ[1] Xᵀ`` reads ``Xᵀ`` copied once for 1024+ features: another order of the
+    product's sums, so equal to rounding (the cat pictures' 12,288 features take it)."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(1100, 80)) / 30
+    Y = (rng.random((1, 80)) < 0.5).astype(np.float64)
+    seen: list[object] = []
+    grab = cb.LambdaCallback(on_train_begin=lambda t: seen.append(t.engine))
+    fast, generic = _pair([1100, 6, 1], activations="relu", init="he", seed=0, dtype="float64")
+    h_fast = fast.fit(X, Y, 0.05, 30, callbacks=[grab])
+    h_gen = generic.fit(X, Y, 0.05, 30, engine="generic")
+    engine = seen[0]
+    assert isinstance(engine, FullBatchEngine) and engine.XT is not None
+    assert engine.XT.flags.c_contiguous and engine.XT.shape == (80, 1100)
+    np.testing.assert_allclose(h_fast.history["cost"], h_gen.history["cost"], rtol=1e-12)
+    for k in fast.params:
+        np.testing.assert_allclose(fast.params[k], generic.params[k], rtol=1e-10, atol=1e-13)
+    narrow = FullBatchEngine(Network([2, 3, 1]), optim.GradientDescent(), X[:2], Y)
+    assert narrow.XT is None

@@ -88,6 +88,10 @@ class CompiledBatchEngine(FullBatchEngine):
         self.w_at = np.array([(W.ctypes.data - start) // size for W in self.W], dtype=np.intp)
         self.b_at = np.array([(b.ctypes.data - start) // size for b in self.b], dtype=np.intp)
 
+    def sample_major(self, X: np.ndarray) -> bool:
+        """Never: the compiled products read ``X`` feature-major."""
+        return False
+
     @staticmethod
     def eligible(network: Network, optimizer: optim.Optimizer, keep_probs: list[float]) -> str:
         """Why this engine cannot train the network (``""``: it can)."""

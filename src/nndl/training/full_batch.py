@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     from nndl.model.network import Network
 
 _LINEAR, _RELU, _TANH, _OTHER = range(4)
+
+WIDE_X = 1024
+"""The fewest features for which ``dW[1]`` reads a sample-major copy of X."""
 _KINDS = {"linear": _LINEAR, "relu": _RELU, "tanh": _TANH}
 
 
@@ -79,6 +82,11 @@ class FullBatchEngine(NumpyEngine):
         self.before = self.theta.copy()
         m, dtype = self.m, self.dtype
         self.Z = [np.empty((n, m), dtype=dtype) for n in self.dims[1:]]
+        # A wide X (the cat pictures' 12,288 features): dW[1] = dZ[1] Xᵀ reads a sample-major
+        # copy of X, the layout in which a BLAS runs that product fastest.
+        self.XT: np.ndarray | None = None
+        if self.sample_major(X):
+            self.XT = np.ascontiguousarray(X.T)
         self.dA = [np.empty((n, m), dtype=dtype) for n in self.dims[1:-1]]
         self.T = [np.empty((n, m), dtype=dtype) for n in self.dims[1:]]
         self.mask = [np.empty((n, m), dtype=bool) for n in self.dims[1:]]
@@ -94,6 +102,15 @@ class FullBatchEngine(NumpyEngine):
             self.AL = np.empty((n_y, m), dtype=dtype)
             self.hit = np.empty((n_y, m), dtype=bool)
             self.Y_true = np.asarray(Y == 1)
+
+    def sample_major(self, X: np.ndarray) -> bool:
+        """Whether ``dW[1] = dZ[1] Xᵀ`` reads a sample-major copy of ``X``: for at least
+        :data:`WIDE_X` features, ``2¹⁶`` entries and at most 256 MiB (a copy made once;
+        OpenBLAS takes about 0.7 of the time of the feature-major product there).  That
+        product's sums then run in another order: the numbers equal the generic engine's
+        to rounding, not to the bit."""
+        n_x, m = X.shape
+        return n_x >= WIDE_X and n_x * m >= 1 << 16 and X.nbytes <= 256 << 20
 
     @staticmethod
     def takes(network: Network, optimizer: optim.Optimizer, keep_probs: list[float]) -> bool:
@@ -230,7 +247,7 @@ class FullBatchEngine(NumpyEngine):
         ``+ (λ/m) W[l]`` under L2)."""
         for l in range(self.L - 1, -1, -1):
             A_prev = self.X if l == 0 else self.Z[l - 1]
-            np.matmul(dZ, A_prev.T, out=self.dW[l])
+            np.matmul(dZ, A_prev.T if l > 0 or self.XT is None else self.XT, out=self.dW[l])
             np.add.reduce(dZ, axis=1, out=self.db_rows[l])
             if l == 0:
                 break
