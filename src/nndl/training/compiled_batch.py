@@ -87,6 +87,25 @@ class CompiledBatchEngine(FullBatchEngine):
         start = self.theta.ctypes.data
         self.w_at = np.array([(W.ctypes.data - start) // size for W in self.W], dtype=np.intp)
         self.b_at = np.array([(b.ctypes.data - start) // size for b in self.b], dtype=np.intp)
+        self.hidden_steps = [  # per hidden layer: W, b, its A's buffer, ReLU?, tanh?
+            (self.W[l], self.b[l], self.Z[l], code == dense_loops.RELU, code == dense_loops.TANH)
+            for l, code in enumerate(int(c) for c in self.codes[: self.L - 1])
+        ]
+        self.backward_args = (  # network_backward's arguments, the same buffers every epoch
+            self.theta,
+            self.grad,
+            self.w_at,
+            self.b_at,
+            self.dims_array,
+            self.codes,
+            self.X,
+            self.Zs,
+            self.z_at,
+            self.dAs,
+            self.Y,
+            self.E,
+            self.T[-1],
+        )
 
     def sample_major(self, X: np.ndarray) -> bool:
         """Never: the compiled products read ``X`` feature-major."""
@@ -114,10 +133,9 @@ class CompiledBatchEngine(FullBatchEngine):
     def _hidden_forward(self) -> np.ndarray:
         forward = self.loops.forward
         A_prev = self.X
-        for l in range(self.L - 1):
-            Z, code = self.Z[l], self.codes[l]
-            forward(self.W[l], self.b[l], A_prev, Z, code == dense_loops.RELU)
-            if code == dense_loops.TANH:
+        for W, b, Z, relu, tanh in self.hidden_steps:
+            forward(W, b, A_prev, Z, relu)
+            if tanh:
                 np.tanh(Z, out=Z)
             A_prev = Z
         return A_prev
@@ -128,21 +146,7 @@ class CompiledBatchEngine(FullBatchEngine):
         self.loops.output_shift(self.W[-1], self.b[-1], A_prev, self.Z[-1], E)
         np.exp(E, out=E)
         np.log1p(E, out=T)
-        total, hits = self.loops.network_backward(
-            self.theta,
-            self.grad,
-            self.w_at,
-            self.b_at,
-            self.dims_array,
-            self.codes,
-            self.X,
-            self.Zs,
-            self.z_at,
-            self.dAs,
-            self.Y,
-            E,
-            T,
-        )
+        total, hits = self.loops.network_backward(*self.backward_args)
         J = self._cost(total / self.m, epoch, learning_rate)
         l2 = self.net.l2
         if l2 > 0:
