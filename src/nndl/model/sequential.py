@@ -102,8 +102,20 @@ class Sequential(OutputRules, Trainable):
         self.seed = seed
         rng = _init.make_rng(seed)
         shape = self.input_shape
+        masked_by: Layer | None = None  # the layer whose mask of padded steps goes on
         for layer in self.layers:
+            if masked_by is not None and not layer.passes_mask:
+                raise NNDLValueError(
+                    f"a {type(layer).__name__} layer cannot take the mask of padded steps that "
+                    f"{masked_by!r} makes (it would treat the padding as data): put it after a "
+                    "recurrent layer that returns its last state (LSTM(n) without "
+                    "return_sequences), or leave the padding unmasked"
+                )
             shape = layer.build(shape, rng, self.dtype)
+            if layer.makes_mask:
+                masked_by = layer
+            elif len(shape) != 2:  # no longer sequences (T_x, n): the mask is used up
+                masked_by = None
         self.layers[0].first = True  # its backward pass leaves out the data's gradient
         self.loss = resolve_loss(self.output, loss)
         self._output_mask: tuple[Array, Array] | None = None

@@ -77,6 +77,7 @@ class Dense(Layer):
         self.init = init
 
     takes_mask = True
+    passes_mask = True
 
     @property
     def every_step(self) -> bool:

@@ -36,6 +36,10 @@ class Embedding(Layer):
         self.init = init
         self.mask_zero = bool(mask_zero)
 
+    @property
+    def makes_mask(self) -> bool:
+        return self.mask_zero
+
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
         """With ``mask_zero=True``, token 0 is padding: the mask is ``X != 0`` ``(m, T_x)``."""
         return A_prev != 0 if self.mask_zero else None
@@ -96,6 +100,11 @@ class Masking(Layer):
     gradients, so a sequence of length ``T_i`` padded to ``T_x`` ends in its own ``a⟨T_i⟩``."""
 
     kind = "masking"
+    passes_mask = True
+
+    @property
+    def makes_mask(self) -> bool:
+        return True
 
     def __init__(self, mask_value: float = 0.0) -> None:
         super().__init__()

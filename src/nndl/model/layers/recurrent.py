@@ -110,6 +110,7 @@ class Recurrent(Layer):
         return shape
 
     takes_mask = True
+    passes_mask = True
 
     def forward(
         self,
