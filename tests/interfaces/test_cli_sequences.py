@@ -119,6 +119,9 @@ def test_bad_sequence_rows_are_named(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "already holds sequences of 6 steps" in err
     with pytest.raises(NNDLValueError, match="integer >= 1"):
         as_sequences(load_npz(npz), 0)
+    err = _error(["train", "--data", str(npz), "--layers", "gru:4:seq,dense:1", "--epochs", "1"],
+                 capsys)  # fmt: skip
+    assert "dense:1 at every time step, but the data has one target per sequence" in err
 
 
 def test_npz_sequence_sizes_are_checked_before_reading(tmp_path: Path, nndl_run: Any) -> None:

@@ -99,13 +99,20 @@ def build(
             f"the list with dense:{n_y}"
         )
     layers[-1] = spec.output_layer(last, output_activation(args, task, n_y))
-    return Sequential(
+    model = Sequential(
         layers,
         input_shape=input_shape(args.layers, n_x, image_shape, sequence_shape),
         loss=loss,
         seed=args.seed,
         dtype=args.dtype,
     )
+    if model.sequence_output:
+        raise NNDLValueError(
+            f"--layers ends with dense:{n_y} at every time step, but the data has one target "
+            "per sequence: let the last recurrent layer return its last state (lstm:N, not "
+            "lstm:N:seq) or flatten the steps first"
+        )
+    return model
 
 
 def model_input(model: Model, X: np.ndarray) -> np.ndarray:
