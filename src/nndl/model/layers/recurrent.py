@@ -49,9 +49,10 @@ from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
 
 
 def _sigmoid(xp: Any, Z: Array) -> Array:
-    E = xp.exp(-xp.abs(Z))  # from e^(−|z|): never overflows
-    P = 1.0 / (1.0 + E)
-    return xp.where(Z >= 0, P, E * P)
+    """The gates' σ(z) = (1 + tanh(z/2)) / 2: the same function, never overflows, and one
+    vectorized tanh is many times faster than exp, a division and a select (a gate's value
+    is exact to the dtype's rounding; only σ's tiny values below it become 0)."""
+    return 0.5 * xp.tanh(0.5 * Z) + 0.5
 
 
 class Recurrent(Layer):
