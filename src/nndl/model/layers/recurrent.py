@@ -219,8 +219,10 @@ class Recurrent(Layer):
                 dc_next = xp.where(real, dc_cell, dc_next)
             for k, g in step_grads.items():
                 grads[k] = grads[k] + g
-            dxs.append(dx.T)
-        dX = xp.stack(dxs[::-1], axis=1)  # (m, T_x, n_x)
+            if dx is not None:
+                dxs.append(dx.T)
+        # (m, T_x, n_x); none for a model's first layer (the data's gradient, unused)
+        dX = xp.stack(dxs[::-1], axis=1) if dxs else None
         d_initial = (da_next, dc_next)[: len(self.state_names)]
         if self.learn_initial_state and not given:
             for s, d in zip(self.state_names, d_initial, strict=True):
@@ -233,8 +235,18 @@ class Recurrent(Layer):
     def cell_backward(
         self, xp: Any, da: Array, dc: Array, step: Any
     ) -> tuple[Array, Array, Array, dict[str, Array]]:
-        """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``."""
+        """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``;
+        ``dx⟨t⟩`` may be None for a model's first layer."""
         raise NotImplementedError
+
+    def _back_through_W(self, dZ: Array) -> tuple[Array | None, Array]:
+        """``(dx⟨t⟩, da⟨t−1⟩)`` from ``dconcat = Wᵀ dZ`` (only its ``a`` rows for a model's
+        first layer)."""
+        W, n = self.params["W"], self.units
+        if self.first:
+            return None, W[:, :n].T @ dZ
+        dconcat = W.T @ dZ
+        return dconcat[n:, :], dconcat[:n, :]
 
     def config(self) -> dict[str, Any]:
         init = self.init if isinstance(self.init, str) else getattr(self.init, "__name__", "custom")
@@ -263,10 +275,9 @@ class SimpleRNN(Recurrent):
     ) -> tuple[Array, Array, Array, dict[str, Array]]:
         concat, a_next = step
         dZ = (1.0 - a_next * a_next) * da  # tanh' = 1 − a²
-        dconcat = self.params["W"].T @ dZ
-        n_a = self.units
+        dx, da_prev = self._back_through_W(dZ)
         grads = {"W": dZ @ concat.T, "b": xp.sum(dZ, axis=1, keepdims=True)}
-        return dconcat[n_a:, :], dconcat[:n_a, :], dc, grads
+        return dx, da_prev, dc, grads
 
 
 class LSTM(Recurrent):
@@ -303,10 +314,9 @@ class LSTM(Recurrent):
             ],
             axis=0,
         )
-        dconcat = self.params["W"].T @ dZ
-        n = self.units
+        dx, da_prev = self._back_through_W(dZ)
         grads = {"W": dZ @ concat.T, "b": xp.sum(dZ, axis=1, keepdims=True)}
-        return dconcat[n:, :], dconcat[:n, :], dc * f, grads
+        return dx, da_prev, dc * f, grads
 
 
 class GRU(Recurrent):
