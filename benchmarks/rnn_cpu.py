@@ -6,16 +6,20 @@ mini-batches of 100, in order.  nndl is ``Sequential.fit`` (the generic engine: 
 forward and backward passes through time, one stacked GEMM per step); PyTorch is ``nn.GRU`` /
 ``nn.LSTM`` (its fused CPU kernels), ``nn.Linear`` and ``BCEWithLogitsLoss`` in an eager loop.
 The libraries alternate in one process, each round timing one epoch of each; the script prints
-the medians and the ratio nndl ÷ PyTorch (below 1: nndl is faster).
+the medians and the ratio nndl ÷ PyTorch (below 1: nndl is faster).  Every library gets
+``--threads`` threads (1 by default, NumPy's BLAS and PyTorch alike, as ``conv_cpu.py``): on a
+busy machine a threaded BLAS waits for cores, and one 512 × 144 by 144 × 100 product took 30 ms
+on two threads against 0.6 ms on one, which swamps the comparison.
 
-    python benchmarks/rnn_cpu.py [--rounds 3]        # the workload above
-    python benchmarks/rnn_cpu.py --small             # a quick run (m 200, T 5, 8 units)
+    python benchmarks/rnn_cpu.py [--rounds 3] [--threads 1]   # the workload above
+    python benchmarks/rnn_cpu.py --small                      # a quick run (m 200, T 5, 8 units)
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -30,6 +34,15 @@ def _data(m: int, T: int, n_x: int) -> tuple[np.ndarray, np.ndarray]:
     X = rng.standard_normal((m, T, n_x)).astype(np.float32)
     Y = (X[:, :, 0].sum(axis=1) > 0).astype(np.float32).reshape(1, m)
     return X, Y
+
+
+def _limit_threads(threads: int) -> None:
+    """``threads`` BLAS threads for NumPy and for PyTorch (when imported)."""
+    import threadpoolctl
+
+    threadpoolctl.threadpool_limits(limits=threads, user_api="blas")
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
 
 
 def _nndl_epoch(kind: str, X: np.ndarray, Y: np.ndarray, units: int, batch: int) -> float:
@@ -70,11 +83,13 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=128)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="threads for every library")
     args = parser.parse_args()
     if args.small:
         args.m, args.T, args.units, args.batch, args.rounds = 200, 5, 8, 50, 1
     import torch
 
+    _limit_threads(args.threads)
     X, Y = _data(args.m, args.T, args.n_x)
     print(describe() + f", torch {torch.__version__} ({torch.get_num_threads()} threads)")
     print(

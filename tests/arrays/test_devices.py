@@ -282,7 +282,30 @@ def _layer_models() -> list[Any]:
     return [
         (convnet, rng.standard_normal((5, 6, 6, 2)), (rng.random((1, 5)) > 0.5).astype(float)),
         (recurrent, rng.standard_normal((4, 5, 3)), np.eye(2)[:, [0, 1, 1, 0]]),
+        *_masked_sequence_models(rng),
     ]
+
+
+def _masked_sequence_models(rng: np.random.Generator) -> list[Any]:
+    """Padded sequences: a learned initial state, a dense layer at every step, a masked
+    convolution and pooling."""
+    from nndl.layers import GRU, LSTM, Conv1D, Dense, Embedding, Masking, MaxPool1D, Sequential
+
+    seq2seq = Sequential(
+        [Masking(), LSTM(4, return_sequences=True, learn_initial_state=True), Dense(2, "softmax")],
+        input_shape=(5, 3), seed=0, dtype="float64",
+    )  # fmt: skip
+    seq2seq.params = {k: v + 0.1 for k, v in seq2seq.params.items()}  # a⟨0⟩, c⟨0⟩ ≠ 0
+    X = rng.standard_normal((4, 5, 3))
+    X[1, 3:], X[2, 1:] = 0.0, 0.0
+    Y = np.eye(2)[rng.integers(0, 2, (4, 5))].transpose(2, 0, 1)
+    tokens = np.array([[3, 1, 4, 1, 5, 0], [2, 6, 5, 0, 0, 0], [5, 3, 5, 8, 9, 7]])
+    convolved = Sequential(
+        [Embedding(10, 3, mask_zero=True), Conv1D(4, 2, activation="relu"), MaxPool1D(2),
+         GRU(3, reset_after=True, learn_initial_state=True), Dense(1, "sigmoid")],
+        input_shape=(6,), seed=0, dtype="float64",
+    )  # fmt: skip
+    return [(seq2seq, X, Y), (convolved, tokens, np.array([[1.0, 0.0, 1.0]]))]
 
 
 def _layers_on(spec: str) -> None:
@@ -292,8 +315,12 @@ def _layers_on(spec: str) -> None:
         J_gpu, grads_gpu = again.gradients(devices.move(X, placement), devices.move(Y, placement))
         assert J_gpu == pytest.approx(J, abs=1e-10)
         for key, value in grads.items():
-            assert devices.placement_of(grads_gpu[key]).is_cuda
+            assert devices.placement_of(grads_gpu[key]).is_cuda == ("cuda" in spec)
             np.testing.assert_allclose(to_numpy(grads_gpu[key]), value, atol=1e-10)
+
+
+def test_layers_past_dense_on_torch_cpu() -> None:
+    _layers_on("torch:cpu")
 
 
 @requires_torch_cuda

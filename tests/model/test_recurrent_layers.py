@@ -153,3 +153,18 @@ def test_an_embedding_feeds_tokens_to_an_lstm() -> None:
         make().check_X(np.full((2, 5), 7))
     with pytest.raises(NNDLTypeError, match="integer token indices"):
         make().check_X(np.zeros((2, 5)))
+
+
+@pytest.mark.parametrize("layer_cls", [SimpleRNN, LSTM, GRU])
+def test_a_first_layer_leaves_out_the_datas_gradient(layer_cls) -> None:  # type: ignore[no-untyped-def]
+    model = _model(layer_cls)
+    assert model.layers[0].first and not model.layers[1].first
+    X, _ = _data()
+    A, cache = model.layers[0].forward(X, True, None)
+    G = np.random.default_rng(9).standard_normal(A.shape)
+    dX_first, grads_first = model.layers[0].backward(G, cache)
+    model.layers[0].first = False
+    dX, grads = model.layers[0].backward(G, cache)
+    assert (dX_first is None or layer_cls is GRU) and dX.shape == X.shape
+    for k, g in grads.items():
+        np.testing.assert_allclose(grads_first[k], g, rtol=0, atol=1e-14)

@@ -4,7 +4,9 @@
 The command line keeps every data set as the first course's columns ``(n_x, m)`` (pictures
 flattened row by row, as the loaders give them); :func:`model_input` reshapes them to
 ``(m, n_H, n_W, n_C)`` for a model that starts with a convolution or a pooling,
-``(m, n_H, n_W·n_C)`` (each picture row a step) or ``(m, n_x, 1)`` for a 1-D convolution.
+``(m, T, n_x)`` for a recurrent layer or a 1-D convolution on sequences (an ``.npz`` file's
+``X`` ``(m, T, n_x)``, or CSV rows read with ``--sequence-length``), ``(m, n_H, n_W·n_C)``
+on pictures (each picture row a step), else ``(m, n_x, 1)``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ Model = Network | Sequential
 """What the command line trains, saves and loads."""
 
 
-def input_shape(tokens: list[str], n_x: int, image_shape: Any) -> tuple[int, ...]:
+def input_shape(
+    tokens: list[str], n_x: int, image_shape: Any, sequence_shape: Any = None
+) -> tuple[int, ...]:
     """The shape of one example as the first layer takes it."""
     first = spec.first_kind(tokens)
     if first in spec.PICTURE_KINDS:
@@ -36,6 +40,8 @@ def input_shape(tokens: list[str], n_x: int, image_shape: Any) -> tuple[int, ...
             )
         return tuple(int(n) for n in image_shape)
     if first in spec.SEQUENCE_KINDS:
+        if sequence_shape is not None:
+            return tuple(int(n) for n in sequence_shape)
         if image_shape is not None:
             H, W, C = (int(n) for n in image_shape)
             return (H, W * C)
@@ -62,6 +68,7 @@ def build(
     task: str,
     n_y: int,
     loss: str | None,
+    sequence_shape: Any = None,
 ) -> Sequential:
     """The model ``--layers`` describes, its output layer fitted to the task."""
     if args.dropout > 0:
@@ -92,13 +99,20 @@ def build(
             f"the list with dense:{n_y}"
         )
     layers[-1] = spec.output_layer(last, output_activation(args, task, n_y))
-    return Sequential(
+    model = Sequential(
         layers,
-        input_shape=input_shape(args.layers, n_x, image_shape),
+        input_shape=input_shape(args.layers, n_x, image_shape, sequence_shape),
         loss=loss,
         seed=args.seed,
         dtype=args.dtype,
     )
+    if model.sequence_output:
+        raise NNDLValueError(
+            f"--layers ends with dense:{n_y} at every time step, but the data has one target "
+            "per sequence: let the last recurrent layer return its last state (lstm:N, not "
+            "lstm:N:seq) or flatten the steps first"
+        )
+    return model
 
 
 def model_input(model: Model, X: np.ndarray) -> np.ndarray:

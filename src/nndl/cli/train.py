@@ -92,6 +92,15 @@ def add(commands: Any) -> None:
         "the course's (n, m)",
     )
     data.add_argument(
+        "--sequence-length",
+        type=positive_int,
+        default=None,
+        metavar="T",
+        help="read each row as a sequence of T steps, x<1>, ..., x<T> (T times n_x numbers "
+        "plus the label), for recurrent layers (--layers lstm:N,...); an .npz file's X of shape "
+        "(m, T, n_x) is read as sequences without it",
+    )
+    data.add_argument(
         "--samples",
         type=positive_int,
         default=None,
@@ -315,6 +324,8 @@ def run(args: argparse.Namespace) -> int:
     fit_options = _rules.fit_options(args, learning_rate)
     activation = None if args.layers else _rules.hidden_activations(args)
     data = load(args.data, args.target, **_rules.generator_options(args), **file_options(args))
+    if args.sequence_length is not None:
+        data = datasets.as_sequences(data, args.sequence_length)
     _rules.check_combinations(args, data.task)
     X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
     X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
@@ -347,6 +358,8 @@ def run(args: argparse.Namespace) -> int:
         info["encoder"] = data.encoder.to_dict()
     if data.image_shape is not None:
         info["image_shape"] = list(data.image_shape)
+    if data.sequence_shape is not None:
+        info["sequence_shape"] = list(data.sequence_shape)
 
     if data.task == "regression":
         n_y = Y.shape[0]
@@ -357,7 +370,9 @@ def run(args: argparse.Namespace) -> int:
         loss = args.loss
     net: _layered.Model
     if args.layers:
-        net = _layered.build(args, X.shape[0], data.image_shape, data.task, n_y, loss)
+        net = _layered.build(
+            args, X.shape[0], data.image_shape, data.task, n_y, loss, data.sequence_shape
+        )
     else:
         net = Network(
             [X.shape[0], *args.hidden, n_y],

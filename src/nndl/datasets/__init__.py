@@ -20,6 +20,7 @@ from nndl.datasets.images import (
 from nndl.datasets.loaders import known_names, load_data, load_features
 from nndl.datasets.planar import load_planar
 from nndl.datasets.preprocessing import Standardizer
+from nndl.datasets.sequences import as_sequences
 from nndl.datasets.sklearn_sets import SKLEARN_SETS, load_sklearn
 from nndl.datasets.split import train_test_split
 from nndl.datasets.synthetic import (
@@ -41,6 +42,7 @@ __all__ = [
     "StandInWarning",
     "Standardizer",
     "TabularEncoder",
+    "as_sequences",
     "images_to_vectors",
     "known_names",
     "load",

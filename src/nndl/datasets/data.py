@@ -45,6 +45,8 @@ class Data:
         feature_names: one name per row of ``X`` (one-hot rows are ``"column=value"``).
         image_shape: ``(height, width, channels)`` when each column of ``X`` is an
             image flattened as the course does (``X.reshape(m, -1).T``).
+        sequence_shape: ``(T, n_x)`` when each column of ``X`` is a sequence of T steps of
+            n_x features, step after step (``X.reshape(m, T * n_x).T``), for recurrent layers.
         source: where the data came from (a name or a path).
         encoder: for CSV files, the column encoding learned from the training file;
             apply it to test or prediction files with ``load_csv(..., encoder=data.encoder)``.
@@ -60,6 +62,7 @@ class Data:
     image_shape: tuple[int, int, int] | None = None
     source: str = ""
     encoder: TabularEncoder | None = None
+    sequence_shape: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -73,6 +76,13 @@ class Data:
                 raise ShapeError(
                     f"X_test has {self.X_test.shape[0]} features (rows) but X has "
                     f"{self.X.shape[0]}; the training and test parts must have the same features"
+                )
+        if self.sequence_shape is not None:
+            T, n_x = self.sequence_shape
+            if T < 1 or n_x < 1 or T * n_x != self.X.shape[0]:
+                raise ShapeError(
+                    f"sequence_shape {self.sequence_shape} says T·n_x = {T * n_x} features, but "
+                    f"X has {self.X.shape[0]} (rows)"
                 )
 
     @property
@@ -113,6 +123,8 @@ class Data:
             parts.append(f"classes={shown}")
         if self.image_shape is not None:
             parts.append(f"image_shape={self.image_shape}")
+        if self.sequence_shape is not None:
+            parts.append(f"sequence_shape={self.sequence_shape}")
         return f"Data({', '.join(parts)})"
 
 

@@ -52,7 +52,9 @@ def load_npz(path: str | Path, layout: str = "samples", task: str | None = None)
 
     ``layout="samples"`` (the default, like NumPy and scikit-learn): ``X`` is
     ``(m, n)`` and ``Y`` is ``(m,)`` or ``(m, n_y)``; images ``(m, height, width,
-    channels)`` are flattened like the course's image2vector.  ``layout="features"``:
+    channels)`` are flattened like the course's image2vector, and so are sequences
+    ``(m, T, n_x)`` (``sequence_shape`` ``(T, n_x)``; the same array is also a grayscale
+    picture, ``image_shape`` ``(T, n_x, 1)``, for a convolution).  ``layout="features"``:
     the course's ``X`` ``(n, m)`` and ``Y`` ``(n_y, m)`` or ``(m,)``.  Optional
     ``X_test``/``Y_test`` become the test part.  Loaded with ``allow_pickle=False``:
     an archive holding Python objects is refused, never run.
@@ -72,9 +74,11 @@ def load_npz(path: str | Path, layout: str = "samples", task: str | None = None)
             f"{', '.join(sorted(npz_names(path))) or 'nothing'}. Save it with "
             "np.savez(path, X=X, Y=Y)"
         )
-    image_shape = None
+    image_shape = sequence_shape = None
     if layout == "samples" and x.ndim in (3, 4):
         image_shape = (int(x.shape[1]), int(x.shape[2]), int(x.shape[3]) if x.ndim == 4 else 1)
+    if layout == "samples" and x.ndim == 3:  # (m, T, n_x) sequences, or grayscale pictures
+        sequence_shape = (int(x.shape[1]), int(x.shape[2]))
     X = _npz_features(x, layout, name, "X")
     Y, task, classes = _npz_target(y, layout, task, None, X.shape[1], name, "Y")
     X_test = Y_test = None
@@ -92,6 +96,7 @@ def load_npz(path: str | Path, layout: str = "samples", task: str | None = None)
         feature_names=None if image_shape else [f"x{i}" for i in range(X.shape[0])],
         image_shape=image_shape,
         source=name,
+        sequence_shape=sequence_shape,
     )
 
 

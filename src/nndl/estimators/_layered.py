@@ -8,8 +8,9 @@ estimator's layers are never trained themselves: each ``fit`` builds fresh ones 
 configs, so ``clone`` and ``get_params`` see the same list before and after.
 
 Input is sample-major, as every scikit-learn estimator's: pictures ``(m, n_H, n_W, n_C)``
-(or sequences ``(m, T, n_C)``) go to the model as they are, the convolutional course's
-layout; vectors ``(m, n)`` go to it as the first course's columns ``X.T``.
+(or sequences ``(m, T, n_x)``, padded ones behind a ``Masking`` layer) go to the model as
+they are, the convolutional course's layout; vectors ``(m, n)`` go to it as the first
+course's columns ``X.T``.
 """
 
 from __future__ import annotations
@@ -64,7 +65,15 @@ def new_model(
     """A Sequential model: ``layers`` then ``Dense(n_y, output)``, for examples of
     ``example_shape`` (``X.shape[1:]``)."""
     stack = [*fresh_layers(layers), Dense(n_y, activation=output)]
-    return Sequential(stack, input_shape=example_shape, loss=loss, seed=seed, dtype=dtype)
+    model = Sequential(stack, input_shape=example_shape, loss=loss, seed=seed, dtype=dtype)
+    if model.sequence_output:
+        shape = stack[-2].output_shape if len(stack) > 1 else example_shape
+        raise NNDLValueError(
+            f"the layers end in sequences {shape} (one vector per time step), but the estimator "
+            "predicts one target per example: end them with a recurrent layer that returns its "
+            "last state (LSTM(n) without return_sequences=True) or with Flatten()"
+        )
+    return model
 
 
 def core_input(model: Sequential, X: np.ndarray) -> np.ndarray:

@@ -13,6 +13,13 @@ that have parameters: ``W1, b1`` (a convolution), ``gamma2, beta2`` (its batch n
 ``W3, b3`` (a dense layer), …, and their gradients ``dW1, db1, …``.  The model offers the
 training contract of :class:`nndl.Network` (``check_data``, ``forward_pass``,
 ``data_cost``, ``l2_term``, ``full_cost``, ``count_correct``, ``backward_pass``).
+
+A sequence-to-sequence model ends in a ``Dense`` layer applied at every time step (after a
+recurrent layer with ``return_sequences=True``): its output ``ŷ`` and the targets ``Y`` are
+the sequence course's ``(n_y, m, T_x)``, and the cost of a sequence is the sum of its steps'
+losses, ``J = (1/m) Σ_i Σ_t L(ŷ⁽ⁱ⁾⟨t⟩, y⁽ⁱ⁾⟨t⟩)``, over the real steps only when the
+sequences are masked (a padded step adds nothing to the cost or the gradients).  The
+accuracy is the fraction of real steps classified right.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from nndl.model.activations import Activation
 from nndl.model.checks import as_array, check_numbers, check_X, check_Y, resolve_loss
 from nndl.model.fitting import Trainable
 from nndl.model.layers import Dense, Layer
+from nndl.model.layers.dense import steps_as_columns
 from nndl.model.losses import Loss
 from nndl.model.outputs import OutputRules
 
@@ -94,10 +102,24 @@ class Sequential(OutputRules, Trainable):
         self.seed = seed
         rng = _init.make_rng(seed)
         shape = self.input_shape
+        masked_by: Layer | None = None  # the layer whose mask of padded steps goes on
         for layer in self.layers:
+            if masked_by is not None and not layer.passes_mask:
+                raise NNDLValueError(
+                    f"a {type(layer).__name__} layer cannot take the mask of padded steps that "
+                    f"{masked_by!r} makes (it would treat the padding as data): put it after a "
+                    "recurrent layer that returns its last state (LSTM(n) without "
+                    "return_sequences), or leave the padding unmasked"
+                )
             shape = layer.build(shape, rng, self.dtype)
+            if layer.makes_mask:
+                masked_by = layer
+            elif len(shape) != 2:  # no longer sequences (T_x, n): the mask is used up
+                masked_by = None
         self.layers[0].first = True  # its backward pass leaves out the data's gradient
         self.loss = resolve_loss(self.output, loss)
+        self._output_mask: tuple[Array, Array] | None = None
+        """The last forward pass's sequence output and its mask (for ``count_correct``)."""
         self.l2 = 0.0
         """L2 strength λ on every weight ``W`` (convolution filters included)."""
         self.info: dict[str, Any] = {}
@@ -129,7 +151,12 @@ class Sequential(OutputRules, Trainable):
 
     @property
     def n_y(self) -> int:
-        return self.layers[-1].output_shape[0]
+        return self.layers[-1].output_shape[-1]
+
+    @property
+    def sequence_output(self) -> bool:
+        """True when the last layer is a ``Dense`` at every step: ŷ is ``(n_y, m, T_x)``."""
+        return len(self.layers[-1].output_shape) == 2
 
     @property
     def stochastic(self) -> bool:
@@ -198,11 +225,12 @@ class Sequential(OutputRules, Trainable):
         return self.forward_pass(self.check_X(X), training=False)
 
     def predict_proba(self, X: Array) -> Array:
-        """The output ``A[L] = ŷ``, shape ``(n_y, m)``."""
+        """The output ``A[L] = ŷ``, shape ``(n_y, m)`` (``(n_y, m, T_x)`` for sequences)."""
         return self.forward(X)[0]
 
     def predict(self, X: Array) -> Array:
-        """``(1, m)`` class indices for softmax, 0/1 labels for sigmoid, ŷ for regression."""
+        """``(1, m)`` class indices for softmax, 0/1 labels for sigmoid, ŷ for regression
+        (``(1, m, T_x)`` and ``(n_y, m, T_x)`` for sequences)."""
         return self.labels(self.predict_proba(X))
 
     def accuracy(self, X: Array, Y: Array) -> float:
@@ -252,7 +280,32 @@ class Sequential(OutputRules, Trainable):
                 A, cache = layer.forward(A_prev, training, rng)
             mask = layer.compute_mask(A_prev, mask)
             caches.append(cache)
+        if self.sequence_output:  # ŷ (n_y, m, T_x), the sequence course's layout
+            A = caches[-1].A
+            self._output_mask = None if mask is None else (A, mask)
         return A, caches
+
+    def _real_steps(self, caches: list[Any], *arrays: Array) -> list[Array]:
+        """Each ``(n, m, T_x)`` array as columns ``(n, k)`` of its k real steps."""
+        columns = [steps_as_columns(A) for A in arrays]
+        mask = caches[-1].mask
+        if mask is None:
+            return columns
+        xp = namespace(columns[0])
+        real = xp.nonzero(xp.reshape(mask, (-1,)))[0]
+        return [xp.take(A, real, axis=1) for A in columns]
+
+    def data_cost(self, AL: Array, caches: list[Any], Y: Array) -> Array:
+        """As :class:`~nndl.model.outputs.OutputRules`'; for sequences the sum over each
+        sequence's real steps, ``(1/m) Σ_i Σ_t L``."""
+        if len(AL.shape) != 3:
+            return super().data_cost(AL, caches, Y)
+        Z, A, Y = self._real_steps(caches, caches[-1].Z, AL, Y)
+        k, m = int(Z.shape[1]), int(AL.shape[1])
+        if k == 0:
+            return namespace(AL).sum(AL[:, :0])
+        mean = self.loss.value_from_Z(Z, Y) if self.fused_output else self.loss.value(A, Y)
+        return mean * (k / m)  # (1/k) Σ over the real steps → (1/m) Σ
 
     def full_cost(self, AL: Array, caches: list[Any], Y: Array) -> Array:
         """``data_cost + (λ / 2m) Σ ||W||²`` with m the columns of ``AL``."""
@@ -263,10 +316,14 @@ class Sequential(OutputRules, Trainable):
         then each layer's backward pass; ``(λ/m) W`` added to every ``dW`` under L2."""
         last = self.layers[-1]
         assert isinstance(last, Dense)
-        if self.fused_output:
-            dZ = AL - Y
-        else:
-            dZ = self.output.backward(self.loss.gradient(AL, Y), caches[-1].Z, AL)
+        Z = caches[-1].Z
+        if len(AL.shape) == 3:  # sequences: the m·T_x steps as columns
+            AL, Y, Z = steps_as_columns(AL), steps_as_columns(Y), steps_as_columns(Z)
+        dZ = AL - Y if self.fused_output else self.output.backward(self.loss.gradient(AL, Y), Z, AL)
+        mask = caches[-1].mask
+        if mask is not None:  # a padded step adds nothing
+            xp = namespace(dZ)
+            dZ = dZ * xp.astype(xp.reshape(mask, (1, -1)), dZ.dtype)
         dA, grads = last.backward_from_dZ(dZ, caches[-1])
         by_layer = {len(self.layers) - 1: grads}
         for i in range(len(self.layers) - 2, -1, -1):
@@ -279,6 +336,32 @@ class Sequential(OutputRules, Trainable):
                 g = g + (self.l2 / m) * self.layers[i].params["W"]
             out["d" + key] = g
         return out
+
+    def count_correct(self, AL: Array, Y: Array) -> float:
+        """As :class:`~nndl.model.outputs.OutputRules`'; for sequences m times the fraction of
+        real steps classified right (so that ``/ m`` is the accuracy)."""
+        if len(AL.shape) != 3:
+            return super().count_correct(AL, Y)
+        xp = namespace(AL)
+        m = int(AL.shape[1])
+        if self.output.name == "softmax":
+            hits = xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)
+        else:
+            hits = xp.all(xp.astype(AL > 0.5, Y.dtype) == Y, axis=0)
+        hits = xp.astype(hits, xp.float64)  # (m, T_x)
+        last = self._output_mask
+        if last is not None and last[0] is AL:  # the mask of this very output
+            real = xp.astype(last[1], xp.float64)
+            count = to_scalar(xp.sum(real))
+            return 0.0 if count == 0 else m * to_scalar(xp.sum(hits * real)) / count
+        return m * to_scalar(xp.mean(hits))
+
+    def labels(self, AL: Array) -> Array:
+        """As :class:`~nndl.model.outputs.OutputRules`'; ``(1, m, T_x)`` classes for sequences."""
+        if len(AL.shape) == 3 and self.output.name == "softmax":
+            xp = namespace(AL)
+            return xp.argmax(AL, axis=0, keepdims=True)
+        return super().labels(AL)
 
     # ------------------------------------------------- checks at the boundary
 
@@ -339,8 +422,26 @@ class Sequential(OutputRules, Trainable):
                 layer.state = {k: move_like(v, X) for k, v in layer.state.items()}
 
     def check_Y(self, Y: Any, m: int, like: Array) -> Array:
-        """Y ``(n_y, m)`` checked as :class:`nndl.Network` checks it."""
-        return check_Y(Y, m, like, self.n_y, self.output.name, self.loss, self.dtype)
+        """Y ``(n_y, m)`` checked as :class:`nndl.Network` checks it; for sequences
+        ``(n_y, m, T_x)``, or integer labels ``(m, T_x)`` or ``(1, m, T_x)`` for softmax."""
+        if not self.sequence_output:
+            return check_Y(Y, m, like, self.n_y, self.output.name, self.loss, self.dtype)
+        Y = as_array("Y", Y)
+        T_x = self.layers[-1].output_shape[0]
+        xp = namespace(Y)
+        if tuple(Y.shape) == (m, T_x) and self.output.name == "softmax":
+            Y = xp.reshape(Y, (1, m, T_x))  # one label per step
+        if len(Y.shape) != 3 or tuple(int(n) for n in Y.shape[1:]) != (m, T_x):
+            raise ShapeError(
+                f"Y must have shape (n_y, m, T_x) = ({self.n_y}, {m}, {T_x}) for a model that "
+                "outputs every step (the sequence course's y⟨t⟩ columns), or integer labels "
+                f"(m, T_x) for a softmax output. Received: Y.shape={tuple(Y.shape)}; a "
+                "Keras-style (m, T_x, n_y) array is Y.transpose(2, 0, 1)"
+            )
+        rows = int(Y.shape[0])
+        Y = check_Y(xp.reshape(Y, (rows, m * T_x)), m * T_x, like, self.n_y,
+                    self.output.name, self.loss, self.dtype)  # fmt: skip
+        return namespace(Y).reshape(Y, (self.n_y, m, T_x))
 
     def check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
         X = self.check_X(X)

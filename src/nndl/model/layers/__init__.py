@@ -33,7 +33,8 @@ from nndl.model.layers.convolutional import (
     MaxPool2D,
 )
 from nndl.model.layers.dense import Dense, linear_backward, linear_forward
-from nndl.model.layers.recurrent import GRU, LSTM, Embedding, Masking, SimpleRNN
+from nndl.model.layers.embedding import Embedding, Masking
+from nndl.model.layers.recurrent import GRU, LSTM, SimpleRNN
 from nndl.model.layers.shaping import Activation, BatchNorm, Dropout, Flatten
 
 LAYERS: dict[str, type[Layer]] = {

@@ -37,6 +37,9 @@ class Layer:
     """True for a first layer that reads integer tokens (an embedding), not numbers."""
     takes_mask = False
     """True for a layer that reads the mask of padded steps (the recurrent layers)."""
+    passes_mask = False
+    """True for a layer that can take sequences with a mask of padded steps (and hands on the
+    mask of its output, or uses it up); a model refuses a mask into any other layer."""
 
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
@@ -83,6 +86,12 @@ class Layer:
         """``forward`` for sequences ``(m, T_x, …)`` with a mask ``(m, T_x)`` of booleans
         (True: a real step, False: padding); a layer that ``takes_mask`` overrides it."""
         return self.forward(A_prev, training, rng)
+
+    @property
+    def makes_mask(self) -> bool:
+        """True for a layer whose output comes with a mask of padded steps (``Masking``,
+        ``Embedding(mask_zero=True)``)."""
+        return False
 
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
         """The mask of this layer's output ``(m, T_x)`` (True where a step is real), from its

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from nndl.arrays.backend import Array, namespace
+from nndl.arrays.backend import Array, device, namespace
 from nndl.errors import NNDLValueError
 from nndl.model import activations as _activations
 from nndl.model import conv
@@ -162,12 +162,36 @@ class Conv2D(Layer):
         return f"{self.kind} {self.filters}×{self.f}×{self.f} s{self.stride} {self.activation.name}"
 
 
+def window_mask(mask: Array, f: int, stride: int, pads: tuple[int, int], n_out: int) -> Array:
+    """The mask ``(m, n_out)`` after windows of f steps moved by ``stride`` over a masked
+    sequence ``(m, n_W_prev)``: a position is real when every step of its window is (the
+    convolution's own zero padding counts as real).  With the padding after each sequence, a
+    sequence of length T_i keeps exactly the windows it would have alone."""
+    xp = namespace(mask)
+    m = int(mask.shape[0])
+    real = [xp.ones((m, p), dtype=xp.bool, device=device(mask)) for p in pads]
+    padded = xp.concat([real[0], xp.astype(mask, xp.bool), real[1]], axis=1)
+    end = stride * (n_out - 1) + 1
+    valid = padded[:, 0:end:stride]
+    for k in range(1, f):
+        valid = valid & padded[:, k : k + end : stride]
+    return valid
+
+
 class Conv1D(Conv2D):
     """``n_C`` filters of width f over sequences ``(n_W_prev, n_C_prev)``:
-    ``W`` ``(1, f, n_C_prev, n_C)``."""
+    ``W`` ``(1, f, n_C_prev, n_C)``.  A mask of padded steps goes on through
+    :func:`window_mask`: an output step is real when its whole window is."""
 
     kind = "conv1d"
     rank = 1
+    passes_mask = True
+
+    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
+        if mask is None:
+            return None
+        pads = self._pads(1, int(A_prev.shape[1]))[1]
+        return window_mask(mask, self.f, self.stride, pads, self.output_shape[0])
 
     def describe(self) -> str:
         return f"{self.kind} {self.filters}×{self.f} s{self.stride} {self.activation.name}"
@@ -251,16 +275,27 @@ class AvgPool2D(Pool2D):
     mode = "average"
 
 
-class MaxPool1D(Pool2D):
+class Pool1D(Pool2D):
+    """Pooling over windows of f steps of a sequence; a mask of padded steps goes on through
+    :func:`window_mask` (an output step is real when its whole window is)."""
+
+    rank = 1
+    passes_mask = True
+
+    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
+        if mask is None:
+            return None
+        return window_mask(mask, self.f, self.stride, (0, 0), self.output_shape[0])
+
+
+class MaxPool1D(Pool1D):
     """The maximum of each window of f steps of each channel of a sequence."""
 
     kind = "max_pool1d"
-    rank = 1
 
 
-class AvgPool1D(Pool2D):
+class AvgPool1D(Pool1D):
     """The mean of each window of f steps of each channel of a sequence."""
 
     kind = "avg_pool1d"
-    rank = 1
     mode = "average"

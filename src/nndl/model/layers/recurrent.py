@@ -1,12 +1,17 @@
-"""Recurrent layers in the sequence course's notation: SimpleRNN, LSTM, GRU (and the
-Embedding and Masking layers that feed them).
+"""Recurrent layers in the sequence course's notation: SimpleRNN, LSTM, GRU (fed by the
+``Embedding`` and ``Masking`` layers of :mod:`nndl.model.layers.embedding`).
 
 A layer reads sequences ``X`` ``(m, T_x, n_x)`` (one example per row, as Keras and the
 ``Conv1D`` layer do); inside, each time step is the course's ``x⟨t⟩`` ``(n_x, m)`` and the
 hidden state ``a⟨t⟩`` ``(n_a, m)``, one column per example.  It returns the last state
 ``a⟨T_x⟩`` as the first course's columns ``(n_a, m)`` (ready for a ``Dense`` layer), or with
 ``return_sequences=True`` every state ``(m, T_x, n_a)`` (ready for another recurrent layer).
-The state starts at ``a⟨0⟩ = 0`` (and ``c⟨0⟩ = 0``).  Sequences of different lengths,
+The state starts at ``a⟨0⟩ = 0`` (and ``c⟨0⟩ = 0``) unless an initial state is given:
+``forward(X, …, initial_state=a0)`` with ``a0`` ``(n_a, m)`` (for an LSTM the pair
+``(a0, c0)``), as PyTorch's ``h0``/``c0`` and Keras' ``initial_state``, whose gradient
+``backward_with_state`` returns beside the parameters'; or ``learn_initial_state=True``, a
+trained ``a_start`` ``(n_a, 1)`` (and ``c_start``) shared by every example, which a
+``Sequential`` model trains like any weight.  Sequences of different lengths,
 padded to ``T_x``, come with a mask ``(m, T_x)`` from a ``Masking`` layer or an
 ``Embedding(mask_zero=True)``: a padded step keeps the state (``a⟨t⟩ = a⟨t−1⟩``,
 ``c⟨t⟩ = c⟨t−1⟩``) and adds nothing to the gradients.
@@ -44,9 +49,10 @@ from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
 
 
 def _sigmoid(xp: Any, Z: Array) -> Array:
-    E = xp.exp(-xp.abs(Z))  # from e^(−|z|): never overflows
-    P = 1.0 / (1.0 + E)
-    return xp.where(Z >= 0, P, E * P)
+    """The gates' σ(z) = (1 + tanh(z/2)) / 2: the same function, never overflows, and one
+    vectorized tanh is many times faster than exp, a division and a select (a gate's value
+    is exact to the dtype's rounding; only σ's tiny values below it become 0)."""
+    return 0.5 * xp.tanh(0.5 * Z) + 0.5
 
 
 class Recurrent(Layer):
@@ -56,12 +62,22 @@ class Recurrent(Layer):
     gates = 1
 
     def __init__(
-        self, units: int, return_sequences: bool = False, init: str | _init.Initializer = "xavier"
+        self,
+        units: int,
+        return_sequences: bool = False,
+        init: str | _init.Initializer = "xavier",
+        learn_initial_state: bool = False,
     ) -> None:
         super().__init__()
         self.units = positive_int("units", units)
         self.return_sequences = bool(return_sequences)
         self.init = init
+        self.learn_initial_state = bool(learn_initial_state)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        """The states a step carries: ``a`` (and the LSTM's memory cell ``c``)."""
+        return ("a",)
 
     def output_shape_for(self, input_shape: Shape) -> Shape:
         if len(input_shape) != 2:
@@ -73,7 +89,13 @@ class Recurrent(Layer):
 
     def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
         n_a, n_x = self.units, input_shape[1]
-        return {"W": (self.gates * n_a, n_a + n_x), "b": (self.gates * n_a, 1)}
+        shapes: dict[str, Shape] = {
+            "W": (self.gates * n_a, n_a + n_x),
+            "b": (self.gates * n_a, 1),
+        }
+        if self.learn_initial_state:
+            shapes.update({f"{s}_start": (n_a, 1) for s in self.state_names})
+        return shapes
 
     def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
         shape = super().build(input_shape, rng, dtype)
@@ -82,24 +104,66 @@ class Recurrent(Layer):
             [draw_weights(self.init, self.units, width, rng) for _ in range(rows // self.units)]
         )
         self.params = {"W": W.astype(dtype), "b": np.zeros((rows, 1), dtype=dtype)}
+        if self.learn_initial_state:  # a⟨0⟩ = 0 until trained, as without it
+            self.params.update(
+                {f"{s}_start": np.zeros((self.units, 1), dtype=dtype) for s in self.state_names}
+            )
         return shape
 
     takes_mask = True
+    passes_mask = True
 
     def forward(
-        self, A_prev: Array, training: bool, rng: np.random.Generator | None
+        self,
+        A_prev: Array,
+        training: bool,
+        rng: np.random.Generator | None,
+        initial_state: Any = None,
     ) -> tuple[Array, Any]:
-        return self.forward_masked(A_prev, training, rng, None)
+        return self.forward_masked(A_prev, training, rng, None, initial_state)
+
+    def _start(self, A_prev: Array, initial_state: Any) -> tuple[Array, Array]:
+        """``(a⟨0⟩, c⟨0⟩)`` ``(n_a, m)``: the given state, the learned one, or zeros."""
+        xp = namespace(A_prev)
+        m, names = int(A_prev.shape[0]), self.state_names
+        zeros = xp.zeros((self.units, m), dtype=A_prev.dtype, device=device(A_prev))
+        if initial_state is None:
+            if not self.learn_initial_state:
+                return zeros, zeros
+            start = [zeros + self.params[f"{s}_start"] for s in names]
+            return start[0], start[-1]
+        given = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        form = " and ".join(f"{s}0" for s in names)
+        if len(given) != len(names):
+            raise NNDLValueError(
+                f"the initial state of a {type(self).__name__} layer is {form}, each (n_a, m) = "
+                f"({self.units}, {m}). Received {len(given)} arrays"
+            )
+        checked = []
+        for s, state in zip(names, given, strict=True):
+            if tuple(int(n) for n in state.shape) != (self.units, m):
+                raise NNDLValueError(
+                    f"the initial state {s}0 must have shape (n_a, m) = ({self.units}, {m}), one "
+                    f"column per example as the course's a⟨0⟩. Received: {tuple(state.shape)}; "
+                    "pass its transpose if it holds one row per example"
+                )
+            checked.append(xp.astype(xp.asarray(state, device=device(A_prev)), A_prev.dtype))
+        return checked[0], checked[-1]
 
     def forward_masked(
-        self, A_prev: Array, training: bool, rng: np.random.Generator | None, mask: Array | None
+        self,
+        A_prev: Array,
+        training: bool,
+        rng: np.random.Generator | None,
+        mask: Array | None,
+        initial_state: Any = None,
     ) -> tuple[Array, Any]:
-        """The steps t = 1 … T_x; where ``mask[:, t]`` is False (padding) the state is kept,
-        ``a⟨t⟩ = a⟨t−1⟩`` and ``c⟨t⟩ = c⟨t−1⟩``, so the last state is each example's own."""
+        """The steps t = 1 … T_x from ``a⟨0⟩`` (and ``c⟨0⟩``); where ``mask[:, t]`` is False
+        (padding) the state is kept, ``a⟨t⟩ = a⟨t−1⟩`` and ``c⟨t⟩ = c⟨t−1⟩``, so the last
+        state is each example's own."""
         xp = namespace(A_prev)
         m, T_x, _ = (int(n) for n in A_prev.shape)
-        a = xp.zeros((self.units, m), dtype=A_prev.dtype, device=device(A_prev))
-        c = xp.zeros((self.units, m), dtype=A_prev.dtype, device=device(A_prev))
+        a, c = self._start(A_prev, initial_state)
         steps, states = [], []
         keep = None if mask is None else [xp.reshape(mask[:, t], (1, m)) for t in range(T_x)]
         for t in range(T_x):
@@ -112,7 +176,8 @@ class Recurrent(Layer):
             states.append(a)
         # every state (m, T_x, n_a), or the last one (n_a, m)
         out = xp.stack([s.T for s in states], axis=1) if self.return_sequences else states[-1]
-        return out, (steps, tuple(int(n) for n in A_prev.shape), keep)
+        given = initial_state is not None
+        return out, (steps, tuple(int(n) for n in A_prev.shape), keep, given)
 
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
         """Every state keeps the input's mask; the last state alone has none."""
@@ -121,8 +186,18 @@ class Recurrent(Layer):
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
         """Through time, from T_x down to 1.  A padded step passes ``da`` and ``dc`` on to
         the step before unchanged and adds nothing to the parameters' gradients."""
+        dX, grads, _ = self.backward_with_state(dA, cache)
+        return dX, grads
+
+    def backward_with_state(
+        self, dA: Array, cache: Any
+    ) -> tuple[Array, dict[str, Array], tuple[Array, ...]]:
+        """``(dX, grads, d_initial)``: ``backward``'s two and the initial state's gradient,
+        ``(da⟨0⟩,)`` or for an LSTM ``(da⟨0⟩, dc⟨0⟩)``, each ``(n_a, m)`` per example (without
+        the 1/m, as ``dX``).  A learned initial state gets ``da_start = (1/m) Σ_i da⟨0⟩``
+        (zero when the forward pass was given a state of its own)."""
         xp = namespace(dA)
-        steps, (m, T_x, _), keep = cache
+        steps, (m, T_x, _), keep, given = cache
         grads = {k: xp.zeros_like(v) for k, v in self.params.items()}
         da_next = xp.zeros((self.units, m), dtype=dA.dtype, device=device(dA))
         dc_next = xp.zeros((self.units, m), dtype=dA.dtype, device=device(dA))
@@ -144,9 +219,15 @@ class Recurrent(Layer):
                 dc_next = xp.where(real, dc_cell, dc_next)
             for k, g in step_grads.items():
                 grads[k] = grads[k] + g
-            dxs.append(dx.T)
-        dX = xp.stack(dxs[::-1], axis=1)  # (m, T_x, n_x)
-        return dX, {k: g / m for k, g in grads.items()}
+            if dx is not None:
+                dxs.append(dx.T)
+        # (m, T_x, n_x); none for a model's first layer (the data's gradient, unused)
+        dX = xp.stack(dxs[::-1], axis=1) if dxs else None
+        d_initial = (da_next, dc_next)[: len(self.state_names)]
+        if self.learn_initial_state and not given:
+            for s, d in zip(self.state_names, d_initial, strict=True):
+                grads[f"{s}_start"] = xp.sum(d, axis=1, keepdims=True)
+        return dX, {k: g / m for k, g in grads.items()}, d_initial
 
     def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
         raise NotImplementedError
@@ -154,17 +235,29 @@ class Recurrent(Layer):
     def cell_backward(
         self, xp: Any, da: Array, dc: Array, step: Any
     ) -> tuple[Array, Array, Array, dict[str, Array]]:
-        """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``."""
+        """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``;
+        ``dx⟨t⟩`` may be None for a model's first layer."""
         raise NotImplementedError
+
+    def _back_through_W(self, dZ: Array) -> tuple[Array | None, Array]:
+        """``(dx⟨t⟩, da⟨t−1⟩)`` from ``dconcat = Wᵀ dZ`` (only its ``a`` rows for a model's
+        first layer)."""
+        W, n = self.params["W"], self.units
+        if self.first:
+            return None, W[:, :n].T @ dZ
+        dconcat = W.T @ dZ
+        return dconcat[n:, :], dconcat[:n, :]
 
     def config(self) -> dict[str, Any]:
         init = self.init if isinstance(self.init, str) else getattr(self.init, "__name__", "custom")
-        return {"kind": self.kind, "units": self.units, "return_sequences": self.return_sequences,
-                "init": init}  # fmt: skip
+        config = {"kind": self.kind, "units": self.units,
+                  "return_sequences": self.return_sequences, "init": init}  # fmt: skip
+        return {**config, "learn_initial_state": True} if self.learn_initial_state else config
 
     def describe(self) -> str:
         every = ", every step" if self.return_sequences else ""
-        return f"{self.kind} {self.units}{every}"
+        learned = ", learned a⟨0⟩" if self.learn_initial_state else ""
+        return f"{self.kind} {self.units}{every}{learned}"
 
 
 class SimpleRNN(Recurrent):
@@ -182,10 +275,9 @@ class SimpleRNN(Recurrent):
     ) -> tuple[Array, Array, Array, dict[str, Array]]:
         concat, a_next = step
         dZ = (1.0 - a_next * a_next) * da  # tanh' = 1 − a²
-        dconcat = self.params["W"].T @ dZ
-        n_a = self.units
+        dx, da_prev = self._back_through_W(dZ)
         grads = {"W": dZ @ concat.T, "b": xp.sum(dZ, axis=1, keepdims=True)}
-        return dconcat[n_a:, :], dconcat[:n_a, :], dc, grads
+        return dx, da_prev, dc, grads
 
 
 class LSTM(Recurrent):
@@ -193,6 +285,10 @@ class LSTM(Recurrent):
 
     kind = "lstm"
     gates = 4
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return ("a", "c")
 
     def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
         n = self.units
@@ -218,10 +314,9 @@ class LSTM(Recurrent):
             ],
             axis=0,
         )
-        dconcat = self.params["W"].T @ dZ
-        n = self.units
+        dx, da_prev = self._back_through_W(dZ)
         grads = {"W": dZ @ concat.T, "b": xp.sum(dZ, axis=1, keepdims=True)}
-        return dconcat[n:, :], dconcat[:n, :], dc * f, grads
+        return dx, da_prev, dc * f, grads
 
 
 class GRU(Recurrent):
@@ -244,8 +339,9 @@ class GRU(Recurrent):
         return_sequences: bool = False,
         init: str | _init.Initializer = "xavier",
         reset_after: bool = False,
+        learn_initial_state: bool = False,
     ) -> None:
-        super().__init__(units, return_sequences, init)
+        super().__init__(units, return_sequences, init, learn_initial_state)
         self.reset_after = bool(reset_after)
 
     def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
@@ -309,123 +405,3 @@ class GRU(Recurrent):
 
     def config(self) -> dict[str, Any]:
         return {**super().config(), "reset_after": self.reset_after}
-
-
-class Embedding(Layer):
-    """Word embeddings, the sequence course's ``e_j = E o_j``: each integer token j of
-    ``X`` ``(m, T_x)`` becomes column j of ``E`` ``(n_e, vocab_size)``, giving
-    ``(m, T_x, n_e)`` for a recurrent layer.  Its gradient adds each step's ``de`` into the
-    column of its token (``dE = Σ de o_jᵀ``)."""
-
-    kind = "embedding"
-    takes_tokens = True
-
-    def __init__(
-        self,
-        vocab_size: int,
-        n_e: int,
-        init: str | _init.Initializer = "random",
-        mask_zero: bool = False,
-    ) -> None:
-        super().__init__()
-        self.vocab_size = positive_int("vocab_size", vocab_size)
-        self.n_e = positive_int("n_e", n_e)
-        self.init = init
-        self.mask_zero = bool(mask_zero)
-
-    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
-        """With ``mask_zero=True``, token 0 is padding: the mask is ``X != 0`` ``(m, T_x)``."""
-        return A_prev != 0 if self.mask_zero else None
-
-    def output_shape_for(self, input_shape: Shape) -> Shape:
-        if len(input_shape) != 1:
-            raise NNDLValueError(
-                f"an Embedding layer takes sequences of tokens (T_x,). Received: {input_shape}"
-            )
-        return (input_shape[0], self.n_e)
-
-    def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
-        return {"E": (self.n_e, self.vocab_size)}
-
-    def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
-        shape = super().build(input_shape, rng, dtype)
-        E = draw_weights(self.init, self.n_e, self.vocab_size, rng)
-        self.params = {"E": E.astype(dtype)}
-        return shape
-
-    def forward(
-        self, A_prev: Array, training: bool, rng: np.random.Generator | None
-    ) -> tuple[Array, Any]:
-        xp = namespace(A_prev)
-        m, T_x = (int(n) for n in A_prev.shape)
-        tokens = xp.reshape(A_prev, (m * T_x,))
-        e = xp.take(self.params["E"].T, tokens, axis=0)  # (m·T_x, n_e)
-        return xp.reshape(e, (m, T_x, self.n_e)), tokens
-
-    def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
-        xp = namespace(dA)
-        m, T_x, _ = (int(n) for n in dA.shape)
-        tokens = cache
-        one_hot = xp.astype(
-            xp.reshape(tokens, (-1, 1))
-            == xp.reshape(xp.arange(self.vocab_size, device=device(dA)), (1, -1)),
-            dA.dtype,
-        )  # (m·T_x, vocab_size): o_j for every step
-        dE = (one_hot.T @ xp.reshape(dA, (m * T_x, self.n_e))).T
-        no_input = xp.zeros((m, T_x), dtype=dA.dtype, device=device(dA))  # tokens have no gradient
-        return no_input, {"E": dE / m}
-
-    def config(self) -> dict[str, Any]:
-        init = self.init if isinstance(self.init, str) else getattr(self.init, "__name__", "custom")
-        config = {"kind": self.kind, "vocab_size": self.vocab_size, "n_e": self.n_e, "init": init}
-        return {**config, "mask_zero": True} if self.mask_zero else config
-
-    def describe(self) -> str:
-        padding = ", 0 pads" if self.mask_zero else ""
-        return f"embedding {self.vocab_size} → {self.n_e}{padding}"
-
-
-class Masking(Layer):
-    """Padded sequences: a step of ``X`` ``(m, T_x, n_x)`` whose every feature equals
-    ``mask_value`` is padding.  The layer passes the real steps on unchanged (the padded ones
-    as zeros) with the mask ``(m, T_x)``, True where a step is real, for the recurrent layers
-    after it: there a padded step keeps the state, ``a⟨t⟩ = a⟨t−1⟩``, and adds nothing to the
-    gradients, so a sequence of length ``T_i`` padded to ``T_x`` ends in its own ``a⟨T_i⟩``."""
-
-    kind = "masking"
-
-    def __init__(self, mask_value: float = 0.0) -> None:
-        super().__init__()
-        if isinstance(mask_value, bool) or not isinstance(mask_value, (int, float, np.number)):
-            raise NNDLValueError(
-                f"mask_value must be a number. Received: mask_value={mask_value!r}"
-            )
-        self.mask_value = float(mask_value)
-
-    def output_shape_for(self, input_shape: Shape) -> Shape:
-        if len(input_shape) != 2:
-            raise NNDLValueError(
-                f"a Masking layer takes sequences (T_x, n_x). Received: {input_shape}"
-            )
-        return input_shape
-
-    def compute_mask(self, A_prev: Array, mask: Array | None) -> Array:
-        """``(m, T_x)``: True where some feature of the step differs from ``mask_value``."""
-        xp = namespace(A_prev)
-        return xp.any(A_prev != self.mask_value, axis=2)
-
-    def forward(
-        self, A_prev: Array, training: bool, rng: np.random.Generator | None
-    ) -> tuple[Array, Any]:
-        xp = namespace(A_prev)
-        keep = xp.astype(self.compute_mask(A_prev, None)[:, :, None], A_prev.dtype)
-        return A_prev * keep, keep
-
-    def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
-        return dA * cache, {}
-
-    def config(self) -> dict[str, Any]:
-        return {"kind": self.kind, "mask_value": self.mask_value}
-
-    def describe(self) -> str:
-        return f"masking {self.mask_value:g}"

@@ -44,6 +44,7 @@ class Dropout(Layer):
 
     kind = "dropout"
     stochastic = True
+    passes_mask = True
 
     def __init__(self, rate: float) -> None:
         super().__init__()
@@ -83,6 +84,7 @@ class Activation(Layer):
     """``A = g(Z)`` as a layer of its own (after a convolution or a batch norm)."""
 
     kind = "activation"
+    passes_mask = True
 
     def __init__(self, activation: str | _activations.Activation) -> None:
         super().__init__()

@@ -38,7 +38,7 @@ from nndl.model.layers.convolutional import (
     MaxPool2D,
 )
 from nndl.model.layers.dense import Dense
-from nndl.model.layers.recurrent import GRU, LSTM, SimpleRNN
+from nndl.model.layers.recurrent import GRU, LSTM, Recurrent, SimpleRNN
 from nndl.model.layers.shaping import Activation, BatchNorm, Dropout, Flatten
 
 FORMS: dict[str, str] = {
@@ -144,7 +144,7 @@ def _layer(item: str, position: int) -> Layer:
         if kind in ("rnn", "lstm", "gru"):
             if len(args) > 1 and args[1] != "seq":
                 raise NNDLValueError(f"{where}: the second part can only be seq; expected {form}")
-            cells = {"rnn": SimpleRNN, "lstm": LSTM, "gru": GRU}
+            cells: dict[str, type[Recurrent]] = {"rnn": SimpleRNN, "lstm": LSTM, "gru": GRU}
             return cells[kind](int(number(0, "N")), return_sequences=len(args) > 1)
         if kind == "flatten":
             return Flatten()
