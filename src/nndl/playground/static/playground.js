@@ -27,7 +27,8 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
   let finished = false;
   let last = null; // the last frame: {header, payload}
   const curve = { epoch: [], train: [], test: [] };
-  const stats = { frames: 0, drawMs: 0 }; // frames drawn, and the time drawing them took
+  const stats = { frames: 0, drawMs: 0, rate: null, ticks: null }; // frames drawn, the time it took, updates/s, the curve's ticks
+  const arrivals = []; // when the last frames were drawn (performance.now(), ms)
   let links = []; // links[l-1][j][i]: the SVG path of W[l][j][i]
 
   // ------------------------------------------------------------------ URL
@@ -110,6 +111,8 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
         const t0 = performance.now();
         drawFrame(header, payload);
         stats.frames += 1; stats.drawMs += performance.now() - t0;
+        arrivals.push(t0);
+        if (arrivals.length > 240) arrivals.splice(0, arrivals.length - 240);
       }
       send({ type: "ack", run: header.run });
     } else if (header.type === "model") {
@@ -184,6 +187,8 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
       setup.hidden.pop(); setup.activations.pop(); sendSetup();
     };
     $("show-test").onchange = () => drawBoundary();
+    $("log-scale").onchange = () => { stats.ticks = drawCurve($("curve"), curve, $("log-scale").checked); };
+    setInterval(showRate, 500);
     $("show-python").onclick = () => { wanted = "python"; send({ type: "code" }); };
     $("show-command").onclick = () => { wanted = "command"; send({ type: "code" }); };
     $("download").onclick = () => send({ type: "download" });
@@ -241,6 +246,15 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     $("n-layers").textContent = setup.hidden.length; $("n-layers-s").textContent = setup.hidden.length === 1 ? "" : "s";
   }
 
+  function showRate() { // updates drawn per second over the last two seconds ("paused" when none)
+    const now = performance.now();
+    while (arrivals.length && now - arrivals[0] > 2000) arrivals.shift();
+    const span = arrivals.length > 1 ? (arrivals.at(-1) - arrivals[0]) / 1000 : 0;
+    stats.rate = playing && span > 0.2 && now - arrivals.at(-1) < 1000 ? (arrivals.length - 1) / span : null;
+    const per = speed > 1 ? ` · ${Math.round(stats.rate * speed)} epochs/s` : "";
+    $("rate").textContent = stats.rate === null ? (playing ? "starting…" : "paused") : `${stats.rate.toFixed(1)} updates/s${per}`;
+  }
+
   function setPlaying(on) {
     playing = on;
     $("play").classList.toggle("playing", on);
@@ -274,7 +288,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
       parent.appendChild(n);
       return n;
     };
-    const [, fnodes] = column(`inputs<br>${dims[0]} of 7`);
+    const [, fnodes] = column(`features<br>${dims[0]} of 7 used`);
     for (const [name, label] of FEATURES) {
       const n = node(fnodes, "feature");
       n.id = `feature-${name}`; n.dataset.name = name;
@@ -307,16 +321,18 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
       for (let j = 0; j < units; j++) node(nodes, "unit").id = `unit-${i + 1}-${j}`;
     });
     const out = meta.activations.at(-1);
-    const [, onodes, ofoot] = column(`output<br>${out === "softmax" ? "softmax" : "σ"}`, "‖dW‖ –");
+    const [, onodes, ofoot] = column(`output ŷ<br>${out === "softmax" ? "softmax" : "σ"}`, "‖dW‖ –");
     ofoot.id = `grad-${dims.length - 1}`;
     for (let j = 0; j < dims.at(-1); j++) node(onodes, "unit").id = `unit-${dims.length - 1}-${j}`;
     placeLinks();
   }
 
   function placeLinks() {
-    const svg = $("links");
+    const svg = $("links"), net = $("network");
     svg.innerHTML = "";
-    const box = $("network").getBoundingClientRect();
+    svg.style.width = `${net.scrollWidth}px`; // the links scroll with the units in a narrow panel
+    const r0 = net.getBoundingClientRect();
+    const box = { left: r0.left - net.scrollLeft, top: r0.top };
     const dims = meta.layer_dims;
     const pos = (el) => { const r = el.getBoundingClientRect(); return [r.left - box.left, r.right - box.left, r.top - box.top + r.height / 2]; };
     const inputs = setup.features.map((f) => $(`feature-${f}`));
@@ -382,7 +398,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     if (header.epoch === 0 && !curve.epoch.length) header.curve = [[0, header.cost, header.test_cost]];
     for (const [e, c, t] of header.curve) { curve.epoch.push(e); curve.train.push(c); curve.test.push(t); }
     if (curve.epoch.length > 4000) for (const key of ["epoch", "train", "test"]) curve[key] = curve[key].filter((_, i) => i % 2 === 0 || i === curve[key].length - 1);
-    drawCurve($("curve"), curve);
+    stats.ticks = drawCurve($("curve"), curve, $("log-scale").checked);
     // output nodes and the boundary
     if (k === 1) paintSigned(offscreen, size, payload.subarray(0, n), true);
     else paint(offscreen, size, boundaryColor(payload, k, size));
@@ -398,7 +414,10 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     header.unit_scales.forEach((scales, i) => {
       scales.forEach((_, j) => {
         const values = new Int8Array(payload.buffer, payload.byteOffset + offset, n);
-        paintSigned($(`unit-${i + 1}-${j}`).querySelector("canvas"), size, values);
+        const unit = $(`unit-${i + 1}-${j}`);
+        paintSigned(unit.querySelector("canvas"), size, values);
+        const s = scales[j] ?? 1, act = setup.activations[i];
+        unit.title = `layer ${i + 1}, unit ${j + 1} (${ACTS[act] || act}): colours from −${s === 1 ? 1 : s.toPrecision(3)} (orange) to +${s === 1 ? 1 : s.toPrecision(3)} (blue)`;
         offset += n;
       });
     });
@@ -462,7 +481,8 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     // axes ticks
     ctx.fillStyle = "#555"; ctx.font = "10px sans-serif";
     ctx.fillText(a.toFixed(1), 2, H - 3); ctx.fillText(b.toFixed(1), W - 22, H - 3);
-    ctx.fillText(d.toFixed(1), 2, 10);
+    ctx.fillText(d.toFixed(1), 2, 10); ctx.fillText(c.toFixed(1), 2, H - 14);
+    ctx.fillText("x₁", W / 2 - 4, H - 3); ctx.fillText("x₂", 2, H / 2);
   }
 
   function drawLegend() {
