@@ -192,9 +192,16 @@ def _output_map(
         yhat = output[0].reshape(xx.shape)
         low, high = (0.0, 1.0) if name == "sigmoid" else (float(yhat.min()), float(yhat.max()))
         image = ax.imshow(
-            yhat, origin="lower", extent=extent, aspect="equal", interpolation="bilinear",
-            cmap=signed_cmap(), vmin=low, vmax=high if high > low else low + 1e-12,
-        )  # fmt: skip
+            yhat,
+            origin="lower",
+            extent=extent,
+            aspect="equal",
+            interpolation="bilinear",
+            cmap=signed_cmap(),
+            vmin=low,
+            vmax=high if high > low else low + 1e-12,
+            alpha=0.7,  # lighter, so that the points stand out; the colour bar is as light
+        )
         if name == "sigmoid" and yhat.min() < 0.5 < yhat.max():
             ax.contour(xx, yy, yhat, levels=[0.5], colors="k", linewidths=0.8)
         predicted = np.asarray(to_numpy(net.copy().predict_proba(X.astype(net.dtype))))[0] > 0.5
