@@ -191,6 +191,7 @@ def test_the_cost_curve_has_ticks_and_a_log_scale_and_the_rate_is_shown(
     page = _page(browser, 1280, 900, problems)
     _open(page, server.url + "#data=moons&optimizer=adam&lr=0.03&speed=2")
     assert page.inner_text("#rate") == "paused"
+    paused_header = _boxes(page, "#top")[0]
     page.click("#play")
     page.wait_for_function("window.nndlPlayground.epoch >= 200", timeout=60_000)
     # while playing, the page shows how many updates a second it draws, and measures them
@@ -198,6 +199,10 @@ def test_the_cost_curve_has_ticks_and_a_log_scale_and_the_rate_is_shown(
     rate = page.evaluate("window.nndlPlayground.stats.rate")
     text = page.inner_text("#rate")
     assert rate > 0 and f"{rate:.1f} updates/s" in text and "epochs/s" in text
+    playing_header = _boxes(page, "#top")[0]  # the rate's text does not move the header
+    assert playing_header["h"] == pytest.approx(paused_header["h"], abs=0.5)
+    for box in _boxes(page, "#top > *"):
+        assert box["right"] <= 1280
     page.click("#play")
     page.wait_for_function("document.getElementById('rate').textContent === 'paused'")
 

@@ -251,7 +251,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     while (arrivals.length && now - arrivals[0] > 2000) arrivals.shift();
     const span = arrivals.length > 1 ? (arrivals.at(-1) - arrivals[0]) / 1000 : 0;
     stats.rate = playing && span > 0.2 && now - arrivals.at(-1) < 1000 ? (arrivals.length - 1) / span : null;
-    const per = speed > 1 ? ` · ${Math.round(stats.rate * speed)} epochs/s` : "";
+    const per = speed > 1 ? `\n${Math.round(stats.rate * speed)} epochs/s` : "";
     $("rate").textContent = stats.rate === null ? (playing ? "starting…" : "paused") : `${stats.rate.toFixed(1)} updates/s${per}`;
   }
 
