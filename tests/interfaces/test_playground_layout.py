@@ -180,6 +180,11 @@ def test_labels_legends_and_unselected_features_are_visible(
     page.click("#step")
     page.wait_for_function("window.nndlPlayground.epoch === 1")
     assert "layer 2, unit 1 (ReLU)" in page.get_attribute("#unit-2-0", "title")
+    assert "from 0 (class 0) to 1 (class 1)" in legend.inner_text()
+    run = int(page.evaluate("window.nndlPlayground.run"))
+    page.click("#data-spiral")  # three classes, a softmax output: each square is one class's ŷₖ
+    _changed(page, run)
+    assert "probability of class k" in legend.inner_text()
     page.close()
     assert not problems, problems
 

@@ -489,6 +489,9 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     $("legend").innerHTML = meta.classes.map((c, i) => `<span><i style="background:rgb(${PALETTE[i % 8]})"></i>class ${c}</span>`).join("")
       + `<span>${meta.m_train} training, ${meta.m_test} test points</span>`;
     for (const [name] of FEATURES) drawFeature($(`feature-${name}`).querySelector("canvas"), name);
+    $("output-legend").textContent = meta.activations.at(-1) === "softmax"
+      ? "output square k shows ŷₖ, the probability of class k, from 0 (orange) to 1 (blue)"
+      : "the output shows ŷ from 0 (class 0) to 1 (class 1)";
   }
 
   // --------------------------------------------------------------- take away
