@@ -279,3 +279,24 @@ def test_the_stall_hint_is_read_whole_in_a_narrow_window(
     assert edge[0] > 200 and 100 < edge[1] < 180 and edge[2] < 80
     page.close()
     assert not problems, problems
+
+
+def test_a_diverging_run_says_so_in_a_narrow_window(browser: Any, server: Running) -> None:
+    problems: list[str] = []
+    page = _page(browser, 800, 900, problems)
+    _open(page, server.url + "#hidden=8,8&activations=linear,linear&lr=10&init=he&speed=1")
+    page.click("#play")
+    page.wait_for_function("!document.getElementById('banner').hidden", timeout=60_000)
+    banner = page.locator("#banner")
+    assert "smaller" in banner.inner_text() and "error" in (banner.get_attribute("class") or "")
+    box = _boxes(page, "#banner")[0]
+    assert box["x"] >= 0 and box["right"] <= 800
+    assert banner.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800
+    page.wait_for_function("!window.nndlPlayground.playing")  # the page stops playing
+    # the banner goes after a while; the reason stays where the stall hints are
+    stall = page.locator("#stall")
+    assert stall.is_visible() and "smaller learning rate" in stall.inner_text()
+    assert _boxes(page, "#stall")[0]["right"] <= 800
+    page.close()
+    assert not problems, problems

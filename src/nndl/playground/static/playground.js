@@ -26,6 +26,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
   let playing = false;
   let finished = false;
   let last = null; // the last frame: {header, payload}
+  let stoppedWhy = null; // why the run ended early (it diverged), kept on the page
   const curve = { epoch: [], train: [], test: [] };
   const stats = { frames: 0, drawMs: 0, rate: null, ticks: null }; // frames drawn, the time it took, updates/s, the curve's ticks
   const arrivals = []; // when the last frames were drawn (performance.now(), ms)
@@ -123,6 +124,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     } else if (header.type === "stopped" && meta && header.run === meta.run) {
       finished = true; setPlaying(false);
       if (header.message) note(header.message, true);
+      if (header.state !== "finished" && header.message) { stoppedWhy = header.message; showStall(header.message); }
     }
   }
 
@@ -264,7 +266,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
   // ---------------------------------------------------------------- setup
 
   function onSetup(m) {
-    meta = m; setup = m.setup; finished = false; last = null;
+    meta = m; setup = m.setup; finished = false; last = null; stoppedWhy = null;
     curve.epoch = []; curve.train = []; curve.test = [];
     writeURL(); syncControls(); buildNetwork(); $("formulas").innerHTML = formulas(meta, setup); drawLegend();
     $("play").disabled = false; $("step").disabled = false;
@@ -423,7 +425,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     });
     drawWeights(header);
     drawGrads(header.grad_norms);
-    showStall(header.stall);
+    showStall(header.stall || stoppedWhy);
   }
 
   function showStall(text) { // why the network cannot learn, and how to fix it (from the server)
