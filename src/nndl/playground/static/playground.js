@@ -481,10 +481,11 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     for (const [x, y, label] of meta.train) dot(x, y, label, "#fff");
     if ($("show-test").checked) for (const [x, y, label] of meta.test) dot(x, y, label, "#000");
     // axes ticks
-    ctx.fillStyle = "#555"; ctx.font = "10px sans-serif";
-    ctx.fillText(a.toFixed(1), 2, H - 3); ctx.fillText(b.toFixed(1), W - 22, H - 3);
-    ctx.fillText(d.toFixed(1), 2, 10); ctx.fillText(c.toFixed(1), 2, H - 14);
-    ctx.fillText("x₁", W / 2 - 4, H - 3); ctx.fillText("x₂", 2, H / 2);
+    ctx.font = "10px sans-serif"; ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.8)"; ctx.fillStyle = "#333";
+    const text = (t, x, y) => { ctx.strokeText(t, x, y); ctx.fillText(t, x, y); }; // a light halo: legible on any colour
+    text(a.toFixed(1), 2, H - 3); text(b.toFixed(1), W - 22, H - 3);
+    text(d.toFixed(1), 2, 10); text(c.toFixed(1), 2, H - 15);
+    text("x₁", W / 2 - 4, H - 3); text("x₂", 2, H / 2);
   }
 
   function drawLegend() {
