@@ -169,3 +169,46 @@ def test_figures_of_one_network_share_the_class_colours() -> None:
     for lines in (curve, history):  # as the playground's curve: training dark, held-out blue
         assert to_rgb(lines[0].get_color()) == pytest.approx(to_rgb(colours.TRAIN_LINE))
         assert to_rgb(lines[1].get_color()) == pytest.approx(_unit(colours.POSITIVE))
+
+
+def test_class_names_reach_the_legends_and_the_colour_bar() -> None:
+    X, Y = nndl.datasets.make_moons(m=60, seed=3)
+    net = nndl.Network([2, 3, 1], activations="tanh", seed=0)
+    names = ["circle", "cross"]
+    fig = plot.hidden_units(net, X, Y, resolution=12, class_names=names)
+    (legend,) = (ax.get_legend() for ax in fig.axes if ax.get_label() == "classes")
+    assert [t.get_text() for t in legend.get_texts()] == ["circle (30)", "cross (30)"]
+    (bar,) = (ax for ax in fig.axes if ax.get_label() == "colour bar: output")
+    assert bar.get_xlabel() == "output ŷ: 0 is circle, 1 is cross"
+    with pytest.raises(NNDLError, match="one name per class"):
+        plot.hidden_units(net, X, Y, resolution=12, class_names=["circle"])
+
+
+@pytest.mark.parametrize(("labels", "expected"), [(("no", "yes"), ["no", "yes"]), ((0, 1), None)])
+def test_nndl_train_names_a_files_classes_in_its_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, labels: tuple[object, object], expected: object
+) -> None:
+    import contextlib
+    import io
+
+    from nndl import cli
+
+    seen: dict[str, object] = {}
+    for name in ("decision_boundary", "hidden_units"):
+        real = getattr(plot, name)
+
+        def spy(*args: object, _real=real, _name=name, **kwargs: object) -> object:  # type: ignore[no-untyped-def]
+            seen[_name] = kwargs.get("class_names")
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(plot, name, spy)
+    rng = np.random.default_rng(0)
+    rows = "".join(
+        f"{a:.3f},{b:.3f},{labels[int(a * b > 0)]}\n" for a, b in rng.normal(size=(80, 2))
+    )
+    (tmp_path / "q.csv").write_text("u,v,kind\n" + rows)
+    argv = ["train", "--data", str(tmp_path / "q.csv"), "--target", "kind", "--hidden", "3"]
+    argv += ["--epochs", "3", "--plots", str(tmp_path / "plots")]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(argv) == 0
+    assert seen == {"decision_boundary": expected, "hidden_units": expected}

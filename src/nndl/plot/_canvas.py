@@ -202,6 +202,11 @@ def class_legend(
 
     from nndl.plot.colours import class_colour
 
+    if class_names is not None and len(class_names) < n_classes:
+        raise NNDLValueError(
+            f"class_names has {len(class_names)} names but there are {n_classes} classes: "
+            "give one name per class"
+        )
     counts = np.bincount(labels, minlength=n_classes)
     handles = [
         Line2D(

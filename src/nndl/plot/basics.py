@@ -107,11 +107,6 @@ def decision_boundary(
     regions = regions[0].reshape(xx.shape)
     predicted = np.asarray(to_numpy(local.predict(X_np.astype(local.dtype))), dtype=np.float64)
     n_classes = max(int(labels.max()) + 1, int(regions.max()) + 1, 2)
-    if class_names is not None and len(class_names) < n_classes:
-        raise NNDLValueError(
-            f"class_names has {len(class_names)} names but there are {n_classes} classes: "
-            "give one name per class"
-        )
     accuracy = float(np.mean(np.rint(predicted[0]).astype(np.int64) == labels))
     fig, ax = _target(ax, (6.6, 4.8))
     levels = np.arange(n_classes + 1) - 0.5

@@ -3,6 +3,7 @@ as pictures, activation and gradient bands per layer over training, a run's hist
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,7 @@ def hidden_units(
     resolution: int = 80,
     margin: float = 1.0,
     max_units: int = 12,
+    class_names: Sequence[str] | None = None,
 ) -> Figure:
     """Every unit's activation over the plane, laid out by layer like the network
     (TensorFlow Playground's neuron thumbnails): one column per hidden layer (more for a
@@ -74,7 +76,7 @@ def hidden_units(
     unit stuck at one value (a dead ReLU, a saturated sigmoid) reads as a flat map with a
     narrow range.  A sigmoid output runs from 0 (orange, class 0) to 1 (blue, class 1); a
     softmax output is coloured by the most probable class.  At most ``max_units`` units are
-    drawn per layer.
+    drawn per layer.  ``class_names`` names the classes in the legend (else "class 0", …).
     """
     X_np, labels = plane_data(X, Y, net, "hidden_units")
     if max_units < 1:
@@ -137,9 +139,11 @@ def hidden_units(
     right = outer[1].subgridspec(5, 1, height_ratios=[side, 0.16, 0.16, tall, bars - 0.32 - tall])
     ax = fig.add_subplot(right[0], label="output")
     out_image, accuracy = _output_map(ax, net, output, xx, yy, extent, X_np, labels)
+    named = list(class_names) if class_names else ["class 0", "class 1"]
+    named += [f"class {k}" for k in range(len(named), 2)]
     for row, (image, label, what) in enumerate(
         (
-            (out_image, "output ŷ: 0 is class 0, 1 is class 1", "output"),
+            (out_image, f"output ŷ: 0 is {named[0]}, 1 is {named[1]}", "output"),
             (unit_image, "a hidden unit's activation a / s", "units"),
         ),
         start=1,
@@ -153,7 +157,7 @@ def hidden_units(
     legend = fig.add_subplot(right[3], label="classes")
     legend.set_axis_off()
     class_legend(
-        legend, labels, n_classes, accuracy, loc="center", bbox_to_anchor=(0.5, 0.5),
+        legend, labels, n_classes, accuracy, class_names, loc="center", bbox_to_anchor=(0.5, 0.5),
         ncols=ncols, frameon=False, columnspacing=1.0, handletextpad=0.2,
     )  # fmt: skip
     note = fig.add_subplot(right[4], label="note")
