@@ -93,6 +93,15 @@ def test_decision_boundary_has_a_class_legend_and_the_accuracy(tmp_path: Path) -
     assert box.x1 <= frame.x1 and box.x0 >= fig.axes[0].get_window_extent().x1
     with pytest.raises(NNDLError, match="one name per class"):
         plot.decision_boundary(net, X, Y, class_names=["a", "b"], resolution=10)
+    grid = plot.new_figure(1, 3, figsize=(9, 3))  # in the caller's axes: the legend inside each
+    for ax in grid.axes:
+        plot.decision_boundary(net, X, Y, ax=ax, resolution=20)
+    grid.canvas.draw()
+    for ax in grid.axes:
+        box, frame = ax.get_legend().get_window_extent(), ax.get_window_extent()
+        assert (
+            frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 <= box.y1 <= frame.y1
+        )
 
 
 def _blank_blocks(fig, n: int = 4) -> int:  # type: ignore[no-untyped-def]

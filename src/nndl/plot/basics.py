@@ -108,6 +108,7 @@ def decision_boundary(
     predicted = np.asarray(to_numpy(local.predict(X_np.astype(local.dtype))), dtype=np.float64)
     n_classes = max(int(labels.max()) + 1, int(regions.max()) + 1, 2)
     accuracy = float(np.mean(np.rint(predicted[0]).astype(np.int64) == labels))
+    own = ax is None  # a figure of its own: the legend beside the map; in the caller's axes, inside
     fig, ax = _target(ax, (6.6, 4.8))
     levels = np.arange(n_classes + 1) - 0.5
     cmap = class_cmap(n_classes)
@@ -119,7 +120,8 @@ def decision_boundary(
         X_np[0], X_np[1], c=[class_colour(int(k)) for k in labels],
         s=14, edgecolors="white", linewidths=0.5,
     )  # fmt: skip
-    class_legend(ax, labels, n_classes, accuracy, class_names)
+    inside = {} if own else {"loc": "best", "bbox_to_anchor": None, "framealpha": 0.85}
+    class_legend(ax, labels, n_classes, accuracy, class_names, **inside)
     ax.set_xlim(xx[0, 0], xx[0, -1])
     ax.set_ylim(yy[0, 0], yy[-1, 0])
     ax.set_xlabel("$x_1$")
