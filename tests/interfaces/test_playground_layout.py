@@ -6,6 +6,7 @@ screenshots and checks them, and the page's boxes, for overflow."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,7 +180,12 @@ def test_labels_legends_and_unselected_features_are_visible(
     # hovering a ReLU unit says what its colours mean (its layer's scale)
     page.click("#step")
     page.wait_for_function("window.nndlPlayground.epoch === 1")
-    assert "layer 2, unit 1 (ReLU)" in page.get_attribute("#unit-2-0", "title")
+    page.hover("#unit-2-0")
+    scale = page.evaluate("window.nndlPlayground.header.unit_scales[1][0]")
+    title = page.get_attribute("#unit-2-0", "title")
+    assert title.startswith("layer 2, unit 1 (ReLU): colours from −")
+    shown = re.search(r"\+(\S+) \(blue\)", title)
+    assert shown is not None and float(shown.group(1)) == pytest.approx(scale, rel=5e-3)
     assert "from 0 (class 0) to 1 (class 1)" in legend.inner_text()
     run = int(page.evaluate("window.nndlPlayground.run"))
     page.click("#data-spiral")  # three classes, a softmax output: each square is one class's ŷₖ

@@ -320,7 +320,14 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
         };
       }
       head.querySelector("select").onchange = (e) => { setup.activations[i] = e.target.value; sendSetup(); };
-      for (let j = 0; j < units; j++) node(nodes, "unit").id = `unit-${i + 1}-${j}`;
+      for (let j = 0; j < units; j++) {
+        const unit = node(nodes, "unit");
+        unit.id = `unit-${i + 1}-${j}`;
+        unit.addEventListener("mouseenter", () => { // what its colours mean, from the last frame
+          const s = last ? last.header.unit_scales[i][j] ?? 1 : 1, act = setup.activations[i], v = s === 1 ? "1" : s.toPrecision(3);
+          unit.title = `layer ${i + 1}, unit ${j + 1} (${ACTS[act] || act}): colours from −${v} (orange) to +${v} (blue)`;
+        });
+      }
     });
     const out = meta.activations.at(-1);
     const [, onodes, ofoot] = column(`output ŷ<br>${out === "softmax" ? "softmax" : "σ"}`, "‖dW‖ –");
@@ -416,10 +423,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     header.unit_scales.forEach((scales, i) => {
       scales.forEach((_, j) => {
         const values = new Int8Array(payload.buffer, payload.byteOffset + offset, n);
-        const unit = $(`unit-${i + 1}-${j}`);
-        paintSigned(unit.querySelector("canvas"), size, values);
-        const s = scales[j] ?? 1, act = setup.activations[i];
-        unit.title = `layer ${i + 1}, unit ${j + 1} (${ACTS[act] || act}): colours from −${s === 1 ? 1 : s.toPrecision(3)} (orange) to +${s === 1 ? 1 : s.toPrecision(3)} (blue)`;
+        paintSigned($(`unit-${i + 1}-${j}`).querySelector("canvas"), size, values);
         offset += n;
       });
     });
