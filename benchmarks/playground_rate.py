@@ -120,6 +120,8 @@ def in_browser(url: str, seconds: float) -> tuple[int, float]:
         elapsed = time.perf_counter() - began
         stats = page.evaluate("window.nndlPlayground.stats")
         print(f"drawing in the page: {stats['drawMs'] / max(stats['frames'], 1):.1f} ms a frame")
+        if page.locator("#rate").count():  # the rate the page shows (its last two seconds)
+            print(f"the page shows: {page.inner_text('#rate')}")
         browser.close()
     return epochs, elapsed
 

@@ -34,11 +34,18 @@ def flower() -> tuple[nndl.Network, np.ndarray, np.ndarray, Snapshots, LayerStat
     return net, X, Y, snaps, stats
 
 
+def _axes(fig, prefix: str) -> list:  # type: ignore[no-untyped-def]
+    return [ax for ax in fig.axes if ax.get_label().startswith(prefix)]
+
+
 def test_hidden_units_draw_each_units_activation_by_layer(flower, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     net, X, Y, _, _ = flower
     fig = plot.hidden_units(net, X, Y, path=tmp_path / "units.png", resolution=30)
     _read(tmp_path / "units.png")
-    assert len(fig.axes) == 4 + 3 + 1  # one map per unit, laid out by layer
+    units = _axes(fig, "unit ")
+    assert len(units) == 4 + 3  # one map per hidden unit, laid out by layer
+    # numbered within their layer
+    assert [ax.texts[0].get_text() for ax in units] == ["1", "2", "3", "4", "1", "2", "3"]
     # the first map is tanh(W1[0] · (x1, x2) + b1[0]) over the grid, computed here
     X_np = np.asarray(X, dtype=np.float64)
     xs = np.linspace(X_np[0].min() - 1, X_np[0].max() + 1, 30)
@@ -46,12 +53,19 @@ def test_hidden_units_draw_each_units_activation_by_layer(flower, tmp_path: Path
     xx, yy = np.meshgrid(xs, ys)
     W1, b1 = (np.asarray(net.params[k], dtype=np.float64) for k in ("W1", "b1"))
     expected = np.tanh(W1[0, 0] * xx + W1[0, 1] * yy + b1[0, 0])
-    shown = np.asarray(fig.axes[0].images[0].get_array())
+    shown = np.asarray(units[0].images[0].get_array())
     np.testing.assert_allclose(shown, expected, atol=1e-5)
-    assert fig.axes[0].get_title().startswith("layer 1")
-    assert fig.axes[-1].get_title().startswith("output")
+    # each map's range is written under it
+    assert units[0].get_xlabel() == f"{expected.min():.2g} … {expected.max():.2g}"
+    assert [ax.texts[0].get_text() for ax in _axes(fig, "layer ")] == [
+        "layer 1: tanh\n4 units",
+        "layer 2: tanh\n3 units",
+    ]
+    (output,) = _axes(fig, "output")
+    assert output.get_title().startswith("output ŷ: sigmoid")
     fig = plot.hidden_units(net, X, Y, max_units=2, resolution=10)
-    assert len(fig.axes) == 2 + 2 + 1
+    assert len(_axes(fig, "unit ")) == 2 + 2
+    assert "4 units, 2 of 4" in _axes(fig, "layer 1")[0].texts[0].get_text()
     with pytest.raises(ShapeError, match=r"pass X\.T"):
         plot.hidden_units(net, X.T, Y)
 

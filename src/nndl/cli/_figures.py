@@ -89,14 +89,16 @@ def training_plots(
         return written
     X, Y = train
     if X.shape[0] == 2 and isinstance(net, Network):
-        plot.decision_boundary(net, X, Y, path=save("decision_boundary.png"))
-        plot.hidden_units(net, X, Y, path=save("hidden_units.png"))
+        names = class_names(net)  # a file's own labels ("cat", "dog"), else "class 0", …
+        named = None if names == [str(k) for k in range(len(names))] else names
+        plot.decision_boundary(net, X, Y, path=save("decision_boundary.png"), class_names=named)
+        plot.hidden_units(net, X, Y, path=save("hidden_units.png"), class_names=named)
         snaps = watchers.snapshots
         if snaps is not None and watchers.every is not None:
             for k, epochs_done in enumerate(snaps.epochs):
                 plot.hidden_units(
                     snaps.network(k), X, Y, path=save(f"hidden_units_epoch_{epochs_done}.png"),
-                    title=f"Hidden units after {epochs_done} epochs",
+                    title=f"Hidden units after {epochs_done} epochs", class_names=named,
                 )  # fmt: skip
     X_eval, Y_eval = evaluation if evaluation is not None else train
     truth = (np.argmax(Y_eval, axis=0) if Y_eval.shape[0] > 1 else Y_eval).reshape(1, -1)

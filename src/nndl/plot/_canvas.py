@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
     from nndl.model.network import Network
 
 INSTALL_HINT = 'pip install "nndl[plot]"'
-
-CMAP = "Spectral"  # the course's colour map for decision boundaries
 
 PlotDependencyError = MissingDependencyError
 """Raised when matplotlib is not installed (the ``plot`` extra)."""
@@ -186,3 +185,37 @@ def picture(values: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, str
     low, high = image.min(), image.max()
     image = (image - low) / (high - low) if high > low else np.zeros_like(image)
     return image, ("gray" if image.ndim == 2 else None)
+
+
+def class_legend(
+    ax: Axes,
+    labels: np.ndarray,
+    n_classes: int,
+    accuracy: float | None,
+    class_names: Sequence[str] | None = None,
+    **where: Any,
+) -> None:
+    """A legend of the classes' colours (with each class's number of points), titled with the
+    accuracy on these points; beside the axes unless ``where`` (``ax.legend``'s placement
+    arguments: ``loc``, ``ncols``, …) says otherwise."""
+    from matplotlib.lines import Line2D
+
+    from nndl.plot.colours import class_colour
+
+    if class_names is not None and len(class_names) < n_classes:
+        raise NNDLValueError(
+            f"class_names has {len(class_names)} names but there are {n_classes} classes: "
+            "give one name per class"
+        )
+    counts = np.bincount(labels, minlength=n_classes)
+    handles = [
+        Line2D(
+            [], [], ls="", marker="o", markersize=6, markerfacecolor=class_colour(k),
+            markeredgecolor="white", markeredgewidth=0.5,
+            label=f"{class_names[k] if class_names else f'class {k}'} ({counts[k]})",
+        )
+        for k in range(n_classes)
+    ]  # fmt: skip
+    title = None if accuracy is None else f"accuracy {100 * accuracy:.1f}%"
+    place = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), **where}
+    ax.legend(handles=handles, title=title, fontsize="small", title_fontsize="small", **place)

@@ -11,16 +11,23 @@ import numpy as np
 from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError, ShapeError
 from nndl.plot._canvas import (
-    CMAP,
     _finish,
     _labels,
     _target,
     _values,
+    class_legend,
     confusion_counts,
     new_figure,
     picture,
     plane_data,
     plane_grid,
+)
+from nndl.plot.colours import (
+    HELD_OUT_LINE,
+    TRAIN_LINE,
+    class_cmap,
+    class_colour,
+    count_cmap,
 )
 
 if TYPE_CHECKING:
@@ -59,10 +66,10 @@ def cost_curve(
         raise NNDLValueError("cost_curve needs at least one cost. Received: an empty sequence")
     fig, ax = _target(ax, (6.4, 4.0))
     epochs = np.arange(J.size)
-    ax.plot(epochs, J, label=label, color="tab:blue")
+    ax.plot(epochs, J, label=label, color=TRAIN_LINE)
     if val_costs is not None:
         V = _values(val_costs)
-        ax.plot(np.arange(V.size), V, label=val_label, color="tab:orange")
+        ax.plot(np.arange(V.size), V, label=val_label, color=HELD_OUT_LINE)
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost J")
     ax.set_title(title)
@@ -83,27 +90,38 @@ def decision_boundary(
     title: str | None = None,
     resolution: int = 300,
     margin: float = 1.0,
+    class_names: Sequence[str] | None = None,
 ) -> Figure:
-    """The regions a network assigns to each class over 2-D data, with the points on top.
+    """The regions a network assigns to each class over 2-D data, with the points on top, a
+    legend of the classes' colours (:mod:`nndl.plot.colours`: class 0 orange, class 1 blue)
+    and the network's accuracy on these points.
 
     ``X`` is ``(2, m)``; ``Y`` is ``(1, m)`` labels (or one-hot).  The network is
     evaluated on a ``resolution × resolution`` grid spanning the data plus ``margin``.
+    ``class_names`` names the classes in the legend (else "class 0", "class 1", …).
     """
     X_np, labels = plane_data(X, Y, net, "decision_boundary")
     xx, yy, grid = plane_grid(X_np, resolution, margin)
     local = net.copy()  # NumPy parameters, whatever device the network lives on
     regions = np.asarray(to_numpy(local.predict(grid.astype(local.dtype))), dtype=np.float64)
     regions = regions[0].reshape(xx.shape)
+    predicted = np.asarray(to_numpy(local.predict(X_np.astype(local.dtype))), dtype=np.float64)
     n_classes = max(int(labels.max()) + 1, int(regions.max()) + 1, 2)
-    fig, ax = _target(ax, (5.6, 4.8))
+    accuracy = float(np.mean(np.rint(predicted[0]).astype(np.int64) == labels))
+    own = ax is None  # a figure of its own: the legend beside the map; in the caller's axes, inside
+    fig, ax = _target(ax, (6.6, 4.8))
+    levels = np.arange(n_classes + 1) - 0.5
+    cmap = class_cmap(n_classes)
     ax.contourf(
-        xx, yy, regions, levels=np.arange(n_classes + 1) - 0.5, cmap=CMAP, alpha=0.55,
-        vmin=0, vmax=n_classes - 1,
-    )  # fmt: skip
+        xx, yy, regions, levels=levels, cmap=cmap, alpha=0.4, vmin=-0.5, vmax=n_classes - 0.5
+    )
+    ax.contour(xx, yy, regions, levels=levels[1:-1], colors="0.25", linewidths=0.8)
     ax.scatter(
-        X_np[0], X_np[1], c=labels, cmap=CMAP, vmin=0, vmax=n_classes - 1,
-        s=14, edgecolors="k", linewidths=0.4,
+        X_np[0], X_np[1], c=[class_colour(int(k)) for k in labels],
+        s=14, edgecolors="white", linewidths=0.5,
     )  # fmt: skip
+    inside = {} if own else {"loc": "best", "bbox_to_anchor": None, "framealpha": 0.85}
+    class_legend(ax, labels, n_classes, accuracy, class_names, **inside)
     ax.set_xlim(xx[0, 0], xx[0, -1])
     ax.set_ylim(yy[0, 0], yy[-1, 0])
     ax.set_xlabel("$x_1$")
@@ -174,7 +192,7 @@ def confusion_matrix(
     n = counts.shape[0]
     # wide enough for the title on two lines even with two classes
     fig, ax = _target(ax, (max(3.6, 1.6 + 0.6 * n), max(3.2, 1.4 + 0.6 * n)))
-    ax.imshow(counts, cmap="Blues", vmin=0)
+    ax.imshow(counts, cmap=count_cmap(), vmin=0)
     names = list(class_names) if class_names is not None else [str(k) for k in range(n)]
     ax.set_xticks(range(n), names)
     ax.set_yticks(range(n), names)

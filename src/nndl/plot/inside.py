@@ -3,6 +3,7 @@ as pictures, activation and gradient bands per layer over training, a run's hist
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,23 @@ import numpy as np
 
 from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError, ShapeError
-from nndl.plot._canvas import CMAP, _finish, _values, new_figure, picture, plane_data, plane_grid
+from nndl.plot._canvas import (
+    _finish,
+    _values,
+    class_legend,
+    new_figure,
+    picture,
+    plane_data,
+    plane_grid,
+)
+from nndl.plot.colours import (
+    HELD_OUT_LINE,
+    MIDDLE,
+    TRAIN_LINE,
+    class_colour,
+    class_rgb,
+    signed_cmap,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -19,7 +36,19 @@ if TYPE_CHECKING:
     from nndl.training.callbacks import LayerStats
     from nndl.training.history import History
 
-_UNIT_CMAP = "RdBu_r"  # a unit's activation: blue low, red high
+UNITS_PER_COLUMN = 6
+"""A hidden layer with more units than this is drawn in several columns."""
+_CELL = 1.3  # inches: the side of one unit's map
+_NOTE = (
+    "Each small map: one hidden unit's activation a over the plane, coloured from −s (orange) "
+    "through 0 (grey) to +s (blue), s = 1 for tanh and sigmoid, else the unit's own largest "
+    "|a|; under it, the unit's lowest and highest a over the plane. The large map: the output "
+    "ŷ, the decision boundary (black) and the data."
+)
+
+
+def _bounded(name: str) -> bool:
+    return name in ("tanh", "sigmoid")
 
 
 def hidden_units(
@@ -32,16 +61,22 @@ def hidden_units(
     resolution: int = 80,
     margin: float = 1.0,
     max_units: int = 12,
+    class_names: Sequence[str] | None = None,
 ) -> Figure:
     """Every unit's activation over the plane, laid out by layer like the network
-    (TensorFlow Playground's neuron thumbnails): one column per layer, one small heat
-    map per unit, the output last with the data on top.
+    (TensorFlow Playground's neuron thumbnails): one column per hidden layer (more for a
+    layer of over six units), one numbered map per unit, then the output ŷ in a large map with
+    the data, the decision boundary, a class legend and the accuracy, and colour bars.
 
     ``X`` is ``(2, m)`` and ``Y`` ``(1, m)`` labels (or one-hot).  Each map shows
-    ``A[l][j]`` on a ``resolution × resolution`` grid spanning the data plus ``margin``,
-    coloured from its own lowest (blue) to highest (red) value; the range is written
-    under it, so a unit stuck at one value (a dead ReLU, a saturated sigmoid) reads as
-    a flat map with a narrow range.  At most ``max_units`` units are drawn per layer.
+    ``A[l][j]`` on a ``resolution × resolution`` grid spanning the data plus ``margin``, in
+    the colours of :mod:`nndl.plot.colours`: a hidden unit from ``−s`` (orange) to ``+s``
+    (blue) with ``s = 1`` for tanh and sigmoid and the unit's own largest ``|a|`` otherwise
+    (as the playground draws them); its lowest and highest value are written under it, so a
+    unit stuck at one value (a dead ReLU, a saturated sigmoid) reads as a flat map with a
+    narrow range.  A sigmoid output runs from 0 (orange, class 0) to 1 (blue, class 1); a
+    softmax output is coloured by the most probable class.  At most ``max_units`` units are
+    drawn per layer.  ``class_names`` names the classes in the legend (else "class 0", …).
     """
     X_np, labels = plane_data(X, Y, net, "hidden_units")
     if max_units < 1:
@@ -50,36 +85,141 @@ def hidden_units(
     local = net.copy()
     _, caches = local.forward(grid.astype(local.dtype))
     maps = [np.asarray(to_numpy(c.A), dtype=np.float64) for c in caches]  # (n[l], resolution²)
-    rows = min(max(net.layer_dims[1:]), max_units)
-    cols = net.L
-    fig = new_figure(0, 0, figsize=(1.9 * cols + 0.6, 1.75 * rows + 0.7))
-    cells = fig.add_gridspec(rows, cols)
+    hidden, output = maps[:-1], maps[-1]
+    shown = [min(A.shape[0], max_units) for A in hidden]
+    split = [-(-n // UNITS_PER_COLUMN) for n in shown]  # columns per layer
+    per = [-(-n // k) for n, k in zip(shown, split, strict=True)]  # units per column
+    rows = max(per, default=1)
+    bars = 1.9  # inches under the output: colour bars and the note
+    side = float(np.clip(rows * _CELL - bars, 2.8, 6.5))  # the output map's side
+    height = max(rows * _CELL, side + bars)
+    cell = height / rows
+    fig = new_figure(0, 0, figsize=(cell * sum(split) + side + 0.6, height + 1.0))
+    outer = fig.add_gridspec(1, 2, width_ratios=[cell * sum(split) + 1e-9, side + 0.6])
     extent = (xx[0, 0], xx[0, -1], yy[0, 0], yy[-1, 0])
-    for l, A in enumerate(maps, start=1):
-        shown = min(A.shape[0], max_units)
-        for j in range(shown):
-            ax = fig.add_subplot(cells[j, l - 1])
-            unit = A[j].reshape(xx.shape)
-            low, high = float(unit.min()), float(unit.max())
-            ax.imshow(
-                unit, origin="lower", extent=extent, aspect="auto", interpolation="bilinear",
-                cmap=_UNIT_CMAP, vmin=low, vmax=high if high > low else low + 1e-12,
-            )  # fmt: skip
-            if l == net.L:
-                ax.scatter(
-                    X_np[0], X_np[1], c=labels, cmap=CMAP, s=4, edgecolors="k",
-                    linewidths=0.2, vmin=0, vmax=max(int(labels.max()), 1),
+    cmap = signed_cmap()
+    unit_image = None
+    if hidden:
+        # two grid rows a unit, so that a shorter column is centred (a network diagram)
+        left = outer[0].subgridspec(2 * rows + 1, sum(split), height_ratios=[0.45] + [1] * 2 * rows)
+        column = 0
+        for l, A in enumerate(hidden, start=1):
+            name = net.activations[l - 1].name
+            for j in range(shown[l - 1]):
+                c, r = divmod(j, per[l - 1])
+                in_column = min(per[l - 1], shown[l - 1] - c * per[l - 1])
+                top = 1 + (rows - in_column) + 2 * r
+                ax = fig.add_subplot(left[top : top + 2, column + c], label=f"unit {l}.{j + 1}")
+                unit = A[j].reshape(xx.shape)
+                s = 1.0 if _bounded(name) else max(float(np.abs(unit).max()), 1e-12)
+                unit_image = ax.imshow(
+                    unit / s, origin="lower", extent=extent, aspect="auto",
+                    interpolation="bilinear", cmap=cmap, vmin=-1.0, vmax=1.0,
                 )  # fmt: skip
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_xlabel(f"[{low:.2g}, {high:.2g}]", fontsize="x-small", labelpad=1)
-            if j == 0:
-                name = net.activations[l - 1].name
-                where = "output" if l == net.L else f"layer {l}"
-                more = f", {shown} of {A.shape[0]}" if shown < A.shape[0] else ""
-                ax.set_title(f"{where}\n{name}{more}", fontsize="small")
+                ax.set_xticks([])
+                ax.set_yticks([])
+                ax.text(
+                    0.04, 0.95, str(j + 1), transform=ax.transAxes, ha="left", va="top",
+                    fontsize="small", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "lw": 0},
+                )  # fmt: skip
+                low, high = float(unit.min()), float(unit.max())
+                ax.set_xlabel(f"{low:.2g} … {high:.2g}", fontsize="x-small", labelpad=1)
+            head = fig.add_subplot(left[0, column : column + split[l - 1]], label=f"layer {l}")
+            head.set_axis_off()
+            more = f", {shown[l - 1]} of {A.shape[0]}" if shown[l - 1] < A.shape[0] else ""
+            scale = "" if _bounded(name) else "\ns = each unit's max |a|"
+            head.text(
+                0.5, 0.0, f"layer {l}: {name}\n{A.shape[0]} units{more}{scale}",
+                ha="center", va="bottom", fontsize="small", transform=head.transAxes,
+            )  # fmt: skip
+            column += split[l - 1]
+    n_classes = max(int(labels.max()) + 1, output.shape[0] if output.shape[0] > 1 else 2)
+    ncols = min(n_classes, 3)
+    tall = 0.2 + 0.2 * -(-n_classes // ncols)  # the class legend's rows
+    right = outer[1].subgridspec(5, 1, height_ratios=[side, 0.16, 0.16, tall, bars - 0.32 - tall])
+    ax = fig.add_subplot(right[0], label="output")
+    out_image, accuracy = _output_map(ax, net, output, xx, yy, extent, X_np, labels)
+    named = list(class_names) if class_names else ["class 0", "class 1"]
+    named += [f"class {k}" for k in range(len(named), 2)]
+    for row, (image, label, what) in enumerate(
+        (
+            (out_image, f"output ŷ: 0 is {named[0]}, 1 is {named[1]}", "output"),
+            (unit_image, "a hidden unit's activation a / s", "units"),
+        ),
+        start=1,
+    ):
+        if image is None:
+            continue
+        bar_ax = fig.add_subplot(right[row], label=f"colour bar: {what}")
+        fig.colorbar(image, cax=bar_ax, orientation="horizontal")
+        bar_ax.tick_params(labelsize="x-small")
+        bar_ax.set_xlabel(label, fontsize="x-small", labelpad=1)
+    legend = fig.add_subplot(right[3], label="classes")
+    legend.set_axis_off()
+    class_legend(
+        legend, labels, n_classes, accuracy, class_names, loc="center", bbox_to_anchor=(0.5, 0.5),
+        ncols=ncols, frameon=False, columnspacing=1.0, handletextpad=0.2,
+    )  # fmt: skip
+    note = fig.add_subplot(right[4], label="note")
+    note.set_axis_off()
+    note.text(0, 1, _NOTE, ha="left", va="top", wrap=True, fontsize="x-small",
+              transform=note.transAxes)  # fmt: skip
     fig.suptitle(title if title is not None else "Hidden units over the plane")
     return _finish(fig, path)
+
+
+def _output_map(
+    ax: Any,
+    net: Network,
+    output: np.ndarray,
+    xx: np.ndarray,
+    yy: np.ndarray,
+    extent: tuple[float, float, float, float],
+    X: np.ndarray,
+    labels: np.ndarray,
+) -> tuple[Any, float]:
+    """The output over the plane with the data and the boundary; returns the image a colour
+    bar describes (None for softmax: the class legend does) and the accuracy on the data."""
+    name = net.activations[-1].name
+    image = None
+    if name == "softmax":
+        winner = output.argmax(axis=0).reshape(xx.shape)
+        colours = np.array([class_rgb(k) for k in range(output.shape[0])], dtype=np.float64)
+        # as the playground: the classes' colours weighted by their probabilities, 55 % over grey
+        mixed = (colours.T @ output).T.reshape(*xx.shape, 3)
+        picture = (0.55 * mixed + 0.45 * np.array(MIDDLE, dtype=np.float64)) / 255
+        ax.imshow(picture, origin="lower", extent=extent, aspect="equal", interpolation="bilinear")
+        ax.contour(xx, yy, winner, levels=np.arange(output.shape[0] - 1) + 0.5, colors="k",
+                   linewidths=0.8)  # fmt: skip
+        predicted = np.asarray(to_numpy(net.copy().predict(X.astype(net.dtype))))[0]
+    else:
+        yhat = output[0].reshape(xx.shape)
+        low, high = (0.0, 1.0) if name == "sigmoid" else (float(yhat.min()), float(yhat.max()))
+        image = ax.imshow(
+            yhat,
+            origin="lower",
+            extent=extent,
+            aspect="equal",
+            interpolation="bilinear",
+            cmap=signed_cmap(),
+            vmin=low,
+            vmax=high if high > low else low + 1e-12,
+            alpha=0.7,  # lighter, so that the points stand out; the colour bar is as light
+        )
+        if name == "sigmoid" and yhat.min() < 0.5 < yhat.max():
+            ax.contour(xx, yy, yhat, levels=[0.5], colors="k", linewidths=0.8)
+        predicted = np.asarray(to_numpy(net.copy().predict_proba(X.astype(net.dtype))))[0] > 0.5
+    accuracy = float(np.mean(np.asarray(predicted).astype(np.int64) == labels))
+    ax.scatter(
+        X[0], X[1], c=[class_colour(int(k)) for k in labels], s=9, edgecolors="white",
+        linewidths=0.4,
+    )  # fmt: skip
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("$x_1$", fontsize="small", labelpad=1)
+    ax.set_ylabel("$x_2$", fontsize="small", labelpad=1)
+    ax.set_title(f"output ŷ: {name}, accuracy {100 * accuracy:.1f}%", fontsize="small")
+    return image, accuracy
 
 
 def first_layer_weights(
@@ -197,7 +337,10 @@ def history(
     panels = [("cost", "cost J")] + ([("accuracy", "accuracy")] if has_accuracy else [])
     epochs = np.asarray(h.epochs if not isinstance(h, dict) and h.epochs else [])
     for ax, (key, ylabel) in zip(fig.axes, panels, strict=True):
-        for name, label, colour in ((key, "train", "tab:blue"), (f"val_{key}", val_label, "C1")):
+        for name, label, colour in (
+            (key, "train", TRAIN_LINE),
+            (f"val_{key}", val_label, HELD_OUT_LINE),
+        ):
             values = record.get(name)
             if values:
                 V = _values(values)

@@ -45,33 +45,88 @@ export function boundaryColor(payload, k, size) { // softmax: the classes' colou
   };
 }
 
-export function drawCurve(cv, curve) { // curve: {epoch, train, test}, one entry per epoch
+export function ticks(lo, hi, count) { // about `count` round values from lo to hi (linear)
+  const span = hi - lo;
+  if (!(span > 0)) return [lo];
+  const raw = span / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((v) => v >= raw);
+  const out = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+export function logTicks(lo, hi) { // powers of ten from lo to hi, or 1, 2, 5 (then 1…9) × them
+  const within = (ks) => {
+    const out = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const k of ks) { const v = Number((k * 10 ** e).toPrecision(6)); if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v); }
+    }
+    return out;
+  };
+  for (const ks of [[1], [1, 2, 5]]) { const out = within(ks); if (out.length >= 2) return out; }
+  return within([1, 2, 3, 4, 5, 6, 7, 8, 9]); // at least two when hi ≥ 3 lo
+}
+
+const label = (v) => (v !== 0 && (Math.abs(v) < 0.01 || Math.abs(v) >= 1e4) ? v.toExponential(0) : String(Number(v.toPrecision(3))));
+
+export function drawCurve(cv, curve, log) { // curve: {epoch, train, test}; log: a log-scale y axis
+  // returns the ticks drawn ({x, y, log}; null before the first cost)
   const ctx = cv.getContext("2d");
   const W = cv.width, H = cv.height;
+  const left = 38, right = 8, top = 16, bottom = 26; // the plot's margins (tick labels, legend)
   ctx.clearRect(0, 0, W, H);
   ctx.fillStyle = "#fafafa"; ctx.fillRect(0, 0, W, H);
+  ctx.font = "10px sans-serif";
+  ctx.fillStyle = "#333"; ctx.fillText("— training", left, 11);
+  ctx.fillStyle = "#0877bd"; ctx.fillText("— test", left + 64, 11);
+  ctx.fillStyle = "#666"; ctx.textAlign = "right"; ctx.fillText(log ? "cost (log scale)" : "cost", W - right, 11);
+  ctx.textAlign = "left";
   const n = curve.epoch.length;
-  if (!n) return;
+  if (!n) return null;
   const xmax = Math.max(1, curve.epoch[n - 1]);
-  const values = curve.train.concat(curve.test).filter((v) => v !== null && Number.isFinite(v));
-  const ymax = Math.max(1e-9, ...values) * 1.05;
-  const line = (ys, color, dash) => {
-    ctx.beginPath(); ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.setLineDash(dash);
+  const values = curve.train.concat(curve.test).filter((v) => v !== null && Number.isFinite(v) && (!log || v > 0));
+  if (!values.length) return null;
+  let ylo, yhi;
+  if (log) {
+    ylo = Math.min(...values); yhi = Math.max(...values);
+    if (yhi / ylo < 3) { const grow = Math.sqrt(3 * ylo / yhi); ylo /= grow; yhi *= grow; } // a span of ×3 at least
+  } else { ylo = 0; yhi = Math.max(1e-9, ...values) * 1.05; }
+  const fy = log ? (v) => (Math.log(v) - Math.log(ylo)) / (Math.log(yhi) - Math.log(ylo)) : (v) => v / yhi;
+  const X = (e) => left + (W - left - right) * e / xmax, Y = (v) => H - bottom - (H - top - bottom) * fy(v);
+  // grid lines and tick labels
+  ctx.strokeStyle = "#e4e4e4"; ctx.lineWidth = 1; ctx.fillStyle = "#555";
+  ctx.textAlign = "right"; ctx.textBaseline = "middle";
+  const yTicks = log ? logTicks(ylo, yhi) : ticks(ylo, yhi, 3);
+  const xTicks = ticks(0, xmax, 4).filter(Number.isInteger);
+  for (const v of yTicks) {
+    const y = Math.round(Y(v)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(W - right, y); ctx.stroke();
+    ctx.fillText(label(v), left - 4, y);
+  }
+  ctx.textAlign = "center"; ctx.textBaseline = "top";
+  for (const e of xTicks) {
+    const x = Math.round(X(e)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, H - bottom); ctx.stroke();
+    ctx.fillText(String(e), Math.min(x, W - right - 10), H - bottom + 3);
+  }
+  ctx.textAlign = "right"; ctx.fillText("epoch", W - right, H - 11);
+  ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
+  ctx.strokeStyle = "#999"; ctx.strokeRect(left + 0.5, top + 0.5, W - left - right - 1, H - top - bottom - 1);
+  const line = (ys, color) => {
+    ctx.beginPath(); ctx.strokeStyle = color; ctx.lineWidth = 1.5;
     let started = false;
-    const every = Math.max(1, Math.floor(n / (W - 36))); // about one point per pixel
+    const every = Math.max(1, Math.floor(n / (W - left - right))); // about one point per pixel
     for (let i = 0; i < n; i++) {
-      if (ys[i] === null || (i % every && i !== n - 1)) continue;
-      const x = 30 + (W - 36) * curve.epoch[i] / xmax, y = H - 14 - (H - 22) * ys[i] / ymax;
+      const v = ys[i];
+      if (v === null || !Number.isFinite(v) || (log && v <= 0) || (i % every && i !== n - 1)) continue;
+      const x = X(curve.epoch[i]), y = Math.max(top, Y(v));
       if (started) ctx.lineTo(x, y); else { ctx.moveTo(x, y); started = true; }
     }
-    ctx.stroke(); ctx.setLineDash([]);
+    ctx.stroke();
   };
-  line(curve.train, "#333", []); line(curve.test, "#0877bd", []);
-  ctx.fillStyle = "#666"; ctx.font = "10px sans-serif";
-  ctx.fillText(ymax.toPrecision(2), 2, 12); ctx.fillText("0", 20, H - 12);
-  ctx.fillText(`epoch ${curve.epoch[n - 1]}`, W - 70, H - 2);
-  ctx.fillStyle = "#333"; ctx.fillText("— training", 36, 12);
-  ctx.fillStyle = "#0877bd"; ctx.fillText("— test", 100, 12);
+  line(curve.train, "#333"); line(curve.test, "#0877bd");
+  return { x: xTicks, y: yTicks, log: Boolean(log) }; // the ticks drawn, for tests
 }
 
 export function drawThumb(canvas, name) { // an icon of the data set's shape (not its points)

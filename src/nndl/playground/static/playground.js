@@ -26,8 +26,10 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
   let playing = false;
   let finished = false;
   let last = null; // the last frame: {header, payload}
+  let stoppedWhy = null; // why the run ended early (it diverged), kept on the page
   const curve = { epoch: [], train: [], test: [] };
-  const stats = { frames: 0, drawMs: 0 }; // frames drawn, and the time drawing them took
+  const stats = { frames: 0, drawMs: 0, rate: null, ticks: null }; // frames drawn, the time it took, updates/s, the curve's ticks
+  const arrivals = []; // when the last frames were drawn (performance.now(), ms)
   let links = []; // links[l-1][j][i]: the SVG path of W[l][j][i]
 
   // ------------------------------------------------------------------ URL
@@ -110,6 +112,8 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
         const t0 = performance.now();
         drawFrame(header, payload);
         stats.frames += 1; stats.drawMs += performance.now() - t0;
+        arrivals.push(t0);
+        if (arrivals.length > 240) arrivals.splice(0, arrivals.length - 240);
       }
       send({ type: "ack", run: header.run });
     } else if (header.type === "model") {
@@ -120,6 +124,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     } else if (header.type === "stopped" && meta && header.run === meta.run) {
       finished = true; setPlaying(false);
       if (header.message) note(header.message, true);
+      if (header.state !== "finished" && header.message) { stoppedWhy = header.message; showStall(header.message); }
     }
   }
 
@@ -184,6 +189,8 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
       setup.hidden.pop(); setup.activations.pop(); sendSetup();
     };
     $("show-test").onchange = () => drawBoundary();
+    $("log-scale").onchange = () => { stats.ticks = drawCurve($("curve"), curve, $("log-scale").checked); };
+    setInterval(showRate, 500);
     $("show-python").onclick = () => { wanted = "python"; send({ type: "code" }); };
     $("show-command").onclick = () => { wanted = "command"; send({ type: "code" }); };
     $("download").onclick = () => send({ type: "download" });
@@ -241,6 +248,15 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     $("n-layers").textContent = setup.hidden.length; $("n-layers-s").textContent = setup.hidden.length === 1 ? "" : "s";
   }
 
+  function showRate() { // updates drawn per second over the last two seconds ("paused" when none)
+    const now = performance.now();
+    while (arrivals.length && now - arrivals[0] > 2000) arrivals.shift();
+    const span = arrivals.length > 1 ? (arrivals.at(-1) - arrivals[0]) / 1000 : 0;
+    stats.rate = playing && span > 0.2 && now - arrivals.at(-1) < 1000 ? (arrivals.length - 1) / span : null;
+    const per = speed > 1 ? `\n${Math.round(stats.rate * speed)} epochs/s` : "";
+    $("rate").textContent = stats.rate === null ? (playing ? "starting…" : "paused") : `${stats.rate.toFixed(1)} updates/s${per}`;
+  }
+
   function setPlaying(on) {
     playing = on;
     $("play").classList.toggle("playing", on);
@@ -250,7 +266,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
   // ---------------------------------------------------------------- setup
 
   function onSetup(m) {
-    meta = m; setup = m.setup; finished = false; last = null;
+    meta = m; setup = m.setup; finished = false; last = null; stoppedWhy = null;
     curve.epoch = []; curve.train = []; curve.test = [];
     writeURL(); syncControls(); buildNetwork(); $("formulas").innerHTML = formulas(meta, setup); drawLegend();
     $("play").disabled = false; $("step").disabled = false;
@@ -274,7 +290,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
       parent.appendChild(n);
       return n;
     };
-    const [, fnodes] = column(`inputs<br>${dims[0]} of 7`);
+    const [, fnodes] = column(`features<br>${dims[0]} of 7 used`);
     for (const [name, label] of FEATURES) {
       const n = node(fnodes, "feature");
       n.id = `feature-${name}`; n.dataset.name = name;
@@ -304,19 +320,28 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
         };
       }
       head.querySelector("select").onchange = (e) => { setup.activations[i] = e.target.value; sendSetup(); };
-      for (let j = 0; j < units; j++) node(nodes, "unit").id = `unit-${i + 1}-${j}`;
+      for (let j = 0; j < units; j++) {
+        const unit = node(nodes, "unit");
+        unit.id = `unit-${i + 1}-${j}`;
+        unit.addEventListener("mouseenter", () => { // what its colours mean, from the last frame
+          const s = last ? last.header.unit_scales[i][j] ?? 1 : 1, act = setup.activations[i], v = s === 1 ? "1" : s.toPrecision(3);
+          unit.title = `layer ${i + 1}, unit ${j + 1} (${ACTS[act] || act}): colours from −${v} (orange) to +${v} (blue)`;
+        });
+      }
     });
     const out = meta.activations.at(-1);
-    const [, onodes, ofoot] = column(`output<br>${out === "softmax" ? "softmax" : "σ"}`, "‖dW‖ –");
+    const [, onodes, ofoot] = column(`output ŷ<br>${out === "softmax" ? "softmax" : "σ"}`, "‖dW‖ –");
     ofoot.id = `grad-${dims.length - 1}`;
     for (let j = 0; j < dims.at(-1); j++) node(onodes, "unit").id = `unit-${dims.length - 1}-${j}`;
     placeLinks();
   }
 
   function placeLinks() {
-    const svg = $("links");
+    const svg = $("links"), net = $("network");
     svg.innerHTML = "";
-    const box = $("network").getBoundingClientRect();
+    svg.style.width = `${net.scrollWidth}px`; // the links scroll with the units in a narrow panel
+    const r0 = net.getBoundingClientRect();
+    const box = { left: r0.left - net.scrollLeft, top: r0.top };
     const dims = meta.layer_dims;
     const pos = (el) => { const r = el.getBoundingClientRect(); return [r.left - box.left, r.right - box.left, r.top - box.top + r.height / 2]; };
     const inputs = setup.features.map((f) => $(`feature-${f}`));
@@ -382,7 +407,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     if (header.epoch === 0 && !curve.epoch.length) header.curve = [[0, header.cost, header.test_cost]];
     for (const [e, c, t] of header.curve) { curve.epoch.push(e); curve.train.push(c); curve.test.push(t); }
     if (curve.epoch.length > 4000) for (const key of ["epoch", "train", "test"]) curve[key] = curve[key].filter((_, i) => i % 2 === 0 || i === curve[key].length - 1);
-    drawCurve($("curve"), curve);
+    stats.ticks = drawCurve($("curve"), curve, $("log-scale").checked);
     // output nodes and the boundary
     if (k === 1) paintSigned(offscreen, size, payload.subarray(0, n), true);
     else paint(offscreen, size, boundaryColor(payload, k, size));
@@ -404,7 +429,7 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     });
     drawWeights(header);
     drawGrads(header.grad_norms);
-    showStall(header.stall);
+    showStall(header.stall || stoppedWhy);
   }
 
   function showStall(text) { // why the network cannot learn, and how to fix it (from the server)
@@ -460,15 +485,20 @@ import { PALETTE, boundaryColor, drawCurve, drawThumb, formulas, paint, paintSig
     for (const [x, y, label] of meta.train) dot(x, y, label, "#fff");
     if ($("show-test").checked) for (const [x, y, label] of meta.test) dot(x, y, label, "#000");
     // axes ticks
-    ctx.fillStyle = "#555"; ctx.font = "10px sans-serif";
-    ctx.fillText(a.toFixed(1), 2, H - 3); ctx.fillText(b.toFixed(1), W - 22, H - 3);
-    ctx.fillText(d.toFixed(1), 2, 10);
+    ctx.font = "10px sans-serif"; ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.8)"; ctx.fillStyle = "#333";
+    const text = (t, x, y) => { ctx.strokeText(t, x, y); ctx.fillText(t, x, y); }; // a light halo: legible on any colour
+    text(a.toFixed(1), 2, H - 3); text(b.toFixed(1), W - 22, H - 3);
+    text(d.toFixed(1), 2, 10); text(c.toFixed(1), 2, H - 15);
+    text("x₁", W / 2 - 4, H - 3); text("x₂", 2, H / 2);
   }
 
   function drawLegend() {
     $("legend").innerHTML = meta.classes.map((c, i) => `<span><i style="background:rgb(${PALETTE[i % 8]})"></i>class ${c}</span>`).join("")
       + `<span>${meta.m_train} training, ${meta.m_test} test points</span>`;
     for (const [name] of FEATURES) drawFeature($(`feature-${name}`).querySelector("canvas"), name);
+    $("output-legend").textContent = meta.activations.at(-1) === "softmax"
+      ? "output square k shows ŷₖ, the probability of class k, from 0 (orange) to 1 (blue)"
+      : "the output shows ŷ from 0 (class 0) to 1 (class 1)";
   }
 
   // --------------------------------------------------------------- take away
