@@ -9,8 +9,11 @@ zip of ``.npy`` arrays) is read through :class:`Archive`, which
   *before* anything is allocated;
 * refuses object (pickled) arrays, members whose stored size disagrees with
   their header, members compressed more than :data:`MAX_COMPRESSION_RATIO` times
-  (a "zip bomb"), and arrays larger than the memory this machine has available
-  (:func:`check_memory`);
+  (a "zip bomb"), members that together decompress to more than the archive's size can
+  justify (:func:`nndl._limits.check_justified`), and arrays larger than the memory this
+  process may have (:func:`check_memory`);
+* opens only a regular file (:func:`nndl._limits.open_regular`): never a device such as
+  ``/dev/zero``, a FIFO or a socket;
 * reads an array in chunks straight into its final buffer, so the peak is the
   array plus :data:`CHUNK_BYTES`.
 
@@ -40,6 +43,7 @@ from typing import IO, Any, cast
 
 import numpy as np
 
+from nndl import _limits
 from nndl.errors import NNDLValueError, NNDLWriteError
 
 MAX_COMPRESSION_RATIO = 200
@@ -62,19 +66,10 @@ CHUNK_BYTES = 2**20
 
 
 def available_memory() -> int:
-    """Bytes of memory this machine has available now (Linux ``MemAvailable``; elsewhere the
-    physical memory), or a very large number when it cannot be told."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
-        return 2**62
+    """Bytes of memory this process may allocate now: the least of the machine's free memory
+    (Linux ``MemAvailable``), the room under its ``RLIMIT_AS``/``RLIMIT_DATA`` limits and the
+    room under its cgroup's ``memory.max`` (see :func:`nndl._limits.memory_headroom`)."""
+    return _limits.memory_headroom()
 
 
 def human_bytes(n: float) -> str:
@@ -87,14 +82,15 @@ def human_bytes(n: float) -> str:
 
 
 def check_memory(nbytes: float, what: str, fix: str = "") -> None:
-    """Refuse ``what`` when its ``nbytes`` exceed the memory this machine has available,
+    """Refuse ``what`` when its ``nbytes`` exceed the memory this process may have,
     saying the figure (checked *before* allocating, instead of a MemoryError later)."""
     free = available_memory()
     if nbytes > free:
         hint = f" {fix}" if fix else ""
         raise NNDLValueError(
-            f"{what} would need {human_bytes(nbytes)} of memory, but this machine has "
-            f"{human_bytes(free)} available; refusing before allocating.{hint}"
+            f"{what} would need {human_bytes(nbytes)} of memory, but this process has "
+            f"{human_bytes(free)} available (the least of the machine's free memory and the "
+            f"process's address-space, data and cgroup limits); refusing before allocating.{hint}"
         )
 
 
@@ -124,21 +120,28 @@ class Archive:
         self.path = Path(path)
         self.what = what
         name = str(self.path)
+        self._file = _limits.open_regular(self.path, what)  # never a device, FIFO or socket
         try:
-            with open(self.path, "rb") as f:
-                if f.read(2) != b"PK":  # the zip signature of every .npz
-                    raise NNDLValueError(
-                        f"{name!r} is not an {what}: an .npz archive was expected; the file may "
-                        "be truncated or corrupted, or of another kind"
-                    )
-            self._zip = zipfile.ZipFile(self.path)
+            self.size = os.fstat(self._file.fileno()).st_size
+            if self._file.read(2) != b"PK":  # the zip signature of every .npz
+                raise NNDLValueError(
+                    f"{name!r} is not an {what}: an .npz archive was expected; the file may "
+                    "be truncated or corrupted, or of another kind"
+                )
+            self._file.seek(0)
+            self._zip = zipfile.ZipFile(self._file)
         except NNDLValueError:
+            self._file.close()
             raise
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            self._file.close()
             raise NNDLValueError(
                 f"{name!r} is not a complete {what}: it is truncated or corrupted "
                 f"({type(exc).__name__}: {exc})"
             ) from exc
+        self.decoded = 0
+        """Bytes of arrays read so far; with those asked for, at most what the file's size
+        justifies (:func:`nndl._limits.check_justified`)."""
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
             self.close()
@@ -157,6 +160,17 @@ class Archive:
 
     def close(self) -> None:
         self._zip.close()
+        self._file.close()
+
+    def check_total(self, nbytes: int, what: str = "") -> None:
+        """Refuse reading arrays of ``nbytes`` more (beyond those read) when, with those read,
+        they exceed what the archive's size on disk justifies."""
+        _limits.check_justified(
+            self.decoded + nbytes,
+            self.size,
+            f"{str(self.path)!r}{' (' + what + ')' if what else ''}",
+            "its members are compressed, or claim more than they hold",
+        )
 
     @property
     def names(self) -> list[str]:
@@ -229,6 +243,7 @@ class Archive:
     def array(self, key: str) -> np.ndarray:
         """Member ``key`` as an array, its header checked and its size bounded first."""
         header = self.header(key)
+        self.check_total(header.nbytes, f"the array {key!r} {header.shape}")
         check_memory(header.nbytes, f"{str(self.path)!r}: the array {key!r} {header.shape}")
         count = int(np.prod(header.shape, dtype=np.int64))
         flat = np.empty(count, dtype=header.dtype)
@@ -241,6 +256,7 @@ class Archive:
                 if not n:
                     raise self._damaged(key, "is shorter than its header says")
                 done += n
+        self.decoded += header.nbytes
         shaped: np.ndarray = flat.reshape(header.shape, order="F" if header.fortran_order else "C")
         return shaped
 
