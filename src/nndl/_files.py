@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -350,13 +352,18 @@ def check_destination(path: str | Path, what: str = "file", make_folder: bool = 
     """``path`` as a Path after checking that a file can be written there, before the work
     that produces it: not a folder, its folder exists (or is made with ``make_folder``),
     and a file can be created in it (a read-only or full file system fails here)."""
+    stream = _limits.output_stream(path)
     p = Path(path).expanduser()
+    if stream is not None:  # written as a stream: it must be writable
+        if p != Path(_limits.STDOUT) and not os.access(p, os.W_OK):
+            raise write_error(p, PermissionError(errno.EACCES, "permission denied"), what)
+        return p
     if p.is_dir():
         raise NNDLValueError(
             f"cannot write the {what} to {str(p)!r}: it is a folder. Give a file name such as "
             f"{str(p / 'model.npz')!r}"
         )
-    folder = p.parent
+    folder = _limits.replaced_path(p).parent  # a symlink's target is what gets replaced
     if not folder.is_dir():
         if not make_folder or folder.exists():
             raise NNDLValueError(
@@ -381,8 +388,16 @@ def write_atomic(
     path: str | Path, write: Callable[[IO[bytes]], object], what: str = "file"
 ) -> Path:
     """Call ``write(f)`` on a temporary file beside ``path``, flush it to disk and rename it
-    over ``path``; the previous file stays intact if anything fails.  Returns ``path``."""
-    p = Path(path)
+    over ``path``; the previous file stays intact if anything fails.  Returns ``path``.
+
+    Atomic replacement is for regular files: a symlink's target is replaced (the link stays),
+    and ``-`` (the standard output), a character device (``/dev/null``) or a FIFO is written
+    to as a stream (:func:`nndl._limits.output_stream`), never replaced."""
+    stream = _limits.output_stream(path)
+    if stream is not None:
+        return _write_stream(Path(path), write, what)
+    given = Path(path)
+    p = _limits.replaced_path(given)
     if p.is_dir():
         raise NNDLValueError(
             f"cannot write the {what} to {str(p)!r}: it is a directory. Pass a file path such "
@@ -425,7 +440,52 @@ def write_atomic(
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+    return given
+
+
+def _write_stream(p: Path, write: Callable[[IO[bytes]], object], what: str) -> Path:
+    """``write(f)`` on the standard output (``-``), or on the device or FIFO ``p`` opened
+    for writing (a FIFO waits for its reader, as a shell's ``>`` does).  The writer sees a
+    stream that cannot seek, so a zip (``.npz``) is written in one pass, as to a pipe."""
+    try:
+        sys.stdout.flush()  # what is printed stays before what is written to /dev/stdout
+        if str(p) == _limits.STDOUT:
+            _stream_into(sys.stdout.buffer, write)
+        else:
+            with open(p, "wb") as f:
+                _stream_into(f, write)
+    except OSError as exc:
+        raise write_error(p, exc, what) from exc
     return p
+
+
+def _stream_into(target: IO[bytes], write: Callable[[IO[bytes]], object]) -> None:
+    stream = io.BufferedWriter(_Unseekable(target))
+    write(cast(IO[bytes], stream))
+    stream.flush()
+    target.flush()
+
+
+class _Unseekable(io.RawIOBase):
+    """A binary file that writes in order and cannot seek (its ``tell`` counts the bytes)."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        super().__init__()
+        self._target = target
+        self._written = 0
+        self.name = getattr(target, "name", _limits.STDOUT)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self._target.write(data)
+        self._written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._written
 
 
 def write_text(path: str | Path, text: str, what: str = "file") -> Path:

@@ -104,6 +104,46 @@ def read_limited(path: str | Path, what: str, limit: int) -> bytes:
     return data
 
 
+# ----------------------------------------------------------------------- outputs
+
+STDOUT = "-"
+"""The output name that means the standard output."""
+
+
+def output_stream(path: str | os.PathLike[str]) -> str | None:
+    """How an output named ``path`` is written when it is not a file to replace atomically:
+    ``"the standard output"`` for ``-``, ``"a character device"`` (``/dev/null``,
+    ``/dev/stdout``, a terminal) or ``"a FIFO (named pipe)"`` for those (a symlink followed to
+    what it names); None for a regular file, a folder or a name not there yet.  An empty name,
+    a block device or a socket is an error."""
+    text = os.fspath(path)
+    if text == "":
+        raise NNDLValueError(
+            "the path is empty; give a file name such as 'model.npz' (or '-' for the standard "
+            "output)"
+        )
+    if text == STDOUT:
+        return "the standard output"
+    try:
+        mode = os.stat(os.path.expanduser(text)).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return kind(mode)
+    raise NNDLValueError(
+        f"cannot write to {text!r}: it is {kind(mode)}. Give a file name, a character device "
+        "such as /dev/null, a FIFO, or '-' for the standard output"
+    )
+
+
+def replaced_path(path: Path) -> Path:
+    """The file an atomic write to ``path`` replaces: a symlink's final target (the link stays
+    a link and its target is updated), else ``path`` itself."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 # ----------------------------------------------------------------------- memory
 
 

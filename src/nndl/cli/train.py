@@ -269,6 +269,12 @@ def add(commands: Any) -> None:
 
 def _destinations(args: argparse.Namespace) -> None:
     """Check where the model and the plots go before spending time on training."""
+    for option in ("save", "plots", "animate"):
+        if getattr(args, option, None) == "":
+            raise NNDLValueError(
+                f"--{option} is empty; give a file name (such as model.npz), or leave the option "
+                "out"
+            )
     if args.save:
         _files.check_destination(model_io.normalize_path(args.save), "model", make_folder=True)
     if args.plots:

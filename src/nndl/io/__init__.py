@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl import _files
+from nndl import _files, _limits
 from nndl._version import __version__
 from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLTypeError, NNDLValueError
@@ -75,12 +75,15 @@ def write_atomic(path: Path, arrays: dict[str, np.ndarray], what: str = "model f
 
 
 def normalize_path(path: str | Path) -> Path:
-    """``path`` as a Path; a name without a suffix gets ``.npz``."""
+    """``path`` as a Path; a name without a suffix gets ``.npz`` (not ``-``, a device or a
+    FIFO, which are written to as they are)."""
     if not isinstance(path, (str, os.PathLike)):
         raise NNDLValueError(
             f"path must be a file name (str or pathlib.Path). Received: {path!r} of type "
             f"{type(path).__name__}"
         )
+    if _limits.output_stream(path) is not None:  # "-", /dev/null, a FIFO: as given
+        return Path(path)
     p = Path(path)
     if p.suffix == "" and not p.is_dir():
         p = p.with_suffix(".npz")
