@@ -322,6 +322,7 @@ def run(args: argparse.Namespace) -> int:
     activation = None if args.layers else _rules.hidden_activations(args)
     data = load(args.data, args.target, **_rules.generator_options(args), **file_options(args))
     _rules.check_combinations(args, data.task)
+    _rules.check_classes(data.Y, data.task, data.classes, str(args.data))
     X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
     X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
     Y_test: np.ndarray | None = None if data.Y_test is None else np.asarray(data.Y_test)
