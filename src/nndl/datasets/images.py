@@ -28,7 +28,7 @@ from nndl.datasets.data import (
     label_name,
     make_target,
 )
-from nndl.errors import NNDLValueError, ShapeError, require
+from nndl.errors import NNDLError, NNDLValueError, ShapeError, require
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 """File name endings read as images in a folder."""
@@ -124,7 +124,9 @@ def load_h5(path: str | Path, part: str = "auto", scale: bool = True) -> Data:
             x_train, y_train = _read(train[0]), _read(train[1])
             test_arrays = None if test is None else (_read(test[0]), _read(test[1]))
             names = _class_names(names_set, str(p))
-    except OSError as exc:
+    except NNDLError:
+        raise
+    except (OSError, RuntimeError, KeyError, ValueError, TypeError) as exc:  # h5py's, damaged
         raise NNDLValueError(
             f"cannot read {str(p)!r} as an HDF5 file ({exc}); the file is damaged or is not "
             "HDF5. Expected a file written by h5py with keys such as train_set_x and train_set_y"
