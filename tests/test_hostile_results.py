@@ -142,3 +142,15 @@ def test_masked_arrays_are_refused() -> None:
     for estimator in (MLPClassifier(max_iter=2), NeuralNetClassifier(epochs=2)):
         with pytest.raises(NNDLValueError, match="masked array"):
             estimator.fit(masked, y)
+
+
+def test_csv_cells_of_nul_characters_are_refused(tmp_path: Path) -> None:
+    text = "a,b,label\n" + "\0,\0,1\n" * 4
+    path = _rows(tmp_path / "nul.csv", text.splitlines())
+    with pytest.raises(NNDLValueError, match=r"column 'a', row 2, holds the control character"):
+        datasets.load_data(path, target="label")
+    pytest.importorskip("starlette")
+    from nndl.playground.spec import build, parse_setup
+
+    with pytest.raises(NNDLValueError, match="control character"):
+        build(parse_setup({"data": "csv"}), ("nul.csv", text))

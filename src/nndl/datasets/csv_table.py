@@ -138,7 +138,24 @@ def _read_opened(
             numbers[name] = column.to_numpy(dtype=np.float64)
         else:
             texts[name] = [None if _is_na(v) else str(v).strip() for v in column.tolist()]
+            _refuse_control_characters(p, name, texts[name])
     return Table(header=header, numbers=numbers, texts=texts, path=str(p))
+
+
+_CONTROL = {chr(c) for c in range(32)} - {"\t"}
+
+
+def _refuse_control_characters(p: Path, name: str, cells: list[str | None]) -> None:
+    """A text cell holding a NUL or another control character (a binary file read as CSV)
+    is an error naming it, not a category."""
+    for i, cell in enumerate(cells):
+        if cell is not None and not _CONTROL.isdisjoint(cell):
+            bad = next(c for c in cell if c in _CONTROL)
+            raise NNDLValueError(
+                f"{str(p)!r}: column {name!r}, {_rows([i])}, holds the control character "
+                f"{bad!r}; a CSV file holds text. The file is binary or damaged: fix or remove "
+                "that cell"
+            )
 
 
 def _is_na(value: Any) -> bool:
