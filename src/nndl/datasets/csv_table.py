@@ -147,7 +147,10 @@ _CONTROL = {chr(c) for c in range(32)} - {"\t"}
 
 def _refuse_control_characters(p: Path, name: str, cells: list[str | None]) -> None:
     """A text cell holding a NUL or another control character (a binary file read as CSV)
-    is an error naming it, not a category."""
+    is an error naming it, not a category.  A column of numbers with such a stray cell is
+    left to the numbers' own check, which names the cell the same way."""
+    if any(cell is not None and _as_number(cell) is not None for cell in cells):
+        return
     for i, cell in enumerate(cells):
         if cell is not None and not _CONTROL.isdisjoint(cell):
             bad = next(c for c in cell if c in _CONTROL)
