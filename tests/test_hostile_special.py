@@ -90,6 +90,14 @@ def test_other_readers_refuse_special_files(tmp_path: Path, kind: str) -> None:
         load_checkpoint(_special(tmp_path, kind, "ckpt.npz"))
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_course_grade_refuses_special_files(tmp_path: Path, kind: str) -> None:
+    from nndl.course.grading.source import read
+
+    with pytest.raises(NNDLValueError, match=f"is {WHAT[kind]}.*, not a regular file"):
+        read(_special(tmp_path, kind, "mine.py"))
+
+
 def test_open_regular_checks_the_opened_descriptor(tmp_path: Path) -> None:
     fifo = _special(tmp_path, "fifo", "f")
     with pytest.raises(NNDLValueError, match="a FIFO"):
