@@ -23,9 +23,7 @@ refused before a byte of it is allocated.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import resource
 import stat
 from pathlib import Path
 from typing import IO
@@ -75,8 +73,9 @@ def open_regular(path: str | Path, what: str = "file") -> IO[bytes]:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise not_regular(path, what, mode)
-        with contextlib.suppress(OSError):  # reads of a regular file never block anyway
-            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        if hasattr(os, "set_blocking"):  # reads of a regular file never block anyway
+            with contextlib.suppress(OSError):
+                os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
@@ -178,6 +177,10 @@ def _status_bytes(*keys: str) -> dict[str, int]:
 def rlimit_headroom() -> int | None:
     """Bytes the process may still map under its ``RLIMIT_AS`` and ``RLIMIT_DATA`` soft limits
     (their current use from ``/proc/self/status``), or None when neither is set."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
     room: list[int] = []
     used = _status_bytes("VmSize", "VmData")
     for limit_name, field in (("RLIMIT_AS", "VmSize"), ("RLIMIT_DATA", "VmData")):
