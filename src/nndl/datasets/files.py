@@ -139,8 +139,9 @@ def read_npz(
             raise NNDLValueError(f"{damaged}. Details: {exc}") from exc
         _check_headers(str(p), headers, layout)
         total = sum(2 * h.nbytes + 8 * int(np.prod(h.shape)) for h in headers.values())
+        decoded = sum(h.nbytes + 8 * int(np.prod(h.shape)) for h in headers.values())
         _limits.check_justified(  # the arrays and their float64 copies
-            total // 2, archive.size, f"{str(p)!r}", "its members are compressed"
+            decoded, archive.size, f"{str(p)!r}", "its members are compressed"
         )
         _files.check_memory(total, f"reading {str(p)!r}")
         try:
