@@ -95,7 +95,7 @@ def test_hdf5_sizes_are_checked_before_reading(tmp_path: Path, nndl_run: Any) ->
         f.create_dataset("X", shape=(10**7, 10**6), dtype="u1", chunks=(1, 1024))
         f.create_dataset("Y", shape=(10**7,), dtype="u1", chunks=(1024,))
     run = nndl_run("train", "--data", path, "--epochs", "1")
-    _one_error_line(run, "would need", "of memory", "refusing before allocating")
+    _one_error_line(run, "declares", "bytes on disk", "refused before allocating")
     assert run.peak < 8 * MiB, run
     with h5py.File(path, "w") as f:
         f["X"] = np.zeros((5, 2))

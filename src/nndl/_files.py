@@ -9,8 +9,11 @@ zip of ``.npy`` arrays) is read through :class:`Archive`, which
   *before* anything is allocated;
 * refuses object (pickled) arrays, members whose stored size disagrees with
   their header, members compressed more than :data:`MAX_COMPRESSION_RATIO` times
-  (a "zip bomb"), and arrays larger than the memory this machine has available
-  (:func:`check_memory`);
+  (a "zip bomb"), members that together decompress to more than the archive's size can
+  justify (:func:`nndl._limits.check_justified`), and arrays larger than the memory this
+  process may have (:func:`check_memory`);
+* opens only a regular file (:func:`nndl._limits.open_regular`): never a device such as
+  ``/dev/zero``, a FIFO or a socket;
 * reads an array in chunks straight into its final buffer, so the peak is the
   array plus :data:`CHUNK_BYTES`.
 
@@ -29,8 +32,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -40,6 +45,7 @@ from typing import IO, Any, cast
 
 import numpy as np
 
+from nndl import _limits
 from nndl.errors import NNDLValueError, NNDLWriteError
 
 MAX_COMPRESSION_RATIO = 200
@@ -62,19 +68,10 @@ CHUNK_BYTES = 2**20
 
 
 def available_memory() -> int:
-    """Bytes of memory this machine has available now (Linux ``MemAvailable``; elsewhere the
-    physical memory), or a very large number when it cannot be told."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
-        return 2**62
+    """Bytes of memory this process may allocate now: the least of the machine's free memory
+    (Linux ``MemAvailable``), the room under its ``RLIMIT_AS``/``RLIMIT_DATA`` limits and the
+    room under its cgroup's ``memory.max`` (see :func:`nndl._limits.memory_headroom`)."""
+    return _limits.memory_headroom()
 
 
 def human_bytes(n: float) -> str:
@@ -87,14 +84,15 @@ def human_bytes(n: float) -> str:
 
 
 def check_memory(nbytes: float, what: str, fix: str = "") -> None:
-    """Refuse ``what`` when its ``nbytes`` exceed the memory this machine has available,
+    """Refuse ``what`` when its ``nbytes`` exceed the memory this process may have,
     saying the figure (checked *before* allocating, instead of a MemoryError later)."""
     free = available_memory()
     if nbytes > free:
         hint = f" {fix}" if fix else ""
         raise NNDLValueError(
-            f"{what} would need {human_bytes(nbytes)} of memory, but this machine has "
-            f"{human_bytes(free)} available; refusing before allocating.{hint}"
+            f"{what} would need {human_bytes(nbytes)} of memory, but this process has "
+            f"{human_bytes(free)} available (the least of the machine's free memory and the "
+            f"process's address-space, data and cgroup limits); refusing before allocating.{hint}"
         )
 
 
@@ -124,21 +122,28 @@ class Archive:
         self.path = Path(path)
         self.what = what
         name = str(self.path)
+        self._file = _limits.open_regular(self.path, what)  # never a device, FIFO or socket
         try:
-            with open(self.path, "rb") as f:
-                if f.read(2) != b"PK":  # the zip signature of every .npz
-                    raise NNDLValueError(
-                        f"{name!r} is not an {what}: an .npz archive was expected; the file may "
-                        "be truncated or corrupted, or of another kind"
-                    )
-            self._zip = zipfile.ZipFile(self.path)
+            self.size = os.fstat(self._file.fileno()).st_size
+            if self._file.read(2) != b"PK":  # the zip signature of every .npz
+                raise NNDLValueError(
+                    f"{name!r} is not an {what}: an .npz archive was expected; the file may "
+                    "be truncated or corrupted, or of another kind"
+                )
+            self._file.seek(0)
+            self._zip = zipfile.ZipFile(self._file)
         except NNDLValueError:
+            self._file.close()
             raise
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            self._file.close()
             raise NNDLValueError(
                 f"{name!r} is not a complete {what}: it is truncated or corrupted "
                 f"({type(exc).__name__}: {exc})"
             ) from exc
+        self.decoded = 0
+        """Bytes of arrays read so far; with those asked for, at most what the file's size
+        justifies (:func:`nndl._limits.check_justified`)."""
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
             self.close()
@@ -157,6 +162,17 @@ class Archive:
 
     def close(self) -> None:
         self._zip.close()
+        self._file.close()
+
+    def check_total(self, nbytes: int, what: str = "") -> None:
+        """Refuse reading arrays of ``nbytes`` more (beyond those read) when, with those read,
+        they exceed what the archive's size on disk justifies."""
+        _limits.check_justified(
+            self.decoded + nbytes,
+            self.size,
+            f"{str(self.path)!r}{' (' + what + ')' if what else ''}",
+            "its members are compressed, or claim more than they hold",
+        )
 
     @property
     def names(self) -> list[str]:
@@ -229,6 +245,7 @@ class Archive:
     def array(self, key: str) -> np.ndarray:
         """Member ``key`` as an array, its header checked and its size bounded first."""
         header = self.header(key)
+        self.check_total(header.nbytes, f"the array {key!r} {header.shape}")
         check_memory(header.nbytes, f"{str(self.path)!r}: the array {key!r} {header.shape}")
         count = int(np.prod(header.shape, dtype=np.int64))
         flat = np.empty(count, dtype=header.dtype)
@@ -241,6 +258,7 @@ class Archive:
                 if not n:
                     raise self._damaged(key, "is shorter than its header says")
                 done += n
+        self.decoded += header.nbytes
         shaped: np.ndarray = flat.reshape(header.shape, order="F" if header.fortran_order else "C")
         return shaped
 
@@ -334,13 +352,18 @@ def check_destination(path: str | Path, what: str = "file", make_folder: bool = 
     """``path`` as a Path after checking that a file can be written there, before the work
     that produces it: not a folder, its folder exists (or is made with ``make_folder``),
     and a file can be created in it (a read-only or full file system fails here)."""
+    stream = _limits.output_stream(path)
     p = Path(path).expanduser()
+    if stream is not None:  # written as a stream: it must be writable
+        if p != Path(_limits.STDOUT) and not os.access(p, os.W_OK):
+            raise write_error(p, PermissionError(errno.EACCES, "permission denied"), what)
+        return p
     if p.is_dir():
         raise NNDLValueError(
             f"cannot write the {what} to {str(p)!r}: it is a folder. Give a file name such as "
             f"{str(p / 'model.npz')!r}"
         )
-    folder = p.parent
+    folder = _limits.replaced_path(p).parent  # a symlink's target is what gets replaced
     if not folder.is_dir():
         if not make_folder or folder.exists():
             raise NNDLValueError(
@@ -365,8 +388,16 @@ def write_atomic(
     path: str | Path, write: Callable[[IO[bytes]], object], what: str = "file"
 ) -> Path:
     """Call ``write(f)`` on a temporary file beside ``path``, flush it to disk and rename it
-    over ``path``; the previous file stays intact if anything fails.  Returns ``path``."""
-    p = Path(path)
+    over ``path``; the previous file stays intact if anything fails.  Returns ``path``.
+
+    Atomic replacement is for regular files: a symlink's target is replaced (the link stays),
+    and ``-`` (the standard output), a character device (``/dev/null``) or a FIFO is written
+    to as a stream (:func:`nndl._limits.output_stream`), never replaced."""
+    stream = _limits.output_stream(path)
+    if stream is not None:
+        return _write_stream(Path(path), write, what)
+    given = Path(path)
+    p = _limits.replaced_path(given)
     if p.is_dir():
         raise NNDLValueError(
             f"cannot write the {what} to {str(p)!r}: it is a directory. Pass a file path such "
@@ -409,7 +440,52 @@ def write_atomic(
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+    return given
+
+
+def _write_stream(p: Path, write: Callable[[IO[bytes]], object], what: str) -> Path:
+    """``write(f)`` on the standard output (``-``), or on the device or FIFO ``p`` opened
+    for writing (a FIFO waits for its reader, as a shell's ``>`` does).  The writer sees a
+    stream that cannot seek, so a zip (``.npz``) is written in one pass, as to a pipe."""
+    try:
+        sys.stdout.flush()  # what is printed stays before what is written to /dev/stdout
+        if str(p) == _limits.STDOUT:
+            _stream_into(sys.stdout.buffer, write)
+        else:
+            with open(p, "wb") as f:
+                _stream_into(f, write)
+    except OSError as exc:
+        raise write_error(p, exc, what) from exc
     return p
+
+
+def _stream_into(target: IO[bytes], write: Callable[[IO[bytes]], object]) -> None:
+    stream = io.BufferedWriter(_Unseekable(target))
+    write(cast(IO[bytes], stream))
+    stream.flush()
+    target.flush()
+
+
+class _Unseekable(io.RawIOBase):
+    """A binary file that writes in order and cannot seek (its ``tell`` counts the bytes)."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        super().__init__()
+        self._target = target
+        self._written = 0
+        self.name = getattr(target, "name", _limits.STDOUT)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self._target.write(data)
+        self._written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._written
 
 
 def write_text(path: str | Path, text: str, what: str = "file") -> Path:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from nndl import _limits
 from nndl.cli._common import (
     comma_list,
     fraction,
@@ -18,6 +19,9 @@ from nndl.cli._common import (
     positive_int,
 )
 from nndl.errors import NNDLValueError, did_you_mean
+
+MAX_CONFIG_BYTES = 2**20
+"""The most a TOML config file may hold."""
 
 
 def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
@@ -34,14 +38,15 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
         raise NNDLValueError(
             f"--config {str(path)!r} is a folder; give a TOML file such as experiment.toml"
         )
-    if not path.is_file():
+    if not path.exists():
         raise NNDLValueError(f"the config file {str(path)!r} does not exist")
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = _limits.read_limited(path, "config file", MAX_CONFIG_BYTES).decode("utf-8")
+        config = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise NNDLValueError(f"{str(path)!r} is not valid TOML: {exc}") from None
     config = config.get("train", config)

@@ -7,6 +7,8 @@ import argparse
 import sys
 from typing import Any
 
+import numpy as np
+
 from nndl.datasets.builtin import generated_key
 from nndl.errors import NNDLValueError
 from nndl.training.options import FitOptions
@@ -178,4 +180,19 @@ def check_animation(args: argparse.Namespace, n_x: int, task: str) -> None:
         raise NNDLValueError(
             f"--animate draws the decision boundary over the plane: it needs 2-D classification "
             f"data; --data {args.data} has {n_x} features ({task})"
+        )
+
+
+def check_classes(Y: Any, task: str, classes: Any, source: str) -> None:
+    """A classifier is trained on examples of at least two classes (as the estimators ask):
+    one class would train a network that always answers it, and report 100% accuracy."""
+    if task == "regression":
+        return
+    seen = np.unique(np.asarray(Y))
+    if seen.size < 2:
+        name = classes[int(seen[0])] if classes and seen.size else (seen[:1].tolist() or "none")
+        raise NNDLValueError(
+            f"the training data {source!r} holds examples of one class only ({name!r}); a "
+            "classifier needs examples of at least 2 classes. Check the target column (--target) "
+            "and the file, or use --task regression for a numeric target"
         )

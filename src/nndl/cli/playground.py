@@ -9,6 +9,7 @@ EXAMPLES = """\
 examples:
   nndl playground                 # http://127.0.0.1:<a free port>/
   nndl playground --port 8000 --open
+  nndl playground --host 0.0.0.0 --port 8000 --allow-origin http://teacher.example:8000
 """
 
 
@@ -40,18 +41,28 @@ def add(commands: Any) -> None:
         "--port", type=_port, default=0, help="port to listen on (default: 0, a free port)"
     )
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also answer pages from this origin, such as http://teacher.example:8000 (the "
+        "address a classroom's browsers use; repeatable). By default only the address served "
+        "(and localhost) is answered, so other sites' pages cannot drive the playground",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C."""
+    from nndl.errors import NNDLValueError
     from nndl.playground import serve
 
     try:
-        serve(args.host, args.port, open_browser=args.open)
+        serve(args.host, args.port, open_browser=args.open, allow_origins=args.allow_origin)
+    except ValueError as exc:
+        raise NNDLValueError(str(exc)) from None
     except OSError as exc:
-        from nndl.errors import NNDLValueError
-
         raise NNDLValueError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; choose another "
             "--port (0 takes a free one) or --host"

@@ -11,7 +11,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from nndl import _files, datasets
+from nndl import _files, _limits, datasets
 from nndl.cli import _layered
 from nndl.cli._common import (
     PREDICT_EXAMPLES,
@@ -50,7 +50,12 @@ CHUNK = 4096
 
 def run(args: argparse.Namespace) -> int:
     out = None
-    if args.out:  # check where the predictions go before loading anything
+    if args.out == "":
+        raise NNDLValueError(
+            "--out is empty; give a file name such as predictions.csv, or leave --out out (or "
+            "give '-') to print the predictions"
+        )
+    if args.out and args.out != "-":  # check where the predictions go before loading anything
         out = _files.check_destination(args.out, "predictions", make_folder=True)
     net = _layered.load(args.model)
     if Path(args.data).exists():
@@ -84,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         text.detach()  # the atomic writer closes the file
 
     _files.write_atomic(out, write, "predictions")
-    print(f"Wrote {X.shape[1]} predictions to {out}")
+    if _limits.output_stream(out) is None:  # not into /dev/stdout or a pipe
+        print(f"Wrote {X.shape[1]} predictions to {out}")
     return 0
 
 

@@ -278,6 +278,12 @@ def add(commands: Any) -> None:
 
 def _destinations(args: argparse.Namespace) -> None:
     """Check where the model and the plots go before spending time on training."""
+    for option in ("save", "plots", "animate"):
+        if getattr(args, option, None) == "":
+            raise NNDLValueError(
+                f"--{option} is empty; give a file name (such as model.npz), or leave the option "
+                "out"
+            )
     if args.save:
         _files.check_destination(model_io.normalize_path(args.save), "model", make_folder=True)
     if args.plots:
@@ -327,6 +333,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sequence_length is not None:
         data = datasets.as_sequences(data, args.sequence_length)
     _rules.check_combinations(args, data.task)
+    _rules.check_classes(data.Y, data.task, data.classes, str(args.data))
     X, Y = np.asarray(data.X, dtype=np.float64), np.asarray(data.Y)
     X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
     Y_test: np.ndarray | None = None if data.Y_test is None else np.asarray(data.Y_test)

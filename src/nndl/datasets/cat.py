@@ -143,6 +143,13 @@ def _pictures(X: np.ndarray, shape: tuple[int, int, int] | None, name: str) -> n
     """Flattened ``(h*w*c, m)`` pixel values back to ``(m, h, w, c)`` uint8."""
     if shape is None:
         raise ShapeError(f"{name} holds no pictures (m, height, width, channels)")
+    pixel = np.isfinite(X) & (X >= 0) & (X <= 255) & (np.round(X) == X)
+    if not bool(np.all(pixel)):
+        bad = X[~pixel].ravel()[0]
+        raise NNDLValueError(
+            f"{name} holds the pixel value {float(bad)!r}; the course's pictures hold whole "
+            "numbers 0..255 (uint8). The file is damaged or is not the course's"
+        )
     return np.ascontiguousarray(X.T.reshape(X.shape[1], *shape)).astype(np.uint8)
 
 

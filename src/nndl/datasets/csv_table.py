@@ -5,6 +5,7 @@ turns a :class:`Table` into ``X``."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nndl import _limits
 from nndl.datasets.data import check_path, label_name
 from nndl.errors import NNDLValueError, require
 
@@ -78,9 +80,17 @@ def read_csv(path: str | Path, delimiter: str | None = None, text: Sequence[str]
     p = check_path(path, "CSV file")
     if p.is_dir():
         raise NNDLValueError(f"{str(p)!r} is a folder, expected a CSV file")
+    with io.TextIOWrapper(_limits.open_regular(p, "CSV file"), "utf-8-sig", newline="") as f:
+        return _read_opened(pd, p, f, delimiter, text)
+
+
+def _read_opened(
+    pd: Any, p: Path, f: io.TextIOWrapper, delimiter: str | None, text: Sequence[str]
+) -> Table:
+    """:func:`read_csv` of the regular file ``p``, opened as ``f``."""
     try:
-        with open(p, encoding="utf-8-sig", newline="") as f:
-            head = f.read(65536)
+        head = f.read(65536)
+        f.seek(0)
     except UnicodeDecodeError as exc:
         raise NNDLValueError(
             f"cannot read {str(p)!r} as text ({exc}); expected a UTF-8 CSV file with a header row"
@@ -100,10 +110,9 @@ def read_csv(path: str | Path, delimiter: str | None = None, text: Sequence[str]
         raise NNDLValueError(f"{str(p)!r}: the header names columns {twice} more than once")
     try:
         frame = pd.read_csv(
-            p,
+            f,
             sep=delimiter,
             engine="c",
-            encoding="utf-8-sig",
             na_values=list(MISSING_VALUES),
             keep_default_na=False,
             skipinitialspace=True,
@@ -129,7 +138,27 @@ def read_csv(path: str | Path, delimiter: str | None = None, text: Sequence[str]
             numbers[name] = column.to_numpy(dtype=np.float64)
         else:
             texts[name] = [None if _is_na(v) else str(v).strip() for v in column.tolist()]
+            _refuse_control_characters(p, name, texts[name])
     return Table(header=header, numbers=numbers, texts=texts, path=str(p))
+
+
+_CONTROL = {chr(c) for c in range(32)} - {"\t"}
+
+
+def _refuse_control_characters(p: Path, name: str, cells: list[str | None]) -> None:
+    """A text cell holding a NUL or another control character (a binary file read as CSV)
+    is an error naming it, not a category.  A column of numbers with such a stray cell is
+    left to the numbers' own check, which names the cell the same way."""
+    if any(cell is not None and _as_number(cell) is not None for cell in cells):
+        return
+    for i, cell in enumerate(cells):
+        if cell is not None and not _CONTROL.isdisjoint(cell):
+            bad = next(c for c in cell if c in _CONTROL)
+            raise NNDLValueError(
+                f"{str(p)!r}: column {name!r}, {_rows([i])}, holds the control character "
+                f"{bad!r}; a CSV file holds text. The file is binary or damaged: fix or remove "
+                "that cell"
+            )
 
 
 def _is_na(value: Any) -> bool:

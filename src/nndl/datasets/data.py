@@ -175,6 +175,8 @@ def infer_task(values: np.ndarray) -> str:
     if values.dtype.kind == "f":
         finite = bool(np.all(np.isfinite(values)))
         whole = finite and bool(np.all(values == np.round(values)))
+        if finite and not whole:
+            _check_nearly_whole(values)
         if not whole or len(np.unique(values)) > MAX_NUMERIC_CLASSES:
             return "regression"
     elif values.dtype.kind not in "iubOSU":
@@ -183,6 +185,25 @@ def infer_task(values: np.ndarray) -> str:
             "class names"
         )
     return classification_task(len(np.unique(values)))
+
+
+def _check_nearly_whole(values: np.ndarray) -> None:
+    """Refuse a float target of whole numbers (classes) but for a few values a hair away from
+    one (``1.0000001``): guessing regression from them would change the task silently."""
+    rounded = np.round(values)
+    off = values != rounded
+    few = int(np.count_nonzero(off)) <= max(1, len(values) // 100)
+    near = bool(
+        np.all(np.abs(values[off] - rounded[off]) <= 1e-4 * np.maximum(1, np.abs(rounded[off])))
+    )
+    if few and near and len(np.unique(rounded)) <= MAX_NUMERIC_CLASSES:
+        rows = np.flatnonzero(off)
+        raise NNDLValueError(
+            f"the target holds whole numbers (classes) but for {rows.size} value(s) a hair away "
+            f"from one, such as {float(values[rows[0]])!r} (example {int(rows[0])}); it is not "
+            "clear whether this is classification or regression. Round those labels, or ask for "
+            "regression (task='regression', --task regression on the command line)"
+        )
 
 
 def classification_task(n_classes: int) -> str:

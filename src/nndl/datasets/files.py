@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nndl import _files
+from nndl import _files, _limits
 from nndl.datasets.data import Data, check_path, encode_labels, make_target
 from nndl.datasets.images import images_to_vectors
 from nndl.datasets.tables import (
@@ -123,7 +123,7 @@ def read_npz(
     )
     if p.is_dir():
         raise NNDLValueError(f"{str(p)!r} is a folder, expected an .npz file")
-    with open(p, "rb") as f:
+    with _limits.open_regular(p, ".npz file") as f:  # never a device or a FIFO
         if f.read(6) == b"\x93NUMPY":
             raise NNDLValueError(
                 f"{str(p)!r} is a single .npy array, expected an .npz archive with arrays X and "
@@ -144,6 +144,10 @@ def read_npz(
             raise NNDLValueError(f"{damaged}. Details: {exc}") from exc
         _check_headers(str(p), headers, layout)
         total = sum(2 * h.nbytes + 8 * int(np.prod(h.shape)) for h in headers.values())
+        decoded = sum(h.nbytes + 8 * int(np.prod(h.shape)) for h in headers.values())
+        _limits.check_justified(  # the arrays and their float64 copies
+            decoded, archive.size, f"{str(p)!r}", "its members are compressed"
+        )
         _files.check_memory(total, f"reading {str(p)!r}")
         try:
             return {n: archive.array(n) for n in names}

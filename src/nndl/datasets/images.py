@@ -10,14 +10,16 @@ h5py and Pillow come with the ``data`` extra: ``pip install "nndl[data]"``.
 
 from __future__ import annotations
 
+import os
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nndl import _files
+from nndl import _files, _limits
 from nndl.datasets.data import (
     Data,
     check_path,
@@ -26,7 +28,7 @@ from nndl.datasets.data import (
     label_name,
     make_target,
 )
-from nndl.errors import NNDLValueError, ShapeError, require
+from nndl.errors import NNDLError, NNDLValueError, ShapeError, require
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 """File name endings read as images in a folder."""
@@ -96,8 +98,10 @@ def load_h5(path: str | Path, part: str = "auto", scale: bool = True) -> Data:
         raise NNDLValueError(f"part must be one of {', '.join(_PARTS)}. Received: part={part!r}")
     h5py = require("h5py", "data", "reading HDF5 files")
     p = check_path(path, "HDF5 file")
+    opened = _limits.open_regular(p, "HDF5 file")  # never a device or a FIFO
+    size = os.fstat(opened.fileno()).st_size
     try:
-        with h5py.File(p, "r") as f:
+        with opened, h5py.File(opened, "r") as f:
             datasets = {key: f[key] for key in f if hasattr(f[key], "shape")}
             train = _find_pair(datasets, _TRAIN_KEYS)
             test = _find_pair(datasets, _TEST_KEYS)
@@ -115,11 +119,14 @@ def load_h5(path: str | Path, part: str = "auto", scale: bool = True) -> Data:
                     f"{str(p)!r} holds no {wanted}; its keys are: {', '.join(sorted(f)) or 'none'}"
                 )
             pairs = [pair for pair in (train, test) if pair is not None]
-            _check_h5(h5py, str(p), pairs)
+            names_set = _class_set(datasets)
+            _check_h5(h5py, str(p), pairs, size, names_set)
             x_train, y_train = _read(train[0]), _read(train[1])
             test_arrays = None if test is None else (_read(test[0]), _read(test[1]))
-            names = _class_names(datasets)
-    except OSError as exc:
+            names = _class_names(names_set, str(p))
+    except NNDLError:
+        raise
+    except (OSError, RuntimeError, KeyError, ValueError, TypeError) as exc:  # h5py's, damaged
         raise NNDLValueError(
             f"cannot read {str(p)!r} as an HDF5 file ({exc}); the file is damaged or is not "
             "HDF5. Expected a file written by h5py with keys such as train_set_x and train_set_y"
@@ -162,12 +169,25 @@ def _read(dataset: Any) -> np.ndarray:
     return np.asarray(dataset[()])
 
 
-def _check_h5(h5py: Any, name: str, pairs: Sequence[tuple[Any, Any]]) -> None:
+def _check_h5(
+    h5py: Any, name: str, pairs: Sequence[tuple[Any, Any]], size: int, names: Any = None
+) -> None:
     """The datasets to read hold numbers (or labels), have the shapes of features and labels
-    for the same examples, and fit in memory: checked from their shapes and dtypes before
-    anything is read (no other dataset of the file is read at all)."""
+    for the same examples, are no larger than the file's ``size`` on disk can justify (an
+    HDF5 dataset may be declared without its chunks ever being written) and fit in memory:
+    checked from their shapes and dtypes before anything is read (no other dataset of the
+    file is read at all)."""
     total = 0
+    if names is not None:
+        count = int(np.prod(names.shape, dtype=object))
+        total += count * max(names.dtype.itemsize, 8) + 64 * count  # and as Python strings
     for x, y in pairs:
+        if x.dtype.kind not in "iufb":
+            raise NNDLValueError(
+                f"{name!r}: the features {x.name!r} have dtype {x.dtype}; expected numbers "
+                "(pixels or measurements). Text features must be encoded as numbers first, or "
+                "written to a CSV file, whose text columns nndl one-hot encodes"
+            )
         for d in (x, y):
             text = d is y and h5py.check_string_dtype(d.dtype) is not None
             if d.dtype.kind not in "iufbSU" and not text:
@@ -188,6 +208,7 @@ def _check_h5(h5py: Any, name: str, pairs: Sequence[tuple[Any, Any]]) -> None:
                 f"{name!r}: the features {x.name!r} {x.shape} hold {x.shape[0]} examples but the "
                 f"labels {y.name!r} have shape {y.shape}; expected (m,) or (1, m) labels"
             )
+    _limits.check_justified(total, size, f"{name!r}", "HDF5 datasets declared but not written")
     _files.check_memory(total, f"reading {name!r}")
 
 
@@ -201,7 +222,9 @@ def _find_pair(
     return None
 
 
-def _class_names(datasets: dict[str, Any]) -> list[str] | None:
+def _class_set(datasets: dict[str, Any]) -> Any:
+    """The dataset of class names (``list_classes``, ``classes`` or ``class_names``), checked
+    from its header, or None."""
     for key in ("list_classes", "classes", "class_names"):
         names = datasets.get(key)
         if names is not None:
@@ -210,8 +233,24 @@ def _class_names(datasets: dict[str, Any]) -> list[str] | None:
                     f"the HDF5 dataset {key!r} holds {names.size} values of dtype {names.dtype}; "
                     f"expected at most {MAX_CLASS_NAMES} class names"
                 )
-            return [label_name(v) for v in np.asarray(names[()]).ravel().tolist()]
+            return names
     return None
+
+
+def _class_names(names: Any, name: str) -> list[str] | None:
+    """The class names read from their dataset; the same name twice is refused (a list of
+    never-written names is all empty strings)."""
+    if names is None:
+        return None
+    found = [label_name(v) for v in np.asarray(names[()]).ravel().tolist()]
+    if len(set(found)) != len(found):
+        twice = sorted(n for n, k in Counter(found).items() if k > 1)
+        raise NNDLValueError(
+            f"{name!r}: the HDF5 dataset {names.name!r} lists {len(found):,} class names with "
+            f"some twice ({twice[:3]}); each class needs its own name. The dataset may never "
+            "have been written"
+        )
+    return found
 
 
 def _h5_features(x: np.ndarray, scale: bool) -> tuple[np.ndarray, tuple[int, int, int] | None]:
@@ -311,7 +350,7 @@ def _picture(Image: Any, ImageOps: Any, p: Path, mode: str, size: tuple[int, int
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(p) as img:
+            with _limits.open_regular(p, "picture") as f, Image.open(f) as img:
                 width, height = img.size
                 if width * height > MAX_PICTURE_PIXELS:
                     raise NNDLValueError(f"{too_big}: it is {width} × {height}")

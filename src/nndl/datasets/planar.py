@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nndl import _files
+from nndl.datasets.synthetic import check_noise
 from nndl.errors import NNDLValueError
 from nndl.model.init import RandomSource, make_rng
 
@@ -23,8 +25,12 @@ def load_planar(
     numbers in the same order as the course's ``load_planar_dataset``, so it is
     the course's data set, point for point.
     """
-    if m < 2 or m % 2:
-        raise NNDLValueError(f"m must be an even number >= 2 (two classes of m/2). Received: m={m}")
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 2 or m % 2:
+        raise NNDLValueError(
+            f"m must be an even whole number >= 2 (two classes of m/2). Received: m={m!r}"
+        )
+    check_noise(noise)
+    _files.check_memory(96.0 * int(m), f"generating {int(m):,} examples", "Ask for fewer.")
     rng = make_rng(seed)
     N = m // 2
     X = np.zeros((m, 2))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nndl import _files
 from nndl.errors import NNDLValueError
 from nndl.model.init import RandomSource, make_rng
 
@@ -15,8 +16,20 @@ Data = tuple[np.ndarray, np.ndarray]
 
 
 def _check_m(m: int, classes: int = 2) -> None:
+    """``m`` is a whole number of examples, and they fit in memory (checked before drawing)."""
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < classes:
         raise NNDLValueError(f"m must be an integer >= {classes}. Received: m={m!r}")
+    _files.check_memory(96.0 * int(m), f"generating {int(m):,} examples", "Ask for fewer.")
+
+
+def check_noise(value: float, name: str = "noise") -> None:
+    """A noise level (a standard deviation) is a finite number >= 0."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not ok or not np.isfinite(value) or value < 0:
+        raise NNDLValueError(
+            f"{name} must be a finite number >= 0 (a standard deviation). Received: "
+            f"{name}={value!r}"
+        )
 
 
 def _shuffle(
@@ -30,6 +43,7 @@ def _shuffle(
 def make_moons(m: int = 200, noise: float = 0.2, seed: RandomSource = 0) -> Data:
     """Two interleaving half circles, with Gaussian noise of standard deviation ``noise``."""
     _check_m(m)
+    check_noise(noise, "noise")
     rng = make_rng(seed)
     n_out = m // 2
     n_in = m - n_out
@@ -47,6 +61,7 @@ def make_circles(
 ) -> Data:
     """A circle inside a larger one (radius ratio ``factor``), with Gaussian noise."""
     _check_m(m)
+    check_noise(noise, "noise")
     if not 0 < factor < 1:
         raise NNDLValueError(f"factor must be between 0 and 1. Received: factor={factor}")
     rng = make_rng(seed)
@@ -69,6 +84,7 @@ def make_blobs(
     The course's version: 6 blobs, labels folded to two classes.
     """
     _check_m(m, centers)
+    check_noise(spread, "spread")
     if not 1 < classes <= centers:
         raise NNDLValueError(
             f"classes must be in 2 … centers={centers}. Received: classes={classes}"
@@ -85,6 +101,7 @@ def make_gaussian_quantiles(
 ) -> Data:
     """One isotropic Gaussian, cut into ``classes`` nested shells of equal count."""
     _check_m(m, classes)
+    check_noise(cov, "cov")
     rng = make_rng(seed)
     X = rng.standard_normal((m, 2)) * np.sqrt(cov)
     radius = np.sum(X**2, axis=1)
@@ -96,6 +113,7 @@ def make_gaussian_quantiles(
 def make_spiral(m: int = 300, classes: int = 3, noise: float = 0.2, seed: RandomSource = 0) -> Data:
     """``classes`` interleaved spiral arms, m/classes points each (not linearly separable)."""
     _check_m(m, classes)
+    check_noise(noise, "noise")
     rng = make_rng(seed)
     X = np.zeros((m, 2))
     y = np.zeros(m)
@@ -111,6 +129,7 @@ def make_spiral(m: int = 300, classes: int = 3, noise: float = 0.2, seed: Random
 def make_xor(m: int = 200, noise: float = 0.1, seed: RandomSource = 0) -> Data:
     """Points in [-1, 1]²; label 1 where exactly one coordinate is positive (XOR of the signs)."""
     _check_m(m)
+    check_noise(noise, "noise")
     rng = make_rng(seed)
     X = rng.uniform(-1, 1, size=(m, 2))
     y = ((X[:, 0] > 0) ^ (X[:, 1] > 0)).astype(np.int64)

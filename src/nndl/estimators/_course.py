@@ -31,6 +31,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from nndl.errors import NNDLValueError
 from nndl.estimators import _layered
 from nndl.estimators._base import forward_rows, layer_sizes, new_network, rows_from_params, train
+from nndl.model.checks import refuse_masked
 from nndl.model.network import Network
 from nndl.model.sequential import Sequential
 from nndl.training.options import FitOptions
@@ -141,6 +142,7 @@ class _NeuralNet(BaseEstimator):  # type: ignore[misc]
         """scikit-learn's validation of X (and y, when given, ``None`` included); pictures
         ``(m, n_H, n_W, n_C)`` are taken with ``layers``."""
         nd = {"allow_nd": True} if self.layers is not None else {}
+        X = refuse_masked("X", X)
         return validate_data(self, X, *y, dtype=[np.float64, np.float32], **nd, **options)
 
     def _new_network(self, n_x: int, n_y: int) -> Network:

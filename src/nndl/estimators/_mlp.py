@@ -53,6 +53,7 @@ from nndl.estimators._base import (
     train,
 )
 from nndl.model import init as _init
+from nndl.model.checks import check_network_size
 from nndl.model.network import Network
 from nndl.training.optimizers import LBFGS, Adam, HeavyBall
 from nndl.training.options import FitOptions
@@ -273,6 +274,7 @@ class _BaseMLP(BaseEstimator):  # type: ignore[misc]
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Glorot-uniform as scikit-learn draws it (U(±√(6 / (fan_in + fan_out))), √2 for
         the logistic), or one of the course's initializations with zero biases."""
+        check_network_size(dims, np.dtype(dtype).name)  # before drawing any weight
         rng = self._random_state
         coefs, intercepts = [], []
         for l, (fan_in, fan_out) in enumerate(itertools.pairwise(dims)):

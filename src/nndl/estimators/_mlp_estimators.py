@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from nndl.arrays.backend import is_sparse
 from nndl.errors import NNDLValueError
 from nndl.estimators._mlp import _BaseMLP, _stochastic
+from nndl.model.checks import refuse_masked
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):  # type: ignore[misc]
@@ -101,6 +102,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):  # type: ignore[misc]
         self.class_weight = class_weight
 
     def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool) -> Any:
+        X = refuse_masked("X", X)
         X, y = validate_data(
             self,
             X,
@@ -276,6 +278,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):  # type: ignore[misc]
         self.loss = loss
 
     def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool) -> Any:
+        X = refuse_masked("X", X)
         X, y = validate_data(
             self,
             X,

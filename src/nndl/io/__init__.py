@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl import _files
+from nndl import _files, _limits
 from nndl._version import __version__
 from nndl.arrays.backend import to_numpy
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLTypeError, NNDLValueError
 from nndl.io import sequential
 from nndl.io._checks import is_int as _is_int
 from nndl.io._checks import malformed as _bad
@@ -75,12 +75,15 @@ def write_atomic(path: Path, arrays: dict[str, np.ndarray], what: str = "model f
 
 
 def normalize_path(path: str | Path) -> Path:
-    """``path`` as a Path; a name without a suffix gets ``.npz``."""
+    """``path`` as a Path; a name without a suffix gets ``.npz`` (not ``-``, a device or a
+    FIFO, which are written to as they are)."""
     if not isinstance(path, (str, os.PathLike)):
         raise NNDLValueError(
             f"path must be a file name (str or pathlib.Path). Received: {path!r} of type "
             f"{type(path).__name__}"
         )
+    if _limits.output_stream(path) is not None:  # "-", /dev/null, a FIFO: as given
+        return Path(path)
     p = Path(path)
     if p.suffix == "" and not p.is_dir():
         p = p.with_suffix(".npz")
@@ -131,7 +134,9 @@ def model_arrays(model: Network | Sequential) -> dict[str, np.ndarray]:
     return sequential.arrays(model)  # type: ignore[arg-type]
 
 
-def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def read(
+    path: str | Path, everything: bool = False
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The metadata and arrays of an nndl file (model or checkpoint), with clear errors for
     bad files.
 
@@ -141,15 +146,11 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     ``.npy`` header must give the shape the metadata implies, *before* anything
     is decompressed or allocated; an unknown member is refused without being
     read; the arrays' total size must fit the memory available; the parameters
-    must be finite (loading refuses what saving refuses).
+    must be finite (loading refuses what saving refuses).  Only the model's own arrays are
+    read, unless ``everything`` (a checkpoint resumed: its optimizer slots and callbacks'
+    arrays too); the others' headers are checked, their data never decompressed.
     """
-    p = Path(path)
-    if p.is_dir():
-        raise NNDLValueError(
-            f"{str(p)!r} is a directory, not a saved model: pass the .npz file inside it"
-        )
-    if not p.exists():
-        raise FileNotFoundError(f"no saved model at {str(p)!r}: check the path")
+    p = check_model_path(path)
     with _files.Archive(p, "nndl model file") as archive:
         if METADATA_KEY not in archive.members:
             raise NNDLValueError(
@@ -184,9 +185,13 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         for key in names - set(shapes):
             if archive.header(key).dtype.kind not in "fiub":
                 raise NNDLValueError(f"{str(p)!r}: the array {key!r} does not hold numbers")
-        total = sum(archive.header(k).nbytes for k in names)
+        wanted = sorted(
+            k for k in names if everything or (k in shapes and not k.startswith("opt."))
+        )
+        total = sum(archive.header(k).nbytes for k in wanted)
+        archive.check_total(total)
         _files.check_memory(2 * total, f"loading {str(p)!r}")
-        arrays = {k: archive.array(k) for k in sorted(names)}
+        arrays = {k: archive.array(k) for k in wanted}
     for key in shapes:
         if not np.all(np.isfinite(arrays[key])):
             raise NNDLValueError(
@@ -194,6 +199,25 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 "refuses those too). The file is damaged, or was written after training diverged"
             )
     return meta, arrays
+
+
+def check_model_path(path: Any) -> Path:
+    """``path`` (a str or path-like) as a Path, or a clear error: not a folder, and there."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise NNDLTypeError(
+            f"the path of a saved model must be a str or a pathlib.Path, such as 'model.npz'. "
+            f"Received: {type(path).__name__} {path!r}"
+        )
+    p = Path(path)
+    if str(path) == "":
+        raise NNDLValueError("the path of a saved model is empty; pass a file such as 'model.npz'")
+    if p.is_dir():
+        raise NNDLValueError(
+            f"{str(p)!r} is a directory, not a saved model: pass the .npz file inside it"
+        )
+    if not p.exists():
+        raise FileNotFoundError(f"no saved model at {str(p)!r}: check the path")
+    return p
 
 
 def build(

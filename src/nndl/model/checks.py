@@ -28,8 +28,24 @@ from nndl.model.activations import Activation
 from nndl.model.losses import Loss
 
 
+def refuse_masked(name: str, value: Any) -> Any:
+    """A NumPy masked array with masked entries is refused (its mask would be dropped and the
+    hidden values used); one with none masked is its data."""
+    if isinstance(value, np.ma.MaskedArray):
+        hidden = int(np.count_nonzero(np.ma.getmaskarray(value)))
+        if hidden:
+            raise NNDLValueError(
+                f"{name} is a masked array with {hidden:,} masked values; nndl would use the "
+                f"values under the mask. Fill them ({name}.filled(value)) or drop those examples "
+                "first"
+            )
+        return np.asarray(value.data)
+    return value
+
+
 def as_array(name: str, value: Any) -> Array:
     """``value`` as an array: arrays of any library pass; lists and numbers become NumPy."""
+    value = refuse_masked(name, value)
     if is_array(value):
         return value
     if isinstance(value, (list, tuple)) or np.isscalar(value):

@@ -1,12 +1,36 @@
-"""Serving the playground: ``serve`` for the command line, ``start`` for tests and scripts."""
+"""Serving the playground: ``serve`` for the command line, ``start`` for tests and scripts.
+
+The app is served behind :class:`Guard`, which answers only requests addressed to the
+served address and WebSockets opened by its own page:
+
+* ``Host`` must name the address served (``127.0.0.1:PORT``; ``localhost:PORT`` too for a
+  loopback address), so a page of another site whose name is rebound to this machine (DNS
+  rebinding) gets a 403, never the playground;
+* a WebSocket's ``Origin`` must be the served page's own (``http://127.0.0.1:PORT``), so a
+  page of another site (or ``null``, ``file://``) cannot set up, train or download a model
+  in a visitor's name (cross-site WebSocket hijacking).  A browser always sends ``Origin``;
+  a client that sends none (a script) is not a browser page and is let in;
+* each tab may send at most :data:`BURST` messages at once and :data:`RATE` a second after
+  that; a flood closes its connection (1008), which ends its training and frees its state.
+
+For a classroom served on a shared address (``--host 0.0.0.0``), ``--allow-origin
+http://teacher.example:8000`` (repeatable) names the address the pupils' browsers use: its
+host is then accepted in ``Host`` and the origin in ``Origin``.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import json
+import logging
 import socket
 import threading
 import time
 import webbrowser
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
@@ -14,6 +38,113 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from .app import Options, create_app
 
 MAX_WS_BYTES = 1 << 20  # a bigger WebSocket message closes its connection (not the server)
+BURST = 200
+"""Messages a tab may send at once ..."""
+RATE = 100.0
+"""... and a second after that; more closes its connection (code 1008)."""
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def allowed_addresses(
+    host: str, port: int, allow_origins: Iterable[str] = ()
+) -> tuple[set[str], set[str]]:
+    """The ``Host`` values and the ``Origin`` values the playground served on (host, port)
+    answers: its own address (and ``localhost`` for a loopback one), and the origins given."""
+    names = {f"[{host}]" if ":" in host else host}
+    if _loopback(host) or host in ("0.0.0.0", "::"):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    hosts = {f"{name}:{port}" for name in names if name not in ("0.0.0.0", "[::]")}
+    origins = {f"http://{h}" for h in hosts}
+    for origin in allow_origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise ValueError(
+                f"--allow-origin takes an origin such as http://teacher.example:8000 (a scheme, "
+                f"a host and a port, no path). Received: {origin!r}"
+            )
+        netloc = parts.netloc.lower()
+        default = {"http": 80, "https": 443}[parts.scheme]
+        hosts |= {netloc} if parts.port else {netloc, f"{netloc}:{default}"}
+        origins.add(f"{parts.scheme}://{netloc}")
+    return hosts, origins
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1").strip().lower()
+    return None
+
+
+class Guard:
+    """ASGI middleware: the ``Host`` and WebSocket ``Origin`` checks and the message rate
+    limit described above."""
+
+    def __init__(self, app: ASGIApp, hosts: set[str], origins: set[str]) -> None:
+        self.app = app
+        self.hosts = {h.lower() for h in hosts}
+        self.origins = {o.lower().rstrip("/") for o in origins}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = _header(scope, b"host")
+        if host is not None and host not in self.hosts:
+            await self._refuse(kind, send, f"the playground does not answer for host {host!r}")
+            return
+        if kind == "websocket":
+            origin = _header(scope, b"origin")
+            if origin is not None and origin.rstrip("/") not in self.origins:
+                await self._refuse(kind, send, f"WebSockets from {origin!r} are not allowed")
+                return
+            await self.app(scope, _limited(receive, send), send)
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(kind: str, send: Send, why: str) -> None:
+        if kind == "websocket":  # closed before the handshake: the client gets an HTTP 403
+            await send({"type": "websocket.close", "code": 1008, "reason": why[:120]})
+            return
+        body = json.dumps({"error": why}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 403, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _limited(receive: Receive, send: Send) -> Receive:
+    """``receive`` that lets a tab send :data:`BURST` messages at once and :data:`RATE` a
+    second after that; past that it closes the connection and tells the app it has gone."""
+    tokens = [float(BURST), time.monotonic()]
+
+    async def limited() -> MutableMapping[str, Any]:
+        event = await receive()
+        if event.get("type") != "websocket.receive":
+            return event
+        now = time.monotonic()
+        tokens[0] = min(float(BURST), tokens[0] + (now - tokens[1]) * RATE)
+        tokens[1] = now
+        if tokens[0] < 1.0:
+            reason = f"more than {BURST} messages at once or {RATE:.0f} a second"
+            await send({"type": "websocket.close", "code": 1008, "reason": reason})
+            return {"type": "websocket.disconnect", "code": 1008}
+        tokens[0] -= 1.0
+        return event
+
+    return limited
 
 
 def _one_blas_thread() -> threadpool_limits:
@@ -41,19 +172,48 @@ def address(sock: socket.socket) -> str:
     return f"http://{shown}:{port}/"
 
 
-def _server(options: Options | None, log_level: str) -> uvicorn.Server:
+class _NoClientTracebacks(logging.Filter):
+    """A client's bad frame (text that is not UTF-8) is logged as one line, not a traceback:
+    it is the client's mistake, answered with close code 1007, not the server's failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], UnicodeDecodeError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _quiet_client_errors() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _NoClientTracebacks) for f in logger.filters):
+        logger.addFilter(_NoClientTracebacks())
+
+
+def _server(
+    options: Options | None, log_level: str, sock: socket.socket, allow_origins: Iterable[str]
+) -> uvicorn.Server:
+    host, port = sock.getsockname()[:2]
+    hosts, origins = allowed_addresses(str(host), int(port), allow_origins)
     config = uvicorn.Config(
-        create_app(options),
+        Guard(create_app(options), hosts, origins),
         log_level=log_level,
         ws="auto",
         ws_max_size=MAX_WS_BYTES,
         lifespan="off",
     )
+    _quiet_client_errors()  # after the config, which sets up uvicorn's loggers
     return uvicorn.Server(config)
 
 
-def serve(host: str = "127.0.0.1", port: int = 0, open_browser: bool = False) -> None:
-    """Serve the playground until Ctrl-C; print the address (and open it with ``open_browser``)."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    open_browser: bool = False,
+    allow_origins: Iterable[str] = (),
+) -> None:
+    """Serve the playground until Ctrl-C; print the address (and open it with ``open_browser``).
+    ``allow_origins``: the addresses of the page other than the one served (a classroom's)."""
+    allowed_addresses(host, port, allow_origins)  # a malformed origin fails before binding
     sock = _bind(host, port)
     url = address(sock)
     print(f"nndl playground: {url}  (Ctrl-C to stop)", flush=True)
@@ -61,7 +221,7 @@ def serve(host: str = "127.0.0.1", port: int = 0, open_browser: bool = False) ->
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     limits = _one_blas_thread()
     try:
-        _server(None, "warning").run(sockets=[sock])
+        _server(None, "warning", sock, allow_origins).run(sockets=[sock])
     finally:
         limits.restore_original_limits()
 
@@ -81,11 +241,16 @@ class Running:
         self.limits.restore_original_limits()
 
 
-def start(options: Options | None = None, host: str = "127.0.0.1", port: int = 0) -> Running:
+def start(
+    options: Options | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    allow_origins: Iterable[str] = (),
+) -> Running:
     """Serve the playground from a background thread (for tests and benchmarks)."""
     sock = _bind(host, port)
     limits = _one_blas_thread()
-    server = _server(options, "error")
+    server = _server(options, "error", sock, allow_origins)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -109,7 +109,7 @@ def checkpoint_path(path: str | Path) -> Path:
 def load_checkpoint(path: str | Path, network: Network | None = None) -> Checkpoint:
     """Read a checkpoint; with ``network``, check that it has the same architecture."""
     path = checkpoint_path(path)
-    meta, arrays = read(path)
+    meta, arrays = read(path, everything=True)
     if meta.get("format") != CHECKPOINT_FORMAT:
         raise NNDLValueError(
             f"{str(path)!r} is a saved model, not a training checkpoint: load it with "

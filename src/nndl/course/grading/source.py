@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from nndl import _limits
 from nndl.errors import NNDLValueError
 
 MAX_BYTES = 32 * 2**20
@@ -37,7 +38,7 @@ def read(path: str | Path) -> list[Unit]:
             f"{path} is not a .py file or an .ipynb notebook: grade the file that holds "
             "your functions"
         )
-    if not path.is_file():
+    if not path.exists():
         raise NNDLValueError(f"{path} does not exist: give the path of your .py or .ipynb file")
     size = path.stat().st_size
     if size > MAX_BYTES:
@@ -46,7 +47,7 @@ def read(path: str | Path) -> list[Unit]:
             "clear the notebook's outputs (Cell > All Output > Clear) and save it"
         )
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = _limits.read_limited(path, "source file", MAX_BYTES).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NNDLValueError(f"{path} is not UTF-8 text ({exc.reason}): save it as UTF-8") from exc
     if path.suffix == ".py":
