@@ -64,7 +64,8 @@ class ConvKernels:
 
 _KERNELS: ConvKernels | None = None
 _TRIED = False
-_READY: dict[str, bool] = {}
+_READY: dict[Any, bool] = {}
+"""Whether the loops compiled, by dtype (as given: a name or a NumPy dtype)."""
 
 
 def _disabled() -> bool:
@@ -107,12 +108,11 @@ def ready(dtype: Any) -> ConvKernels | None:
     """:func:`kernels`, compiled (or loaded from Numba's disk cache) for ``dtype`` now;
     ``None`` without them."""
     k = kernels()
-    if k is None or np.dtype(dtype) not in _DTYPES:
+    if k is None:
         return None
-    name = np.dtype(dtype).name
-    if name not in _READY:
-        _READY[name] = _warm_up(k, np.dtype(dtype))
-    return k if _READY[name] else None
+    if dtype not in _READY:
+        _READY[dtype] = np.dtype(dtype) in _DTYPES and _warm_up(k, np.dtype(dtype))
+    return k if _READY[dtype] else None
 
 
 def _warm_up(k: ConvKernels, dtype: np.dtype[Any]) -> bool:
