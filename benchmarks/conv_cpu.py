@@ -7,10 +7,12 @@ softmax, Adam (learning rate 1e-3), mini-batches of 128.  nndl trains it with
 ``nn.Linear``, cross-entropy, ``torch.optim.Adam``, a shuffled order each epoch).  Each
 library runs in a fresh subprocess, alternately (the order rotating between rounds), so
 a slow minute hits both and each one's peak memory is its own (``ru_maxrss``).  Reported:
-the median seconds per epoch, the ratio nndl ÷ PyTorch, each one's peak resident memory
-(and its growth over the memory held once the data is made), and the GEMM share of nndl's
-epoch: after each epoch, the same matrix products alone (shapes and layouts as nndl's), for
-the same mini-batches, divided by that epoch's time (the median of those ratios).
+the median seconds per epoch, the ratio nndl ÷ PyTorch (and the same for the CPU seconds
+each process spent in its epoch, which a busy shared machine disturbs less), each one's
+peak resident memory (and its growth over the memory held once the data is made), and
+the GEMM share of nndl's epoch: after each epoch, the same matrix products alone (shapes
+and layouts as nndl's), for the same mini-batches, divided by that epoch's time (the
+median of those ratios).
 
 **Per layer.** One training step's forward and backward pass of each layer on a batch
 of the cat assignment's pictures (64 × 64 × 3), medians and the ratio.  nndl works in the
@@ -162,18 +164,20 @@ def child_nndl(args: argparse.Namespace) -> dict[str, Any]:
     after_data = _start_peak()
     model = nndl_model(args.seed)
     times: list[float] = []
+    cpu: list[float] = []
     gemm: list[float] = []
     peak = [0.0]
-    start = [0.0]
+    start = [0.0, 0.0]
 
     def begin(trainer: object) -> None:
-        start[0] = time.perf_counter()
+        start[:] = time.perf_counter(), time.process_time()
 
     def end(trainer: object, epoch: int, logs: object) -> None:
         times.append(time.perf_counter() - start[0])
+        cpu.append(time.process_time() - start[1])
         peak[0] = _peak_mb()  # before the products alone
         gemm.append(gemm_epoch_time(args.m))
-        start[0] = time.perf_counter()
+        start[:] = time.perf_counter(), time.process_time()
 
     callback = nndl.training.callbacks.LambdaCallback(on_train_begin=begin, on_epoch_end=end)
     history = model.fit(
@@ -187,7 +191,8 @@ def child_nndl(args: argparse.Namespace) -> dict[str, Any]:
         seed=args.seed,
     )
     cost = float(history[-1])
-    return {"times": times, "gemm": gemm, "peak": peak[0], "data": after_data, "cost": cost}
+    result = {"times": times, "cpu": cpu, "gemm": gemm, "peak": peak[0], "data": after_data}
+    return {**result, "cost": cost}
 
 
 def child_torch(args: argparse.Namespace) -> dict[str, Any]:
@@ -213,9 +218,9 @@ def child_torch(args: argparse.Namespace) -> dict[str, Any]:
     )
     opt = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     loss_fn = nn.CrossEntropyLoss()
-    times = []
+    times, cpu = [], []
     for _ in range(args.epochs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         order = torch.randperm(args.m)
         total = 0.0
         for s in range(0, args.m, BATCH):
@@ -226,7 +231,9 @@ def child_torch(args: argparse.Namespace) -> dict[str, Any]:
             opt.step()
             total += float(loss) * len(idx)  # the epoch's cost, as nndl records it
         times.append(time.perf_counter() - start)
-    return {"times": times, "peak": _peak_mb(), "data": after_data, "cost": total / args.m}
+        cpu.append(time.process_time() - start_cpu)
+    result = {"times": times, "cpu": cpu, "peak": _peak_mb(), "data": after_data}
+    return {**result, "cost": total / args.m}
 
 
 def run_child(name: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -251,10 +258,12 @@ def whole_model(args: argparse.Namespace) -> None:
             line = f"round {r + 1} {name:5s} epochs " + " ".join(
                 f"{t:.2f}s" for t in result["times"]
             )
+            line += " (CPU " + " ".join(f"{t:.2f}s" for t in result["cpu"]) + ")"
             if "gemm" in result:
                 line += "   (products alone: " + " ".join(f"{g:.2f}s" for g in result["gemm"]) + ")"
             print(line + f"   peak {result['peak']:.0f} MB, cost {result['cost']:.4f}", flush=True)
     epoch = {n: statistics.median(t for run in runs[n] for t in run["times"]) for n in names}
+    cpu = {n: statistics.median(t for run in runs[n] for t in run["cpu"]) for n in names}
     shares = [g / t for run in runs["nndl"] for g, t in zip(run["gemm"], run["times"], strict=True)]
     print(
         f"whole model: m={args.m} × 28 × 28 × 1 float32, conv 3×3×16 relu, max-pool 2, conv "
@@ -262,13 +271,14 @@ def whole_model(args: argparse.Namespace) -> None:
         f"{args.epochs} epoch(s) × {args.rounds} round(s), {args.threads} thread(s) each"
     )
     print("memory: the peak while training, and that peak less what was held before it")
-    print(f"{'library':8s} {'s/epoch':>9s} {'peak MB':>9s} {'training':>9s}")
+    print(f"{'library':8s} {'s/epoch':>9s} {'CPU s':>9s} {'peak MB':>9s} {'training':>9s}")
     for n in names:
         peak = statistics.median(run["peak"] for run in runs[n])
         growth = statistics.median(run["peak"] - run["data"] for run in runs[n])
-        print(f"{n:8s} {epoch[n]:9.2f} {peak:9.0f} {growth:9.0f}")
+        print(f"{n:8s} {epoch[n]:9.2f} {cpu[n]:9.2f} {peak:9.0f} {growth:9.0f}")
     ratio = epoch["nndl"] / epoch["torch"]
     print(f"nndl / PyTorch: {ratio:.2f} (target <= 1.0: {'met' if ratio <= 1.0 else 'NOT met'})")
+    print(f"nndl / PyTorch in CPU seconds: {cpu['nndl'] / cpu['torch']:.2f}")
     gemm = statistics.median(g for run in runs["nndl"] for g in run["gemm"])
     share = statistics.median(shares)
     print(f"GEMM alone per epoch: {gemm:.2f}s; GEMM share of nndl's epoch {share:.2f}")
