@@ -15,9 +15,10 @@ output once:
   element equal to its window's maximum (the course's ``create_mask_from_window``), 0
   elsewhere; with ``positive`` only where that maximum is > 0, which is ReLU's
   ``g'(Z) = (A > 0)`` of a ReLU layer before the pool, folded in
-- ``col2im(dcols, s_H, s_W, dA_pad)``: ``dA_pad`` (zeros) plus each window offset's share of
-  ``dcols`` ``(m, n_H, n_W, f_H, f_W, C)``, added where that offset read, offset by offset
-  as the NumPy additions are (the same sums in the same order), one picture at a time
+- ``col2im(dcols, s_H, s_W, dA_pad)``: ``dA_pad`` (any contents) set to zeros plus each
+  window offset's share of ``dcols`` ``(m, n_H, n_W, f_H, f_W, C)``, added where that
+  offset read, offset by offset as the NumPy additions are (the same sums in the same
+  order), one picture at a time
 
 Each gives the numbers of the NumPy passes it replaces: the same operations in the
 same order and dtype (a maximum is exact; ``dA`` is multiplied by 1 or 0 as NumPy
@@ -190,7 +191,12 @@ def _build(numba: Any) -> ConvKernels:
     @jit
     def col2im(dcols: Any, s_H: int, s_W: int, dA_pad: Any) -> None:
         m, n_H, n_W, f_H, f_W, C = dcols.shape
+        zero = dA_pad.dtype.type(0)
         for i in range(m):
+            for y in range(dA_pad.shape[1]):  # this picture's zeros, while it is in cache
+                for x in range(dA_pad.shape[2]):
+                    for k in range(C):
+                        dA_pad[i, y, x, k] = zero
             for dh in range(f_H):
                 for dw in range(f_W):
                     for h in range(n_H):

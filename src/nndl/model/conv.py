@@ -257,12 +257,13 @@ def conv_backward(
     (top, bottom), (left, right) = pads
     _, n_H_prev, n_W_prev, _ = prev_shape
     padded = (m, n_H_prev + top + bottom, n_W_prev + left + right, n_C_prev)
-    dA_pad = xp.zeros(padded, dtype=dZ.dtype, device=device(dZ))
     k = conv_kernels.for_arrays(dZ2)
     if k is not None:  # dcols = dZ · Wᵀ, one product (m·n_H·n_W, f_H·f_W·n_C_prev); compiled col2im
         dcols = dZ2 @ xp.reshape(W, (f_H * f_W * n_C_prev, n_C)).T
+        dA_pad = np.empty(padded, dtype=dZ.dtype)  # the loop writes its zeros
         k.col2im(xp.reshape(dcols, (m, n_H, n_W, f_H, f_W, n_C_prev)), *strides, dA_pad)
     else:
+        dA_pad = xp.zeros(padded, dtype=dZ.dtype, device=device(dZ))
         _col2im(dZ2, W, strides, (m, n_H, n_W), dA_pad)
     if top == bottom == left == right == 0:
         return dA_pad, dW, db
