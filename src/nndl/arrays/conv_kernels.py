@@ -28,8 +28,9 @@ checks them bit for bit against those passes.
 :func:`for_arrays` returns the kernels for arrays worth them (C-contiguous NumPy float32
 or float64, at least :data:`MIN_ELEMENTS` numbers), else ``None`` and the NumPy passes
 stay, as they do without Numba or with ``NNDL_FUSED=0``.  Importing Numba and loading
-the kernels from its disk cache takes about a second, once per process, on the first
-large enough batch.
+the kernels from its disk cache takes about a second, once per process (a few seconds
+more the first time, while Numba compiles them into its cache): :func:`ready`, which a
+``Sequential`` model calls when it checks data large enough, before the first epoch.
 """
 
 from __future__ import annotations
