@@ -80,6 +80,7 @@ def test_conv_cpu_runs_every_layer_and_the_whole_model_beside_pytorch() -> None:
     assert "machine:" in out and "ratio" in out
     assert "round 1 nndl " in out and "round 1 torch " in out
     assert "nndl / PyTorch:" in out and "GEMM share" in out and "peak MB" in out
+    assert "nndl / PyTorch in CPU seconds:" in out and "(CPU " in out
 
 
 def test_small_nets_runs_every_row_beside_the_course_and_prints_the_ratios() -> None:

@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from nndl.arrays import conv_kernels
 from nndl.arrays.backend import Array, device, namespace
 from nndl.errors import NNDLValueError, ShapeError
 
@@ -152,6 +153,14 @@ def _im2col_numpy(A_pad: np.ndarray, f: Pair, strides: Pair, n_H: int, n_W: int)
     return cols.reshape(m * n_H * n_W, f_H * f_W * C)
 
 
+def relu_in_place(Z: Array) -> Array:
+    """``A = max(Z, 0)``, written over ``Z`` for NumPy (one pass, no new array); the same
+    numbers as ReLU's ``where(Z > 0, Z, 0)`` (but for the sign of a zero and NaN kept)."""
+    if isinstance(Z, np.ndarray):
+        return np.maximum(Z, 0, out=Z)
+    return namespace(Z).maximum(Z, 0.0)
+
+
 def masked(dA: Array, mask: Array) -> Array:
     """``dA · mask``, 0 where ``mask`` (booleans, broadcast with ``dA``) is False: the max
     pool's window hits, ReLU's ``g'(Z) = (A > 0)``.  NumPy multiplies by the booleans
@@ -173,9 +182,15 @@ class ConvCache(NamedTuple):
 
 
 def conv_forward(
-    A_prev: Array, W: Array, b: Array, stride: int | Pair = 1, pad: int | str | Padding = 0
+    A_prev: Array,
+    W: Array,
+    b: Array,
+    stride: int | Pair = 1,
+    pad: int | str | Padding = 0,
+    relu: bool = False,
 ) -> tuple[Array, ConvCache]:
-    """``Z = W ∗ A_prev + b``: ``(m, n_H, n_W, n_C)`` and the cache for :func:`conv_backward`.
+    """``Z = W ∗ A_prev + b``: ``(m, n_H, n_W, n_C)`` and the cache for :func:`conv_backward`;
+    with ``relu``, ``A = max(Z, 0)`` instead (the bias and ReLU in one pass over Z).
 
     ``A_prev`` is ``(m, n_H_prev, n_W_prev, n_C_prev)``, ``W`` ``(f, f, n_C_prev, n_C)``
     (or ``(f_H, f_W, n_C_prev, n_C)``), ``b`` ``(1, 1, 1, n_C)`` (or ``(n_C,)``);
@@ -205,7 +220,14 @@ def conv_forward(
     xp = namespace(A_prev, W)
     cols = im2col(zero_pad(A_prev, pads), (f_H, f_W), strides, n_H, n_W)
     Z = cols @ xp.reshape(W, (f_H * f_W * n_C_prev, n_C))
-    Z += xp.reshape(b, (1, n_C))
+    bias = xp.reshape(b, (n_C,))
+    k = conv_kernels.for_arrays(Z, bias) if relu else None
+    if k is not None:
+        k.bias_relu(Z, bias)
+    else:
+        Z += xp.reshape(bias, (1, n_C))
+        if relu:
+            Z = relu_in_place(Z)
     cache = ConvCache(cols, W, (m, n_H_prev, n_W_prev, n_C_prev), pads, strides)
     return xp.reshape(Z, (m, n_H, n_W, n_C)), cache
 
@@ -232,24 +254,39 @@ def conv_backward(
     db = xp.reshape(ones @ dZ2, (1, 1, 1, n_C))  # Σ over positions as a product (BLAS)
     if not with_dA_prev:
         return None, dW, db
-    # dcols by window offset, (f_H·f_W, m·n_H·n_W, n_C_prev): offset (dh, dw) is dZ · W[dh, dw]ᵀ
+    (top, bottom), (left, right) = pads
+    _, n_H_prev, n_W_prev, _ = prev_shape
+    padded = (m, n_H_prev + top + bottom, n_W_prev + left + right, n_C_prev)
+    k = conv_kernels.for_arrays(dZ2)
+    if k is not None:  # dcols = dZ · Wᵀ, one product (m·n_H·n_W, f_H·f_W·n_C_prev); compiled col2im
+        dcols = dZ2 @ xp.reshape(W, (f_H * f_W * n_C_prev, n_C)).T
+        dA_pad = np.empty(padded, dtype=dZ.dtype)  # the loop writes its zeros
+        k.col2im(xp.reshape(dcols, (m, n_H, n_W, f_H, f_W, n_C_prev)), *strides, dA_pad)
+    else:
+        dA_pad = xp.zeros(padded, dtype=dZ.dtype, device=device(dZ))
+        _col2im(dZ2, W, strides, (m, n_H, n_W), dA_pad)
+    if top == bottom == left == right == 0:
+        return dA_pad, dW, db
+    return dA_pad[:, top : top + n_H_prev, left : left + n_W_prev, :], dW, db
+
+
+def _col2im(dZ2: Array, W: Array, strides: Pair, out: tuple[int, int, int], dA_pad: Array) -> None:
+    """``dA_pad += col2im(dZ · Wᵀ)`` through the array namespace: dcols by window offset,
+    ``(f_H·f_W, m·n_H·n_W, n_C_prev)`` (offset (dh, dw) is ``dZ · W[dh, dw]ᵀ``), each offset's
+    share added back where it read."""
+    xp = namespace(dZ2)
+    f_H, f_W, n_C_prev, n_C = (int(n) for n in W.shape)
+    m, n_H, n_W = out
     if n_C_prev == 1:  # one product, (f_H·f_W, n_C) · dZᵀ
         dcols = xp.reshape(W, (f_H * f_W, n_C)) @ dZ2.T
     else:
         W_offsets = xp.permute_dims(xp.reshape(W, (f_H * f_W, n_C_prev, n_C)), (0, 2, 1))
         dcols = xp.matmul(dZ2, W_offsets)
     dcols = xp.reshape(dcols, (f_H, f_W, m, n_H, n_W, n_C_prev))
-    (top, bottom), (left, right) = pads
-    _, n_H_prev, n_W_prev, _ = prev_shape
-    padded = (m, n_H_prev + top + bottom, n_W_prev + left + right, n_C_prev)
-    dA_pad = xp.zeros(padded, dtype=dZ.dtype, device=device(dZ))
-    for dh in range(f_H):  # col2im: each window offset's share added back where it read
+    for dh in range(f_H):
         for dw in range(f_W):
             rows, columns = _window(dh, dw, strides, n_H, n_W)
             dA_pad[:, rows, columns, :] += dcols[dh, dw, ...]
-    if top == bottom == left == right == 0:
-        return dA_pad, dW, db
-    return dA_pad[:, top : top + n_H_prev, left : left + n_W_prev, :], dW, db
 
 
 class PoolCache(NamedTuple):
@@ -286,7 +323,11 @@ def pool_forward(
         raise ShapeError(
             f"a {window[0]}×{window[1]} pool does not fit a {n_H_prev}×{n_W_prev} picture"
         )
-    if window == strides:  # windows side by side: reduce the f_H rows, then the f_W columns
+    k = conv_kernels.for_arrays(A_prev) if mode == "max" and window == strides else None
+    if k is not None:  # compiled: each window's maximum in one pass
+        A = np.empty((int(A_prev.shape[0]), n_H, n_W, int(A_prev.shape[3])), dtype=A_prev.dtype)
+        k.pool_max(A_prev, window[0], window[1], A)
+    elif window == strides:  # windows side by side: reduce the f_H rows, then the f_W columns
         A = _pool_tiles(A_prev, window, n_H, n_W, mode)
     else:
         windows = xp.stack(_window_slices(A_prev, window, strides, n_H, n_W), axis=0)
@@ -314,13 +355,26 @@ def _pool_tiles(A_prev: Array, window: Pair, n_H: int, n_W: int, mode: str) -> A
     return A if mode == "max" else A / (f_H * f_W)
 
 
-def pool_backward(dA: Array, cache: PoolCache) -> Array:
+def pool_backward(dA: Array, cache: PoolCache, positive: bool = False) -> Array:
     """``dA_prev`` from ``dA``: to the maximum of each window (every element equal to it,
-    as the course's ``create_mask_from_window``), or ``dA / (f_H·f_W)`` to each element."""
+    as the course's ``create_mask_from_window``), or ``dA / (f_H·f_W)`` to each element.
+
+    ``positive`` (max pooling only): to the maximum only where it is > 0, which is also
+    ReLU's ``g'(Z) = (A_prev > 0)`` when ``A_prev`` is a ReLU's output, done in the same pass
+    (a window whose maximum is 0 holds only zeros, where ReLU passes no gradient)."""
     xp = namespace(dA)
     A_prev, A, window, strides, mode = cache
+    if mode == "max" and window == strides and isinstance(dA, np.ndarray):
+        dA = np.ascontiguousarray(dA)
+        k = conv_kernels.for_arrays(A_prev, A, dA)
+        if k is not None:  # compiled: every element of dA_prev written once
+            dA_prev = np.empty_like(A_prev)
+            k.unpool_max(dA, A_prev, A, window[0], window[1], positive, dA_prev)
+            return dA_prev
+    if mode == "max" and positive:  # a maximum of 0 (or NaN) then matches no element
+        A = xp.where(A > 0, A, xp.full_like(A, math.nan))
     if window == strides:
-        return _unpool_tiles(dA, cache)
+        return _unpool_tiles(dA, PoolCache(A_prev, A, window, strides, mode))
     _, n_H, n_W, _ = (int(n) for n in dA.shape)
     dA_prev = xp.zeros(A_prev.shape, dtype=dA.dtype, device=device(dA))
     share = dA / (window[0] * window[1])

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from nndl.arrays import conv_kernels
 from nndl.arrays.backend import (
     Array,
     all_finite,
@@ -48,6 +49,7 @@ from nndl.model.activations import Activation
 from nndl.model.checks import as_array, check_numbers, check_X, check_Y, resolve_loss
 from nndl.model.fitting import Trainable
 from nndl.model.layers import Dense, Layer
+from nndl.model.layers.convolutional import Conv2D, Pool2D, fold_relu_into_pools
 from nndl.model.layers.dense import steps_as_columns
 from nndl.model.losses import Loss
 from nndl.model.outputs import OutputRules
@@ -117,6 +119,7 @@ class Sequential(OutputRules, Trainable):
             elif len(shape) != 2:  # no longer sequences (T_x, n): the mask is used up
                 masked_by = None
         self.layers[0].first = True  # its backward pass leaves out the data's gradient
+        fold_relu_into_pools(self.layers)  # a max pool's backward pass does ReLU's
         self.loss = resolve_loss(self.output, loss)
         self._output_mask: tuple[Array, Array] | None = None
         """The last forward pass's sequence output and its mask (for ``count_correct``)."""
@@ -387,6 +390,7 @@ class Sequential(OutputRules, Trainable):
             if not all_finite(X):
                 raise NNDLValueError("X contains NaN or infinite values: remove or impute them")
         self._follow(X)
+        self._load_kernels(X)
         xp = namespace(X)
         target = float_dtype(xp, self.dtype)
         return X if X.dtype == target else xp.astype(X, target)
@@ -413,6 +417,18 @@ class Sequential(OutputRules, Trainable):
             )
         self._follow(X)
         return X
+
+    def _load_kernels(self, X: Array) -> None:
+        """Load the compiled convolution loops (:mod:`nndl.arrays.conv_kernels`, with Numba)
+        now, before any epoch, when a convolution's or pool's output over X is large
+        enough for them."""
+        sizes = [
+            math.prod(layer.output_shape) * int(X.shape[0])
+            for layer in self.layers
+            if isinstance(layer, (Conv2D, Pool2D))
+        ]
+        if isinstance(X, np.ndarray) and sizes and max(sizes) >= conv_kernels.MIN_ELEMENTS:
+            conv_kernels.ready(self.dtype)
 
     def _follow(self, X: Array) -> None:
         """Move every parameter and running average to X's array library and device."""

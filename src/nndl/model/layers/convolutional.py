@@ -9,6 +9,7 @@ Pooling has no parameters.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -25,14 +26,6 @@ class ConvLayerCache(NamedTuple):
     conv: conv.ConvCache
     Z: Array
     A: Array
-
-
-def _relu_in_place(Z: Array) -> Array:
-    """``A = max(Z, 0)``, written over ``Z`` for NumPy (one pass, no new array); the same
-    numbers as ReLU's ``where(Z > 0, Z, 0)`` (but for the sign of a zero and NaN kept)."""
-    if isinstance(Z, np.ndarray):
-        return np.maximum(Z, 0, out=Z)
-    return namespace(Z).maximum(Z, 0.0)
 
 
 class Conv2D(Layer):
@@ -62,6 +55,10 @@ class Conv2D(Layer):
         self.pad = pad
         self.activation = _activations.get(activation)
         self.init = init
+        self.relu_by_next = False
+        """True when the next layer (a max pool) applies this layer's ReLU ``g'(Z)`` in its
+        own backward pass (:class:`nndl.model.sequential.Sequential` sets it), so this
+        layer's backward pass takes ``dA`` as ``dZ``."""
 
     # 1-D is 2-D on pictures one row high
     def _window(self) -> tuple[int, int]:
@@ -121,21 +118,21 @@ class Conv2D(Layer):
         n_H_prev, n_W_prev, n_C_prev = self._picture(tuple(int(n) for n in A_prev.shape[1:]))
         pictures = A_prev if self.rank == 2 else xp.reshape(A_prev, (m, 1, n_W_prev, n_C_prev))
         pads = self._pads(n_H_prev, n_W_prev)
+        relu = self.activation.name == "relu"  # A = max(Z + b, 0) in one pass: Z is not kept
         Z, cache = conv.conv_forward(
-            pictures, self.params["W"], self.params["b"], self._strides(), pads
+            pictures, self.params["W"], self.params["b"], self._strides(), pads, relu=relu
         )
         if self.rank == 1:
             Z = xp.reshape(Z, (m, int(Z.shape[2]), int(Z.shape[3])))
-        if self.activation.name == "relu":  # A = max(Z, 0) over Z itself: Z is not kept
-            A = _relu_in_place(Z)
-            return A, ConvLayerCache(cache, A, A)  # ReLU's g'(Z) is read from A
+        if relu:
+            return Z, ConvLayerCache(cache, Z, Z)  # ReLU's g'(Z) is read from A
         A = self.activation.forward(Z)
         return A, ConvLayerCache(cache, Z, A)
 
     def backward(self, dA: Array, cache: ConvLayerCache) -> tuple[Array, dict[str, Array]]:
         xp = namespace(dA)
-        if self.activation.name == "relu":  # dZ = dA · (A > 0)
-            dZ = conv.masked(dA, cache.A > 0)
+        if self.activation.name == "relu":  # dZ = dA · (A > 0), unless the max pool did it
+            dZ = dA if self.relu_by_next else conv.masked(dA, cache.A > 0)
         else:
             dZ = self.activation.backward(dA, cache.Z, cache.A)
         m = int(dZ.shape[0])
@@ -208,6 +205,11 @@ class Pool2D(Layer):
         super().__init__()
         self.f = positive_int("f", f)
         self.stride = self.f if stride is None else positive_int("stride", stride)
+        self.after_relu = False
+        """True (max pooling) when the layer before is a ReLU convolution whose ``g'(Z) =
+        (A_prev > 0)`` this layer's backward pass applies: the gradient goes to each
+        window's maximum only where it is > 0 (:class:`nndl.model.sequential.Sequential`
+        sets it, with that layer's ``relu_by_next``)."""
 
     def _window(self) -> tuple[tuple[int, int], tuple[int, int]]:
         if self.rank == 2:
@@ -247,9 +249,10 @@ class Pool2D(Layer):
         if self.rank == 1:
             xp = namespace(dA)
             m, n_W, n_C = (int(n) for n in dA.shape)
-            dA_prev = conv.pool_backward(xp.reshape(dA, (m, 1, n_W, n_C)), cache)
+            dA4 = xp.reshape(dA, (m, 1, n_W, n_C))
+            dA_prev = conv.pool_backward(dA4, cache, self.after_relu)
             return xp.reshape(dA_prev, (m, int(dA_prev.shape[2]), n_C)), {}
-        return conv.pool_backward(dA, cache), {}
+        return conv.pool_backward(dA, cache, self.after_relu), {}
 
     def config(self) -> dict[str, Any]:
         return {"kind": self.kind, "f": self.f, "stride": self.stride}
@@ -299,3 +302,22 @@ class AvgPool1D(Pool1D):
 
     kind = "avg_pool1d"
     mode = "average"
+
+
+def fold_relu_into_pools(layers: list[Layer]) -> None:
+    """For each ReLU convolution followed by a max pool of the same rank, let the pool's
+    backward pass apply ReLU's ``g'(Z) = (A > 0)`` (one pass over the activations fewer):
+    the pool's gradient already goes only to window maxima, and a maximum of ReLU's
+    outputs is > 0 or a window of zeros.  The same numbers as the two steps apart."""
+    for before, after in itertools.pairwise(layers):
+        fold = (
+            isinstance(before, Conv2D)
+            and before.activation.name == "relu"
+            and isinstance(after, Pool2D)
+            and after.mode == "max"
+            and after.rank == before.rank
+        )
+        if isinstance(before, Conv2D):
+            before.relu_by_next = fold
+        if isinstance(after, Pool2D):
+            after.after_relu = fold
