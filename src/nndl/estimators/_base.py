@@ -1,4 +1,4 @@
-"""The core every estimator shares: the data boundary, the network, training, prediction.
+"""The data boundary under :class:`nndl.estimators._core.Core`: layouts, the network, prediction.
 
 Both families — the course's :class:`~nndl.estimators.NeuralNetClassifier` and
 scikit-learn's drop-ins :class:`~nndl.estimators.MLPClassifier` — take sample-major

@@ -6,7 +6,9 @@ fitted attributes (``coefs_`` in scikit-learn's layout ``(n_in, n_out)``,
 ``loss_curve_``, ``best_loss_``, ``validation_scores_``, ``t_``, …), ``partial_fit``,
 ``warm_start``, ``sample_weight``, multilabel targets, sparse input and the same
 stopping rule and learning rates (:mod:`nndl.training.plateau`: a callback and a schedule of
-the training run, which hold its state).  The weights start as
+the training run, which hold its state).  These classes only turn scikit-learn's parameters
+into a :class:`~nndl.estimators._core.Plan`; fitting, stopping and prediction are the core's
+(:mod:`nndl.estimators._core`), which the course's estimators share.  The weights start as
 scikit-learn's do (Glorot-uniform, drawn in the same order from ``random_state``),
 so the same seed gives the same initial network.
 
