@@ -31,7 +31,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
 from nndl.errors import NNDLValueError
-from nndl.estimators._base import layer_sizes
+from nndl.estimators._base import hidden_activations, layer_sizes
 from nndl.estimators._core import Core, Plan
 from nndl.estimators._targets import Labels, Numbers
 from nndl.training import optimizers as optim
@@ -105,17 +105,6 @@ class _NeuralNet(Core):
     def _input_options(self) -> dict[str, Any]:
         return {"allow_nd": True} if self.layers is not None else {}  # pictures with layers=
 
-    def _activations(self, n_hidden: int) -> list[str]:
-        if isinstance(self.activation, str):
-            return [self.activation] * n_hidden
-        names = list(self.activation)
-        if len(names) != n_hidden:
-            raise NNDLValueError(
-                f"activation must be one name or one per hidden layer ({n_hidden}). "
-                f"Received: activation={self.activation!r}"
-            )
-        return names
-
     def _init_name(self) -> str:
         if self.init != "auto":
             return self.init
@@ -134,7 +123,7 @@ class _NeuralNet(Core):
         if self.layers is None:
             received = f"hidden_layer_sizes={self.hidden_layer_sizes!r}"
             sizes = layer_sizes(self.hidden_layer_sizes, NNDLValueError, received)
-            hidden = self._activations(len(sizes))
+            hidden = hidden_activations(self.activation, len(sizes))
         if self.dtype not in ("float32", "float64"):
             raise NNDLValueError(
                 f"dtype must be 'float32' or 'float64'. Received: dtype={self.dtype!r}"

@@ -36,7 +36,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
 from nndl.errors import NNDLValueError
-from nndl.estimators._base import layer_sizes
+from nndl.estimators._base import hidden_activations, layer_sizes
 from nndl.estimators._core import Core, Plan
 from nndl.model import init as _init
 from nndl.training.optimizers import LBFGS, Adam, HeavyBall
@@ -139,14 +139,7 @@ class _BaseMLP(Core):
 
     def _hidden(self, n_hidden: int) -> list[str]:
         """nndl's names of the hidden layers' activations."""
-        names = [self.activation] * n_hidden if isinstance(self.activation, str) else None
-        if names is None:
-            names = list(self.activation)
-            if len(names) != n_hidden:
-                raise NNDLValueError(
-                    f"activation must be one name or one per hidden layer ({n_hidden}). "
-                    f"Received: activation={self.activation!r}"
-                )
+        names = hidden_activations(self.activation, n_hidden)
         unknown = [n for n in names if n not in ACTIVATIONS]
         if unknown:
             raise NNDLValueError(
