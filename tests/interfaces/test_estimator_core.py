@@ -261,3 +261,28 @@ def test_while_training_no_training_code_touches_the_estimator(cancer, make) -> 
     _quiet(watched, X, target)
     assert watched.n_iter_ >= 1 and len(watched.loss_curve_) >= 1
     assert touched == []
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nndl.NeuralNetClassifier((6,), optimizer="adam", random_state=0),
+        lambda: nndl.MLPClassifier((6,), random_state=0),
+    ],
+    ids=["course", "drop-in"],
+)
+def test_partial_fit_goes_on_the_same_after_pickling(cancer, make) -> None:  # type: ignore[no-untyped-def]
+    import pickle
+
+    X, y = cancer
+    straight, resumed = make(), make()
+    for estimator in (straight, resumed):
+        estimator.partial_fit(X, y, classes=[0, 1])
+    resumed = pickle.loads(pickle.dumps(resumed))  # the rule's, the rate's, Adam's state travel
+    for _ in range(2):
+        straight.partial_fit(X, y)
+        resumed.partial_fit(X, y)
+    np.testing.assert_array_equal(straight.loss_curve_, resumed.loss_curve_)
+    assert len(straight.loss_curve_) == 3
+    np.testing.assert_array_equal(straight.coefs_[0], resumed.coefs_[0])
+    np.testing.assert_array_equal(straight.predict_proba(X), resumed.predict_proba(X))
