@@ -1,4 +1,4 @@
-"""The core every estimator shares: the data boundary, the network, training, prediction.
+"""The data boundary under :class:`nndl.estimators._core.Core`: layouts, the network, prediction.
 
 Both families — the course's :class:`~nndl.estimators.NeuralNetClassifier` and
 scikit-learn's drop-ins :class:`~nndl.estimators.MLPClassifier` — take sample-major
@@ -20,6 +20,7 @@ import numpy as np
 
 from nndl import training
 from nndl.arrays.backend import is_sparse, to_numpy
+from nndl.errors import NNDLValueError
 from nndl.model import activations as _activations
 from nndl.model.network import Network
 from nndl.training.history import History
@@ -41,6 +42,19 @@ def layer_sizes(hidden_layer_sizes: Any, error: type[Exception], received: str) 
             f"() for no hidden layer. Received: {received}"
         )
     return [int(n) for n in sizes]
+
+
+def hidden_activations(activation: Any, n_hidden: int) -> list[str]:
+    """``activation`` (one name, or one per hidden layer) as one name per hidden layer."""
+    if isinstance(activation, str):
+        return [activation] * n_hidden
+    names = list(activation)
+    if len(names) != n_hidden:
+        raise NNDLValueError(
+            f"activation must be one name or one per hidden layer ({n_hidden}). "
+            f"Received: activation={activation!r}"
+        )
+    return names
 
 
 def new_network(

@@ -13,10 +13,14 @@
 after every epoch): it records the epoch's loss (the mean of its mini-batch costs, the L2
 term included) and counts the epochs without improvement, of a validation score ``s`` when
 it is given a ``score`` function (an epoch counts when ``s < best + tol``; the parameters of
-the best score are kept), else of the training loss (an epoch counts when
-``loss > best − tol``); an improving epoch resets the count.  Once the count exceeds
-``n_iter_no_change`` the rate is lowered (``adaptive``, and the count starts again) or
-training stops.
+the best score are kept; with ``greater_is_better=False`` the score is a cost, such as the
+validation cost, and an epoch counts when ``s > best − tol``), else of the training loss (an
+epoch counts when ``loss > best − tol``); an improving epoch resets the count.  Once the
+count exceeds ``n_iter_no_change`` the rate is lowered (``adaptive``, and the count starts
+again) or training stops; ``n_iter_no_change=None`` never stops (the losses and scores are
+still recorded).  Both estimator families stop by this one rule: scikit-learn's drop-ins with
+their ``tol`` and ``n_iter_no_change``, the course's with ``tol=0``, ``patience`` and the
+validation cost.
 
 Their state — α, the count, the best loss or score, the losses and scores so far, the best
 parameters — is the run's: it lives in :class:`PlateauState`, which a caller may carry from
@@ -93,7 +97,8 @@ class PlateauState:
     losses: list[float] = field(default_factory=list)
     best_loss: float = math.inf
     scores: list[float] = field(default_factory=list)
-    best_score: float = -math.inf
+    best_score: float | None = None
+    """The best score so far (the highest, or the lowest cost); None before the first."""
     no_improvement: int = 0
     """Epochs without improvement since the last improvement (or the last lowered rate)."""
     best_params: dict[str, np.ndarray] = field(default_factory=dict)
@@ -103,8 +108,9 @@ class PlateauState:
 class Plateau(Callback):
     """scikit-learn's plateau rule (see the module) over a run of ``n_samples`` examples per
     epoch, lowering ``rate`` or stopping; ``score(network)`` gives the validation score (None:
-    the training loss is watched).  ``epochs`` counts this run's epochs; ``stopped`` says
-    whether the rule stopped it."""
+    the training loss is watched), higher is better unless ``greater_is_better=False``.
+    ``n_iter_no_change=None`` records without ever stopping.  ``epochs`` counts this run's
+    epochs; ``stopped`` says whether the rule stopped it."""
 
     def __init__(
         self,
@@ -112,16 +118,22 @@ class Plateau(Callback):
         *,
         n_samples: int,
         tol: float,
-        n_iter_no_change: int,
+        n_iter_no_change: int | None,
         score: Callable[[Network], float] | None = None,
+        greater_is_better: bool = True,
         state: PlateauState | None = None,
         verbose: bool = False,
     ) -> None:
         self.rate = rate
         self.n_samples = check_int("n_samples", n_samples, minimum=1)
         self.tol = float(tol)
-        self.n_iter_no_change = check_int("n_iter_no_change", n_iter_no_change, minimum=1)
+        self.n_iter_no_change = (
+            None
+            if n_iter_no_change is None
+            else check_int("n_iter_no_change", n_iter_no_change, minimum=0)
+        )
         self.score = score
+        self.greater_is_better = bool(greater_is_better)
         self.state_ = PlateauState() if state is None else state
         self.verbose = verbose
         self.epochs = 0
@@ -140,7 +152,7 @@ class Plateau(Callback):
             st.no_improvement = st.no_improvement + 1 if loss > st.best_loss - self.tol else 0
             st.best_loss = min(st.best_loss, loss)
         self.rate.seen(st.examples_seen)
-        if st.no_improvement > self.n_iter_no_change:
+        if self.n_iter_no_change is not None and st.no_improvement > self.n_iter_no_change:
             what = "Validation score" if self.score is not None else "Training loss"
             message = (
                 f"{what} did not improve more than tol={self.tol:f} for "
@@ -158,8 +170,10 @@ class Plateau(Callback):
         st = self.state_
         st.scores.append(score)
         self._print(f"Validation score: {score:f}")
-        st.no_improvement = st.no_improvement + 1 if score < st.best_score + self.tol else 0
-        if score > st.best_score:
+        sign = 1.0 if self.greater_is_better else -1.0  # a cost is a score with its sign turned
+        best = -math.inf if st.best_score is None else sign * st.best_score
+        st.no_improvement = st.no_improvement + 1 if sign * score < best + self.tol else 0
+        if sign * score > best:
             st.best_score = score
             st.best_params = {k: np.array(to_numpy(v)) for k, v in network.params.items()}
 
@@ -178,7 +192,7 @@ class Plateau(Callback):
             "losses": list(st.losses),
             "best_loss": None if math.isinf(st.best_loss) else st.best_loss,
             "scores": list(st.scores),
-            "best_score": None if math.isinf(st.best_score) else st.best_score,
+            "best_score": st.best_score,
             "no_improvement": st.no_improvement,
         }
         return values, dict(st.best_params)
@@ -192,7 +206,7 @@ class Plateau(Callback):
             losses=[float(v) for v in values.get("losses", [])],
             best_loss=math.inf if best_loss is None else float(best_loss),
             scores=[float(v) for v in values.get("scores", [])],
-            best_score=-math.inf if best_score is None else float(best_score),
+            best_score=None if best_score is None else float(best_score),
             no_improvement=int(values.get("no_improvement", 0)),
             best_params=dict(arrays),
         )
