@@ -27,23 +27,69 @@ def _no_cat_dir(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_standin_has_the_courses_layout_and_says_so() -> None:
     with pytest.warns(datasets.StandInWarning, match="NNDL_CAT_DIR"):
         cat = datasets.load_cat()
-    assert cat.standin and cat.source == "digits-zero-standin"
+    assert cat.standin and cat.source == "noisy-digits-3-vs-5-8-standin"
     assert cat.train_x.shape == (209, 64, 64, 3) and cat.train_x.dtype == np.uint8
     assert cat.test_x.shape == (50, 64, 64, 3) and cat.test_x.dtype == np.uint8
     assert cat.train_y.shape == (1, 209) and cat.test_y.shape == (1, 50)
     assert int(cat.train_y.sum()) == 72 and int(cat.test_y.sum()) == 33  # as many as the cats
-    assert list(cat.classes) == [b"not-zero", b"zero"]
+    assert list(cat.classes) == [b"five-or-eight", b"three"]
     assert "stand-in" in cat.note and "train_catvnoncat.h5" in cat.note
-    assert cat.train_x.max() == 255 and np.array_equal(cat.train_x[..., 0], cat.train_x[..., 2])
+    assert cat.train_x.min() == 0 and cat.train_x.max() == 255
+    assert not np.array_equal(cat.train_x[..., 0], cat.train_x[..., 2])  # colour noise
     again = datasets.load_standin()
     assert np.array_equal(again.train_x, cat.train_x) and np.array_equal(again.test_y, cat.test_y)
     X, _, X_test, _ = cat.vectors()
     assert X.shape == (12288, 209) and X_test.shape == (12288, 50) and 0 <= X.min() <= X.max() <= 1
-    # no picture is in both parts, and label 1 really is a zero: its centre is empty
-    flat = {p.tobytes() for p in cat.train_x}
-    assert not any(p.tobytes() in flat for p in cat.test_x)
-    centre = cat.train_x[:, 28:36, 28:36, 0].mean(axis=(1, 2))
-    assert centre[cat.train_y[0] == 1].mean() < centre[cat.train_y[0] == 0].mean()
+
+
+def test_standin_pictures_are_the_digits_they_are_labelled() -> None:
+    """Under the noise each picture is one of scikit-learn's threes, fives or eights, moved
+    by at most one pixel; its label says three exactly when it is one, and no digit is in
+    both the training and the test pictures."""
+    digits = pytest.importorskip("sklearn.datasets").load_digits()
+    keep = np.isin(digits.target, (3, 5, 8))
+    images, target, index = digits.images[keep], digits.target[keep], np.flatnonzero(keep)
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    moved = np.stack([padded[:, 1 - dy : 9 - dy, 1 - dx : 9 - dx]
+                      for dy in (-1, 0, 1) for dx in (-1, 0, 1)], axis=1)  # fmt: skip
+    cat = datasets.load_standin()
+    found = {}
+    for part, x, y in (("train", cat.train_x, cat.train_y), ("test", cat.test_x, cat.test_y)):
+        ink = x.reshape(-1, 8, 8, 8, 8, 3).mean(axis=(2, 4, 5)) * (16 / 255)  # the 8×8 blocks
+        distance = ((moved[None] - ink[:, None, None]) ** 2).sum(axis=(3, 4))
+        nearest = distance.reshape(len(x), -1).argmin(axis=1) // 9
+        assert np.array_equal(target[nearest] == 3, y[0] == 1)
+        found[part] = set(index[nearest].tolist())
+        assert len(found[part]) == len(x)  # each picture a different digit
+    assert not found["train"] & found["test"]
+
+
+def test_standin_keeps_the_lesson_logistic_regression_overfits() -> None:
+    """The course's logistic regression (2000 iterations, α = 0.005) fits the training
+    pictures and does clearly worse on the test pictures, as on the course's cats (99% and
+    70%); the margins leave room for any BLAS's rounding."""
+    X, Y, X_test, Y_test = datasets.load_standin().vectors()
+    d = recipes._lr_model(X, Y, X_test, 2000, 0.005)
+    train = float(np.mean(d["Y_prediction_train"] == Y))
+    test = float(np.mean(d["Y_prediction_test"] == Y_test))
+    assert train >= 0.97 and test <= 0.8 and train - test >= 0.15
+
+
+@pytest.mark.slow
+def test_standin_the_deeper_networks_learn_and_the_4_layer_one_does_best() -> None:
+    from nndl.course import application, deep
+
+    X, Y, X_test, Y_test = datasets.load_standin().vectors()
+    tests = []
+    for model, dims in ((application.two_layer_model, [12288, 7, 1]),
+                        (application.L_layer_model, [12288, 20, 7, 5, 1])):  # fmt: skip
+        params, costs = model(X, Y, dims, 0.0075, 2500)
+        assert costs[-1] < 0.1 < costs[0]
+        AL, _ = deep.L_model_forward(X, params)
+        assert np.mean((AL > 0.5) == Y) >= 0.97
+        AL, _ = deep.L_model_forward(X_test, params)
+        tests.append(float(np.mean((AL > 0.5) == Y_test)))
+    assert tests[0] >= 0.66 and tests[1] >= tests[0] + 0.06  # 72% and 84% here
 
 
 def _write_course_files(folder: Path, m_train: int = 6, m_test: int = 3) -> np.ndarray:
@@ -123,6 +169,7 @@ def test_cat_recipes_on_the_standin_say_so(capsys: pytest.CaptureFixture[str]) -
     assert main(["course", "logistic-regression", "--iterations", "2"]) == 0
     out = capsys.readouterr().out
     assert "STAND-IN" in out and "✓ propagate (2021): cost" in out
+    assert "num_iterations=2\n" in out and "points apart (the course: 99% and 70%)" in out
 
 
 def test_cat_recipes_read_the_courses_folder(
