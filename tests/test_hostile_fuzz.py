@@ -192,3 +192,23 @@ def test_playground_raw_messages_get_clear_errors(data: bytes | str) -> None:
     from nndl.playground.app import parse_message
 
     _answers_cleanly(lambda: parse_message(data))
+
+
+def test_a_damaged_deflate_stream_gets_a_clear_error(tmp_path: Path) -> None:
+    """Found by the fuzzing above: bytes changed inside a compressed member broke out as
+    ``zlib.error`` (not an OSError)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer, X=np.random.default_rng(0).normal(size=(12, 2)), Y=np.arange(12) % 2
+    )
+    data = buffer.getvalue()
+    info = zipfile.ZipFile(io.BytesIO(data)).infolist()[0]
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 40
+    path = tmp_path / "d.npz"
+    for i in range(start, start + 60):
+        damaged = bytearray(data)
+        damaged[i] ^= 0x55
+        path.write_bytes(bytes(damaged))
+        _answers_cleanly(lambda: load_data(path))

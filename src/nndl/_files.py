@@ -38,6 +38,7 @@ import re
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,7 +206,7 @@ class Archive:
         try:
             with self._zip.open(info) as stream:
                 yield stream
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, zlib.error) as exc:
             if isinstance(exc, NNDLValueError):  # pragma: no cover - raised inside
                 raise
             raise self._damaged(key, f"cannot be read ({type(exc).__name__}: {exc})") from exc
