@@ -9,9 +9,9 @@ The course's workloads, where the fixed cost of each step matters more than the 
 
 Each row times, alternating in one process (the order rotating between rounds), the
 microseconds per iteration of: ``net.fit(X, Y, α, epochs)`` (nndl, the cost recorded every
-epoch: ``nndl`` is the engine a long fit gets, the compiled loops of
-:mod:`nndl.training.compiled_batch` for the planar networks once loaded, whose one-time
-load is printed; ``passes`` the full-batch NumPy passes a short fit gets); the course's
+epoch: ``nndl`` is ``engine="compiled"`` for the planar networks, the compiled loops of
+:mod:`nndl.training.compiled_batch` once loaded, whose one-time load is printed;
+``passes`` the full-batch NumPy passes ``engine="auto"`` takes); the course's
 loop as its notebook writes it (:mod:`nndl.course.reference`:
 ``nn_model`` and ``L_layer_model``, the cost computed every iteration, as the notebooks
 do); and PyTorch eager on the CPU (``nn.Linear`` layers, ``BCEWithLogitsLoss``, SGD), when
@@ -94,9 +94,8 @@ def network(w: Workload) -> nndl.Network:
 
 
 def run_nndl(w: Workload, X: np.ndarray, Y: np.ndarray, epochs: int) -> float:
-    """nndl as ``engine="auto"`` runs a long fit: the compiled loops for the small networks
-    (asked for by name here, since the rounds are shorter than ``MIN_EPOCHS``), the
-    NumPy passes with BLAS products for the cat network."""
+    """nndl's fastest engine for the workload: the compiled loops for the small networks
+    (``engine="compiled"``), the NumPy passes with BLAS products for the cat network."""
     net = network(w)
     engine = "compiled" if compiled_ok(w) else "auto"
     start = clock()
@@ -105,7 +104,7 @@ def run_nndl(w: Workload, X: np.ndarray, Y: np.ndarray, epochs: int) -> float:
 
 
 def run_nndl_passes(w: Workload, X: np.ndarray, Y: np.ndarray, epochs: int) -> float:
-    """nndl's full-batch NumPy passes (``engine="auto"`` below ``MIN_EPOCHS`` epochs)."""
+    """nndl's full-batch NumPy passes (``engine="auto"``)."""
     net = network(w)
     start = clock()
     net.fit(X, Y, w.learning_rate, epochs)

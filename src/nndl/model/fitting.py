@@ -109,8 +109,7 @@ class Trainable:
         engine
             ``"auto"``: on NumPy arrays a specialised NumPy engine for mini-batches and a
             full-batch one (the generic engine's numbers, in place) for the course's batch
-            gradient descent (for a small sigmoid-output network trained 20,000 epochs or
-            more, its compiled variant), else the generic array-API one; ``"generic"``,
+            gradient descent, else the generic array-API one; ``"generic"``,
             ``"numpy"`` or ``"compiled"`` (:mod:`nndl.training.compiled_batch`: small
             networks, full batch, with Numba; equal to the NumPy passes to rounding) to
             choose.

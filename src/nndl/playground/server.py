@@ -38,9 +38,9 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from .app import Options, create_app
 
 MAX_WS_BYTES = 1 << 20  # a bigger WebSocket message closes its connection (not the server)
-BURST = 200
+BURST = 1000
 """Messages a tab may send at once ..."""
-RATE = 100.0
+RATE = 1000.0
 """... and a second after that; more closes its connection (code 1008)."""
 
 Scope = MutableMapping[str, Any]

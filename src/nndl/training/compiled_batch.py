@@ -12,13 +12,13 @@ optimizer's step, compiled from its rule (:meth:`nndl.arrays.fused.Kernels.loop`
 
 The formulas are the full-batch engine's.  The numbers equal its to rounding, not to the
 bit: its products are BLAS's, these are the compiled loops' (both add in an order that
-depends on the CPU).  ``engine="compiled"`` asks for it; ``engine="auto"`` picks it for
-sigmoid-output networks whose hidden layers are tanh, ReLU or linear, whose weight
-matrices are small (at most :data:`MAX_WEIGHTS` entries each: there a BLAS product costs
-more to call than to do), trained full batch without dropout for at least :data:`MIN_EPOCHS` epochs
-(loading the compiled loops costs about a second once per process, which that many
-epochs repay), where Numba is installed (the ``fast`` extra) and ``NNDL_FUSED`` is not
-``0``.
+depends on the CPU).  ``engine="compiled"`` asks for it (``engine="auto"`` never picks it,
+so that a run's numbers never depend on how many epochs it was given): sigmoid-output
+networks whose hidden layers are tanh, ReLU or linear, whose weight matrices are small (at
+most :data:`MAX_WEIGHTS` entries each: there a BLAS product costs more to call than to
+do), trained full batch without dropout, where Numba is installed (the ``fast`` extra)
+and ``NNDL_FUSED`` is not ``0``.  Loading the compiled loops costs about a second once per
+process, which a fit of some 20,000 epochs repays.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from nndl.training.full_batch import FullBatchEngine
 if TYPE_CHECKING:
     from nndl.model.network import Network
 
-__all__ = ["MAX_WEIGHTS", "MIN_EPOCHS", "CompiledBatchEngine"]
+__all__ = ["MAX_WEIGHTS", "CompiledBatchEngine"]
 
 MAX_WEIGHTS = 4096
 """The largest ``W[l]`` (entries) the compiled products take."""

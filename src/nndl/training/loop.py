@@ -28,9 +28,8 @@ The course's batch gradient descent on NumPy arrays (``batch_size=None``, no dro
 takes the full-batch engine: the generic engine's arithmetic to the bit, in place over
 the NumPy engine's flat buffers, with several epochs per call when no callback needs
 the ones in between (:meth:`~nndl.training.callbacks.Callback.next_epoch_end`).  A small
-sigmoid-output network can take its compiled variant instead (``engine="compiled"``, or
-``"auto"`` from :data:`~nndl.training.compiled_batch.MIN_EPOCHS` epochs): the same
-formulas in compiled loops, equal to rounding.
+sigmoid-output network can take its compiled variant instead (``engine="compiled"``):
+the same formulas in compiled loops, equal to rounding.
 The engines are :mod:`nndl.training.generic_engine`, :mod:`nndl.training.numpy_engine`,
 :mod:`nndl.training.full_batch` and :mod:`nndl.training.compiled_batch`; L-BFGS is
 :mod:`nndl.training.lbfgs`; Dask
@@ -52,7 +51,7 @@ from nndl.errors import (
 )
 from nndl.training import optimizers as optim
 from nndl.training.checkpoints import check_resume, load_checkpoint
-from nndl.training.compiled_batch import MIN_EPOCHS, CompiledBatchEngine
+from nndl.training.compiled_batch import CompiledBatchEngine
 from nndl.training.full_batch import FullBatchEngine
 from nndl.training.generic_engine import GenericEngine
 from nndl.training.history import History
@@ -208,12 +207,7 @@ def fit(
         )
         if why:
             raise NNDLValueError(f"engine='compiled' cannot train this network: {why}")
-    compiled = engine == "compiled" or (
-        full_batch
-        and epochs >= MIN_EPOCHS
-        and not CompiledBatchEngine.eligible(network, opt, keep_probs)
-    )
-    if compiled:  # a small network's batch gradient descent, in compiled loops
+    if engine == "compiled":  # a small network's batch gradient descent, in compiled loops
         trainer.engine = CompiledBatchEngine(network, opt, X, Y, *clip)
     elif full_batch:  # the course's batch gradient descent, in place
         trainer.engine = FullBatchEngine(network, opt, X, Y, *clip)
