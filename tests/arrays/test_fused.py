@@ -141,6 +141,7 @@ def test_switches(monkeypatch: pytest.MonkeyPatch) -> None:
     # without Numba: NumPy passes, and training still works
     monkeypatch.setitem(sys.modules, "numba", None)
     monkeypatch.setattr(fused, "_TRIED", False)
+    monkeypatch.setattr(fused, "_NUMBA", None)  # the import is tried again, and put back after
     monkeypatch.setattr(fused, "_KERNELS", None)
     assert fused.kernels() is None
     monkeypatch.setattr(fused, "MIN_PARAMETERS", 0)

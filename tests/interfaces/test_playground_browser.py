@@ -28,22 +28,7 @@ pytest.importorskip("starlette")
 
 import nndl  # noqa: E402
 from nndl import cli  # noqa: E402
-from nndl.playground import Options, Running, start  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Running]:
-    running = start(Options())
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+from nndl.playground import Running  # noqa: E402
 
 
 @pytest.fixture

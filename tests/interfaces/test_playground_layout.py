@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +27,10 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the test extra bri
 pytest.importorskip("starlette")
 Image = pytest.importorskip("PIL.Image")
 
-from nndl.playground import Options, Running, start  # noqa: E402
+from nndl.playground import Running  # noqa: E402
 
 VIEWPORTS = [(1280, 900), (1024, 768), (800, 900)]
 WIDE = "#data=spiral&hidden=6,6,6&activations=tanh,relu,tanh&features=x1,x2,x1x2&speed=5"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Running]:
-    running = start(Options())
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Any, width: int, height: int, problems: list[str]) -> Any:

@@ -35,7 +35,6 @@ more the first time, while Numba compiles them into its cache): :func:`ready`, w
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from nndl.arrays.fused import _jit
+from nndl.arrays import fused
 
 __all__ = ["MIN_ELEMENTS", "ConvKernels", "for_arrays", "kernels", "ready"]
 
@@ -65,27 +64,18 @@ class ConvKernels:
 
 
 _KERNELS: ConvKernels | None = None
-_TRIED = False
 _READY: dict[Any, bool] = {}
 """Whether the loops compiled, by dtype (as given: a name or a NumPy dtype)."""
-
-
-def _disabled() -> bool:
-    return os.environ.get("NNDL_FUSED", "1").strip().lower() in ("0", "false", "no", "off")
 
 
 def kernels() -> ConvKernels | None:
     """The compiled loops, or ``None`` (no Numba, or ``NNDL_FUSED=0``).  Numba is imported
     on the first call."""
-    global _KERNELS, _TRIED
-    if _disabled():
+    global _KERNELS
+    numba = fused.compiler()
+    if numba is None:
         return None
-    if not _TRIED:
-        _TRIED = True
-        try:
-            import numba
-        except ImportError:
-            return None
+    if _KERNELS is None:
         _KERNELS = _build(numba)
     return _KERNELS
 
@@ -139,8 +129,7 @@ def _warm_up(k: ConvKernels, dtype: np.dtype[Any]) -> bool:
 
 
 def _build(numba: Any) -> ConvKernels:
-    def jit(fn: Any) -> Any:
-        return _jit(numba, fn)
+    jit = fused.jit_with(numba)
 
     @jit
     def bias_relu(Z: Any, b: Any) -> None:

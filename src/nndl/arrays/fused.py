@@ -38,6 +38,7 @@ __all__ = [
     "MIN_PARAMETERS",
     "Kernels",
     "available",
+    "compiler",
     "jit_with",
     "kernels",
     "kernels_for",
@@ -78,13 +79,10 @@ class Kernels:
         passes, after a ``RuntimeWarning``) if Numba cannot compile it.  Generated
         and compiled once per program and dtype in a process.
         """
-        key = (program, dtype)
-        try:
-            return _LOOPS[key]
-        except KeyError:
-            loop = _compile_loop(program, np.dtype(dtype))
-            _LOOPS[key] = _LOOPS[(program, np.dtype(dtype))] = loop
-            return loop
+        key = (program, np.dtype(dtype))
+        if key not in _LOOPS:
+            _LOOPS[key] = _compile_loop(program, key[1])
+        return _LOOPS[key]
 
 
 # Below this many parameters the NumPy passes are cheap enough that loading Numba and
@@ -92,6 +90,7 @@ class Kernels:
 MIN_PARAMETERS = 20_000
 
 _KERNELS: Kernels | None = None
+_NUMBA: Any = None
 _TRIED = False
 _LOOPS: dict[tuple[Program, Any], Callable[..., None] | None] = {}
 
@@ -101,17 +100,31 @@ def available() -> bool:
     return kernels() is not None
 
 
-def kernels() -> Kernels | None:
-    """The compiled kernels, or ``None`` to use NumPy passes.  Numba is imported on first call."""
-    global _KERNELS, _TRIED
+def compiler() -> Any | None:
+    """Numba, for every module of compiled loops (these kernels, the convolution's, the small
+    networks'): ``None`` when ``NNDL_FUSED`` is ``0`` (read at every call) or Numba is not
+    installed (tried once)."""
+    global _NUMBA, _TRIED
     if os.environ.get("NNDL_FUSED", "1").strip().lower() in ("0", "false", "no", "off"):
         return None
     if not _TRIED:
         _TRIED = True
         try:
             import numba
+
+            _NUMBA = numba
         except ImportError:
-            return None
+            _NUMBA = None
+    return _NUMBA
+
+
+def kernels() -> Kernels | None:
+    """The compiled kernels, or ``None`` to use NumPy passes.  Numba is imported on first call."""
+    global _KERNELS
+    numba = compiler()
+    if numba is None:
+        return None
+    if _KERNELS is None:
         _KERNELS = _build(numba)
     return _KERNELS
 

@@ -210,15 +210,7 @@ class Optimizer(Configurable):
         f = theta.dtype.type
         scalars = [f(c) for c in self.coefficients(t, learning_rate)]
         arrays = [g, *(slots[s] for s in self.slot_names)]
-        loop = None
-        if kernels is not None:  # the compiled loop of this rule and dtype, looked up once
-            loops = self.__dict__.setdefault("_loops", {})
-            key = (id(kernels), theta.dtype)
-            loop = (
-                loops[key]
-                if key in loops
-                else loops.setdefault(key, kernels.loop(self.program, theta.dtype))
-            )
+        loop = kernels.loop(self.program, theta.dtype) if kernels is not None else None
         if loop is not None:
             loop(theta, *arrays, *scalars)
         else:

@@ -50,8 +50,8 @@ class CompiledBatchEngine(FullBatchEngine):
     """Batch gradient descent on NumPy arrays, in compiled loops over flat buffers.
 
     ``X`` and ``Y`` are used C-contiguous (copied once if they are not).  The
-    activations ``A[1] … A[L-1]`` and ``Z[L]`` are views of one flat buffer, their
-    gradients of another, ``W[l]`` and ``b[l]`` of θ as in the NumPy engine.
+    activations ``A[1] … A[L-1]`` and ``Z[L]`` are views of one flat buffer (``Zs``), their
+    gradients of another (``dAs``), ``W[l]`` and ``b[l]`` of θ as in the NumPy engine.
     """
 
     def __init__(
@@ -74,22 +74,20 @@ class CompiledBatchEngine(FullBatchEngine):
         self.kernels = fused.kernels_for(dtype)  # the optimizer's step as one loop too
         m, dims = self.m, self.dims
         self.dims_array = np.array(dims, dtype=np.intp)
-        self.codes = np.array([_KIND[g.name] for g in self.g[:-1]] or [0], dtype=np.intp)
+        codes = [_KIND[g.name] for g in self.g[:-1]]  # the hidden layers' activations
+        self.codes = np.array(codes or [dense_loops.LINEAR], dtype=np.intp)
         self.z_at = np.cumsum([0] + [n * m for n in dims[1:]], dtype=np.intp)
         self.Zs = np.empty(int(self.z_at[-1]), dtype=dtype)
         self.dAs = np.empty_like(self.Zs)
         at = self.z_at[:-1]
         self.Z = [self.Zs[a : a + n * m].reshape(n, m) for a, n in zip(at, dims[1:], strict=True)]
-        self.dA = [
-            self.dAs[a : a + n * m].reshape(n, m) for a, n in zip(at, dims[1:-1], strict=False)
-        ]
         size = self.theta.itemsize
         start = self.theta.ctypes.data
         self.w_at = np.array([(W.ctypes.data - start) // size for W in self.W], dtype=np.intp)
         self.b_at = np.array([(b.ctypes.data - start) // size for b in self.b], dtype=np.intp)
         self.hidden_steps = [  # per hidden layer: W, b, its A's buffer, ReLU?, tanh?
-            (self.W[l], self.b[l], self.Z[l], code == dense_loops.RELU, code == dense_loops.TANH)
-            for l, code in enumerate(int(c) for c in self.codes[: self.L - 1])
+            (W, b, Z, code == dense_loops.RELU, code == dense_loops.TANH)
+            for W, b, Z, code in zip(self.W, self.b, self.Z, codes, strict=False)
         ]
         self.backward_args = (  # network_backward's arguments, the same buffers every epoch
             self.theta,
