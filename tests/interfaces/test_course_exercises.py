@@ -20,6 +20,7 @@ BOOKS = {
     "01_logistic_regression_exercise.ipynb": ("logistic_solution.py", "logistic-regression", 6),
     "02_planar_exercise.ipynb": ("planar_solution.py", "planar", 8),
     "03_step_by_step_exercise.ipynb": ("deep_solution.py", "step-by-step", 10),
+    "04_application_exercise.ipynb": ("application_solution.py", "deep-application", 2),
 }
 STUB = "# YOUR CODE HERE"
 
