@@ -1,6 +1,7 @@
 # make demo   trains the course's flower network, writes plots and the model to out/
 # make test   lint, type-check and run the whole test suite
 # make notebooks  installs JupyterLab into .venv and opens notebooks/ (the course's assignments)
+# make notebook-outputs  runs the worked notebooks as the tests do and stores them with their outputs
 # Each creates .venv on first use and installs what it needs.
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ DEMO_STAMP := $(VENV)/.demo-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 LAB_STAMP  := $(VENV)/.lab-$(HASH)
 
-.PHONY: demo test lint typecheck pytest clean notebooks
+.PHONY: demo test lint typecheck pytest clean notebooks notebook-outputs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ $(LAB_STAMP): pyproject.toml | $(BIN)/python
 
 notebooks: $(LAB_STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+notebook-outputs: $(TEST_STAMP)
+	$(BIN)/python tests/notebook_outputs.py
 
 demo: $(DEMO_STAMP)
 	@echo "The course's flower (planar assignment): 4 tanh units, learning rate 1.2, 10,000 iterations,"
