@@ -54,14 +54,17 @@ COST = re.compile(r"Cost after iteration (\d+):")
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
+def _text(source: str | list[str]) -> str:
+    """A cell's source, stored as one string or as a list of lines."""
+    return "".join(source) if isinstance(source, list) else source
+
+
 def sources_hash(book: Mapping[str, Any]) -> str:
     """The SHA-256 of the notebook's code cells, in order: what its outputs came from."""
     digest = hashlib.sha256()
     for cell in book["cells"]:
         if cell["cell_type"] == "code":
-            source = cell["source"]
-            text = "".join(source) if isinstance(source, list) else source
-            digest.update(text.encode("utf-8") + b"\0")
+            digest.update(_text(cell["source"]).encode("utf-8") + b"\0")
     return digest.hexdigest()
 
 
@@ -206,7 +209,7 @@ def compare(stored: Mapping[str, Any], fresh: Mapping[str, Any], quick: bool = F
     problems: list[str] = []
     old = [c for c in stored["cells"] if c["cell_type"] == "code"]
     new = [c for c in fresh["cells"] if c["cell_type"] == "code"]
-    if [c["source"] for c in old] != [c["source"] for c in new]:
+    if [_text(c["source"]) for c in old] != [_text(c["source"]) for c in new]:
         return ["the code cells differ from the stored ones"]
     for number, (a, b) in enumerate(zip(old, new, strict=True), 1):
         where = f"code cell {number}"
