@@ -15,7 +15,7 @@ import pytest
 
 from notebook_outputs import (
     ITERATIONS,
-    MEASURED,
+    MACHINE,
     METADATA,
     NOTEBOOKS,
     QUICK,
@@ -81,7 +81,7 @@ def test_notebooks_are_stored_with_the_outputs_of_their_code(path: Path) -> None
     text = json.dumps(outputs)
     assert str(ROOT) not in text and "/tmp/" not in text, "a path of this machine stored"
     tags = {t for c in code for t in c["metadata"].get("tags", [])}
-    assert tags <= {VARIES, MEASURED, ITERATIONS}
+    assert tags <= {VARIES, MACHINE, ITERATIONS}
 
 
 def test_the_stored_pictures_are_there_for_the_code_host() -> None:
@@ -127,9 +127,9 @@ def test_tagged_cells_are_compared_as_far_as_they_can_be() -> None:
     other_blas = _book(_cell(["20 hidden units: 90.00%", "50 hidden units: 90.25%"], (VARIES,)))
     assert compare(sweep, other_blas) == []
     assert compare(sweep, _book(_cell(["20 hidden units: 90.00%"], (VARIES,)))) != []
-    timing = _book(_cell(["dot product: 1507×"], (MEASURED,)))
-    assert compare(timing, _book(_cell(["dot product: 12×, does not hold"], (MEASURED,)))) == []
-    assert compare(timing, _book(_cell([], (MEASURED,)))) != []
+    timing = _book(_cell(["dot product: 1507×"], (MACHINE,)))
+    assert compare(timing, _book(_cell(["dot product: 12×, does not hold"], (MACHINE,)))) == []
+    assert compare(timing, _book(_cell([], (MACHINE,)))) != []
     full = [f"Cost after iteration {i}: {0.7 - i / 1e4:.6f}" for i in range(0, 2500, 100)]
     trained = _book(_cell([*full, "Accuracy: 1.0"], (ITERATIONS,)))
     quick = [f"Cost after iteration {i}: {0.7 - i / 1e4:.6f}" for i in (0, 100)]
