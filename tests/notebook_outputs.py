@@ -164,22 +164,26 @@ def coalesced(outputs: list[Any]) -> list[Any]:
 
 def text_lines(cell: Mapping[str, Any]) -> list[str]:
     """What a code cell printed and displayed as text (Markdown, or plain text where no
-    picture goes with it), line by line, blank lines left out."""
-    lines: list[str] = []
+    picture goes with it), line by line, blank lines left out. The pieces of a stream are
+    joined first: the kernel sends what was printed when it flushes, which may be in the
+    middle of a line (``print("w =", w)`` writes its parts one by one)."""
+    pieces: list[tuple[str, str]] = []
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
         if kind == "stream":
-            text = output.get("text", "")
+            key, text = f"stream {output.get('name')}", _text(output.get("text", ""))
+            if pieces and pieces[-1][0] == key:
+                pieces[-1] = (key, pieces[-1][1] + text)
+                continue
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
             if "image/png" in data:
                 continue
-            text = data.get("text/markdown", data.get("text/plain", ""))
+            key, text = "data", _text(data.get("text/markdown", data.get("text/plain", "")))
         else:
             continue
-        text = "".join(text) if isinstance(text, list) else text
-        lines += [line for line in text.splitlines() if line.strip()]
-    return lines
+        pieces.append((key, text))
+    return [line for _, text in pieces for line in text.splitlines() if line.strip()]
 
 
 def figures(cell: Mapping[str, Any]) -> int:

@@ -120,6 +120,13 @@ def test_the_comparison_takes_rounding_and_refuses_a_changed_result() -> None:
     assert compare(stored, no_picture) == ["code cell 1: 0 pictures, 1 stored"]
     shorter = _book(_cell(["Cost after iteration 0: 0.693147"], (), 1))
     assert "printed 1 lines, 2 stored" in compare(stored, shorter)[0]
+    # the kernel sends what was printed when it flushes, in the middle of a line too
+    pieces = ["Cost after iteration 0:", " ", "0.693147", "\n", "train 100.0%, ", "test 70.0%\n"]
+    flushed = copy.deepcopy(stored)
+    flushed["cells"][0]["outputs"][:1] = [
+        {"output_type": "stream", "name": "stdout", "text": piece} for piece in pieces
+    ]
+    assert compare(stored, flushed) == []
 
 
 def test_tagged_cells_are_compared_as_far_as_they_can_be() -> None:
