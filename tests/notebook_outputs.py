@@ -53,6 +53,11 @@ RTOL, ATOL = 1e-3, 1e-9
 iterations, with another BLAS build's rounding) and still be the stored one."""
 COST = re.compile(r"Cost after iteration (\d+):")
 
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+"""Set to 1 in the kernel: on a machine shared with other work, BLAS threads that wait for
+each other made notebook 01 five times slower (100 s against 19 s with one thread, 2 cores
+under a load of 4), and one thread sums in one order wherever the notebook runs."""
+
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -74,7 +79,8 @@ def sources_hash(book: Mapping[str, Any]) -> str:
 def kernel_environment(folder: Path, extra: Mapping[str, str] | None = None) -> Iterator[None]:
     """A kernel spec naming this interpreter (so the notebook runs on the Python and the
     nndl under test, not on whatever ``python3`` kernel the machine has), inline figures,
-    the stand-in pictures, this checkout's ``src`` first on the path, and ``extra``."""
+    the stand-in pictures, one BLAS thread, this checkout's ``src`` first on the path, and
+    ``extra``."""
     spec = folder / "jupyter" / "kernels" / KERNEL
     spec.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
@@ -87,6 +93,7 @@ def kernel_environment(folder: Path, extra: Mapping[str, str] | None = None) -> 
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])),
         "PYTHONHASHSEED": "0",
+        **dict.fromkeys(BLAS_THREADS, "1"),
         **(extra or {}),
     }
     saved = {k: os.environ.get(k) for k in [*settings, "NNDL_CAT_DIR"]}
