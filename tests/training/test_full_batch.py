@@ -274,3 +274,14 @@ def test_a_wide_x_diverging_through_the_gram_path_keeps_the_last_finite_paramete
         net.fit(X * 1e3, Y, 1e300, 30)
     assert all(np.isfinite(info.value.history))  # type: ignore[attr-defined]
     assert all(np.all(np.isfinite(v)) for v in net.params.values())
+
+
+def test_a_wide_x_in_float32_follows_w1_x_to_float32_rounding() -> None:
+    X, Y = _wide()
+    X, Y = X.astype(np.float32), Y.astype(np.float32)
+    fast, generic = _pair([1200, 6, 1], activations="tanh", seed=3, dtype="float32")
+    engine, h_fast = _engine_of(fast, X, Y)
+    h_gen = generic.fit(X, Y, 0.05, 120, engine="generic")
+    assert engine.gram is not None and engine.gram.dtype == np.float32
+    np.testing.assert_allclose(h_fast.history["cost"], h_gen.history["cost"], rtol=2e-5)
+    np.testing.assert_allclose(fast.params["W1"], generic.params["W1"], rtol=1e-3, atol=1e-5)
