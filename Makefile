@@ -58,8 +58,8 @@ demo: $(DEMO_STAMP)
 		--seed 2 --dtype float64 --plots out --save out/flower.npz
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check $(wildcard src tests benchmarks)
-	$(BIN)/ruff format --check $(wildcard src tests benchmarks)
+	$(BIN)/ruff check $(wildcard src tests benchmarks docs/hooks)
+	$(BIN)/ruff format --check $(wildcard src tests benchmarks docs/hooks)
 	$(BIN)/lint-imports
 
 typecheck: $(TEST_STAMP)

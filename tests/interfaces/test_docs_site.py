@@ -67,7 +67,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _page(site: Path, path: str) -> str:
-    return (site / path / "index.html").read_text(encoding="utf-8")
+    """A built page's HTML: ``course`` is course.html (use_directory_urls is off, for file://)."""
+    return (site / f"{path or 'index'}.html").read_text(encoding="utf-8")
 
 
 def _module(name: str) -> tuple[str, Any]:
@@ -83,13 +84,13 @@ def _module(name: str) -> tuple[str, Any]:
 
 @pytest.mark.slow
 def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
-    for path in ("", "course", "layers", "architecture", "changelog", "api"):
-        assert (site / path / "index.html").is_file(), path
+    for path in ("index", "course", "layers", "architecture", "changelog", "api/index"):
+        assert (site / f"{path}.html").is_file(), path
     notebooks = sorted((ROOT / "notebooks").rglob("*.ipynb"))
     assert len(notebooks) >= 9
     for notebook in notebooks:  # each a page, with the notebook itself beside it to download
-        folder = site / notebook.parent.relative_to(ROOT) / notebook.stem
-        assert (folder / "index.html").is_file() and (folder / notebook.name).is_file(), notebook
+        built = site / notebook.relative_to(ROOT)
+        assert built.with_suffix(".html").is_file() and built.is_file(), notebook
     assert "Unreleased" in _page(site, "changelog")  # CHANGELOG.md, from the repository's root
     assert (site / "assets" / "mathjax" / "tex-svg-full.js").stat().st_size > 1_000_000
     assert not (site / "hooks").exists()  # the build's own code is not published
@@ -128,6 +129,39 @@ def test_no_page_loads_anything_from_another_host(site: Path) -> None:
         outside += re.findall(r"@import\s+url\(\s*['\"]?https?://[^)]*\)", text)
         assert not outside, f"{page.relative_to(site)} loads {outside}"
         assert "cdnjs" not in text and "fonts.googleapis" not in text, page.relative_to(site)
+
+
+def test_numpydoc_roles_and_math_read_as_markdown() -> None:
+    """docs/hooks/rst_roles.py, the Griffe extension the API reference's docstrings go through."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rst_roles", ROOT / "docs/hooks/rst_roles.py")
+    assert spec and spec.loader
+    rst_roles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rst_roles)
+    docstring = (
+        "Calls :func:`~nndl.course.linear_forward`, :py:class:`nndl.Network` and "
+        ":ref:`the course <course>`; the cost :math:`J = -\\frac{1}{m} \\sum L`.\n"
+        "\n"
+        "    .. math::\n"
+        "\n"
+        "        Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}\n"
+        "\n"
+        "        A^{[l]} = g(Z^{[l]})\n"
+        "\n"
+        "Parameters\n"
+    )
+    assert rst_roles.markdown(docstring) == (
+        "Calls `linear_forward`, `nndl.Network` and `the course`; the cost "
+        "$J = -\\frac{1}{m} \\sum L$.\n"
+        "\n"
+        "    $$\n"
+        "    Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}\n"
+        "    A^{[l]} = g(Z^{[l]})\n"
+        "    $$\n"
+        "\n"
+        "Parameters\n"
+    )
 
 
 # ------------------------------------------------------------------ in Chromium
@@ -203,13 +237,28 @@ def test_home_page_renders_with_its_formulas(page: Any, served: str) -> None:
 @pytest.mark.browser
 @pytest.mark.slow
 @needs_chromium
+def test_the_site_reads_from_the_disk_with_its_formulas_and_search(page: Any, site: Path) -> None:
+    """site/index.html opened as a file, as a reader without a server does."""
+    page.goto((site / "index.html").as_uri())
+    assert _typeset(page) >= 3
+    page.click("text=The course")
+    page.wait_for_url("**/course.html")
+    page.locator("input.md-search__input").fill("L_model_forward")
+    result = page.locator(".md-search-result__item").first
+    result.wait_for()
+    assert "L_model_forward" in result.inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@needs_chromium
 def test_an_api_page_renders_a_function_its_parameters_and_formulas(page: Any, served: str) -> None:
-    page.goto(served + "/api/course/")
+    page.goto(served + "/api/course.html")
     assert "nndl.course" in page.title()
     entry = page.locator('[id="nndl.course.L_model_forward"]')
     assert entry.count() == 1 and "L_model_forward" in entry.inner_text()
     assert page.locator(".doc-signature").count() > 10  # signatures rendered, not raw text
-    page.goto(served + "/api/nndl/")
+    page.goto(served + "/api/nndl.html")
     assert page.locator('[id="nndl.Network"]').count() == 1
     _typeset(page)  # MathJax ran on the page without error (the test's page fixture checks)
 
@@ -225,7 +274,7 @@ def test_a_notebook_page_renders_its_cells_formulas_and_figures(page: Any, serve
         for output in cell.get("outputs", [])
         if {"image/png", "image/svg+xml"} & set(output.get("data", {}))
     )
-    page.goto(f"{served}/notebooks/{NOTEBOOK}/")
+    page.goto(f"{served}/notebooks/{NOTEBOOK}.html")
     assert "ogistic" in page.title()
     code = page.locator(".jp-CodeMirrorEditor")  # one per code cell
     assert code.count() == sum(1 for c in source["cells"] if c["cell_type"] == "code")
