@@ -2,7 +2,9 @@
 
 - The notebooks (``notebooks/*.ipynb``, ``notebooks/exercises/*.ipynb``) and ``CHANGELOG.md`` stay
   where the repository keeps them; they join the site's files here, before mkdocs-jupyter turns the
-  notebooks into pages (so they are rendered from the stored outputs, never executed).
+  notebooks into pages (so they are rendered from the stored outputs, never executed). A notebook
+  that mkdocs.yml's navigation does not list yet is added to its Notebooks section (Exercises for
+  the exercises), so a new one is on the site without a strict build failing over it.
 - MathJax 3 (``es5/tex-svg-full.js``: every TeX extension and the SVG glyphs in one file, so it
   loads nothing else) is copied from the ``django-static-mathjax`` package the ``docs`` extra
   installs, with its licence; the site fetches nothing from another host.
@@ -47,6 +49,39 @@ def _mathjax_root() -> Path:
             'install the docs extra (pip install -e ".[docs]", or run make docs)'
         ) from error
     return Path(str(root))
+
+
+def _listed(nav: Any) -> set[str]:
+    if isinstance(nav, str):
+        return {nav}
+    items = nav.values() if isinstance(nav, dict) else nav
+    return set().union(*(_listed(item) for item in items))
+
+
+def _section(items: list[Any], title: str) -> list[Any]:
+    """The list of a navigation section, itself (changing it changes the navigation)."""
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get(title), list):
+            section: list[Any] = item[title]
+            return section
+    raise PluginError(f"mkdocs.yml: the navigation has no {title!r} section for the notebooks")
+
+
+def on_config(config: Any) -> Any:
+    listed = _listed(config["nav"])
+    notebooks = _section(config["nav"], "Notebooks")
+    exercises = _section(notebooks, "Exercises")
+    at = next(
+        i for i, item in enumerate(notebooks) if isinstance(item, dict) and "Exercises" in item
+    )
+    for path in sorted(ROOT.glob(NOTEBOOKS[0])):  # new ones go before the Exercises subsection
+        if path.relative_to(ROOT).as_posix() not in listed:
+            notebooks.insert(at, path.relative_to(ROOT).as_posix())
+            at += 1
+    for path in sorted(ROOT.glob(NOTEBOOKS[1])):
+        if path.relative_to(ROOT).as_posix() not in listed:
+            exercises.append(path.relative_to(ROOT).as_posix())
+    return config
 
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which turns notebooks into pages
