@@ -37,6 +37,9 @@ $(LAB_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DOCS_STAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11) and "make docs needs \
+	Python 3.11 or newer (Material for MkDocs and mkdocstrings do): make clean, then \
+	make docs PYTHON=python3.11")'
 	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	rm -f $(VENV)/.docs-*
 	touch $@

@@ -131,6 +131,19 @@ def test_no_page_loads_anything_from_another_host(site: Path) -> None:
         assert "cdnjs" not in text and "fonts.googleapis" not in text, page.relative_to(site)
 
 
+def test_make_docs_builds_strictly_what_make_test_installs() -> None:
+    """`make docs` is this module's build, into the ignored site/; make test installs it."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    docs = re.search(r"^docs: \$\(DOCS_STAMP\)\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    stamp = re.search(r"^\$\(DOCS_STAMP\): .*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert docs and "build --strict --site-dir site" in docs.group(1)
+    assert stamp and '-e ".[docs]"' in stamp.group(1)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    test_extra = re.search(r"^test = \[(.*?)^\]", pyproject, re.MULTILINE | re.DOTALL)
+    assert test_extra and "\"nndl[docs]; python_version >= '3.11'\"" in test_extra.group(1)
+    assert "site/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
 def test_numpydoc_roles_and_math_read_as_markdown() -> None:
     """docs/hooks/rst_roles.py, the Griffe extension the API reference's docstrings go through."""
     import importlib.util
