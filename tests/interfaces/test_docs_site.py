@@ -245,6 +245,9 @@ def test_home_page_renders_with_its_formulas(page: Any, served: str) -> None:
     assert page.locator("h1").first.inner_text().startswith("nndl")
     assert _typeset(page) >= 3
     assert page.locator("nav").get_by_text("API reference").count() >= 1
+    figure = page.locator("img[src$='playground.png']")  # the playground's screenshot, drawn
+    figure.scroll_into_view_if_needed()
+    assert figure.evaluate("i => i.complete && i.naturalWidth > 0")
 
 
 @pytest.mark.browser
