@@ -58,6 +58,25 @@ def load_npz(path: str | Path, layout: str = "samples", task: str | None = None)
     the course's ``X`` ``(n, m)`` and ``Y`` ``(n_y, m)`` or ``(m,)``.  Optional
     ``X_test``/``Y_test`` become the test part.  Loaded with ``allow_pickle=False``:
     an archive holding Python objects is refused, never run.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The archive.
+    layout : {"samples", "features"}, default "samples"
+        Whether examples are rows (NumPy's and scikit-learn's) or columns (the course's).
+    task : {"binary", "multiclass", "regression"}, optional
+        The task; inferred from Y when None.
+
+    Returns
+    -------
+    Data
+        The data set, X of shape ``(n_x, m)``.
+
+    Raises
+    ------
+    NNDLValueError
+        When the layout is unknown, or the archive lacks X or Y or holds Python objects.
     """
 
     if layout not in LAYOUTS:
