@@ -105,13 +105,18 @@ def _mostly_numbers(cells: list[str | None]) -> bool:
 class TabularEncoder:
     """The encoding of a CSV file's columns, learned from the training file.
 
-    Attributes:
-        columns: the feature columns in order, each numeric or categorical (with
-            its sorted categories; each category is one row of ``X``).
-        target: the target column's name (``None`` when there is none).
-        task: ``"binary"``, ``"multiclass"`` or ``"regression"`` (``None`` without target).
-        classes: the class names of a classification target; label ``k`` is ``classes[k]``.
-        missing: ``None`` (missing cells are an error), ``"drop"`` or ``"mean"``.
+    Parameters
+    ----------
+    columns : list of Column
+        The feature columns in order, numeric or categorical (one row of X per category).
+    target : str, optional
+        The target column's name (None when there is none).
+    task : {"binary", "multiclass", "regression"}, optional
+        The target's task (None without target).
+    classes : list of str, optional
+        The class names of a classification target; label ``k`` is ``classes[k]``.
+    missing : {"drop", "mean"}, optional
+        None (missing cells are an error), ``"drop"`` or ``"mean"``.
     """
 
     columns: list[Column]
@@ -156,6 +161,7 @@ class TabularEncoder:
 
     @property
     def n_x(self) -> int:
+        """The number of rows of ``X``: one per numeric column and per category."""
         return len(self.feature_names)
 
     def prepare(self, table: Table) -> Table:
@@ -372,11 +378,31 @@ def load_csv(
     Numeric columns are kept; text columns are one-hot encoded.  Class names in the
     target become labels ``0..K-1`` (sorted names); a numeric target is a regression
     target unless it holds whole numbers only, with at most 20 distinct values
-    (then they are classes), or ``task`` says otherwise.  Columns in ``drop`` are
-    ignored.  ``missing`` says what to do with missing feature cells (``None``: an
-    error naming them; ``"drop"``; ``"mean"``); text columns may have at most
-    ``max_categories`` categories.  Pass the training data's ``encoder`` to encode a
-    test file the same way (its ``missing`` strategy is used).
+    (then they are classes), or ``task`` says otherwise.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    target : str or None
+        The target column (None only with an ``encoder``).
+    task : {"binary", "multiclass", "regression"}, optional
+        Overrides the guess.
+    encoder : TabularEncoder, optional
+        The training data's, to encode a test file the same way (its ``missing`` is used).
+    drop : sequence of str, default ()
+        Columns to ignore.
+    delimiter : str, optional
+        The cell separator; guessed when None.
+    missing : {"drop", "mean"}, optional
+        Missing feature cells: None (an error naming them), dropped rows, or the mean.
+    max_categories : int, default 100
+        The most categories a text column may have.
+
+    Returns
+    -------
+    Data
+        X of shape ``(n_x, m)``, its ``encoder`` and ``feature_names`` set.
     """
     table = read_csv(path, delimiter, _text_columns(encoder))
     if encoder is None:
@@ -450,6 +476,24 @@ def read_csv_features(
     target: str | None = None,
     feature_names: Sequence[str] | None = None,
 ) -> np.ndarray:
-    """The feature columns of a CSV file (say, one to predict on) → ``X`` of shape ``(n_x, m)``;
-    see :func:`csv_features` for ``encoder``, ``target`` and ``feature_names``."""
+    """The feature columns of a CSV file (say, one to predict on) → ``X`` of shape ``(n_x, m)``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    encoder : TabularEncoder, optional
+        The training data's encoding (see :func:`csv_features`).
+    delimiter : str, optional
+        The cell separator; guessed when None.
+    target : str, optional
+        A column to leave out, without an encoder.
+    feature_names : sequence of str, optional
+        The columns to read, without an encoder, when the file has them all.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_x, m)
+        The examples, one per column.
+    """
     return csv_features(path, encoder, delimiter, target=target, feature_names=feature_names)[0]
