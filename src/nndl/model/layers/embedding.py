@@ -15,10 +15,29 @@ from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
 
 
 class Embedding(Layer):
-    """Word embeddings, the sequence course's ``e_j = E o_j``: each integer token j of
-    ``X`` ``(m, T_x)`` becomes column j of ``E`` ``(n_e, vocab_size)``, giving
-    ``(m, T_x, n_e)`` for a recurrent layer.  Its gradient adds each step's ``de`` into the
-    column of its token (``dE = Σ de o_jᵀ``)."""
+    """Word embeddings, the sequence course's ``e_j = E o_j``.
+
+    Each integer token j of ``X`` ``(m, T_x)`` becomes column j of ``E``
+    ``(n_e, vocab_size)``, giving ``(m, T_x, n_e)`` for a recurrent layer.  Its gradient
+    adds each step's ``de`` into the column of its token (``dE = Σ de o_jᵀ``).
+
+    Parameters
+    ----------
+    vocab_size : int
+        The number of distinct tokens, 0 to vocab_size − 1.
+    n_e : int
+        The size of each embedding vector.
+    init : str or callable, default "random"
+        A course initializer (``"random"`` ×0.01, ``"scaled"``, ``"xavier"``, ``"he"``,
+        ``"zeros"``) or a callable ``(n, fan_in, rng) -> W``.
+    mask_zero : bool, default False
+        Token 0 is padding: the layer hands on the mask ``X != 0``.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "embedding"
     takes_tokens = True
@@ -93,11 +112,24 @@ class Embedding(Layer):
 
 
 class Masking(Layer):
-    """Padded sequences: a step of ``X`` ``(m, T_x, n_x)`` whose every feature equals
-    ``mask_value`` is padding.  The layer passes the real steps on unchanged (the padded ones
-    as zeros) with the mask ``(m, T_x)``, True where a step is real, for the recurrent layers
-    after it: there a padded step keeps the state, ``a⟨t⟩ = a⟨t−1⟩``, and adds nothing to the
-    gradients, so a sequence of length ``T_i`` padded to ``T_x`` ends in its own ``a⟨T_i⟩``."""
+    """Padded sequences: a step whose every feature equals ``mask_value`` is padding.
+
+    The layer passes the real steps of ``X`` ``(m, T_x, n_x)`` on unchanged (the padded
+    ones as zeros) with the mask ``(m, T_x)``, True where a step is real, for the recurrent
+    layers after it: there a padded step keeps the state, ``a⟨t⟩ = a⟨t−1⟩``, and adds
+    nothing to the gradients, so a sequence of length ``T_i`` padded to ``T_x`` ends in its
+    own ``a⟨T_i⟩``.
+
+    Parameters
+    ----------
+    mask_value : float, default 0.0
+        The value of every feature of a padded step.
+
+    Raises
+    ------
+    NNDLValueError
+        When ``mask_value`` is not a number.
+    """
 
     kind = "masking"
     passes_mask = True
