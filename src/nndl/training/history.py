@@ -24,6 +24,11 @@ class History(list[float]):
     before that batch's step, plus ``(λ / 2m) Σ ||W[l]||²`` (m: the training examples),
     the same L2 term as ``Network.cost``; it differs from ``net.cost(X, Y)`` after the
     epoch only by the steps taken during the epoch.  ``history.plot()`` draws it.
+
+    Parameters
+    ----------
+    costs : sequence of float, default ()
+        The costs of the first epochs, if any.
     """
 
     def __init__(self, costs: Sequence[float] = ()) -> None:
@@ -38,9 +43,11 @@ class History(list[float]):
         """The optimizer's state at the end (its moments and step count), to continue from."""
 
     def plot(self, path: str | Path | None = None, *, val_label: str = "validation") -> Figure:
-        """The cost per epoch (and the held-out cost), beside the accuracy when it was
-        recorded: :func:`nndl.plot.history` of this run (Jupyter shows the figure; ``path``
-        saves it).  Needs matplotlib (``pip install "nndl[plot]"``)."""
+        """The cost per epoch (and the held-out cost), beside the accuracy when it was recorded.
+
+        :func:`nndl.plot.history` of this run (Jupyter shows the figure; ``path`` saves it).
+        Needs matplotlib (``pip install "nndl[plot]"``).
+        """
         from nndl import plot  # figures sit below training; matplotlib loads only here
 
         return plot.history(self, path=path, val_label=val_label)
@@ -59,8 +66,10 @@ class History(list[float]):
         accuracies: list[float] | None,
         learning_rates: list[float],
     ) -> None:
-        """Append the records of epochs ``first, first + 1, …`` at once (as many as
-        ``costs``): what :meth:`record` would append one epoch at a time."""
+        """Append the records of epochs ``first, first + 1, …`` at once.
+
+        As many as ``costs``: what :meth:`record` would append one epoch at a time.
+        """
         n = len(costs)
         self.extend(costs)
         self.epochs.extend(range(first, first + n))

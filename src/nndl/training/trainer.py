@@ -24,6 +24,21 @@ class Trainer:
 
     Callbacks receive it; they may read ``network``, ``history``, ``epochs`` and
     ``has_validation`` and set ``stop_training = True``.
+
+    Parameters
+    ----------
+    network : Network or Sequential
+        The model trained.
+    optimizer : Optimizer
+        The update rule.
+    schedule : Schedule
+        The learning rate of each epoch.
+    epochs : int
+        The number of epochs of the run.
+    seed : int
+        The seed of the shuffles, dropout masks and validation split.
+    options : dict of str to object
+        The rest of the run's :class:`~nndl.training.options.FitOptions`.
     """
 
     def __init__(
@@ -96,8 +111,11 @@ class Trainer:
         X_val: Array | None,
         Y_val: Array | None,
     ) -> dict[str, float]:
-        """One epoch's record: the training cost and accuracy, the validation cost and
-        accuracy (on ``X_val, Y_val`` after the epoch) and the learning rate."""
+        """One epoch's record: the costs and accuracies, and the learning rate.
+
+        The training cost and accuracy, the validation cost and accuracy (on ``X_val, Y_val``
+        after the epoch) and the learning rate.
+        """
         logs = {"cost": cost}
         if accuracy is not None:
             logs["accuracy"] = accuracy
