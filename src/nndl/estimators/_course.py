@@ -236,8 +236,21 @@ class LogisticRegression(NeuralNetClassifier):
     the course.  ``optimizer="lbfgs"`` (the default) fits the full batch with
     SciPy's L-BFGS; ``"gd"`` is the course's gradient descent.
 
-    Attributes: ``coef_`` ``(n_classes or 1, n_features)`` and ``intercept_``, as in
-    scikit-learn, besides those of :class:`NeuralNetClassifier`.
+    Parameters
+    ----------
+    optimizer : str, default "lbfgs"
+        ``"lbfgs"``, ``"gd"``, ``"momentum"``, ``"rmsprop"`` or ``"adam"``.
+    learning_rate, epochs, batch_size, l2
+        As for :meth:`nndl.Network.fit` (``epochs``: L-BFGS's iterations); ``batch_size``
+        as for :class:`NeuralNetClassifier`, the full batch by default.
+    dtype, device, random_state, verbose
+        As for :class:`NeuralNetClassifier`.
+
+    Attributes
+    ----------
+    coef_, intercept_
+        ``(n_classes or 1, n_features)`` and ``(n_classes or 1,)``, as in scikit-learn,
+        besides the attributes of :class:`NeuralNetClassifier`.
     """
 
     def __init__(
@@ -291,8 +304,32 @@ class NeuralNetRegressor(RegressorMixin, Numbers, _NeuralNet):  # type: ignore[m
 
     The targets are standardized inside (their mean and standard deviation are
     learned in ``fit`` and undone in ``predict``), so one learning rate suits
-    targets of any scale.  Parameters and attributes as for
-    :class:`NeuralNetClassifier`; ``y`` may have several columns (multi-output).
+    targets of any scale.  ``y`` may have several columns (multi-output).
+
+    Parameters
+    ----------
+    hidden_layer_sizes
+        Units of each hidden layer, e.g. ``(100,)`` or ``(64, 32)``; ``()`` is linear
+        regression.
+    activation
+        Hidden activation, one name or one per hidden layer (as for
+        :class:`NeuralNetClassifier`).
+    layers
+        Instead of the two above, the layers before the output (see
+        :class:`NeuralNetClassifier`).
+    init
+        ``"auto"`` (he for ReLU-like, xavier otherwise), or any name of :mod:`nndl.model.init`.
+    optimizer, learning_rate, epochs, batch_size, l2, dropout
+        As for :class:`NeuralNetClassifier`.
+    early_stopping, validation_fraction, patience
+        As for :class:`NeuralNetClassifier` (the held-out part is not stratified).
+    dtype, device, random_state, verbose
+        As for :class:`NeuralNetClassifier`.
+
+    Attributes
+    ----------
+    n_features_in_, feature_names_in_, network_, loss_curve_, validation_loss_curve_, n_iter_
+        As for :class:`NeuralNetClassifier`.
     """
 
     _standardize = True
