@@ -327,7 +327,18 @@ class FlatLayout:
         self.size = sum(self.sizes.values())
 
     def views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
-        """Each name's part of ``flat``, reshaped: views that write through to ``flat``."""
+        """Each name's part of ``flat``, reshaped: views that write through to ``flat``.
+
+        Parameters
+        ----------
+        flat : numpy.ndarray of shape (size,)
+            A flat vector in this layout.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            One view per name, of its shape.
+        """
         out, start = {}, 0
         for k in self.keys:
             out[k] = flat[start : start + self.sizes[k]].reshape(self.shapes[k])
@@ -335,7 +346,22 @@ class FlatLayout:
         return out
 
     def flatten(self, arrays: dict[str, Any], dtype: Any = np.float64, prefix: str = "") -> Any:
-        """``arrays[prefix + name]`` for every name, as one new NumPy vector of ``dtype``."""
+        """``arrays[prefix + name]`` for every name, as one new NumPy vector of ``dtype``.
+
+        Parameters
+        ----------
+        arrays : dict of str to Array
+            Arrays of any backend, of the layout's shapes.
+        dtype : dtype, default numpy.float64
+            The vector's dtype.
+        prefix : str, default ""
+            Prepended to every name (``"d"`` for the gradients ``dW1, db1, …``).
+
+        Returns
+        -------
+        numpy.ndarray of shape (size,)
+            The joined values.
+        """
         return np.concatenate(
             [np.asarray(to_numpy(arrays[prefix + k]), dtype).ravel() for k in self.keys]
         )

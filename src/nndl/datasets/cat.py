@@ -105,7 +105,13 @@ class CatImages:
         return f"The course's cat/non-cat pictures from {self.source}."
 
     def as_tuple(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``(train_x_orig, train_y, test_x_orig, test_y, classes)``, the course's order."""
+        """``(train_x_orig, train_y, test_x_orig, test_y, classes)``, the course's order.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The course's ``load_dataset()`` result.
+        """
         return self.train_x, self.train_y, self.test_x, self.test_y, self.classes
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -128,6 +128,25 @@ class Data:
         """A copy whose ``X_test``/``Y_test`` are a seeded random ``test_size`` share of the data.
 
         Uses :func:`nndl.datasets.train_test_split`; the same seed gives the same split.
+
+        Parameters
+        ----------
+        test_size : float or int, default 0.25
+            The fraction held out, or a number of examples.
+        seed : int or numpy.random.Generator, default 0
+            The random source of the shuffle.
+
+        Returns
+        -------
+        Data
+            The training part as ``X``/``Y``, the held-out part as ``X_test``/``Y_test``.
+
+        Examples
+        --------
+        >>> from nndl.datasets import load_data
+        >>> data = load_data("moons", m=100).split(test_size=0.2)
+        >>> data.X.shape, data.X_test.shape
+        ((2, 80), (2, 20))
         """
         X, Y, X_test, Y_test = train_test_split(self.X, self.Y, test_size=test_size, seed=seed)
         return replace(self, X=X, Y=Y, X_test=X_test, Y_test=Y_test)

@@ -131,6 +131,18 @@ def load_h5(path: str | Path, part: str = "auto", scale: bool = True) -> Data:
         When ``part`` is unknown or the file holds no pair of the known keys.
     MissingDependencyError
         When h5py (the ``data`` extra) is not installed.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import h5py, numpy as np
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "train.h5"
+    >>> with h5py.File(path, "w") as f:
+    ...     _ = f.create_dataset("train_set_x", data=np.zeros((4, 8, 8, 3), dtype=np.uint8))
+    ...     _ = f.create_dataset("train_set_y", data=np.array([0, 1, 1, 0]))
+    >>> data = load_h5(path)
+    >>> data.X.shape, data.Y.shape, data.image_shape
+    ((192, 4), (1, 4), (8, 8, 3))
     """
     if part not in _PARTS:
         raise NNDLValueError(f"part must be one of {', '.join(_PARTS)}. Received: part={part!r}")

@@ -16,6 +16,7 @@ import numpy as np
 
 from nndl import _files
 from nndl.datasets.builtin import GENERATORS, generated_key
+from nndl.datasets.csv_files import csv_features
 from nndl.datasets.data import Data, make_target
 from nndl.datasets.files import (
     LAYOUTS,
@@ -36,7 +37,6 @@ from nndl.datasets.pictures import (
     load_images,
 )
 from nndl.datasets.sklearn_sets import SKLEARN_SETS, load_sklearn
-from nndl.datasets.tables import csv_features
 from nndl.errors import NNDLValueError, did_you_mean
 
 H5_SUFFIXES = (".h5", ".hdf5", ".he5")

@@ -155,6 +155,21 @@ def load_image_folder(
     ------
     NNDLValueError
         When the path is not a folder, or a class folder holds no pictures.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from PIL import Image
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for kind, colour in [("cat", "black"), ("dog", "brown")]:
+    ...     (root / kind).mkdir()
+    ...     for i in range(2):
+    ...         Image.new("RGB", (20, 10), colour).save(root / kind / f"{i}.png")
+    >>> data = load_image_folder(root, size=(8, 8))
+    >>> data.X.shape, data.classes, data.Y.tolist()
+    ((192, 4), ['cat', 'dog'], [[0, 0, 1, 1]])
+    >>> load_image(root / "cat" / "0.png", (8, 8, 3)).shape  # one picture, as a column
+    (192, 1)
     """
     root = check_path(path, "image folder")
     if not root.is_dir():

@@ -36,6 +36,14 @@ def as_sequences(data: Data, T: int) -> Data:
     ShapeError
         When the number of features is not a multiple of T, or the data already holds
         sequences of another length.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nndl.datasets import Data
+    >>> data = Data(X=np.zeros((6, 4)), Y=np.array([[0, 1, 0, 1]]), task="binary")
+    >>> as_sequences(data, T=3).sequence_shape  # each column: 3 steps of 2 features
+    (3, 2)
     """
     if isinstance(T, bool) or not isinstance(T, int) or T < 1:
         raise NNDLValueError(f"the sequence length must be an integer >= 1. Received: {T!r}")

@@ -236,6 +236,12 @@ def make_spiral(m: int = 300, classes: int = 3, noise: float = 0.2, seed: Random
     ------
     NNDLValueError
         When m, the noise or another argument is out of range.
+
+    Examples
+    --------
+    >>> X, Y = make_spiral(300, classes=3)
+    >>> X.shape, sorted(set(Y.ravel().tolist()))
+    ((2, 300), [0, 1, 2])
     """
     _check_m(m, classes)
     check_noise(noise, "noise")

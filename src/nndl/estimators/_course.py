@@ -220,11 +220,49 @@ class NeuralNetClassifier(ClassifierMixin, Labels, _NeuralNet):  # type: ignore[
     _min_classes = 2
 
     def fit(self, X: Any, y: Any) -> NeuralNetClassifier:
-        """Train a new network on ``X`` of shape ``(m, n)`` and labels ``y`` of shape ``(m,)``."""
+        """Train a new network on ``X`` of shape ``(m, n)`` and labels ``y`` of shape ``(m,)``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+        y : array_like of shape (n_samples,) or (n_samples, n_labels)
+            The labels (any hashable values; several columns for multilabel).
+
+        Returns
+        -------
+        NeuralNetClassifier
+            The estimator, fitted.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_moons
+        >>> X, y = make_moons(200, noise=0.1, random_state=0)
+        >>> clf = NeuralNetClassifier((16,), learning_rate=0.05, epochs=200, random_state=0)
+        >>> clf.fit(X, y).score(X, y) > 0.95
+        True
+        """
         return self._fit(X, y)  # type: ignore[no-any-return]
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> NeuralNetClassifier:
-        """One more epoch on (X, y); the first call needs ``classes``, all labels that can occur."""
+        """One more epoch on (X, y); the first call needs ``classes``, all labels that can occur.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+        y : array_like of shape (n_samples,)
+            The labels.
+        classes : array_like, optional
+            Every label that can occur (required on the first call).
+
+        Returns
+        -------
+        NeuralNetClassifier
+            The estimator.
+        """
         self._first_classes(y, classes)
         return self._fit(X, y, incremental=True)  # type: ignore[no-any-return]
 
@@ -335,11 +373,39 @@ class NeuralNetRegressor(RegressorMixin, Numbers, _NeuralNet):  # type: ignore[m
     _standardize = True
 
     def fit(self, X: Any, y: Any) -> NeuralNetRegressor:
-        """Train a new network on ``X`` ``(m, n)`` and targets ``y`` ``(m,)`` or ``(m, k)``."""
+        """Train a new network on ``X`` ``(m, n)`` and targets ``y`` ``(m,)`` or ``(m, k)``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+        y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
+
+        Returns
+        -------
+        NeuralNetRegressor
+            The estimator, fitted.
+        """
         return self._fit(X, y)  # type: ignore[no-any-return]
 
     def partial_fit(self, X: Any, y: Any) -> NeuralNetRegressor:
-        """One more epoch on (X, y)."""
+        """One more epoch on (X, y).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+        y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
+
+        Returns
+        -------
+        NeuralNetRegressor
+            The estimator.
+        """
         return self._fit(X, y, incremental=True)  # type: ignore[no-any-return]
 
     def __sklearn_tags__(self) -> Any:

@@ -47,6 +47,20 @@ class OutputRules:
 
         From ``Z[L]`` (the last cache's ``Z``) for a matched output and loss (softplus or
         logsumexp, never log 0), else from ``A[L]``.
+
+        Parameters
+        ----------
+        AL : Array of shape (n_y, m)
+            The output A[L].
+        caches : list
+            The forward pass's caches (the last one holds Z[L]).
+        Y : Array of shape (n_y, m)
+            The targets, checked.
+
+        Returns
+        -------
+        Array
+            J, a 0-d array.
         """
         if self.fused_output:
             return self.loss.value_from_Z(caches[-1].Z, Y)
@@ -55,8 +69,16 @@ class OutputRules:
     def l2_term(self, m: float) -> float:
         """The L2 term of the cost, ``(λ / 2m) Σ_l ||W[l]||²`` over every weight.
 
-        0.0 without L2; ``m`` the examples the cost is divided by: the training set's (the
-        course's convention) or a mini-batch's.
+        Parameters
+        ----------
+        m : float
+            The examples the cost is divided by: the training set's (the course's convention)
+            or a mini-batch's.
+
+        Returns
+        -------
+        float
+            The term; 0.0 without L2.
         """
         if self.l2 <= 0:
             return 0.0
@@ -68,8 +90,16 @@ class OutputRules:
     def labels(self, AL: Array) -> Array:
         """Predictions from ``A[L]``.
 
-        ``(1, m)`` class indices for softmax, 0/1 where ŷ > 0.5 for sigmoid, ŷ itself for
-        regression.
+        Parameters
+        ----------
+        AL : Array of shape (n_y, m)
+            The output A[L].
+
+        Returns
+        -------
+        Array
+            ``(1, m)`` class indices for softmax, 0/1 where ŷ > 0.5 for sigmoid, ŷ itself for
+            regression.
         """
         xp = namespace(AL)
         if self.output.name == "softmax":
@@ -82,6 +112,18 @@ class OutputRules:
         """How many examples (columns) ``AL`` classifies right.
 
         Argmax for softmax, else every output on the right side of 0.5.
+
+        Parameters
+        ----------
+        AL : Array of shape (n_y, m)
+            The output A[L].
+        Y : Array of shape (n_y, m)
+            The targets, checked (one-hot for softmax).
+
+        Returns
+        -------
+        float
+            The number of examples classified right.
         """
         xp = namespace(AL)
         if self.output.name == "softmax":

@@ -255,13 +255,44 @@ class FitOptions:
     def of(cls, options: FitOptions | None = None, **changes: Any) -> FitOptions:
         """``options`` (default: the defaults) with ``changes``.
 
-        A misspelt name gets a did-you-mean.
+        Parameters
+        ----------
+        options : FitOptions, optional
+            The starting options; the defaults when None.
+        **changes
+            Fields to change; a misspelt name gets a did-you-mean.
+
+        Returns
+        -------
+        FitOptions
+            The options, checked.
+
+        Examples
+        --------
+        >>> FitOptions.of(epochs=10, batch_size=32).batch_size
+        32
         """
         base = cls() if options is None else options
         return base.replace(**changes) if changes else base
 
     def replace(self, **changes: Any) -> FitOptions:
-        """A copy with ``changes``, checked again."""
+        """A copy with ``changes``, checked again.
+
+        Parameters
+        ----------
+        **changes
+            Fields to change.
+
+        Returns
+        -------
+        FitOptions
+            The copy.
+
+        Raises
+        ------
+        InvalidParameterError
+            When a name is not a field (with a did-you-mean) or a value is out of range.
+        """
         names = [f.name for f in dataclasses.fields(self)]
         unknown = [k for k in changes if k not in names]
         if unknown:
@@ -273,7 +304,18 @@ class FitOptions:
         return dataclasses.replace(self, **changes)
 
     def given(self, names: tuple[str, ...]) -> list[str]:
-        """Those of ``names`` whose value is not the default."""
+        """Those of ``names`` whose value is not the default.
+
+        Parameters
+        ----------
+        names : tuple of str
+            Field names.
+
+        Returns
+        -------
+        list of str
+            The fields among them that were set.
+        """
         default = FitOptions()
         out = []
         for name in names:
@@ -288,6 +330,11 @@ class FitOptions:
 
         ``learning_rate`` when it is a Schedule, else ``schedule`` (a name, a config or a
         Schedule) started at ``learning_rate``.
+
+        Returns
+        -------
+        Schedule
+            The schedule.
         """
         if isinstance(self.learning_rate, Schedule):
             return self.learning_rate

@@ -39,7 +39,13 @@ class Schedule:
         raise NotImplementedError
 
     def config(self) -> dict[str, Any]:
-        """A JSON-able description; ``get_schedule(config)`` rebuilds the schedule."""
+        """A JSON-able description; ``get_schedule(config)`` rebuilds the schedule.
+
+        Returns
+        -------
+        dict of str to object
+            ``{"name": ..., "learning_rate": ..., **arguments}``.
+        """
         return {"name": self.name, "learning_rate": self.learning_rate}
 
     def __repr__(self) -> str:

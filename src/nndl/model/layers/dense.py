@@ -205,8 +205,19 @@ class Dense(Layer):
     def backward_from_dZ(self, dZ: Array, cache: DenseCache) -> tuple[Array, dict[str, Array]]:
         """The linear part's backward pass, from ``dZ`` (the output layer's ``A − Y``).
 
-        The linear part's backward pass, from ``dZ`` (the output layer's ``A − Y``); on
-        sequences ``dZ`` is ``(units, m, T_x)`` or its columns ``(units, m·T_x)``.
+        Parameters
+        ----------
+        dZ : Array
+            ``(units, m)``; on sequences ``(units, m, T_x)`` or its columns ``(units, m·T_x)``.
+        cache : DenseCache
+            The forward pass's cache.
+
+        Returns
+        -------
+        dA_prev : Array or None
+            The gradient with respect to the input (None for a first layer).
+        grads : dict of str to Array
+            ``W`` and ``b``'s gradients, with the 1/m of the cost.
         """
         if not self.every_step:
             dA_prev, dW, db = linear_backward(

@@ -60,7 +60,20 @@ class Embedding(Layer):
         return self.mask_zero
 
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
-        """With ``mask_zero=True``, token 0 is padding: the mask is ``X != 0`` ``(m, T_x)``."""
+        """With ``mask_zero=True``, token 0 is padding: the mask is ``X != 0`` ``(m, T_x)``.
+
+        Parameters
+        ----------
+        A_prev : Array of shape (m, T_x)
+            The tokens.
+        mask : Array or None
+            The input's mask (an embedding is a first layer: None).
+
+        Returns
+        -------
+        Array of shape (m, T_x) or None
+            The mask, or None without ``mask_zero``.
+        """
         return A_prev != 0 if self.mask_zero else None
 
     def output_shape_for(self, input_shape: Shape) -> Shape:
@@ -154,7 +167,20 @@ class Masking(Layer):
         return input_shape
 
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array:
-        """``(m, T_x)``: True where some feature of the step differs from ``mask_value``."""
+        """``(m, T_x)``: True where some feature of the step differs from ``mask_value``.
+
+        Parameters
+        ----------
+        A_prev : Array of shape (m, T_x, n_x)
+            The sequences.
+        mask : Array or None
+            The input's mask (ignored).
+
+        Returns
+        -------
+        Array of shape (m, T_x)
+            The mask.
+        """
         xp = namespace(A_prev)
         return xp.any(A_prev != self.mask_value, axis=2)
 
