@@ -160,9 +160,8 @@ class Recurrent(Layer):
     ) -> tuple[Array, Any]:
         """The steps t = 1 … T_x from ``a⟨0⟩`` (and ``c⟨0⟩``), keeping the state at padded steps.
 
-        The steps t = 1 … T_x from ``a⟨0⟩`` (and ``c⟨0⟩``); where ``mask[:, t]`` is False
-        (padding) the state is kept, ``a⟨t⟩ = a⟨t−1⟩`` and ``c⟨t⟩ = c⟨t−1⟩``, so the last
-        state is each example's own.
+        Where ``mask[:, t]`` is False (padding) the state is kept, ``a⟨t⟩ = a⟨t−1⟩`` and
+        ``c⟨t⟩ = c⟨t−1⟩``, so the last state is each example's own.
         """
         xp = namespace(A_prev)
         m, T_x, _ = (int(n) for n in A_prev.shape)
@@ -189,8 +188,8 @@ class Recurrent(Layer):
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
         """Through time, from T_x down to 1.
 
-        Through time, from T_x down to 1.  A padded step passes ``da`` and ``dc`` on to
-        the step before unchanged and adds nothing to the parameters' gradients.
+        A padded step passes ``da`` and ``dc`` on to the step before unchanged and adds
+        nothing to the parameters' gradients.
         """
         dX, grads, _ = self.backward_with_state(dA, cache)
         return dX, grads
@@ -200,9 +199,8 @@ class Recurrent(Layer):
     ) -> tuple[Array, dict[str, Array], tuple[Array, ...]]:
         """``(dX, grads, d_initial)``: ``backward``'s two and the initial state's gradient.
 
-        ``(dX, grads, d_initial)``: ``backward``'s two and the initial state's gradient,
-        ``(da⟨0⟩,)`` or for an LSTM ``(da⟨0⟩, dc⟨0⟩)``, each ``(n_a, m)`` per example (without
-        the 1/m, as ``dX``).  A learned initial state gets ``da_start = (1/m) Σ_i da⟨0⟩``
+        The initial state's gradient is ``(da⟨0⟩,)`` or for an LSTM ``(da⟨0⟩, dc⟨0⟩)``, each
+        ``(n_a, m)`` per example (without the 1/m, as ``dX``).  A learned initial state gets ``da_start = (1/m) Σ_i da⟨0⟩``
         (zero when the forward pass was given a state of its own).
         """
         xp = namespace(dA)
@@ -264,7 +262,6 @@ class Recurrent(Layer):
     ) -> tuple[Array, Array, Array, dict[str, Array]]:
         """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``.
 
-        One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``;
         ``dx⟨t⟩`` may be None for a model's first layer.
         """
         raise NotImplementedError
@@ -388,8 +385,7 @@ class LSTM(Recurrent):
 class GRU(Recurrent):
     """The course's full GRU (the module's equations); ``W`` rows ``r, u, c``.
 
-    The course's full GRU (the module's equations); ``W`` rows ``r, u, c``, where the
-    candidate's rows act on ``[Γ_r * c⟨t−1⟩, x⟨t⟩]``.
+    The candidate's rows act on ``[Γ_r * c⟨t−1⟩, x⟨t⟩]``.
 
     ``reset_after=True`` is the form of PyTorch's ``nn.GRU`` and cuDNN: the reset gate
     multiplies the candidate's recurrent product instead of the state,
