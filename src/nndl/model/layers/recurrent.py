@@ -200,8 +200,8 @@ class Recurrent(Layer):
         """``(dX, grads, d_initial)``: ``backward``'s two and the initial state's gradient.
 
         The initial state's gradient is ``(da⟨0⟩,)`` or for an LSTM ``(da⟨0⟩, dc⟨0⟩)``, each
-        ``(n_a, m)`` per example (without the 1/m, as ``dX``).  A learned initial state gets ``da_start = (1/m) Σ_i da⟨0⟩``
-        (zero when the forward pass was given a state of its own).
+        ``(n_a, m)`` per example (without the 1/m, as ``dX``).  A learned initial state gets
+        ``da_start = (1/m) Σ_i da⟨0⟩`` (zero when the forward pass was given a state of its own).
         """
         xp = namespace(dA)
         steps, (m, T_x, _), keep, given = cache
