@@ -445,7 +445,8 @@ def load(path: str | Path) -> Network | Sequential:
     FileNotFoundError
         When there is no file at ``path``.
     NNDLValueError
-        When the file is damaged, of another format, or a training checkpoint.
+        When the file is damaged or is not an nndl model (a training checkpoint's network
+        is read as a model).
     """
     meta, arrays = read(path)
     return build(meta, arrays, path)
