@@ -170,6 +170,14 @@ class ReLU(Activation):
     Convention: g'(0) = 0 (the function has no derivative at 0; any value in
     [0, 1] is a valid subgradient, and 0 keeps dead units dead, as most
     libraries do).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = ReLU()
+    >>> Z = np.array([[-2.0, 0.0, 3.0]])
+    >>> g.forward(Z), g.derivative_from_Z(Z)  # g'(0) = 0
+    (array([[0., 0., 3.]]), array([[0., 0., 1.]]))
     """
 
     name = "relu"
@@ -249,6 +257,12 @@ class Sigmoid(Activation):
 
     Computed from e^(−|z|), which is at most 1, so no z overflows:
     σ(z) = 1 / (1 + e^(−z)) for z ≥ 0 and e^z / (1 + e^z) for z < 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Sigmoid().forward(np.array([[-1000.0, 0.0, 1000.0]]))  # no overflow warning
+    array([[0. , 0.5, 1. ]])
     """
 
     name = "sigmoid"
@@ -271,6 +285,14 @@ class Softmax(Activation):
     Not elementwise: its derivative is the Jacobian diag(a) − a aᵀ per example,
     applied by ``backward`` as ``dZ = A * (dA − Σ_k dA_k A_k)``.  Paired with
     cross-entropy the network uses the fused ``dZ = A − Y`` instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = Softmax().forward(np.array([[1.0, 0.0], [1.0, 1000.0]]))
+    >>> A.round(3), A.sum(axis=0)
+    (array([[0.5, 0. ],
+           [0.5, 1. ]]), array([1., 1.]))
     """
 
     name = "softmax"
