@@ -92,30 +92,22 @@ class Trainable:
         dropout : float or sequence of float, default 0.0
             Inverted dropout rate of the hidden layers (one rate or one per hidden
             layer), during training only; prediction never drops units.
-        validation_split : float, optional
-            See ``validation_data``.
-        validation_data : tuple of array_like, optional
+        validation_split, validation_data : float or tuple of array_like, optional
             Hold out a seeded random fraction of (X, Y), or give ``(X_val, Y_val)``;
             the history then records ``val_cost`` (without the L2 term) and
             ``val_accuracy`` after every epoch.
-        early_stopping : bool or EarlyStopping, default False
-            See ``patience``.
-        patience : int, default 10
+        early_stopping, patience : bool or EarlyStopping, and int (default 10)
             Stop when the validation cost (else the training cost) has not improved
             for ``patience`` epochs and restore the best epoch's parameters.  An
             :class:`nndl.training.callbacks.EarlyStopping` may be passed for more control.
         callbacks : sequence of Callback, optional
             :class:`nndl.training.callbacks.Callback` objects.
-        checkpoint : str or pathlib.Path, optional
-            See ``checkpoint_every``.
-        checkpoint_every : int, default 1
+        checkpoint, checkpoint_every : str or pathlib.Path, and int (default 1)
             Save a training checkpoint to this path every N epochs.
         resume_from : str or pathlib.Path, optional
             A checkpoint to continue from; the run ends bit-identical to one that
             was never interrupted.
-        clip_value : float, optional
-            See ``clip_norm``.
-        clip_norm : float, optional
+        clip_value, clip_norm : float, optional
             Clip the gradients before each step, against exploding gradients (the sequence
             course's ``clip``): every entry into ``[−clip_value, clip_value]``, or all of them
             scaled by ``clip_norm / ‖g‖`` when their global norm ``‖g‖`` (over every
