@@ -103,6 +103,8 @@ ENTRY_METHODS = {
     "nndl.model.fitting.Trainable.fit",
     "nndl.model.fitting.Trainable.save",
     "nndl.model.network.Network.predict",
+    "nndl.model.network.Network.forward",
+    "nndl.model.network.Network.backward",
 }
 
 NEEDS_EXAMPLES = {

@@ -18,7 +18,8 @@ import numpy as np
 
 from nndl.course._common import as_float, logistic_cost, network
 from nndl.model import init
-from nndl.model.network import LayerCache, Network, logistic_regression
+from nndl.model.layers.dense import LayerCache
+from nndl.model.network import Network, logistic_regression
 
 SEED = 2
 """The seed of the assignment's ``initialize_parameters`` (and so of ``nn_model``)."""

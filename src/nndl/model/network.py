@@ -28,7 +28,7 @@ from __future__ import annotations
 import copy
 import html
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -64,39 +64,11 @@ from nndl.model.checks import (
     resolve_loss,
 )
 from nndl.model.fitting import Trainable
-from nndl.model.layers.dense import linear_backward, linear_forward
+from nndl.model.layers.dense import LayerCache, linear_backward, linear_forward
 from nndl.model.losses import Loss
 from nndl.model.outputs import OutputRules
 from nndl.model.summary import Summary
 from nndl.model.update_rules import descend
-
-
-class LayerCache(NamedTuple):
-    """What forward propagation keeps of layer l for backward propagation.
-
-    Parameters
-    ----------
-    A_prev : Array of shape (n[l-1], m)
-        ``A[l-1]``, the layer's input.
-    W : Array of shape (n[l], n[l-1])
-        ``W[l]``.
-    b : Array of shape (n[l], 1)
-        ``b[l]``.
-    Z : Array of shape (n[l], m)
-        ``Z[l] = W[l] A[l-1] + b[l]``.
-    A : Array of shape (n[l], m)
-        ``A[l] = g[l](Z[l])``, before dropout.
-    D : Array of shape (n[l], m) or None
-        The inverted-dropout mask of layer l divided by keep_prob, or None without dropout;
-        the next layer receives ``A[l] * D[l]``.
-    """
-
-    A_prev: Array
-    W: Array
-    b: Array
-    Z: Array
-    A: Array
-    D: Array | None = None
 
 
 class Network(OutputRules, Trainable):
@@ -256,13 +228,38 @@ class Network(OutputRules, Trainable):
     # ------------------------------------------------------------- the math
 
     def forward(self, X: Array) -> tuple[Array, list[LayerCache]]:
-        """Forward propagation: ``(A[L], caches)``, caches[l-1] holding layer l's values."""
+        """Forward propagation: ``(A[L], caches)``, caches[l-1] holding layer l's values.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_x, m)
+            The examples, one per column.
+
+        Returns
+        -------
+        AL : Array of shape (n_y, m)
+            The output A[L].
+        caches : list of LayerCache
+            ``(A_prev, W, b, Z, A)`` of each layer, layer 1 first.
+        """
         return self.forward_pass(self.check_X(X))
 
     def backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
         """Backward propagation: ``{"dW1": …, "db1": …, …, "dWL": …, "dbL": …}``.
 
-        ``AL`` and ``caches`` come from :meth:`forward` on the same examples as ``Y``.
+        Parameters
+        ----------
+        AL : Array of shape (n_y, m)
+            The output of :meth:`forward` on the same examples as ``Y``.
+        Y : array_like of shape (n_y, m)
+            Their targets.
+        caches : list of LayerCache
+            The caches of that :meth:`forward`.
+
+        Returns
+        -------
+        dict of str to Array
+            ``dW[l]`` and ``db[l]`` of every layer, each of its parameter's shape.
         """
         if len(caches) != self.L:
             raise NNDLValueError(

@@ -88,6 +88,34 @@ def linear_backward(
     return (W.T @ dZ if with_dA_prev else None), dW, db
 
 
+class LayerCache(NamedTuple):
+    """What forward propagation keeps of layer l for backward propagation.
+
+    Parameters
+    ----------
+    A_prev : Array of shape (n[l-1], m)
+        ``A[l-1]``, the layer's input.
+    W : Array of shape (n[l], n[l-1])
+        ``W[l]``.
+    b : Array of shape (n[l], 1)
+        ``b[l]``.
+    Z : Array of shape (n[l], m)
+        ``Z[l] = W[l] A[l-1] + b[l]``.
+    A : Array of shape (n[l], m)
+        ``A[l] = g[l](Z[l])``, before dropout.
+    D : Array of shape (n[l], m) or None
+        The inverted-dropout mask of layer l divided by keep_prob, or None without dropout;
+        the next layer receives ``A[l] * D[l]``.
+    """
+
+    A_prev: Array
+    W: Array
+    b: Array
+    Z: Array
+    A: Array
+    D: Array | None = None
+
+
 class DenseCache(NamedTuple):
     A_prev: Array
     Z: Array
