@@ -223,9 +223,21 @@ class Optimizer(Configurable):
         kernels: Kernels | None = None,
         work: Sequence[np.ndarray] = (),
     ) -> Callable[[int, float], None]:
-        """:meth:`apply_flat` over these buffers as ``step(t, learning_rate)``, with the
-        compiled loop (or the NumPy passes) looked up once: a training engine's per-step
-        call, which on a small network costs more than the step's arithmetic."""
+        """:meth:`apply_flat` bound to these buffers, as ``step(t, learning_rate)``.
+
+        The loop is looked up once (per step, on a small network, the lookup costs more
+        than the arithmetic); each call gives the bits of :meth:`apply_flat`.
+
+        Parameters
+        ----------
+        theta, g, slots, kernels, work
+            As :meth:`apply_flat` takes them.
+
+        Returns
+        -------
+        callable
+            ``step(t, learning_rate)``: step ``t`` (1 for the first) at that rate.
+        """
         f = theta.dtype.type
         arrays = [g, *(slots[s] for s in self.slot_names)]
         coefficients, program = self.coefficients, self.program

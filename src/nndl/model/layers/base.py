@@ -62,9 +62,9 @@ class Layer:
 
         Parameters
         ----------
-            input_shape : tuple of int
-                The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
-                n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
+        input_shape : tuple of int
+            The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
+            n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
         rng : numpy.random.Generator or numpy.random.RandomState
             The random source of the initial weights.
         dtype : str
@@ -84,9 +84,9 @@ class Layer:
 
         Parameters
         ----------
-            input_shape : tuple of int
-                The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
-                n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
+        input_shape : tuple of int
+            The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
+            n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
 
         Returns
         -------
@@ -107,9 +107,9 @@ class Layer:
 
         Parameters
         ----------
-            input_shape : tuple of int
-                The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
-                n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
+        input_shape : tuple of int
+            The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
+            n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
 
         Returns
         -------
@@ -123,9 +123,9 @@ class Layer:
 
         Parameters
         ----------
-            input_shape : tuple of int
-                The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
-                n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
+        input_shape : tuple of int
+            The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
+            n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
 
         Returns
         -------
