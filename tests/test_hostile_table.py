@@ -1,4 +1,4 @@
-"""docs/architecture.md maps each hostile-input case to its tests: every case 1-13 has a row,
+"""docs/files.md maps each hostile-input case to its tests: every case 1-13 has a row,
 and every test the table names is defined in a file the same row names."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def _defined(file: str) -> set[str]:
 
 
 def test_each_hostile_case_names_tests_that_exist() -> None:
-    text = (ROOT / "docs" / "architecture.md").read_text()
+    text = (ROOT / "docs" / "files.md").read_text()
     section = text[text.index("**Each hostile case and its test.**") :]
     rows = re.findall(r"^\| (\d+|—) \| (.*) \| (.*) \|$", section, flags=re.MULTILINE)
     assert [r[0] for r in rows if r[0] != "—"] == [str(k) for k in range(1, 14)]

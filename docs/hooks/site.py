@@ -1,7 +1,8 @@
 """MkDocs hooks for nndl's site: the pages that live outside docs/, and math without a network.
 
-- The notebooks (``notebooks/*.ipynb``, ``notebooks/exercises/*.ipynb``) and ``CHANGELOG.md`` stay
-  where the repository keeps them; they join the site's files here, before mkdocs-jupyter turns the
+- The notebooks (``notebooks/*.ipynb``, ``notebooks/exercises/*.ipynb``), ``CHANGELOG.md`` and
+  ``benchmarks/README.md`` (the page ``benchmarks.md``) stay where the repository keeps them, beside
+  what they describe; they join the site's files here, before mkdocs-jupyter turns the
   notebooks into pages (so they are rendered from the stored outputs, never executed). A notebook
   that mkdocs.yml's navigation does not list yet is added to its Notebooks section (Exercises for
   the exercises), so a new one is on the site without a strict build failing over it.
@@ -98,6 +99,8 @@ def on_files(files: Files, config: Any) -> Files:
             )
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     files.append(File.generated(config, "changelog.md", content=changelog))
+    benchmarks = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    files.append(File.generated(config, "benchmarks.md", content=benchmarks))
     mathjax = _mathjax_root()
     for source, target in MATHJAX_FILES.items():
         path = mathjax / source

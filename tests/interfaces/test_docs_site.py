@@ -46,6 +46,23 @@ API_PAGES = {
     "graph": ["nndl.graph"],
 }
 NOTEBOOK = "01_logistic_regression"
+# the site's own pages (the issue's list), each built from docs/ or brought in by docs/hooks/site.py
+PAGES = (
+    "index",
+    "getting-started",
+    "course",
+    "seeing-inside",
+    "playground",
+    "layers",
+    "training",
+    "speed",
+    "benchmarks",
+    "gpus",
+    "files",
+    "architecture",
+    "changelog",
+    "api/index",
+)
 # a tag that loads something: script, stylesheet, image, frame, media, font preload
 _LOADS = re.compile(
     r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*?\b(?:src|href)=\"([^\"]+)\""
@@ -84,7 +101,7 @@ def _module(name: str) -> tuple[str, Any]:
 
 @pytest.mark.slow
 def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
-    for path in ("index", "course", "layers", "architecture", "changelog", "api/index"):
+    for path in PAGES:
         assert (site / f"{path}.html").is_file(), path
     notebooks = sorted((ROOT / "notebooks").rglob("*.ipynb"))
     assert len(notebooks) >= 9
@@ -92,6 +109,14 @@ def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
         built = site / notebook.relative_to(ROOT)
         assert built.with_suffix(".html").is_file() and built.is_file(), notebook
     assert "Unreleased" in _page(site, "changelog")  # CHANGELOG.md, from the repository's root
+    benchmarks = _page(site, "benchmarks")  # benchmarks/README.md, beside the scripts it measures
+    assert "mlp_cpu.py" in benchmarks and benchmarks.count("<table>") >= 5
+    speed = _page(site, "speed")  # its figures name their scripts and their machine
+    assert "benchmarks/mlp_cpu.py" in speed and "AMD EPYC" in speed and "<table>" in speed
+    files = _page(site, "files")  # the hostile cases' table, moved from the architecture page
+    assert "Each hostile case and its test." in files
+    assert 'href="files.html"' in _page(site, "architecture")
+    assert 'src="playground.png"' in _page(site, "playground")
     assert (site / "assets" / "mathjax" / "tex-svg-full.js").stat().st_size > 1_000_000
     assert not (site / "hooks").exists()  # the build's own code is not published
     home = _page(site, "")
