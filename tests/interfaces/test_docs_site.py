@@ -114,7 +114,7 @@ def test_the_site_builds_strictly_with_every_page(site: Path) -> None:
     speed = _page(site, "speed")  # its figures name their scripts and their machine
     assert "benchmarks/mlp_cpu.py" in speed and "AMD EPYC" in speed and "<table>" in speed
     files = _page(site, "files")  # the hostile cases' table, moved from the architecture page
-    assert "Each hostile case and its test." in files
+    assert 'id="each-hostile-case-and-its-test"' in files
     assert 'href="files.html"' in _page(site, "architecture")
     assert 'src="playground.png"' in _page(site, "playground")
     assert (site / "assets" / "mathjax" / "tex-svg-full.js").stat().st_size > 1_000_000
