@@ -359,7 +359,20 @@ class Core(BaseEstimator):  # type: ignore[misc]
             seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
             sample_weight=w_train,
         )
-        history = self._train(network, X_train, Y_train, options)
+        diverged = None
+        try:
+            history = self._train(network, X_train, Y_train, options)
+        except DivergenceError as exc:
+            if not plan.early_stopping:
+                raise
+            diverged = exc
+            recorded = getattr(exc, "history", None)
+            history = recorded if isinstance(recorded, History) else History()
+            # the epoch that diverged counts, with a loss and a score that are not numbers
+            stopping.epochs += 1
+            stopping.state_.examples_seen += n
+            stopping.state_.losses.append(float("nan"))
+            stopping.state_.scores.append(float("nan"))
         self._optimizer_state = history.optimizer_state
         self.network_ = network
         self.n_iter_ = stopping.epochs
@@ -371,6 +384,10 @@ class Core(BaseEstimator):  # type: ignore[misc]
             if plan.device is not None and isinstance(network, Network):
                 network.to(plan.device)
         self._fitted(network)
+        if diverged is not None or stopping.diverged:
+            self._warn_diverged(plan, stopping.state_, diverged)
+            self._published(plan, history, incremental)
+            return
         ended = not stopping.stopped and not incremental and self.n_iter_ == plan.max_iter
         if plan.warn_max_iter and ended:
             warnings.warn(
@@ -380,6 +397,28 @@ class Core(BaseEstimator):  # type: ignore[misc]
                 stacklevel=4,
             )
         self._published(plan, history, incremental)
+
+    def _warn_diverged(
+        self, plan: Plan, state: PlateauState, error: DivergenceError | None
+    ) -> None:
+        """Early stopping ended a diverged run (scikit-learn's #29504): the validation score
+        of the last epoch is NaN, the parameters are those of the best score; say so."""
+        scores = state.scores
+        finite = [i for i, s in enumerate(scores) if np.isfinite(s)]
+        kept = (
+            f"the parameters of the best validation score ({state.best_score:.6g}, iteration "
+            f"{1 + max(finite, key=lambda i: scores[i])}) are kept"
+            if finite
+            else "no iteration had a finite validation score: the initial parameters are kept"
+        )
+        why = f" ({str(error).split(': training diverged')[0]})" if error is not None else ""
+        warnings.warn(
+            f"Training diverged at iteration {len(scores)}: the loss or the validation score is "
+            f"not finite{why}. Training stopped and {kept}. Lower learning_rate_init (it is "
+            f"{plan.learning_rate:g}) or standardize the inputs.",
+            ConvergenceWarning,
+            stacklevel=5,
+        )
 
     def _watch(
         self, plan: Plan, network: Network | Sequential, X_val: Any, Y_val: np.ndarray, w_val: Any

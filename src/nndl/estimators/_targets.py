@@ -170,7 +170,13 @@ class Numbers:
         return "identity"
 
     def _score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        return float(r2_score(y, self._predict(X, check_input=False), sample_weight=sample_weight))
+        """R² of the predictions, NaN where they are not finite (a diverged network), as
+        scikit-learn scores during early stopping."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            y_pred = self._predict(X, check_input=False)
+        if not np.isfinite(y_pred).all():
+            return float("nan")
+        return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
     def predict(self, X: Any) -> np.ndarray:
         """The predicted values, ``(n_samples,)`` or ``(n_samples, n_outputs)``."""

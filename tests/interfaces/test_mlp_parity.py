@@ -1,0 +1,75 @@
+"""The drop-ins where scikit-learn's own behaviour is subtle: divergence under early stopping,
+the multi-output loss, the Poisson loss, dtypes, ``warm_start`` and scikit-learn's privates."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from sklearn import neural_network as sk
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+
+from nndl import MLPRegressor
+
+
+def _quiet(estimator, *args, **kwargs):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(*args, **kwargs)
+
+
+# ------------------------------------------------- divergence under early stopping
+
+
+DIVERGING = dict(
+    hidden_layer_sizes=100,
+    activation="identity",
+    solver="sgd",
+    learning_rate_init=1,
+    max_iter=20,
+    early_stopping=True,
+    random_state=0,
+)
+
+
+def test_a_diverging_fit_with_early_stopping_stops_and_keeps_the_best_weights() -> None:
+    """scikit-learn's #29504: the NaN score is recorded, the best parameters are kept."""
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # scikit-learn's overflow in matmul
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = sk.MLPRegressor(**DIVERGING).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match=r"diverged at iteration 5.*iteration 1\) are kept"):
+        ours = MLPRegressor(**DIVERGING).fit(X, y)
+    assert isinstance(ours.validation_scores_[-1], float) and np.isnan(ours.validation_scores_[-1])
+    # the same scores until the divergence, then nndl stops where scikit-learn runs on
+    np.testing.assert_allclose(ours.validation_scores_[:4], theirs.validation_scores_[:4])
+    assert ours.n_iter_ == len(ours.loss_curve_) == len(ours.validation_scores_) == 5
+    assert ours.best_validation_score_ == pytest.approx(theirs.best_validation_score_)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9)
+    assert all(np.isfinite(c).all() for c in ours.coefs_ + ours.intercepts_)
+
+
+def test_a_non_finite_cost_mid_epoch_keeps_the_best_weights() -> None:
+    """The cost overflows inside the first epoch: that epoch records NaN, and the initial
+    parameters (the only finite ones scored) are kept; the error's reason is in the warning."""
+    X, y = load_iris(return_X_y=True)
+    options = {**DIVERGING, "learning_rate_init": 1e4, "batch_size": 10, "activation": "relu"}
+    with pytest.warns(ConvergenceWarning, match=r"cost became .* the initial parameters are kept"):
+        ours = MLPRegressor(**options).fit(X, y)
+    assert ours.n_iter_ == 1 and np.isnan(ours.loss_curve_[0])
+    assert np.isnan(ours.validation_scores_[0]) and ours.best_validation_score_ is None
+    assert all(np.isfinite(c).all() for c in ours.coefs_)
+    assert np.isfinite(ours.predict(X)).all()
+
+
+def test_a_diverging_fit_without_early_stopping_raises_clearly() -> None:
+    X, y = load_iris(return_X_y=True)
+    options = {**DIVERGING, "early_stopping": False, "learning_rate_init": 1e4}
+    with pytest.raises(ValueError, match=r"non-finite parameter weights.*learning rate"):
+        MLPRegressor(**options).fit(X, y)
