@@ -11,8 +11,9 @@ import pytest
 pytest.importorskip("sklearn")
 
 from sklearn import neural_network as sk
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network._base import squared_loss
 
 from nndl import MLPRegressor
 
@@ -73,3 +74,42 @@ def test_a_diverging_fit_without_early_stopping_raises_clearly() -> None:
     options = {**DIVERGING, "early_stopping": False, "learning_rate_init": 1e4}
     with pytest.raises(ValueError, match=r"non-finite parameter weights.*learning rate"):
         MLPRegressor(**options).fit(X, y)
+
+
+# ------------------------------------------------------- multi-output regression
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"solver": "adam", "learning_rate_init": 0.01, "tol": 1e-3},
+        {"solver": "sgd", "learning_rate_init": 1e-3, "tol": 1e-2, "alpha": 0.1},
+    ],
+)
+def test_multi_output_loss_is_sklearns_mean_and_stops_where_sklearn_stops(options) -> None:  # type: ignore[no-untyped-def]
+    X, y = make_regression(200, 10, n_targets=4, random_state=0)
+    both = dict(hidden_layer_sizes=(16,), shuffle=False, random_state=0, max_iter=300, **options)
+    ours = _quiet(MLPRegressor(**both), X, y / 100)
+    theirs = _quiet(sk.MLPRegressor(**both), X, y / 100)
+    assert ours.n_iter_ == theirs.n_iter_ < 300  # tol compared with the same loss
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    assert ours.best_loss_ == pytest.approx(theirs.best_loss_, rel=1e-10)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-8, atol=1e-10)
+
+
+def test_multi_output_lbfgs_reports_the_mean_at_a_consistent_optimum() -> None:
+    """L-BFGS minimizes the cost whose gradient it is given (scikit-learn pairs the mean's
+    value with the sum's gradient, its #8349); loss_ is scikit-learn's formula there."""
+    X, y = make_regression(100, 5, n_targets=3, random_state=0)
+    w = np.random.default_rng(0).uniform(0.5, 2.0, len(X))
+    ours = _quiet(
+        MLPRegressor(
+            hidden_layer_sizes=(8,), solver="lbfgs", alpha=1.0, max_iter=50, random_state=0
+        ),
+        X,
+        y,
+        w,
+    )
+    penalty = 0.5 * 1.0 * sum(float((c**2).sum()) for c in ours.coefs_) / w.sum()
+    expected = squared_loss(y, ours.predict(X), sample_weight=w) + penalty
+    assert ours.loss_ == pytest.approx(expected, rel=1e-9)

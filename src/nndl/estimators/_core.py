@@ -96,6 +96,9 @@ class Plan:
     shuffle: bool = True
     l2: float = 0.0001
     l2_cost: str = "dataset"
+    output_cost: str = "sum"
+    """How ``loss_`` reduces the data cost over the outputs: ``sum`` or ``mean`` (scikit-learn's
+    squared error); the gradient is the sum's either way."""
     dropout: Any = 0.0
     tol: float = 1e-4
     n_iter_no_change: int | None = 10
@@ -353,6 +356,7 @@ class Core(BaseEstimator):  # type: ignore[misc]
             shuffle=plan.shuffle,
             l2=plan.l2,
             l2_cost=plan.l2_cost,
+            output_cost=plan.output_cost,
             dropout=plan.dropout,
             callbacks=[stopping],
             verbose=plan.progress,
@@ -486,6 +490,11 @@ class Core(BaseEstimator):  # type: ignore[misc]
         iterations = int(getattr(history, "lbfgs_iterations", len(history)))
         self.n_iter_ = min(iterations, plan.max_iter)
         self.loss_ = float(getattr(history, "lbfgs_cost", history[-1] if history else np.nan))
+        if plan.output_cost == "mean" and isinstance(network, Network) and network.n_y > 1:
+            # L-BFGS minimizes the sum's cost, whose gradient it is given; loss_ reports the mean
+            m = float(X.shape[0] if sample_weight is None else np.sum(sample_weight))
+            l2 = plan.l2 / (2 * m) * sum(float(np.vdot(W, W)) for W in self.coefs_)
+            self.loss_ = (self.loss_ - l2) / network.n_y + l2
         status = int(getattr(history, "lbfgs_status", 0))
         if status != 0 and plan.warn_max_iter:
             message = getattr(history, "lbfgs_message", "")

@@ -20,8 +20,14 @@ in nndl's NumPy engine; float32 input trains in float32.
 
 Differences that remain: the mini-batches are shuffled by nndl's own random stream (not
 scikit-learn's), so results agree in distribution, not bit for bit (with
-``shuffle=False`` they agree to rounding); the regressor's ``loss_`` sums the squared
-errors over outputs (scikit-learn averages them); ``loss="poisson"`` is not offered.
+``shuffle=False`` they agree to rounding).  The regressor's ``loss_``, ``loss_curve_`` and
+``best_loss_`` average the squared error over the outputs as scikit-learn's do (and ``tol`` is
+compared with that mean), while the gradient is the sum's, scikit-learn's too; L-BFGS minimizes
+the cost whose gradient it is given, where scikit-learn pairs the mean's value with the sum's
+gradient (its issue #8349), so several outputs under L-BFGS stop elsewhere.  A fit that
+diverges under ``early_stopping`` records a NaN validation score and stops at once with the
+best score's weights and a ``ConvergenceWarning`` (scikit-learn records NaN scores until
+``max_iter``); without early stopping it raises ``ValueError`` as scikit-learn does.
 """
 
 from __future__ import annotations
@@ -177,6 +183,8 @@ class _BaseMLP(Core):
             shuffle=self.shuffle,
             l2=self.alpha,
             l2_cost="batch",  # scikit-learn's loss_: each batch's cost carries (α/2B)Σ||W||²
+            # and its squared error is the mean over the outputs (its log losses: the sum)
+            output_cost="mean" if getattr(self, "loss", None) == "squared_error" else "sum",
             dropout=self.dropout,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,

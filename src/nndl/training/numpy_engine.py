@@ -88,9 +88,12 @@ class NumpyEngine:
         l2_cost: str = "dataset",
         clip_value: float | None = None,
         clip_norm: float | None = None,
+        output_cost: str = "sum",
     ) -> None:
         self.net = network
         self.l2_cost = l2_cost
+        # the recorded data cost: the sum over the outputs, or their mean (the gradient: the sum's)
+        self.per_output = 1.0 / Y.shape[0] if output_cost == "mean" else 1.0
         self.clip_value, self.clip_norm = clip_value, clip_norm
         self.optimizer = optimizer
         self.dtype = np.dtype(network.dtype)
@@ -348,6 +351,7 @@ class NumpyEngine:
                 J = float((log_s - z_y) @ w[0]) * float(scale)
         if w is not None:
             Z *= w * scale  # dZ[L] = (A[L] − Y) w_i / Σ w
+        J *= self.per_output
         l2 = net.l2
         if l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch (λ/2B)·Σ||W||²
             # (scikit-learn's); the step's gradient below adds (λ/B)·W either way, so a full
