@@ -13,9 +13,13 @@ pytest.importorskip("sklearn")
 from sklearn import neural_network as sk
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import PoissonRegressor
 from sklearn.neural_network._base import squared_loss
 
+import nndl
 from nndl import MLPRegressor
+from nndl.training.numpy_engine import NumpyEngine
+from nndl.training.optimizers import Adam
 
 
 def _quiet(estimator, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -113,3 +117,54 @@ def test_multi_output_lbfgs_reports_the_mean_at_a_consistent_optimum() -> None:
     penalty = 0.5 * 1.0 * sum(float((c**2).sum()) for c in ours.coefs_) / w.sum()
     expected = squared_loss(y, ours.predict(X), sample_weight=w) + penalty
     assert ours.loss_ == pytest.approx(expected, rel=1e-9)
+
+
+# ------------------------------------------------------------------- Poisson
+
+
+def test_poisson_engine_gradient_matches_finite_differences() -> None:
+    """The NumPy engine's weighted Poisson cost and gradient (dZ = e^Z − Y) on the flat θ."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(3, 20)), rng.poisson(2.0, size=(2, 20)).astype(float)
+    net = nndl.Network([3, 4, 2], activations="tanh", output="exponential", seed=0, dtype="float64")
+    engine = NumpyEngine(
+        net, Adam(), X, Y, 20, False, [1.0], sample_weight=rng.uniform(0.5, 2.0, 20)
+    )
+    net.l2 = 0.3
+    theta = engine.theta.astype(np.float64)
+    grad = engine.cost_and_gradient(theta)[1]
+    h, numeric = 1e-6, np.empty_like(theta)
+    for i in range(theta.size):
+        step = np.zeros_like(theta)
+        step[i] = h
+        numeric[i] = (
+            engine.cost_and_gradient(theta + step)[0] - engine.cost_and_gradient(theta - step)[0]
+        ) / (2 * h)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_poisson_with_one_linear_unit_is_the_poisson_glm() -> None:
+    """scikit-learn's test_mlp_vs_poisson_glm_equivalent: the log link, fitted by L-BFGS."""
+    rng = np.random.default_rng(0)
+    X = np.linspace(0, 1, 100).reshape(-1, 1)
+    y = rng.poisson(np.exp(X[:, 0] + 1))
+    glm = PoissonRegressor(alpha=0, tol=1e-7).fit(X, y)
+    options = dict(hidden_layer_sizes=(1,), activation="identity", alpha=0, tol=1e-7)
+    mlp = MLPRegressor(loss="poisson", solver="lbfgs", random_state=1, **options).fit(X, y)
+    assert mlp.out_activation_ == "exp"
+    np.testing.assert_allclose(mlp.predict(X), glm.predict(X), rtol=1e-4)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_poisson_follows_sklearn(solver: str) -> None:
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(150, 4))
+    y = np.c_[rng.poisson(np.exp(X[:, :2] @ [0.5, -0.3])), rng.poisson(2.0, 150)]
+    w = rng.uniform(0.5, 2.0, 150)
+    both = dict(loss="poisson", hidden_layer_sizes=(8,), solver=solver, shuffle=False)
+    both.update(random_state=0, max_iter=15, learning_rate_init=0.01)
+    ours, theirs = _quiet(MLPRegressor(**both), X, y, w), _quiet(sk.MLPRegressor(**both), X, y, w)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-8)
+    with pytest.raises(ValueError, match=r"loss='poisson' needs targets y >= 0"):
+        MLPRegressor(**both).fit(X, y - 1.0)

@@ -67,6 +67,7 @@ OUTPUTS = {
     "softmax": ("softmax", "cross_entropy"),
     "logistic": ("sigmoid", "logistic"),
     "identity": ("linear", "mse"),
+    "exp": ("exponential", "poisson"),
 }
 """scikit-learn's ``out_activation_`` to nndl's output activation and its matched loss."""
 

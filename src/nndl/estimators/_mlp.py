@@ -24,7 +24,9 @@ scikit-learn's), so results agree in distribution, not bit for bit (with
 ``best_loss_`` average the squared error over the outputs as scikit-learn's do (and ``tol`` is
 compared with that mean), while the gradient is the sum's, scikit-learn's too; L-BFGS minimizes
 the cost whose gradient it is given, where scikit-learn pairs the mean's value with the sum's
-gradient (its issue #8349), so several outputs under L-BFGS stop elsewhere.  A fit that
+gradient (its issue #8349), so several outputs under L-BFGS stop elsewhere.  The regressor's
+``loss="poisson"`` is scikit-learn's: half the Poisson deviance with the exponential output
+(``out_activation_ == "exp"``), summed over the outputs; nndl refuses negative targets for it.  A fit that
 diverges under ``early_stopping`` records a NaN validation score and stops at once with the
 best score's weights and a ``ConvergenceWarning`` (scikit-learn records NaN scores until
 ``max_iter``); without early stopping it raises ``ValueError`` as scikit-learn does.
@@ -157,11 +159,6 @@ class _BaseMLP(Core):
         """scikit-learn's parameters as the core's plan: its solvers, rates, stopping rule
         (``tol``, ``n_iter_no_change``, the validation score) and ``loss_`` convention."""
         sizes = layer_sizes(self.hidden_layer_sizes, NNDLValueError, f"{self.hidden_layer_sizes!r}")
-        if getattr(self, "loss", "squared_error") != "squared_error":
-            raise NNDLValueError(
-                "nndl's MLPRegressor offers loss='squared_error' only. Received: "
-                f"loss={self.loss!r}"
-            )
         optimizer: LBFGS | Adam | HeavyBall
         if self.solver == "lbfgs":
             optimizer = LBFGS(gtol=self.tol, ftol=SCIPY_FTOL, max_fun=self.max_fun)

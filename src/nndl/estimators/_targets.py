@@ -157,6 +157,11 @@ class Numbers:
             y = column_or_1d(y, warn=True)
         if is_sparse(X):
             X = X.tocsr()
+        if getattr(self, "loss", None) == "poisson" and np.any(np.asarray(y) < 0):
+            raise NNDLValueError(
+                "loss='poisson' needs targets y >= 0 (counts or rates); y has values down to "
+                f"{np.min(y)}. Use loss='squared_error' for targets that can be negative"
+            )
         Y = np.asarray(y, dtype=np.float64 if self._standardize else X.dtype).reshape(len(y), -1)
         if self._standardize:
             if reset:
@@ -167,7 +172,8 @@ class Numbers:
         return X, Y, y
 
     def _output_for(self, Y: np.ndarray) -> str:
-        return "identity"
+        """scikit-learn's ``out_activation_``: the identity, or ``exp`` for the Poisson loss."""
+        return "exp" if getattr(self, "loss", None) == "poisson" else "identity"
 
     def _score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """R² of the predictions, NaN where they are not finite (a diverged network), as

@@ -150,6 +150,20 @@ class Tanh(Activation):
         return 1.0 - A * A
 
 
+class Exponential(Activation):
+    """g(z) = e^z, g'(z) = e^z = A: the output of a Poisson regression network (the log link,
+    so the predicted rate is positive)."""
+
+    name = "exponential"
+    from_A = True
+
+    def forward(self, Z: Array) -> Array:
+        return namespace(Z).exp(Z)
+
+    def derivative_from_A(self, A: Array) -> Array:
+        return A
+
+
 class Sigmoid(Activation):
     """σ(z) = 1 / (1 + e^(−z)); σ'(z) = σ(z)(1 − σ(z)).
 
@@ -201,7 +215,7 @@ class Softmax(Activation):
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {
-    cls.name: cls for cls in (Linear, ReLU, LeakyReLU, Tanh, Sigmoid, Softmax)
+    cls.name: cls for cls in (Linear, ReLU, LeakyReLU, Tanh, Exponential, Sigmoid, Softmax)
 }
 """The registry: every activation by its name."""
 
@@ -234,4 +248,6 @@ def _by_name(name: object) -> type[Activation]:
         raise NNDLValueError(
             f"unknown activation {name!r}; the known ones are: {', '.join(ACTIVATIONS)}"
         )
-    return lookup(ACTIVATIONS, name, "activation", {"leakyrelu": "leaky_relu"})
+    return lookup(
+        ACTIVATIONS, name, "activation", {"leakyrelu": "leaky_relu", "exp": "exponential"}
+    )

@@ -163,7 +163,7 @@ class NumpyEngine:
         return (
             known
             and network.fused_output
-            and type(network.loss).name in ("logistic", "cross_entropy", "mse")
+            and type(network.loss).name in ("logistic", "cross_entropy", "mse", "poisson")
             and (optimizer is None or type(optimizer) in _FAST_OPTIMIZERS)
         )
 
@@ -339,6 +339,10 @@ class NumpyEngine:
                 A = net.output.forward(Z)
                 hits = int(np.count_nonzero(np.all((A > 0.5) == (Yb > 0.5), axis=0)))
                 np.subtract(A, Yb, out=Z)
+            elif net.loss.name == "poisson":  # A = e^Z
+                hits = 0
+                np.exp(Z, out=Z)
+                Z -= Yb
             else:
                 hits = 0
                 Z -= Yb
@@ -393,8 +397,12 @@ class NumpyEngine:
 
 def _losses(name: str, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Each example's loss ``(B,)`` from ``Z[L]`` (matched output): logistic
-    ``Σ_k softplus(z) − y z``, or half the squared error ``½ Σ_k (z − y)²``."""
+    ``Σ_k softplus(z) − y z``, Poisson ``Σ_k y log y − y − y z + e^z``, or half the squared
+    error ``½ Σ_k (z − y)²``."""
     if name == "logistic":
         return np.asarray((np.logaddexp(0, Z) - Y * Z).sum(axis=0))
+    if name == "poisson":
+        y_log_y = np.where(Y > 0, Y * np.log(np.where(Y > 0, Y, 1.0)), 0.0)
+        return np.asarray((y_log_y - Y - Y * Z + np.exp(Z)).sum(axis=0))
     D = Z - Y
     return np.asarray(0.5 * (D * D).sum(axis=0))
