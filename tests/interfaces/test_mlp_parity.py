@@ -17,7 +17,7 @@ from sklearn.linear_model import PoissonRegressor
 from sklearn.neural_network._base import squared_loss
 
 import nndl
-from nndl import MLPRegressor
+from nndl import MLPClassifier, MLPRegressor
 from nndl.training.numpy_engine import NumpyEngine
 from nndl.training.optimizers import Adam
 
@@ -168,3 +168,27 @@ def test_poisson_follows_sklearn(solver: str) -> None:
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-8)
     with pytest.raises(ValueError, match=r"loss='poisson' needs targets y >= 0"):
         MLPRegressor(**both).fit(X, y - 1.0)
+
+
+# ------------------------------------------------------------------- dtypes
+
+
+@pytest.mark.parametrize("fit_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("predict_dtype", [np.float32, np.float64])
+def test_outputs_have_sklearns_dtype(fit_dtype, predict_dtype) -> None:  # type: ignore[no-untyped-def]
+    """X @ W promotes: float64 input gives float64 from a float32 network; float32 stays."""
+    X, y = load_iris(return_X_y=True)
+    small = dict(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    Xf, Xp = X.astype(fit_dtype), X.astype(predict_dtype)
+    for ours, theirs, method in (
+        (MLPClassifier(**small), sk.MLPClassifier(**small), "predict_proba"),
+        (MLPRegressor(**small), sk.MLPRegressor(**small), "predict"),
+    ):
+        _quiet(ours, Xf, y)
+        _quiet(theirs, Xf, y)
+        assert ours.coefs_[0].dtype == theirs.coefs_[0].dtype == fit_dtype
+        got, expected = getattr(ours, method)(Xp), getattr(theirs, method)(Xp)
+        assert got.dtype == expected.dtype == np.result_type(fit_dtype, predict_dtype)
+        np.testing.assert_allclose(
+            got, expected, rtol=1e-4 if np.float32 in (fit_dtype, predict_dtype) else 1e-9
+        )

@@ -26,10 +26,11 @@ compared with that mean), while the gradient is the sum's, scikit-learn's too; L
 the cost whose gradient it is given, where scikit-learn pairs the mean's value with the sum's
 gradient (its issue #8349), so several outputs under L-BFGS stop elsewhere.  The regressor's
 ``loss="poisson"`` is scikit-learn's: half the Poisson deviance with the exponential output
-(``out_activation_ == "exp"``), summed over the outputs; nndl refuses negative targets for it.  A fit that
-diverges under ``early_stopping`` records a NaN validation score and stops at once with the
-best score's weights and a ``ConvergenceWarning`` (scikit-learn records NaN scores until
-``max_iter``); without early stopping it raises ``ValueError`` as scikit-learn does.
+(``out_activation_ == "exp"``), summed over the outputs; nndl refuses negative targets for it.
+A fit that diverges under ``early_stopping`` records a NaN validation score and stops at
+once with the best score's weights and a ``ConvergenceWarning`` (scikit-learn records NaN
+scores until ``max_iter``); without early stopping it raises ``ValueError`` as scikit-learn
+does.
 """
 
 from __future__ import annotations
