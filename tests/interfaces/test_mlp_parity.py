@@ -192,3 +192,28 @@ def test_outputs_have_sklearns_dtype(fit_dtype, predict_dtype) -> None:  # type:
         np.testing.assert_allclose(
             got, expected, rtol=1e-4 if np.float32 in (fit_dtype, predict_dtype) else 1e-9
         )
+
+
+# ------------------------------------------------------------------ warm_start
+
+
+def test_warm_start_with_other_hidden_sizes_is_refused_clearly() -> None:
+    """scikit-learn keeps the old network without a word; nndl says what to do."""
+    X, y = load_iris(return_X_y=True)
+    model = _quiet(MLPClassifier(hidden_layer_sizes=(8,), max_iter=3, warm_start=True), X, y)
+    before = [c.copy() for c in model.coefs_]
+    model.set_params(hidden_layer_sizes=(16, 4))
+    with pytest.raises(
+        ValueError, match=r"hidden layer sizes \(8,\); this call asks for \(16, 4\)"
+    ):
+        model.fit(X, y)
+    for a, b in zip(model.coefs_, before, strict=True):  # the fitted network is untouched
+        np.testing.assert_array_equal(a, b)
+    model.set_params(hidden_layer_sizes=(8,))
+    _quiet(model, X, y)  # back to its sizes, it continues
+    assert model.n_iter_ == 3 and model.coefs_[0].shape == (4, 8)
+    model.set_params(hidden_layer_sizes=(16, 4), warm_start=False)
+    assert _quiet(model, X, y).coefs_[1].shape == (16, 4)
+    partial = MLPRegressor(hidden_layer_sizes=(5,)).partial_fit(X, y)
+    with pytest.raises(ValueError, match="set warm_start=False"):
+        partial.set_params(hidden_layer_sizes=(6,)).partial_fit(X, y)

@@ -282,10 +282,12 @@ class Core(BaseEstimator):  # type: ignore[misc]
             return model
         dims = [X.shape[1], *plan.hidden_sizes, Y.shape[1]]
         have = [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]]
-        if have != dims:
+        if have != dims:  # scikit-learn silently keeps the old network; nndl refuses
             raise NNDLValueError(
-                f"warm_start and partial_fit continue the network of layer sizes {have}; this "
-                f"call asks for {dims}: fit a new estimator (warm_start=False) to change them"
+                f"warm_start and partial_fit continue the fitted network, of hidden layer sizes "
+                f"{tuple(have[1:-1])}; this call asks for {tuple(plan.hidden_sizes)}. Set "
+                f"hidden_layer_sizes back to {tuple(have[1:-1])}, or set warm_start=False (or "
+                "use a new estimator) to train a network of the new sizes"
             )
         output, loss = OUTPUTS[self.out_activation_]
         params = params_from_rows(self.coefs_, self.intercepts_)
