@@ -10,11 +10,13 @@ import pytest
 
 pytest.importorskip("sklearn")
 
+from scipy.optimize import check_grad
 from sklearn import neural_network as sk
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import PoissonRegressor
 from sklearn.neural_network._base import squared_loss
+from sklearn.neural_network._multilayer_perceptron import _pack
 
 import nndl
 from nndl import MLPClassifier, MLPRegressor
@@ -217,3 +219,71 @@ def test_warm_start_with_other_hidden_sizes_is_refused_clearly() -> None:
     partial = MLPRegressor(hidden_layer_sizes=(5,)).partial_fit(X, y)
     with pytest.raises(ValueError, match="set warm_start=False"):
         partial.set_params(hidden_layer_sizes=(6,)).partial_fit(X, y)
+
+
+# ------------------------------------------------------- scikit-learn's privates
+
+
+@pytest.mark.parametrize(
+    ("solver", "schedule"), [("sgd", "adaptive"), ("sgd", "invscaling"), ("adam", "constant")]
+)
+def test_optimizer_learning_rate_is_sklearns(solver: str, schedule: str) -> None:
+    X, y = load_iris(return_X_y=True)
+    both = dict(hidden_layer_sizes=(5,), solver=solver, learning_rate=schedule, shuffle=False)
+    both.update(max_iter=40, random_state=0, tol=1e-2, n_iter_no_change=2)
+    ours, theirs = _quiet(MLPClassifier(**both), X, y), _quiet(sk.MLPClassifier(**both), X, y)
+    assert ours._optimizer.learning_rate == pytest.approx(theirs._optimizer.learning_rate)
+    assert ours._optimizer.learning_rate != ours.learning_rate_init  # it did change
+
+
+def test_optimizer_learning_rate_set_between_partial_fits() -> None:
+    X, y = load_iris(return_X_y=True)
+    sgd = MLPRegressor(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, random_state=0)
+    model = sgd.partial_fit(X, y)
+    model._optimizer.learning_rate = 1e-9  # the steps after it: 1e-9 · ∇J
+    before = [c.copy() for c in model.coefs_]
+    model.partial_fit(X, y)
+    assert model._optimizer.learning_rate == 1e-9
+    assert max(float(np.abs(a - b).max()) for a, b in zip(model.coefs_, before, strict=True)) < 1e-6
+    adam = MLPRegressor(hidden_layer_sizes=(4,), random_state=0).partial_fit(X, y)
+    with pytest.raises(AttributeError, match="learning_rate_init"):
+        adam._optimizer.learning_rate = 0.1
+    lbfgs = MLPRegressor(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=2)
+    assert not hasattr(_quiet(lbfgs, X, y), "_optimizer")  # as scikit-learn's
+
+
+@pytest.mark.parametrize("estimator", ["classifier", "regressor"])
+def test_loss_grad_lbfgs_is_sklearns(estimator: str) -> None:
+    X, y = make_regression(50, 4, random_state=0)
+    if estimator == "classifier":
+        y = np.arange(50) % 3
+    ours_cls, theirs_cls = (
+        (MLPClassifier, sk.MLPClassifier)
+        if estimator == "classifier"
+        else (MLPRegressor, sk.MLPRegressor)
+    )
+    both = dict(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=5, random_state=0, alpha=0.3)
+    ours, theirs = _quiet(ours_cls(**both), X, y), _quiet(theirs_cls(**both), X, y)
+    packed = _pack(theirs.coefs_, theirs.intercepts_)
+    Y = theirs._label_binarizer.transform(y) if estimator == "classifier" else y.reshape(-1, 1)
+    w = np.linspace(0.5, 2.0, 50)
+    buffers = [[X, None, None], [None] * 2, [None] * 2, [None] * 2]  # its scratch lists
+    loss, grad = ours._loss_grad_lbfgs(packed, X, Y, w, *buffers)
+    expected_loss, expected_grad = theirs._loss_grad_lbfgs(packed, X, Y, w, *buffers)
+    assert loss == pytest.approx(expected_loss, rel=1e-12)
+    np.testing.assert_allclose(grad, expected_grad, rtol=1e-9, atol=1e-12)
+    # and, as _unpack does, the estimator now has those weights
+    np.testing.assert_allclose(_pack(ours.coefs_, ours.intercepts_), packed)
+    np.testing.assert_allclose(ours.predict(X[:5]), theirs.predict(X[:5]), rtol=1e-10)
+
+
+def test_loss_grad_lbfgs_is_a_consistent_pair_for_several_outputs() -> None:
+    X, y = make_regression(30, 3, n_targets=3, random_state=0)
+    model = _quiet(MLPRegressor(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=3), X, y / 50)
+    x0 = _pack(model.coefs_, model.intercepts_)
+    error = check_grad(
+        lambda p: model._loss_grad_lbfgs(p, X, y / 50)[0],
+        lambda p: model._loss_grad_lbfgs(p, X, y / 50)[1],
+        x0,
+    )
+    assert error < 1e-5 * np.linalg.norm(model._loss_grad_lbfgs(x0, X, y / 50)[1])

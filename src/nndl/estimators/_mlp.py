@@ -41,10 +41,12 @@ from typing import Any, ClassVar
 try:
     from sklearn.neural_network import MLPClassifier as _SkMLP
     from sklearn.utils._param_validation import Interval, StrOptions
+    from sklearn.utils.validation import check_is_fitted
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
 from nndl.errors import NNDLValueError
+from nndl.estimators import _privates
 from nndl.estimators._base import hidden_activations, layer_sizes
 from nndl.estimators._core import Core, Plan
 from nndl.model import init as _init
@@ -191,6 +193,29 @@ class _BaseMLP(Core):
             warm_start=self.warm_start,
             report=bool(self.verbose),
         )
+
+    # scikit-learn's privates that code written against them reads (nndl.estimators._privates)
+
+    @property
+    def _optimizer(self) -> _privates.OptimizerView:
+        """scikit-learn's ``_optimizer`` after a stochastic fit: its ``learning_rate`` now."""
+        if self.solver == "lbfgs" or not hasattr(self, "_rate"):
+            raise AttributeError(
+                "_optimizer exists after fit or partial_fit with solver='sgd' or 'adam'"
+            )
+        return _privates.OptimizerView(self)
+
+    def _unpack(self, packed_parameters: Any) -> None:
+        """scikit-learn's ``_unpack``: the weights from its packed vector."""
+        _privates.unpack(self, packed_parameters)
+
+    def _loss_grad_lbfgs(
+        self, packed_coef_inter: Any, X: Any, y: Any, sample_weight: Any = None, *buffers: Any
+    ) -> tuple[float, Any]:
+        """scikit-learn's ``_loss_grad_lbfgs`` (its scratch ``activations``, ``deltas``,
+        ``coef_grads``, ``intercept_grads`` are accepted and not needed)."""
+        check_is_fitted(self, "network_")
+        return _privates.loss_grad_lbfgs(self, packed_coef_inter, X, y, sample_weight)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
         """Fit the model to data matrix X ``(n_samples, n_features)`` and target(s) y."""
