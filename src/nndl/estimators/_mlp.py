@@ -7,7 +7,7 @@ fitted attributes (``coefs_`` in scikit-learn's layout ``(n_in, n_out)``,
 ``warm_start``, ``sample_weight``, multilabel targets, sparse input and the same
 stopping rule and learning rates (:mod:`nndl.training.plateau`: a callback and a schedule of
 the training run, which hold its state).  These classes only turn scikit-learn's parameters
-into a :class:`~nndl.estimators._core.Plan`; fitting, stopping and prediction are the core's
+into a :class:`~nndl.estimators._plan.Plan`; fitting, stopping and prediction are the core's
 (:mod:`nndl.estimators._core`), which the course's estimators share.  The weights start as
 scikit-learn's do (Glorot-uniform, drawn in the same order from ``random_state``),
 so the same seed gives the same initial network.
@@ -48,7 +48,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from nndl.errors import NNDLValueError
 from nndl.estimators import _privates
 from nndl.estimators._base import hidden_activations, layer_sizes
-from nndl.estimators._core import Core, Plan
+from nndl.estimators._core import Core
+from nndl.estimators._plan import Plan
 from nndl.model import init as _init
 from nndl.training.optimizers import LBFGS, Adam, HeavyBall
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from nndl.estimators._base import params_from_rows, rows_from_params
-from nndl.estimators._core import OUTPUTS
+from nndl.estimators._plan import OUTPUTS
 from nndl.model.network import Network
 from nndl.training import optimizers as optim
 from nndl.training.numpy_engine import NumpyEngine
