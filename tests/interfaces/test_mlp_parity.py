@@ -287,3 +287,30 @@ def test_loss_grad_lbfgs_is_a_consistent_pair_for_several_outputs() -> None:
         x0,
     )
     assert error < 1e-5 * np.linalg.norm(model._loss_grad_lbfgs(x0, X, y / 50)[1])
+
+
+# --------------------------------------------------------------- BLAS threads
+
+
+def test_small_networks_train_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from nndl.arrays.threads import small_products
+    from nndl.estimators import _core
+
+    assert small_products([30, 100, 2], 200) and not small_products([784, 256, 10], 256)
+    seen: list[list[int]] = []
+    train = _core.train
+
+    def watching(*args, **kwargs):  # type: ignore[no-untyped-def]
+        info = threadpoolctl.threadpool_info()
+        seen.append([i["num_threads"] for i in info if i["user_api"] == "blas"])
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(_core, "train", watching)
+    X, y = load_iris(return_X_y=True)
+    before = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    _quiet(MLPClassifier(hidden_layer_sizes=(10,), max_iter=2), X, y)
+    _quiet(MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=2), X, y)
+    assert seen and all(threads == [1] * len(threads) for threads in seen)
+    after = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    assert after == before  # restored

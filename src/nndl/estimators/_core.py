@@ -43,6 +43,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
 from nndl.arrays.backend import to_numpy
+from nndl.arrays.threads import blas_threads_for
 from nndl.errors import DivergenceError, NNDLValueError
 from nndl.estimators import _layered
 from nndl.estimators._base import (
@@ -154,11 +155,18 @@ class Core(BaseEstimator):  # type: ignore[misc]
             self._initialize(plan, X, Y, dtype, stochastic=not isinstance(opt, optim.LBFGS))
         network = self._network(plan, X, Y, dtype)
         self.network_ = network  # the validation score predicts with it during training
+        lbfgs = isinstance(opt, optim.LBFGS)
+        dims = list(network.layer_dims) if isinstance(network, Network) else None
+        batch = X.shape[0]  # the rows of a step: all of them, or a mini-batch's
+        if not lbfgs and plan.batch_size is not None:
+            size = 200 if plan.batch_size == "auto" else int(plan.batch_size)
+            batch = max(1, min(size, batch))
         try:
-            if isinstance(opt, optim.LBFGS):
-                self._fit_lbfgs(plan, opt, network, X, Y, sample_weight, incremental)
-            else:
-                self._fit_stochastic(plan, network, X, Y, sample_weight, incremental)
+            with blas_threads_for(dims, batch):  # small products on one thread
+                if isinstance(opt, optim.LBFGS):
+                    self._fit_lbfgs(plan, opt, network, X, Y, sample_weight, incremental)
+                else:
+                    self._fit_stochastic(plan, network, X, Y, sample_weight, incremental)
         except DivergenceError as exc:
             raise NNDLValueError(
                 "Solver produced non-finite parameter weights. The input data may contain large "
