@@ -38,6 +38,8 @@ from __future__ import annotations
 from numbers import Real
 from typing import Any, ClassVar
 
+import numpy as np
+
 try:
     from sklearn.neural_network import MLPClassifier as _SkMLP
     from sklearn.utils._param_validation import Interval, StrOptions
@@ -188,7 +190,8 @@ class _BaseMLP(Core):
             output_cost="mean" if getattr(self, "loss", None) == "squared_error" else "sum",
             dropout=self.dropout,
             tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
+            # np.inf (scikit-learn allows it): never stop; the rule records without stopping
+            n_iter_no_change=None if self.n_iter_no_change == np.inf else self.n_iter_no_change,
             early_stopping=self.early_stopping,
             validation_fraction=self.validation_fraction,
             warm_start=self.warm_start,
@@ -205,6 +208,24 @@ class _BaseMLP(Core):
                 "_optimizer exists after fit or partial_fit with solver='sgd' or 'adam'"
             )
         return _privates.OptimizerView(self)
+
+    @property
+    def _no_improvement_count(self) -> int:
+        """scikit-learn's count of epochs without improvement (the stopping rule's)."""
+        if not hasattr(self, "_plateau"):
+            raise AttributeError(
+                "_no_improvement_count exists after fit or partial_fit with solver='sgd' or 'adam'"
+            )
+        return int(self._plateau.no_improvement)
+
+    @_no_improvement_count.setter
+    def _no_improvement_count(self, count: int) -> None:
+        if not hasattr(self, "_plateau"):
+            raise AttributeError(
+                "_no_improvement_count can be set after fit or partial_fit with solver='sgd' or "
+                "'adam'; the first fit starts it at 0"
+            )
+        self._plateau.no_improvement = int(count)
 
     def _unpack(self, packed_parameters: Any) -> None:
         """scikit-learn's ``_unpack``: the weights from its packed vector."""
