@@ -4,6 +4,7 @@ the multi-output loss, the Poisson loss, dtypes, ``warm_start`` and scikit-learn
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -314,3 +315,13 @@ def test_small_networks_train_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch
     assert seen and all(threads == [1] * len(threads) for threads in seen)
     after = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     assert after == before  # restored
+
+
+def test_the_html_repr_links_to_the_drop_ins_page() -> None:
+    from nndl.estimators._mlp import DOCS_SITE
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "sklearn.md"
+    assert docs.is_file()
+    for estimator in (MLPClassifier(), MLPRegressor(loss="poisson")):
+        assert estimator._get_doc_link() == DOCS_SITE + "sklearn/"
+        assert f'href="{DOCS_SITE}sklearn/"' in estimator._repr_html_()

@@ -70,6 +70,12 @@ INITS = ("glorot_uniform", *_init.INITIALIZERS)
 SCIPY_FTOL = 2.220446049250313e-09  # SciPy's default for L-BFGS-B, as scikit-learn leaves it
 
 
+DOCS_SITE = "http://127.0.0.1:8000/"
+"""The documentation site's address: where ``make docs-serve`` serves it (a published site's
+address goes here).  The estimators' HTML representation links to its page ``sklearn/``
+(docs/sklearn.md: the drop-ins for scikit-learn users, and where they differ)."""
+
+
 def _stochastic(est: Any) -> bool:
     if est.solver == "lbfgs":
         raise AttributeError(
@@ -82,6 +88,9 @@ def _stochastic(est: Any) -> bool:
 class _BaseMLP(Core):
     """What the two drop-ins share (scikit-learn's ``BaseMultilayerPerceptron``): its
     parameters, their checks, and how they ask :class:`~nndl.estimators._core.Core` to train."""
+
+    _doc_link_module = "nndl"  # the "?" of scikit-learn's HTML diagram links to DOCS_SITE
+    _doc_link_template = DOCS_SITE + "sklearn/"
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_SkMLP._parameter_constraints,
