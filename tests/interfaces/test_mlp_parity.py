@@ -3,6 +3,8 @@ the multi-output loss, the Poisson loss, dtypes, ``warm_start`` and scikit-learn
 
 from __future__ import annotations
 
+import inspect
+import re
 import warnings
 from pathlib import Path
 
@@ -325,3 +327,32 @@ def test_the_html_repr_links_to_the_drop_ins_page() -> None:
     for estimator in (MLPClassifier(), MLPRegressor(loss="poisson")):
         assert estimator._get_doc_link() == DOCS_SITE + "sklearn/"
         assert f'href="{DOCS_SITE}sklearn/"' in estimator._repr_html_()
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
+def test_docstrings_document_every_parameter_and_attribute(estimator) -> None:  # type: ignore[no-untyped-def]
+    """numpydoc sections: every parameter of __init__ in order, every fitted attribute."""
+    doc = estimator.__doc__
+    sections = re.split(r"\n    (\w[\w ]*)\n    -+\n", doc)
+    named = dict(zip(sections[1::2], sections[2::2], strict=True))
+    assert {"Parameters", "Attributes", "See Also", "Notes", "Examples"} <= set(named)
+    documented = re.findall(r"^    (\w+) : ", named["Parameters"], flags=re.MULTILINE)
+    assert documented == list(inspect.signature(estimator).parameters)
+    X, y = load_iris(return_X_y=True)
+    fitted = _quiet(estimator(hidden_layer_sizes=(3,), max_iter=2), X, y)
+    attributes = re.findall(r"^    (\w+) : ", named["Attributes"], flags=re.MULTILINE)
+    public = {k for k in vars(fitted) if k.endswith("_") and not k.startswith("_")}
+    assert public <= set(attributes)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"nndl.{cls}{method}"
+        for cls in ("MLPClassifier", "MLPRegressor")
+        for method in ("", ".fit", ".partial_fit")
+    ],
+)
+def test_numpydoc_validates_the_docstrings(name: str) -> None:
+    validate = pytest.importorskip("numpydoc.validate")
+    assert validate.validate(name)["errors"] == []

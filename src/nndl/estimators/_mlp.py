@@ -249,7 +249,37 @@ class _BaseMLP(Core):
         return _privates.loss_grad_lbfgs(self, packed_coef_inter, X, y, sample_weight)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
-        """Fit the model to data matrix X ``(n_samples, n_features)`` and target(s) y."""
+        """Fit the model to data matrix X and target(s) y.
+
+        Starts from new weights, or with ``warm_start=True`` from those of the previous fit.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data (CSR or CSC matrices stay sparse; float32 trains in float32).
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets: class labels (a label-indicator matrix for multilabel targets) for
+            the classifier, numbers for the regressor.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the examples in the loss and its gradient (None: all 1).
+
+        Returns
+        -------
+        object
+            The fitted estimator itself.
+
+        See Also
+        --------
+        partial_fit : One epoch, continuing the previous ones (stochastic solvers).
+
+        Examples
+        --------
+        >>> from nndl import MLPClassifier
+        >>> MLPClassifier(solver="lbfgs", random_state=0).fit([[0.0], [1.0]], [0, 1]).n_iter_ > 0
+        True
+        """
         self._validate_params()
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
 
