@@ -376,7 +376,7 @@ class Core(BaseEstimator):  # type: ignore[misc]
         why = f" ({str(error).split(': training diverged')[0]})" if error is not None else ""
         warnings.warn(
             f"Training diverged at iteration {len(scores)}: the loss or the validation score is "
-            f"not finite{why}. Training stopped and {kept}. Lower learning_rate_init (it is "
+            f"not finite{why}. Training stopped and {kept}. Lower the learning rate (it is "
             f"{plan.learning_rate:g}) or standardize the inputs.",
             ConvergenceWarning,
             stacklevel=5,
