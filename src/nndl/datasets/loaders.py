@@ -88,22 +88,26 @@ def load_data(
         csv_options["missing"] = missing
     if drop:
         csv_options["drop"] = list(drop)
+    task_option = {} if task is None else {"task": task}  # never ignored where it has no use
     if isinstance(source, str):
         key = generated_key(source)
         if key is not None:
             _no_target(target, source)
             _no_options(csv_options, source, "CSV files")
+            _no_options(task_option, source, "CSV and .npz files")
             return _load_generated(key, **options)
         sk_key = source.strip().lower().replace("-", "_")
         if sk_key in SKLEARN_SETS:
-            _no_options({**options, **csv_options}, source)
+            _no_options({**options, **csv_options, **task_option}, source)
             _no_target(target, source)
             return load_sklearn(sk_key)
     _no_options(options, str(source))
     path = _existing_path(source)
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix not in (*CSV_SUFFIXES, *NPZ_SUFFIXES):
+        _no_options(task_option, str(path), "CSV and .npz files")
     if path.is_dir():
         return load_image_folder(path, image_size, channels)
-    suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES:
         _no_options(csv_options, str(path), "CSV files")
     if target is not None and suffix not in CSV_SUFFIXES:

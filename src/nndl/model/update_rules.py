@@ -207,14 +207,36 @@ class Optimizer(Configurable):
         rule, else NumPy passes into ``work`` (scratch buffers like θ, made if missing);
         both give the bits :meth:`apply` gives on NumPy arrays of the same numbers.
         """
+        self.flat_step(theta, g, slots, kernels, work)(t, learning_rate)
+
+    def flat_step(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        kernels: Kernels | None = None,
+        work: Sequence[np.ndarray] = (),
+    ) -> Callable[[int, float], None]:
+        """:meth:`apply_flat` over these buffers as ``step(t, learning_rate)``, with the
+        compiled loop (or the NumPy passes) looked up once: a training engine's per-step
+        call, which on a small network costs more than the step's arithmetic."""
         f = theta.dtype.type
-        scalars = [f(c) for c in self.coefficients(t, learning_rate)]
         arrays = [g, *(slots[s] for s in self.slot_names)]
-        loop = kernels.loop(self.program, theta.dtype) if kernels is not None else None
+        coefficients, program = self.coefficients, self.program
+        loop = kernels.loop(program, theta.dtype) if kernels is not None else None
         if loop is not None:
-            loop(theta, *arrays, *scalars)
+            compiled = loop
+
+            def step(t: int, learning_rate: float) -> None:
+                compiled(theta, *arrays, *[f(c) for c in coefficients(t, learning_rate)])
+
         else:
-            elementwise.run_in_place(self.program, theta, arrays, scalars, work)
+
+            def step(t: int, learning_rate: float) -> None:
+                scalars = [f(c) for c in coefficients(t, learning_rate)]
+                elementwise.run_in_place(program, theta, arrays, scalars, work)
+
+        return step
 
 
 class GradientDescent(Optimizer):

@@ -137,6 +137,7 @@ class NumpyEngine:
         self.work2 = np.empty(total, dtype=self.dtype)
         self.slots = {s: np.zeros(total, dtype=self.dtype) for s in optimizer.slot_names}
         self.t = 0
+        self._stepper: tuple[Any, Callable[[int, float], None]] | None = None  # update()'s
         self.params = self.layout.views(self.theta)
         self.grads = self.layout.views(self.grad)
         self.set_params({k: to_numpy(v) for k, v in network.params.items()})
@@ -257,8 +258,14 @@ class NumpyEngine:
         if self.clip_value is not None or self.clip_norm is not None:
             clip_gradients(self.grads, self.clip_value, self.clip_norm, out=self.grad)
         self.t += 1
-        work = (self.work, self.work2)
-        self.optimizer.apply_flat(self.theta, self.grad, self.slots, self.t, learning_rate, k, work)
+        step = self._stepper
+        if step is None or step[0] is not k:  # the rule's loop over these buffers, looked up once
+            work = (self.work, self.work2)
+            step = self._stepper = (
+                k,
+                self.optimizer.flat_step(self.theta, self.grad, self.slots, k, work),
+            )
+        step[1](self.t, learning_rate)
 
     def _gradient(
         self,
