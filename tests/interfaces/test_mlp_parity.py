@@ -319,14 +319,15 @@ def test_small_networks_train_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch
     assert after == before  # restored
 
 
-def test_the_html_repr_links_to_the_drop_ins_page() -> None:
+def test_the_html_repr_links_to_the_api_reference() -> None:
     from nndl.estimators._mlp import DOCS_SITE
 
-    docs = Path(__file__).resolve().parents[2] / "docs" / "sklearn.md"
-    assert docs.is_file()
+    page = Path(__file__).resolve().parents[2] / "docs" / "api" / "estimators.md"
+    assert "::: nndl.estimators" in page.read_text(encoding="utf-8")  # the entries linked to
     for estimator in (MLPClassifier(), MLPRegressor(loss="poisson")):
-        assert estimator._get_doc_link() == DOCS_SITE + "sklearn/"
-        assert f'href="{DOCS_SITE}sklearn/"' in estimator._repr_html_()
+        link = f"{DOCS_SITE}api/estimators.html#nndl.estimators.{type(estimator).__name__}"
+        assert estimator._get_doc_link() == link
+        assert f'href="{link}"' in estimator._repr_html_()
 
 
 @pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])

@@ -72,8 +72,8 @@ SCIPY_FTOL = 2.220446049250313e-09  # SciPy's default for L-BFGS-B, as scikit-le
 
 DOCS_SITE = "http://127.0.0.1:8000/"
 """The documentation site's address: where ``make docs-serve`` serves it (a published site's
-address goes here).  The estimators' HTML representation links to its page ``sklearn/``
-(docs/sklearn.md: the drop-ins for scikit-learn users, and where they differ)."""
+address goes here).  The estimators' HTML representation links to their entry in its API
+reference, ``api/estimators.html#nndl.estimators.MLPClassifier``."""
 
 
 def _stochastic(est: Any) -> bool:
@@ -90,7 +90,7 @@ class _BaseMLP(Core):
     parameters, their checks, and how they ask :class:`~nndl.estimators._core.Core` to train."""
 
     _doc_link_module = "nndl"  # the "?" of scikit-learn's HTML diagram links to DOCS_SITE
-    _doc_link_template = DOCS_SITE + "sklearn/"
+    _doc_link_template = DOCS_SITE + "api/estimators.html#{estimator_module}.{estimator_name}"
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_SkMLP._parameter_constraints,

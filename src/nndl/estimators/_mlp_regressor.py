@@ -216,9 +216,9 @@ default='glorot_uniform'
 
     Where behaviour differs from scikit-learn (the shuffled order, divergence, L-BFGS on several
     regression outputs, ``warm_start`` with other sizes, which private attributes exist) is
-    listed in docs/sklearn.md, to which the HTML representation links.  Of scikit-learn's
-    privates, ``_optimizer.learning_rate``, ``_loss_grad_lbfgs``, ``_unpack`` and
-    ``_no_improvement_count`` are provided.
+    listed on the documentation site's page for scikit-learn users (docs/sklearn.md).  Of
+    scikit-learn's privates, ``_optimizer.learning_rate``, ``_loss_grad_lbfgs``, ``_unpack``
+    and ``_no_improvement_count`` are provided.
 
     With several outputs and ``solver='lbfgs'``, L-BFGS minimizes the squared error summed over
     the outputs, the cost whose gradient it is given; scikit-learn gives it the mean's value
