@@ -83,7 +83,8 @@ class FitOptions:
     history reduces the data cost over the outputs: ``"sum"`` (the course's J, whose gradient
     is the one taken) or ``"mean"`` (scikit-learn's ``loss_`` of a multi-output regressor: the
     data cost divided by ``n_y``, the L2 term not; the gradient is still the sum's, as
-    scikit-learn's is).  ``clip_value`` and
+    scikit-learn's is; L-BFGS records the sum, the cost its line search is given with that
+    gradient).  ``clip_value`` and
     ``clip_norm`` clip the gradients before each step (:mod:`nndl.training.clipping`).
 
     Frozen: :meth:`replace` gives a changed copy, checked again.  Lists are kept as tuples
