@@ -116,7 +116,19 @@ class Labels:
         )
 
     def predict(self, X: Any) -> np.ndarray:
-        """The predicted classes, ``(n_samples,)`` (``(n_samples, n_labels)`` for multilabel)."""
+        """The predicted classes, ``(n_samples,)`` (``(n_samples, n_labels)`` for multilabel).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The predicted labels, from ``classes_``.
+        """
         check_is_fitted(self)
         return self._predict(X)
 
@@ -127,7 +139,19 @@ class Labels:
         return np.asarray(self._label_binarizer.inverse_transform(y_pred))
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Probability of each class, ``(n_samples, n_classes)``, in the order of ``classes_``."""
+        """Probability of each class, ``(n_samples, n_classes)``, in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+            Each row sums to 1 (for one label per example).
+        """
         check_is_fitted(self)
         y_pred = self._forward_pass_fast(X)  # type: ignore[attr-defined]
         if self.n_outputs_ == 1:
@@ -137,7 +161,19 @@ class Labels:
         return np.asarray(y_pred)
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
-        """``log(predict_proba(X))``."""
+        """``log(predict_proba(X))``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+            The log-probabilities.
+        """
         with np.errstate(divide="ignore"):
             return np.asarray(np.log(self.predict_proba(X)))
 
@@ -185,7 +221,19 @@ class Numbers:
         return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
     def predict(self, X: Any) -> np.ndarray:
-        """The predicted values, ``(n_samples,)`` or ``(n_samples, n_outputs)``."""
+        """The predicted values, ``(n_samples,)`` or ``(n_samples, n_outputs)``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The predictions, in the targets' units.
+        """
         check_is_fitted(self)
         return self._predict(X)
 

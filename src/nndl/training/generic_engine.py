@@ -30,6 +30,18 @@ def epoch_rng(seed: int, epoch: int) -> np.random.Generator:
     """The random stream of one epoch (shuffle, dropout masks): a function of (seed, epoch) only.
 
     That is what makes a resumed run bit-identical to an uninterrupted one.
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed.
+    epoch : int
+        The epoch, from 0.
+
+    Returns
+    -------
+    numpy.random.Generator
+        A generator seeded by ``SeedSequence(seed, spawn_key=(0, epoch))``.
     """
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, epoch)))
 

@@ -85,6 +85,45 @@ def fit(
     and ``fit(net, X, Y, options=FitOptions(0.1, 100, batch_size=64))`` are the same run).
     X may also be a SciPy sparse matrix ``(n_x, m)`` (the transpose of a CSR matrix of
     examples); the NumPy engine densifies it one mini-batch at a time.
+
+    Parameters
+    ----------
+    network : Network or Sequential
+        The model, trained in place.
+    X : array_like of shape (n_x, m)
+        The training examples (``(m, …)`` for a Sequential model of pictures or sequences);
+        a Dask array trains on the cluster, chunk by chunk.
+    Y : array_like of shape (n_y, m)
+        Their targets.
+    learning_rate : float or Schedule, optional
+        α; the options' when None.
+    epochs : int, optional
+        The number of epochs; the options' when None.
+    options : FitOptions, optional
+        How to train; the defaults when None.
+    **changes
+        Other fields of ``options`` to change.
+
+    Returns
+    -------
+    History
+        The cost of every epoch, with the rest of the record.
+
+    Raises
+    ------
+    DivergenceError
+        If the cost or an update becomes NaN or infinite.
+    InvalidParameterError
+        When an option is unknown or out of range.
+
+    Examples
+    --------
+    >>> import nndl
+    >>> X, Y = nndl.datasets.load_planar()
+    >>> net = nndl.Network([2, 4, 1], activations="tanh", seed=2, dtype="float64")
+    >>> history = fit(net, X, Y, 1.2, 100, options=FitOptions(print_every=50))
+    Cost after iteration 0: 0.693048
+    Cost after iteration 50: 0.623091
     """
     if learning_rate is not None:
         changes["learning_rate"] = learning_rate
