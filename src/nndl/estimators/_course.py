@@ -5,7 +5,7 @@ Every Python ML tool takes one row per example; the course's core takes one colu
 example. These classes speak the course's vocabulary (``epochs``, ``learning_rate`` as a
 number, ``l2``, ``optimizer``, ``patience``) and are front-ends over the core of the
 scikit-learn drop-ins (:class:`nndl.estimators._core.Core`): each ``fit`` turns their
-parameters into the core's :class:`~nndl.estimators._core.Plan`, and the core validates the
+parameters into the core's :class:`~nndl.estimators._plan.Plan`, and the core validates the
 data, encodes the targets (:mod:`nndl.estimators._targets`), builds the network, holds out
 the validation set, trains with the one stopping rule and publishes the fitted attributes.
 The sample-major input (NumPy arrays, pandas DataFrames, lists) reaches
@@ -32,7 +32,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from nndl.errors import NNDLValueError
 from nndl.estimators._base import hidden_activations, layer_sizes
-from nndl.estimators._core import Core, Plan
+from nndl.estimators._core import Core
+from nndl.estimators._plan import Plan
 from nndl.estimators._targets import Labels, Numbers
 from nndl.training import optimizers as optim
 from nndl.training.history import History

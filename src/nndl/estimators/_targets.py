@@ -193,6 +193,11 @@ class Numbers:
             y = column_or_1d(y, warn=True)
         if is_sparse(X):
             X = X.tocsr()
+        if getattr(self, "loss", None) == "poisson" and np.any(np.asarray(y) < 0):
+            raise NNDLValueError(
+                "loss='poisson' needs targets y >= 0 (counts or rates); y has values down to "
+                f"{np.min(y)}. Use loss='squared_error' for targets that can be negative"
+            )
         Y = np.asarray(y, dtype=np.float64 if self._standardize else X.dtype).reshape(len(y), -1)
         if self._standardize:
             if reset:
@@ -203,10 +208,17 @@ class Numbers:
         return X, Y, y
 
     def _output_for(self, Y: np.ndarray) -> str:
-        return "identity"
+        """scikit-learn's ``out_activation_``: the identity, or ``exp`` for the Poisson loss."""
+        return "exp" if getattr(self, "loss", None) == "poisson" else "identity"
 
     def _score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        return float(r2_score(y, self._predict(X, check_input=False), sample_weight=sample_weight))
+        """R² of the predictions, NaN where they are not finite (a diverged network), as
+        scikit-learn scores during early stopping."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            y_pred = self._predict(X, check_input=False)
+        if not np.isfinite(y_pred).all():
+            return float("nan")
+        return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
     def predict(self, X: Any) -> np.ndarray:
         """The predicted values, ``(n_samples,)`` or ``(n_samples, n_outputs)``.

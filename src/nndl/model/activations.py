@@ -252,6 +252,30 @@ class Tanh(Activation):
         return 1.0 - A * A
 
 
+class Exponential(Activation):
+    """g(z) = e^z; g'(z) = e^z = A.
+
+    The output of a Poisson regression network (the log link: the predicted rate is
+    positive), matched with :class:`~nndl.model.losses.PoissonLoss`.  Unlike the others it
+    overflows: e^z is inf past z ≈ 709 (88 in float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Exponential().forward(np.array([[0.0, np.log(3.0)]]))
+    array([[1., 3.]])
+    """
+
+    name = "exponential"
+    from_A = True
+
+    def forward(self, Z: Array) -> Array:
+        return namespace(Z).exp(Z)
+
+    def derivative_from_A(self, A: Array) -> Array:
+        return A
+
+
 class Sigmoid(Activation):
     """σ(z) = 1 / (1 + e^(−z)); σ'(z) = σ(z)(1 − σ(z)).
 
@@ -317,7 +341,7 @@ class Softmax(Activation):
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {
-    cls.name: cls for cls in (Linear, ReLU, LeakyReLU, Tanh, Sigmoid, Softmax)
+    cls.name: cls for cls in (Linear, ReLU, LeakyReLU, Tanh, Exponential, Sigmoid, Softmax)
 }
 """The registry: every activation by its name."""
 
@@ -373,4 +397,6 @@ def _by_name(name: object) -> type[Activation]:
         raise NNDLValueError(
             f"unknown activation {name!r}; the known ones are: {', '.join(ACTIVATIONS)}"
         )
-    return lookup(ACTIVATIONS, name, "activation", {"leakyrelu": "leaky_relu"})
+    return lookup(
+        ACTIVATIONS, name, "activation", {"leakyrelu": "leaky_relu", "exp": "exponential"}
+    )

@@ -209,8 +209,46 @@ class MeanSquaredError(Loss):
         return self.value(Z, Y)
 
 
+class PoissonLoss(Loss):
+    """Half the Poisson deviance: L(a, y) = Σ_k (y_k log(y_k / a_k) − y_k + a_k), y ≥ 0.
+
+    ``y log y`` is 0 at y = 0; scikit-learn's ``loss="poisson"``.  Matched with the exponential
+    output (a = e^z, the log link): from z, L = Σ_k (y_k log y_k − y_k − y_k z_k + e^(z_k)),
+    so ``dZ = e^z − y = A − Y``.  L ≥ 0, and 0 where a = y.
+    """
+
+    name = "poisson"
+    output = "exponential"
+
+    @staticmethod
+    def _y_log_y(Y: Array) -> Array:
+        xp = namespace(Y)
+        positive = Y > 0
+        return xp.where(positive, Y * xp.log(xp.where(positive, Y, 1.0)), 0.0)
+
+    def value(self, A: Array, Y: Array) -> Array:
+        xp = namespace(A, Y)
+        return _mean_over_examples(self._y_log_y(Y) - Y * xp.log(A) - Y + A)
+
+    def gradient(self, A: Array, Y: Array) -> Array:
+        return 1.0 - Y / A
+
+    def value_from_Z(self, Z: Array, Y: Array) -> Array:
+        xp = namespace(Z, Y)
+        return _mean_over_examples(self._y_log_y(Y) - Y - Y * Z + xp.exp(Z))
+
+    def check_targets(self, Y: Array) -> None:
+        xp = namespace(Y)
+        if not bool(xp.all(Y >= 0)):
+            raise NNDLValueError(
+                "the Poisson loss (exponential output) needs targets y >= 0 (counts or rates), "
+                f"but y has values down to {float(xp.min(Y))}. Use loss='squared_error' for "
+                "targets that can be negative"
+            )
+
+
 LOSSES: dict[str, type[Loss]] = {
-    cls.name: cls for cls in (LogisticLoss, CrossEntropy, MeanSquaredError)
+    cls.name: cls for cls in (LogisticLoss, CrossEntropy, MeanSquaredError, PoissonLoss)
 }
 """The registry: every loss by its name."""
 

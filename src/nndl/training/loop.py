@@ -131,6 +131,10 @@ def fit(
         changes["epochs"] = epochs
     options = FitOptions.of(options, **changes)
     if is_blocked(X):  # a Dask array: trained on the cluster, chunk by chunk
+        if options.output_cost != "sum":
+            raise NNDLValueError(
+                "Dask arrays are trained with the course's cost: leave output_cost='sum'"
+            )
         return _fit_blocked(network, X, Y, options)
     epochs = options.epochs
     batch_size, shuffle, engine = options.batch_size, options.shuffle, options.engine
@@ -236,8 +240,17 @@ def fit(
             "gd, momentum, rmsprop, adam; use engine='auto'"
         )
     whole = batch_size is None and isinstance(X, np.ndarray) and not needs_numpy
-    full_batch = engine == "auto" and whole and FullBatchEngine.takes(network, opt, keep_probs)
+    full_batch = (
+        engine == "auto"
+        and whole
+        and options.output_cost == "sum"  # the full-batch engines record the course's J
+        and FullBatchEngine.takes(network, opt, keep_probs)
+    )
     clip = (options.clip_value, options.clip_norm)
+    if engine == "compiled" and options.output_cost != "sum":
+        raise NNDLValueError(
+            "engine='compiled' records the course's cost (output_cost='sum'); use engine='auto'"
+        )
     if engine == "compiled":
         why = (
             CompiledBatchEngine.eligible(network, opt, keep_probs)
@@ -263,10 +276,11 @@ def fit(
             l2_cost=l2_cost,
             clip_value=clip[0],
             clip_norm=clip[1],
+            output_cost=options.output_cost,
         )
     else:
         trainer.engine = GenericEngine(
-            network, opt, X, Y, B, bool(shuffle), keep_probs, l2_cost, *clip
+            network, opt, X, Y, B, bool(shuffle), keep_probs, l2_cost, *clip, options.output_cost
         )
 
     if resume is not None:

@@ -88,9 +88,12 @@ class NumpyEngine:
         l2_cost: str = "dataset",
         clip_value: float | None = None,
         clip_norm: float | None = None,
+        output_cost: str = "sum",
     ) -> None:
         self.net = network
         self.l2_cost = l2_cost
+        # the recorded data cost: the sum over the outputs, or their mean (the gradient: the sum's)
+        self.per_output = 1.0 / Y.shape[0] if output_cost == "mean" else 1.0
         self.clip_value, self.clip_norm = clip_value, clip_norm
         self.optimizer = optimizer
         self.dtype = np.dtype(network.dtype)
@@ -161,7 +164,7 @@ class NumpyEngine:
         return (
             known
             and network.fused_output
-            and type(network.loss).name in ("logistic", "cross_entropy", "mse")
+            and type(network.loss).name in ("logistic", "cross_entropy", "mse", "poisson")
             and (optimizer is None or type(optimizer) in _FAST_OPTIMIZERS)
         )
 
@@ -343,6 +346,10 @@ class NumpyEngine:
                 A = net.output.forward(Z)
                 hits = int(np.count_nonzero(np.all((A > 0.5) == (Yb > 0.5), axis=0)))
                 np.subtract(A, Yb, out=Z)
+            elif net.loss.name == "poisson":  # A = e^Z
+                hits = 0
+                np.exp(Z, out=Z)
+                Z -= Yb
             else:
                 hits = 0
                 Z -= Yb
@@ -355,6 +362,7 @@ class NumpyEngine:
                 J = float((log_s - z_y) @ w[0]) * float(scale)
         if w is not None:
             Z *= w * scale  # dZ[L] = (A[L] − Y) w_i / Σ w
+        J *= self.per_output
         l2 = net.l2
         if l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch (λ/2B)·Σ||W||²
             # (scikit-learn's); the step's gradient below adds (λ/B)·W either way, so a full
@@ -396,8 +404,12 @@ class NumpyEngine:
 
 def _losses(name: str, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Each example's loss ``(B,)`` from ``Z[L]`` (matched output): logistic
-    ``Σ_k softplus(z) − y z``, or half the squared error ``½ Σ_k (z − y)²``."""
+    ``Σ_k softplus(z) − y z``, Poisson ``Σ_k y log y − y − y z + e^z``, or half the squared
+    error ``½ Σ_k (z − y)²``."""
     if name == "logistic":
         return np.asarray((np.logaddexp(0, Z) - Y * Z).sum(axis=0))
+    if name == "poisson":
+        y_log_y = np.where(Y > 0, Y * np.log(np.where(Y > 0, Y, 1.0)), 0.0)
+        return np.asarray((y_log_y - Y - Y * Z + np.exp(Z)).sum(axis=0))
     D = Z - Y
     return np.asarray(0.5 * (D * D).sum(axis=0))

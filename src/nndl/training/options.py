@@ -55,6 +55,7 @@ ENGINES = ("auto", "generic", "numpy", "compiled")
 """The engines ``engine=`` chooses among (see :mod:`nndl.training.loop`)."""
 
 L2_COSTS = ("dataset", "batch")
+OUTPUT_COSTS = ("sum", "mean")
 
 
 def _fraction(name: str) -> Checked:
@@ -77,7 +78,12 @@ class FitOptions:
     optimizer (``history.optimizer_state`` of that run); ``l2_cost`` says how the history
     reports the L2 term, ``"dataset"`` (the course's ``(λ/2m) Σ||W||²`` once, as
     ``net.cost``) or ``"batch"`` (scikit-learn's: every mini-batch's cost carries
-    ``(λ/2B) Σ||W||²``); the gradient is the same either way.  ``clip_value`` and
+    ``(λ/2B) Σ||W||²``); the gradient is the same either way.  ``output_cost`` says how the
+    history reduces the data cost over the outputs: ``"sum"`` (the course's J, whose gradient
+    is the one taken) or ``"mean"`` (scikit-learn's ``loss_`` of a multi-output regressor: the
+    data cost divided by ``n_y``, the L2 term not; the gradient is still the sum's, as
+    scikit-learn's is; L-BFGS records the sum, the cost its line search is given with that
+    gradient).  ``clip_value`` and
     ``clip_norm`` clip the gradients before each step (:mod:`nndl.training.clipping`).
 
     Frozen: :meth:`replace` gives a changed copy, checked again.  Lists are kept as tuples
@@ -134,6 +140,8 @@ class FitOptions:
         Continues an earlier run's optimizer.
     l2_cost : {"dataset", "batch"}, default "dataset"
         How the history reports the L2 term.
+    output_cost : {"sum", "mean"}, default "sum"
+        How the history reduces the data cost over the outputs (the gradient is the sum's).
     clip_value : float, optional
         Clip every gradient entry into ``[−clip_value, clip_value]``.
     clip_norm : float, optional
@@ -169,6 +177,7 @@ class FitOptions:
     sample_weight: Any = None
     optimizer_state: OptimizerState | None = None
     l2_cost: str = "dataset"
+    output_cost: str = "sum"
     clip_value: float | None = None
     clip_norm: float | None = None
 
@@ -230,6 +239,7 @@ class FitOptions:
         ],
         "optimizer_state": [Instance(OptimizerState, "an OptimizerState"), NONE],
         "l2_cost": [Options(*L2_COSTS)],
+        "output_cost": [Options(*OUTPUT_COSTS)],
         "clip_value": [_clip("clip_value"), NONE],
         "clip_norm": [_clip("clip_norm"), NONE],
     }
