@@ -96,3 +96,9 @@ def test_rnn_cpu_runs_both_cells_beside_pytorch() -> None:
     for row in ("GRU ", "LSTM "):
         assert row in out
     assert "nndl/PyTorch" in out and "machine:" in out
+
+
+def test_mlp_busy_runs_under_load() -> None:
+    pytest.importorskip("sklearn")
+    out = _run("mlp_busy.py", "--quick", "--spinners", "1")
+    assert "threads=default: nndl" in out and "threads=1: nndl" in out

@@ -108,6 +108,11 @@ def test_the_commands_write_to_streams(tmp_path: Path, nndl_run: Any) -> None:
         run = nndl_run("predict", model, data, "--target", "label", "--out", out)
         assert run.rc == 0, run
         assert run.stdout == plain.stdout  # the CSV alone, no "Wrote …" line mixed in
+    link = tmp_path / "stdout.csv"
+    link.symlink_to("/proc/self/fd/1")  # a symlink to the process's standard output (a pipe)
+    run = nndl_run("predict", model, data, "--target", "label", "--out", link)
+    assert run.rc == 0 and run.stdout == plain.stdout, run
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
     run = nndl_run("predict", model, data, "--target", "label", "--out", "/dev/null")
     assert run.rc == 0 and run.stdout == "", run
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

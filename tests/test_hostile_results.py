@@ -34,6 +34,26 @@ def test_a_label_a_hair_off_a_whole_number_is_not_guessed(tmp_path: Path) -> Non
     assert datasets.load_csv(spread, "y").task == "regression"  # a real regression target
 
 
+def test_the_errors_ask_for_a_task_the_command_line_takes(tmp_path: Path, nndl_run: Any) -> None:
+    """The hair-off label and the one-class errors suggest ``--task regression``: it exists."""
+    rows = ["a,label"] + [f"{i},{i % 2}" for i in range(8)]
+    rows[4] = "3,1.0000001"
+    path = _rows(tmp_path / "d.csv", rows)
+    run = nndl_run("train", "--data", path, "--target", "label", "--epochs", "2")
+    assert run.rc == 2 and "--task regression on the command line" in run.stderr, run
+    run = nndl_run("train", "--data", path, "--target", "label", "--task", "regression")
+    assert run.rc == 0 and "Train R²" in run.stdout, run
+    one = _rows(tmp_path / "one.csv", ["a,label"] + [f"{i},1" for i in range(8)])
+    args = ("train", "--data", one, "--target", "label", "--epochs", "2", "--test-data", one)
+    run = nndl_run(*args)
+    assert run.rc == 2 and "--task regression for a numeric target" in run.stderr, run
+    assert nndl_run(*args, "--task", "regression").rc == 0
+    run = nndl_run("train", "--data", "moons", "--task", "regression")
+    assert run.rc == 2 and "only apply to CSV and .npz files" in run.stderr, run
+    with pytest.raises(NNDLValueError, match=r"only apply to CSV and \.npz files"):
+        datasets.load_data("moons", task="regression")
+
+
 @pytest.mark.parametrize("kind", ["csv", "npz", "h5"])
 def test_one_class_is_refused_for_training(tmp_path: Path, kind: str, nndl_run: Any) -> None:
     rng = np.random.default_rng(0)

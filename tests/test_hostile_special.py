@@ -205,6 +205,15 @@ def test_hdf5_text_features_are_a_clear_error(tmp_path: Path, nndl_run: Any) -> 
     model = _model(tmp_path / "model.npz")
     for args in (("train", "--data", path), ("evaluate", model, path), ("predict", model, path)):
         _one_error_line(nndl_run(*args), "expected numbers")
+    folder = tmp_path / "cats"  # the course's two files, pictures of text
+    folder.mkdir()
+    for name, key in (("train_catvnoncat.h5", "train"), ("test_catvnoncat.h5", "test")):
+        with h5py.File(folder / name, "w") as f:
+            f[f"{key}_set_x"] = np.full((2, 4, 4, 3), b"a")
+            f[f"{key}_set_y"] = np.array([0, 1])
+            f["list_classes"] = np.array([b"non-cat", b"cat"])
+    run = nndl_run("course", "deep-application", "--data", folder)
+    _one_error_line(run, "expected numbers")
 
 
 def test_course_pictures_of_nan_or_huge_floats(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ from nndl.errors import DivergenceError, NNDLError, NNDLTypeError, NNDLValueErro
 from nndl.gradcheck import GradCheckResult, gradient_check
 from nndl.io import load
 from nndl.model import activations, init, losses
-from nndl.model.network import LayerCache, Network, logistic_regression
+from nndl.model.layers.dense import LayerCache
+from nndl.model.network import Network, logistic_regression
 from nndl.model.sequential import Sequential
 from nndl.training import callbacks
 from nndl.training import optimizers as optim

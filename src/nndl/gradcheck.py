@@ -29,16 +29,26 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class GradCheckResult:
-    """The outcome of :func:`gradient_check`."""
+    """The outcome of :func:`gradient_check`.
+
+    Parameters
+    ----------
+    relative_error : float
+        ``||dθ − dθ_approx|| / (||dθ|| + ||dθ_approx||)`` over all parameters.
+    per_parameter : dict of str to float
+        The same relative error for each parameter on its own (``"W1"``, ``"b1"``, …).
+    grads : dict of str to numpy.ndarray
+        The backward pass's gradients (``"dW1"``, …).
+    approx : dict of str to numpy.ndarray
+        The finite-difference estimates, same keys and shapes.
+    threshold : float
+        The relative error below which the check passes.
+    """
 
     relative_error: float
-    """``||dθ − dθ_approx|| / (||dθ|| + ||dθ_approx||)`` over all parameters."""
     per_parameter: dict[str, float]
-    """The same relative error for each parameter on its own (``"W1"``, ``"b1"``, …)."""
     grads: dict[str, np.ndarray]
-    """The backward pass's gradients (``"dW1"``, …)."""
     approx: dict[str, np.ndarray]
-    """The finite-difference estimates, same keys and shapes."""
     threshold: float
 
     @property
@@ -86,11 +96,39 @@ def gradient_check(
     epsilon: float = 1e-7,
     threshold: float = 1e-7,
 ) -> GradCheckResult:
-    """Compare ``network``'s backward pass on (X, Y) with two-sided differences of its cost
-    (a :class:`~nndl.Network` or a :class:`~nndl.Sequential`; integer tokens for an
-    embedding stay integers).
+    """Compare ``network``'s backward pass on (X, Y) with two-sided differences of its cost.
 
-    Use small networks and few examples: it costs two forward passes per parameter.
+    ``dθ_approx[i] = (J(θ + ε e_i) − J(θ − ε e_i)) / 2ε`` for every parameter entry, on a
+    float64 copy of the network.  Use small networks and few examples: it costs two
+    forward passes per parameter.
+
+    Parameters
+    ----------
+    network : Network or Sequential
+        The model (integer tokens for an embedding stay integers).
+    X : array_like
+        The examples, ``(n_x, m)`` (or ``(m, …)`` for pictures and sequences).
+    Y : array_like
+        Their targets.
+    epsilon : float, default 1e-7
+        ε, the step of the differences.
+    threshold : float, default 1e-7
+        The relative error below which the check passes.
+
+    Returns
+    -------
+    GradCheckResult
+        The relative errors, overall and per parameter, and both gradients.
+
+    Examples
+    --------
+    >>> import numpy as np, nndl
+    >>> net = nndl.Network([3, 4, 1], activations="tanh", seed=1)
+    >>> rng = np.random.default_rng(0)
+    >>> X, Y = rng.standard_normal((3, 5)), rng.integers(0, 2, (1, 5))
+    >>> result = gradient_check(net, X, Y)
+    >>> result.passed, result.relative_error < 1e-7
+    (True, True)
     """
     net = network.copy(dtype="float64")
     X64, Y64 = np.asarray(to_numpy(X)), np.asarray(to_numpy(Y), dtype=np.float64)

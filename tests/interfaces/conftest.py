@@ -1,4 +1,5 @@
-"""What the playground's browser tests share: the server and Chromium, one of each per module.
+"""What the browser tests share: the playground's server and Chromium, one of each per module
+(the documentation site's tests, test_docs_site.py, use Chromium with their own server).
 
 Each browser test module skips by itself where Chromium or Playwright is missing
 (``CHROMIUM``, its ``pytestmark`` and its ``importorskip``) before these run.

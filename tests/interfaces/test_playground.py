@@ -195,11 +195,21 @@ def test_a_dropped_csv_trains_as_nndl_train_does_on_the_file(tmp_path: Path) -> 
         ("a,b,c,label\n1,2,3,0\n2,3,4,1\n3,4,5,0\n4,5,6,1\n", "two numeric feature columns"),
         ("a,b,y\n" + "".join(f"{i},{i % 3},{i * 0.37}\n" for i in range(30)), "regression"),
         ("a,b,y\n1,2,0\n2,3,1\n", "rows"),
+        ("a,b,y\n" + "\x00,\x00,1\n" * 30, r"'x.csv': column 'a', row 2, .*control character"),
+        ("a,b,y\n" + "".join(f"{i},{i % 3},cat\n" for i in range(30)), r"one class only \('cat'\)"),
     ],
 )
 def test_csv_files_the_playground_cannot_draw_are_refused(text: str, expected: str) -> None:
     with pytest.raises(NNDLValueError, match=expected):
         build(parse_setup({"data": "csv"}), ("x.csv", text))
+
+
+def test_a_training_set_of_one_class_is_refused() -> None:
+    """Two classes in the file, but the test share took the only example of one of them."""
+    text = "a,b,y\n" + "".join(f"{i},{i % 3},{'b' if i == 0 else 'a'}\n" for i in range(10))
+    build(parse_setup({"data": "csv", "test": 0.3, "seed": 1}), ("x.csv", text))
+    with pytest.raises(NNDLValueError, match=r"training set holds examples of one class only"):
+        build(parse_setup({"data": "csv", "test": 0.3, "seed": 7}), ("x.csv", text))
 
 
 # ------------------------------------------------------------------- validation

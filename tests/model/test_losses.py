@@ -9,7 +9,9 @@ from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLTypeError, NNDLValueError
 from nndl.model import activations, losses
 
-PAIRS = [("logistic", "sigmoid", 1), ("cross_entropy", "softmax", 4), ("mse", "linear", 2)]
+BOUNDED = [("logistic", "sigmoid", 1), ("cross_entropy", "softmax", 4), ("mse", "linear", 2)]
+"""The pairs whose cost is finite for every finite Z (e^z overflows: Poisson's is not)."""
+PAIRS = [*BOUNDED, ("poisson", "exponential", 2)]
 
 
 def _targets(loss: str, n_y: int, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -17,6 +19,8 @@ def _targets(loss: str, n_y: int, m: int, rng: np.random.Generator) -> np.ndarra
         return rng.integers(0, 2, size=(n_y, m)).astype(float)
     if loss == "cross_entropy":
         return np.eye(n_y)[:, rng.integers(0, n_y, size=m)]
+    if loss == "poisson":  # counts, zeros among them
+        return rng.poisson(1.5, size=(n_y, m)).astype(float)
     return rng.normal(size=(n_y, m))
 
 
@@ -77,7 +81,7 @@ def test_matched_pair_collapses_to_A_minus_Y(
     np.testing.assert_allclose(g.backward(loss.gradient(A, Y), Z, A), A - Y, atol=1e-10)
 
 
-@pytest.mark.parametrize(("name", "output", "n_y"), PAIRS)
+@pytest.mark.parametrize(("name", "output", "n_y"), BOUNDED)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_cost_from_huge_Z_is_finite_without_warnings(
     name: str, output: str, n_y: int, dtype: type
@@ -118,12 +122,28 @@ def test_target_checks() -> None:
     with pytest.raises(NNDLValueError, match="one-hot"):
         losses.get("cross_entropy").check_targets(np.array([[1.0, 1.0], [1.0, 0.0]]))
     losses.get("mse").check_targets(np.array([[3.5, -2.0]]))
+    losses.get("poisson").check_targets(np.array([[0.0, 2.5]]))
+    with pytest.raises(NNDLValueError, match=r"needs targets y >= 0.*down to -1"):
+        losses.get("poisson").check_targets(np.array([[0.0, -1.0]]))
+
+
+def test_poisson_by_hand() -> None:
+    """L = y log(y/a) − y + a, summed over the outputs, averaged over the examples; 0 at a = y."""
+    A = np.array([[2.0, 0.5], [1.0, 3.0]])
+    Y = np.array([[1.0, 0.0], [1.0, 4.0]])
+    by_hand = [np.log(0.5) - 1 + 2 + (0 - 1 + 1), 0.5 + 4 * np.log(4 / 3) - 4 + 3]
+    loss = losses.get("poisson")
+    assert loss.value(A, Y) == pytest.approx(sum(by_hand) / 2, rel=1e-12)
+    assert loss.value(Y + (Y == 0), Y + (Y == 0)) == pytest.approx(0.0, abs=1e-15)
+    assert loss.value_from_Z(np.log(A), Y) == pytest.approx(loss.value(A, Y), rel=1e-12)
 
 
 def test_registry_and_one_hot() -> None:
     assert isinstance(losses.get("binary_cross_entropy"), losses.LogisticLoss)
     assert losses.get(losses.get("mse").config()) == losses.MeanSquaredError()
-    with pytest.raises(NNDLValueError, match="known ones are: logistic, cross_entropy, mse"):
+    with pytest.raises(
+        NNDLValueError, match="known ones are: logistic, cross_entropy, mse, poisson"
+    ):
         losses.get("hinge")
     with pytest.raises(NNDLTypeError):
         losses.get(1.0)  # type: ignore[arg-type]

@@ -13,7 +13,12 @@ from nndl import Network, gradient_check, logistic_regression
 from nndl.arrays.backend import to_numpy
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
-OUTPUTS = [("sigmoid", "logistic", 1), ("softmax", "cross_entropy", 3), ("linear", "mse", 2)]
+OUTPUTS = [
+    ("sigmoid", "logistic", 1),
+    ("softmax", "cross_entropy", 3),
+    ("linear", "mse", 2),
+    ("exponential", "poisson", 2),
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +33,8 @@ def _data(n_x: int, n_y: int, loss: str, m: int, seed: int = 0) -> tuple[np.ndar
         Y = rng.integers(0, 2, size=(n_y, m)).astype(float)
     elif loss == "cross_entropy":
         Y = np.eye(n_y)[:, rng.integers(0, n_y, size=m)]
+    elif loss == "poisson":
+        Y = rng.poisson(1.5, size=(n_y, m)).astype(float)
     else:
         Y = rng.normal(size=(n_y, m))
     return X, Y

@@ -201,3 +201,87 @@ def test_a_wide_x_takes_a_sample_major_copy_with_the_generic_numbers_to_rounding
         np.testing.assert_allclose(fast.params[k], generic.params[k], rtol=1e-10, atol=1e-13)
     narrow = FullBatchEngine(Network([2, 3, 1]), optim.GradientDescent(), X[:2], Y)
     assert narrow.XT is None
+
+
+def _wide(seed: int = 5, n_x: int = 1200, m: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_x, m)) / 30
+    return X, (rng.random((1, m)) < 0.5).astype(np.float64)
+
+
+def _engine_of(net: Network, X: np.ndarray, Y: np.ndarray, **kwargs: Any) -> Any:
+    seen: list[object] = []
+    grab = cb.LambdaCallback(on_train_begin=lambda t: seen.append(t.engine))
+    history = net.fit(X, Y, kwargs.pop("learning_rate", 0.05), 120, callbacks=[grab], **kwargs)
+    return seen[0], history
+
+
+@pytest.mark.parametrize(
+    ("dims", "kwargs"),
+    [
+        ([1200, 6, 1], {}),
+        ([1200, 5, 3, 1], {"l2": 0.7}),
+        ([1200, 1], {}),  # logistic regression: W[1] X is Z[L]
+        ([1200, 4, 1], {"schedule": "inverse_time"}),
+    ],
+    ids=str,
+)
+def test_a_wide_x_follows_w1_x_through_the_gram_matrix_with_the_generic_numbers(
+    dims: list[int], kwargs: dict[str, Any]
+) -> None:
+    """Gradient descent on a wide X: ``W[1] X`` follows each step as ``−(α/m) dZ[1] XᵀX``
+    (``(1 − αλ/m)`` under L2), computed again every 50 epochs: 120 epochs equal the generic
+    engine's to rounding, and the cost is that of the parameters it reports."""
+    X, Y = _wide()
+    fast, generic = _pair(dims, activations="relu", init="he", seed=0, dtype="float64")
+    engine, h_fast = _engine_of(fast, X, Y, **kwargs)
+    h_gen = generic.fit(X, Y, 0.05, 120, engine="generic", **kwargs)
+    assert engine.gram is not None and engine.gram.shape == (60, 60)
+    np.testing.assert_allclose(engine.gram, X.T @ X, rtol=1e-12, atol=1e-14)
+    assert h_fast.history["cost"][0] - h_fast.history["cost"][-1] > 0  # it learns
+    np.testing.assert_allclose(h_fast.history["cost"], h_gen.history["cost"], rtol=1e-11)
+    for k in fast.params:
+        np.testing.assert_allclose(fast.params[k], generic.params[k], rtol=1e-9, atol=1e-12)
+    # what it followed is W[1] X of the parameters after the last step
+    np.testing.assert_allclose(engine.ZX, fast.params["W1"] @ X, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"optimizer": "momentum"}, {"optimizer": "adam"}, {"clip_norm": 1.0}],
+    ids=str,
+)
+def test_steps_outside_the_span_of_the_examples_compute_w1_x(kwargs: dict[str, Any]) -> None:
+    """Momentum, Adam and clipping move W[1] by more than ``dZ[1] Xᵀ``: no Gram matrix."""
+    X, Y = _wide()
+    fast, generic = _pair([1200, 4, 1], activations="tanh", seed=1, dtype="float64")
+    engine, h_fast = _engine_of(fast, X, Y, learning_rate=0.01, **kwargs)
+    h_gen = generic.fit(X, Y, 0.01, 120, engine="generic", **kwargs)
+    assert engine.gram is None and engine.ZX is None
+    np.testing.assert_allclose(h_fast.history["cost"], h_gen.history["cost"], rtol=1e-11)
+
+
+def test_no_gram_matrix_for_as_many_examples_as_a_quarter_of_the_features() -> None:
+    X, Y = _wide(n_x=1200, m=301)
+    engine = FullBatchEngine(Network([1200, 3, 1]), optim.GradientDescent(), X, Y)
+    assert engine.XT is not None and engine.gram is None
+
+
+def test_a_wide_x_diverging_through_the_gram_path_keeps_the_last_finite_parameters() -> None:
+    X, Y = _wide()
+    net = Network([1200, 6, 1], activations="relu", init="he", seed=0, dtype="float64")
+    with pytest.raises(DivergenceError, match="learning_rate=1e\\+300") as info:
+        net.fit(X * 1e3, Y, 1e300, 30)
+    assert all(np.isfinite(info.value.history))  # type: ignore[attr-defined]
+    assert all(np.all(np.isfinite(v)) for v in net.params.values())
+
+
+def test_a_wide_x_in_float32_follows_w1_x_to_float32_rounding() -> None:
+    X, Y = _wide()
+    X, Y = X.astype(np.float32), Y.astype(np.float32)
+    fast, generic = _pair([1200, 6, 1], activations="tanh", seed=3, dtype="float32")
+    engine, h_fast = _engine_of(fast, X, Y)
+    h_gen = generic.fit(X, Y, 0.05, 120, engine="generic")
+    assert engine.gram is not None and engine.gram.dtype == np.float32
+    np.testing.assert_allclose(h_fast.history["cost"], h_gen.history["cost"], rtol=2e-5)
+    np.testing.assert_allclose(fast.params["W1"], generic.params["W1"], rtol=1e-3, atol=1e-5)

@@ -131,3 +131,28 @@ def test_the_loop_network_fit_and_an_options_object_train_the_same_run(tmp_path:
     for costs, W1 in runs[1:]:
         assert costs == runs[0][0]
         np.testing.assert_array_equal(W1, runs[0][1])
+
+
+@pytest.mark.parametrize("engine", ["numpy", "generic"])
+def test_output_cost_mean_divides_the_recorded_data_cost_not_the_gradient(engine: str) -> None:
+    """scikit-learn's multi-output squared error: the history's data cost is the mean over
+    the n_y outputs, the L2 term is not divided, and the steps are the sum's."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(3, 50)), rng.normal(size=(4, 50))
+    runs = {}
+    for output_cost in ("sum", "mean"):
+        net = nndl.Network([3, 5, 4], activations="tanh", output="linear", seed=0, dtype="float64")
+        options = dict(batch_size=10, l2=0.5, l2_cost="batch", engine=engine, seed=1)
+        runs[output_cost] = (net, net.fit(X, Y, 0.01, 3, output_cost=output_cost, **options))
+    (net_sum, summed), (net_mean, mean) = runs["sum"], runs["mean"]
+    for k in net_sum.params:  # the same steps
+        np.testing.assert_array_equal(net_sum.params[k], net_mean.params[k])
+    assert mean[0] < summed[0] / 2  # not the sum
+    # each batch's cost is data + (λ/2B)Σ||W||²; only the data part is divided by n_y = 4
+    net = nndl.Network([3, 5, 4], activations="tanh", output="linear", seed=0, dtype="float64")
+    data = 0.5 * float(((net.predict(X[:, :10]) - Y[:, :10]) ** 2).sum()) / 10
+    l2 = 0.5 / 20 * sum(float((net.params[f"W{l}"] ** 2).sum()) for l in (1, 2))
+    one = net.fit(X[:, :10], Y[:, :10], 0.01, 1, output_cost="mean", **options)
+    assert one[0] == pytest.approx(data / 4 + l2, rel=1e-12)
+    with pytest.raises(ValueError, match="output_cost"):
+        nndl.training.FitOptions(output_cost="median")

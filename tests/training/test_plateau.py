@@ -87,3 +87,23 @@ def test_a_score_is_watched_and_its_best_parameters_kept() -> None:
     assert rule.stopped and rule.epochs == 5 and state.scores == [0.5, 0.7, 0.6, 0.6, 0.6]
     assert state.best_score == 0.7 and state.no_improvement == 3
     np.testing.assert_array_equal(state.best_params["W1"], seen[1])
+
+
+def test_a_score_that_is_not_a_number_stops_at_once_and_keeps_the_best() -> None:
+    X, Y = nndl.datasets.load_planar()
+    net = nndl.Network([2, 4, 1], activations="tanh", seed=1, dtype="float64")
+    scores = iter([0.5, 0.7, float("nan"), 0.9])
+    seen: list[np.ndarray] = []
+
+    def score(network: nndl.Network) -> float:
+        seen.append(np.array(network.params["W1"]))
+        return next(scores)
+
+    rule = Plateau(
+        AdaptiveRate(0.5, "constant"), n_samples=400, tol=0.0, n_iter_no_change=5, score=score
+    )
+    history = net.fit(X, Y, rule.rate, 10, callbacks=[rule])
+    assert rule.stopped and rule.diverged and rule.epochs == len(history) == 3
+    assert rule.state_.scores[:2] == [0.5, 0.7] and np.isnan(rule.state_.scores[2])
+    assert rule.state_.best_score == 0.7
+    np.testing.assert_array_equal(rule.state_.best_params["W1"], seen[1])

@@ -210,6 +210,37 @@ def test_compiled_loop_gives_the_bits_of_the_numpy_passes(opt: optim.Optimizer) 
             g[:] = copies[1][:] = rng.normal(size=g.size).astype(dtype)
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+@pytest.mark.parametrize("opt", RULES, ids=repr)
+def test_a_flat_step_made_once_gives_the_bits_of_apply_flat_at_every_step(
+    opt: optim.Optimizer, compiled: bool
+) -> None:
+    """``flat_step`` looks the loop up once; its steps at t = 1, 2, … and changing rates are
+    :meth:`apply_flat`'s, slots included (the engines' per-step call)."""
+    kernels = None
+    if compiled:
+        pytest.importorskip("numba")
+        from nndl.arrays import fused
+
+        kernels = fused.kernels()
+        if kernels is None:
+            pytest.skip("NNDL_FUSED=0 is set")
+    rng = np.random.default_rng(5)
+    theta = rng.normal(size=57)
+    g = rng.normal(size=57)
+    slots = {s: np.zeros(57) for s in opt.slot_names}
+    copies = theta.copy(), g.copy(), {s: a.copy() for s, a in slots.items()}
+    start = theta.copy()
+    step = opt.flat_step(theta, g, slots, kernels, (np.empty(57), np.empty(57)))
+    for t, rate in enumerate([0.3, 0.3, 0.05, 1.0], start=1):
+        step(t, rate)
+        opt.apply_flat(copies[0], copies[1], copies[2], t, rate, kernels)
+        assert theta.tobytes() == copies[0].tobytes()
+        assert all(slots[s].tobytes() == copies[2][s].tobytes() for s in slots)
+        g[:] = copies[1][:] = rng.normal(size=57)
+    assert not np.array_equal(theta, start)  # it moved
+
+
 # ------------------------------------------------------------------ the program
 
 

@@ -92,6 +92,13 @@ def add(commands: Any) -> None:
         "the course's (n, m)",
     )
     data.add_argument(
+        "--task",
+        choices=["binary", "multiclass", "regression"],
+        default=None,
+        help="CSV and .npz: the task, instead of the guess from the target (text or whole "
+        "numbers: classes; other numbers: regression)",
+    )
+    data.add_argument(
         "--sequence-length",
         type=positive_int,
         default=None,
@@ -298,9 +305,9 @@ def _destinations(args: argparse.Namespace) -> None:
 
 
 def file_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The data-file options given (--missing, --drop, --layout)."""
+    """The data-file options given (--missing, --drop, --layout, --task)."""
     options: dict[str, Any] = {}
-    for key in ("missing", "drop", "layout"):
+    for key in ("missing", "drop", "layout", "task"):
         if getattr(args, key, None) is not None:
             options[key] = getattr(args, key)
     return options
@@ -338,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
     X_test: np.ndarray | None = None if data.X_test is None else np.asarray(data.X_test)
     Y_test: np.ndarray | None = None if data.Y_test is None else np.asarray(data.Y_test)
     if args.test_data is not None:
-        options = {k: v for k, v in file_options(args).items() if k == "layout"}
+        options = {k: v for k, v in file_options(args).items() if k in ("layout", "task")}
         test = load(args.test_data, args.target, encoder=data.encoder, **options)
         X_test, Y_test = np.asarray(test.X), np.asarray(test.Y)
     if args.test_size is not None and args.test_size > 0:

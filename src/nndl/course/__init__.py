@@ -82,10 +82,23 @@ def grade(
     *,
     time_limit: float = 10.0,
 ) -> Report:
-    """Grade the course's functions defined in the calling notebook (or module) against
-    nndl's: one line per function, ✓ or what differs (:func:`nndl.course.grading.grade`).
+    """Grade the course's functions defined in the calling notebook (or module) against nndl's.
 
-    ``assignment`` is one of ``nndl course list``'s names, guessed when ``None``.
+    One line per function, ✓ or what differs (:func:`nndl.course.grading.grade`).
+
+    Parameters
+    ----------
+    assignment : str, optional
+        One of ``nndl course list``'s names; guessed from the functions defined when None.
+    namespace : mutable mapping, optional
+        Where the functions are; the caller's globals when None.
+    time_limit : float, default 10.0
+        Seconds each function may run before it is stopped.
+
+    Returns
+    -------
+    Report
+        The grades; it prints as the table of lines.
     """
     from nndl.course.grading import grade as grade_namespace
 
@@ -100,6 +113,21 @@ def predict(*args: Any) -> np.ndarray:
     * ``predict(w, b, X)``: logistic regression (assignment 1), 1.0/0.0 floats;
     * ``predict(parameters, X)``: the planar network (assignment 2), 1/0;
     * ``predict(X, y, parameters)``: the deep network (assignment 4), prints the accuracy.
+
+    Parameters
+    ----------
+    *args : array_like or mapping
+        One of the three forms above.
+
+    Returns
+    -------
+    numpy.ndarray of shape (1, m)
+        The predicted labels.
+
+    Raises
+    ------
+    NNDLTypeError
+        When the arguments match none of the forms.
     """
     if len(args) == 2 and isinstance(args[0], Mapping):
         return planar.predict(args[0], args[1])

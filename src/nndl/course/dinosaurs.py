@@ -66,14 +66,52 @@ NAMES = (  # noqa: SIM905 (one string reads better than 200 quoted names)
 
 
 def vocabulary(names: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
-    """``(char_to_ix, ix_to_char)``: ``"\\n"`` is 0, then the names' letters in order."""
+    """``(char_to_ix, ix_to_char)``: the newline is 0, then the names' letters in order.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The names.
+
+    Returns
+    -------
+    char_to_ix : dict of str to int
+        Each character's index.
+    ix_to_char : dict of int to str
+        Each index's character.
+
+    Examples
+    --------
+    >>> char_to_ix, ix_to_char = vocabulary(["rex", "ava"])
+    >>> sorted(char_to_ix, key=char_to_ix.get)[1:], char_to_ix["a"]
+    (['a', 'e', 'r', 'v', 'x'], 1)
+    """
     chars = sorted(set("".join(names)) | {"\n"})
     return {c: i for i, c in enumerate(chars)}, dict(enumerate(chars))
 
 
 def initialize_parameters(n_a: int, n_x: int, n_y: int, seed: int = 1) -> dict[str, np.ndarray]:
-    """Weights ``randn × 0.01`` (``Wax (n_a, n_x)``, ``Waa (n_a, n_a)``, ``Wya (n_y, n_a)``),
-    biases ``b (n_a, 1)`` and ``by (n_y, 1)`` zero."""
+    """Weights ``randn × 0.01``, biases zero.
+
+    ``Wax (n_a, n_x)``, ``Waa (n_a, n_a)``, ``Wya (n_y, n_a)``, ``b (n_a, 1)``,
+    ``by (n_y, 1)``.
+
+    Parameters
+    ----------
+    n_a : int
+        The size of the hidden state.
+    n_x : int
+        The size of the input (the vocabulary).
+    n_y : int
+        The size of the output (the vocabulary).
+    seed : int, default 1
+        The seed of the weights.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The parameters.
+    """
     rng = np.random.RandomState(seed)
     return {
         "Wax": rng.randn(n_a, n_x) * 0.01,
@@ -94,9 +132,36 @@ def optimize(
 ) -> tuple[float, dict[str, np.ndarray], np.ndarray]:
     """One step on one name: ``(loss, gradients, a⟨T⟩)``; ``parameters`` are updated in place.
 
-    ``X`` holds the input characters' indices (``None`` first, for ``x⟨1⟩ = 0``) and ``Y``
-    the labels (X shifted by one, ending with ``"\\n"``).  The gradients are clipped into
-    ``[−max_value, max_value]`` before ``θ := θ − α dθ``.
+    The gradients are clipped into ``[−max_value, max_value]`` before ``θ := θ − α dθ``.
+
+    Parameters
+    ----------
+    X : sequence of int or None
+        The input characters' indices (``None`` first, for ``x⟨1⟩ = 0``).
+    Y : sequence of int
+        The labels: X shifted by one, ending with the newline's index.
+    a_prev : numpy.ndarray of shape (n_a, 1)
+        The state the name starts from.
+    parameters : dict of str to numpy.ndarray
+        ``Wax``, ``Waa``, ``Wya``, ``b``, ``by``; updated in place.
+    learning_rate : float, default 0.01
+        α.
+    max_value : float, default 5.0
+        The clipping bound.
+
+    Returns
+    -------
+    loss : float
+        The name's cross-entropy, summed over its characters.
+    gradients : dict of str to numpy.ndarray
+        The clipped gradients.
+    a_last : numpy.ndarray of shape (n_a, 1)
+        The last hidden state.
+
+    Raises
+    ------
+    NNDLValueError
+        When X and Y differ in length or are empty.
     """
     if len(X) != len(Y) or not Y:
         raise NNDLValueError(
@@ -142,11 +207,38 @@ def model(
     seed: int = 0,
     report: Callable[[int, float, list[str]], None] | None = None,
 ) -> tuple[dict[str, np.ndarray], list[float]]:
-    """Train on the names one at a time (shuffled once), as the assignment does:
-    ``(parameters, smoothed losses)``.  Every ``sample_every`` iterations ``report(j,
-    loss, samples)`` gets ``dino_names`` names sampled from the model so far (it prints them
-    without ``report``).  The loss is smoothed as the course smooths it,
-    ``loss := 0.999 loss + 0.001 J``, from ``−log(1/vocab) · 7``.
+    """Train on the names one at a time (shuffled once), as the assignment does.
+
+    Every ``sample_every`` iterations ``report(j, loss, samples)`` gets ``dino_names``
+    names sampled from the model so far (it prints them without ``report``).  The loss is
+    smoothed as the course smooths it, ``loss := 0.999 loss + 0.001 J``, from
+    ``−log(1/vocab) · 7``.
+
+    Parameters
+    ----------
+    names : sequence of str, default NAMES
+        The training names (the course's dinosaurs by default).
+    num_iterations : int, default 20000
+        The steps, one name each.
+    n_a : int, default 50
+        The size of the hidden state.
+    dino_names : int, default 7
+        Names sampled at each report.
+    sample_every : int, default 2000
+        The iterations between reports.
+    learning_rate : float, default 0.01
+        α.
+    seed : int, default 0
+        The seed of the shuffle and of the samples.
+    report : callable, optional
+        ``report(j, loss, samples)``; the samples are printed when None.
+
+    Returns
+    -------
+    parameters : dict of str to numpy.ndarray
+        The trained parameters.
+    losses : list of float
+        The smoothed loss of every iteration.
     """
     char_to_ix, ix_to_char = vocabulary(names)
     vocab = len(char_to_ix)
@@ -177,7 +269,20 @@ def model(
 
 
 def as_names(indices: Sequence[int], ix_to_char: dict[int, str]) -> str:
-    """A sampled name from its indices (without the final newline)."""
+    """A sampled name from its indices (without the final newline).
+
+    Parameters
+    ----------
+    indices : sequence of int
+        What :func:`nndl.course.recurrent.sample` returned.
+    ix_to_char : dict of int to str
+        Each index's character.
+
+    Returns
+    -------
+    str
+        The name.
+    """
     return "".join(ix_to_char[i] for i in indices).strip()
 
 

@@ -25,6 +25,18 @@ from nndl.model.network import Network, logistic_regression
 def sigmoid(z: Any) -> Any:
     """``σ(z) = 1 / (1 + e^(−z))`` of a number or an array (nndl's stable sigmoid).
 
+    Parameters
+    ----------
+    z : float or array_like
+        The input.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        σ(z), of z's shape.
+
+    Examples
+    --------
     >>> sigmoid(np.array([0, 2]))
     array([0.5       , 0.88079708])
     """
@@ -33,7 +45,20 @@ def sigmoid(z: Any) -> Any:
 
 
 def initialize_with_zeros(dim: int) -> tuple[np.ndarray, float]:
-    """``w`` zeros of shape ``(dim, 1)`` and ``b = 0.0`` (nndl's ``zeros`` initializer)."""
+    """``w`` zeros of shape ``(dim, 1)`` and ``b = 0.0`` (nndl's ``zeros`` initializer).
+
+    Parameters
+    ----------
+    dim : int
+        n_x, the number of features.
+
+    Returns
+    -------
+    w : numpy.ndarray of shape (dim, 1)
+        Zeros.
+    b : float
+        0.0.
+    """
     w = init.initialize([dim, 1], "zeros")["W1"].T
     return np.ascontiguousarray(w), 0.0
 
@@ -59,7 +84,40 @@ def _grads(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def propagate(w: Any, b: Any, X: Any, Y: Any) -> tuple[dict[str, Any], float]:
-    """One forward and one backward pass: ``({"dw": (n_x, 1), "db": float}, cost)``."""
+    """One forward and one backward pass: ``({"dw": (n_x, 1), "db": float}, cost)``.
+
+    Parameters
+    ----------
+    w : array_like of shape (n_x, 1)
+        The weights, a column.
+    b : float
+        The bias.
+    X : array_like of shape (n_x, m)
+        The examples, one per column.
+    Y : array_like of shape (1, m)
+        The labels, 0 or 1.
+
+    Returns
+    -------
+    grads : dict of str to numpy.ndarray or float
+        ``dw = (1/m) X (A − Y)ᵀ`` and ``db = (1/m) Σ (A − Y)``.
+    cost : float
+        The logistic cost J.
+
+    Raises
+    ------
+    ShapeError
+        When w is not a column.
+
+    Examples
+    --------
+    >>> w, b = np.array([[1.0], [2.0]]), 2.0
+    >>> X, Y = np.array([[1.0, 2.0, -1.0], [3.0, 4.0, -3.2]]), np.array([[1, 0, 1]])
+    >>> grads, cost = propagate(w, b, X, Y)
+    >>> grads["dw"].round(8), round(grads["db"], 8), round(cost, 8)
+    (array([[0.99845601],
+           [2.39507239]]), 0.00145558, 5.80154532)
+    """
     cost, g = _network(w, b).gradients(as_float(X), as_float(Y))
     return _grads(g), cost
 
@@ -75,9 +133,38 @@ def optimize(
 ) -> tuple[dict[str, Any], dict[str, Any], list[float]]:
     """Gradient descent ``w := w − α dw``, ``b := b − α db``, ``num_iterations`` times.
 
-    Returns ``(params, grads, costs)``: ``{"w", "b"}`` after the last update, the
-    gradients of the last iteration (before its update) and the cost of
-    iterations 0, 100, 200, ….  Trained by :meth:`nndl.Network.fit`.
+    Trained by :meth:`nndl.Network.fit`.
+
+    Parameters
+    ----------
+    w : array_like of shape (n_x, 1)
+        The weights, a column.
+    b : float
+        The bias.
+    X : array_like of shape (n_x, m)
+        The examples, one per column.
+    Y : array_like of shape (1, m)
+        The labels, 0 or 1.
+    num_iterations : int, default 100
+        The number of steps, at least 1.
+    learning_rate : float, default 0.009
+        α.
+    print_cost : bool, default False
+        Print the cost every 100 iterations.
+
+    Returns
+    -------
+    params : dict
+        ``{"w", "b"}`` after the last update.
+    grads : dict
+        ``{"dw", "db"}`` of the last iteration (before its update).
+    costs : list of float
+        The cost of iterations 0, 100, 200, ….
+
+    Raises
+    ------
+    NNDLValueError
+        When ``num_iterations`` is below 1.
     """
     if int(num_iterations) < 1:
         raise NNDLValueError(f"num_iterations must be >= 1. Received: {num_iterations!r}")
@@ -106,12 +193,40 @@ def _printer(on: bool, fmt: str) -> Any:
 
 
 def predict(w: Any, b: Any, X: Any) -> np.ndarray:
-    """``(1, m)`` predictions, 1.0 where ``σ(wᵀX + b) > 0.5`` else 0.0."""
+    """``(1, m)`` predictions, 1.0 where ``σ(wᵀX + b) > 0.5`` else 0.0.
+
+    Parameters
+    ----------
+    w : array_like of shape (n_x, 1)
+        The weights, a column.
+    b : float
+        The bias.
+    X : array_like of shape (n_x, m)
+        The examples, one per column.
+
+    Returns
+    -------
+    numpy.ndarray of shape (1, m)
+        The predicted labels, as floats.
+    """
     return np.asarray(_network(w, b).predict(as_float(X)), dtype=np.float64)
 
 
 def accuracy_percent(Y_prediction: Any, Y: Any) -> float:
-    """The course's ``100 − mean(|Ŷ − Y|) · 100``."""
+    """The course's ``100 − mean(|Ŷ − Y|) · 100``.
+
+    Parameters
+    ----------
+    Y_prediction : array_like of shape (1, m)
+        The predicted labels, 0 or 1.
+    Y : array_like of shape (1, m)
+        The true labels, 0 or 1.
+
+    Returns
+    -------
+    float
+        The percentage of correct predictions.
+    """
     return float(100 - np.mean(np.abs(as_float(Y_prediction) - as_float(Y))) * 100)
 
 
@@ -126,8 +241,28 @@ def model(
 ) -> dict[str, Any]:
     """The whole model: zeros, :func:`optimize`, :func:`predict`; prints both accuracies.
 
-    Returns the course's dict: ``costs``, ``Y_prediction_test``, ``Y_prediction_train``,
-    ``w``, ``b``, ``learning_rate``, ``num_iterations``.
+    Parameters
+    ----------
+    X_train : array_like of shape (n_x, m_train)
+        The training examples, one per column.
+    Y_train : array_like of shape (1, m_train)
+        Their labels, 0 or 1.
+    X_test : array_like of shape (n_x, m_test)
+        The test examples.
+    Y_test : array_like of shape (1, m_test)
+        Their labels.
+    num_iterations : int, default 2000
+        The number of gradient-descent steps.
+    learning_rate : float, default 0.5
+        α.
+    print_cost : bool, default False
+        Print the cost every 100 iterations.
+
+    Returns
+    -------
+    dict
+        The course's dict: ``costs``, ``Y_prediction_test``, ``Y_prediction_train``,
+        ``w``, ``b``, ``learning_rate``, ``num_iterations``.
     """
     w, b = initialize_with_zeros(np.shape(X_train)[0])
     params, _, costs = optimize(

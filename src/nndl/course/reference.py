@@ -30,7 +30,17 @@ import numpy as np
 
 @dataclass
 class CourseRun:
-    """What the course's ``nn_model`` leaves: the parameters and the costs it recorded."""
+    """What the course's ``nn_model`` leaves: the parameters and the costs it recorded.
+
+    Parameters
+    ----------
+    parameters : dict of str to numpy.ndarray
+        The trained ``W1, b1, …``.
+    costs : list of float
+        ``J`` at iterations 0, ``cost_every``, 2·``cost_every``, ….
+    deep : bool, default False
+        The deep assignment's network (ReLU hidden layers), not the planar one (tanh).
+    """
 
     parameters: dict[str, np.ndarray]
     costs: list[float]
@@ -39,7 +49,18 @@ class CourseRun:
     """The deep assignment's network (ReLU hidden layers), not the planar one (tanh)."""
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """The course's ``predict``: ``A[L] > 0.5`` as 0/1, shape ``(1, m)``."""
+        """The course's ``predict``: ``A[L] > 0.5`` as 0/1, shape ``(1, m)``.
+
+        Parameters
+        ----------
+        X : numpy.ndarray of shape (n_x, m)
+            The examples.
+
+        Returns
+        -------
+        numpy.ndarray of shape (1, m)
+            The predicted labels, as floats.
+        """
         if self.deep:
             AL, _ = L_model_forward(X, self.parameters)
         else:
@@ -47,7 +68,20 @@ class CourseRun:
         return (AL > 0.5).astype(np.float64)
 
     def accuracy_percent(self, X: np.ndarray, Y: np.ndarray) -> float:
-        """The course's ``(Y·pᵀ + (1 − Y)·(1 − p)ᵀ) / m × 100``."""
+        """The course's ``(Y·pᵀ + (1 − Y)·(1 − p)ᵀ) / m × 100``.
+
+        Parameters
+        ----------
+        X : numpy.ndarray of shape (n_x, m)
+            The examples.
+        Y : numpy.ndarray of shape (1, m)
+            Their labels.
+
+        Returns
+        -------
+        float
+            The percentage classified right.
+        """
         p = self.predict(X)
         return float((np.dot(Y, p.T) + np.dot(1 - Y, 1 - p.T)).item() / Y.size * 100)
 
@@ -55,7 +89,26 @@ class CourseRun:
 def initialize_parameters(
     n_x: int, n_h: int, n_y: int, seed: int = 2, dtype: Any = np.float64
 ) -> dict[str, np.ndarray]:
-    """``np.random.seed(seed)``; ``W = randn × 0.01``, ``b = 0`` (the assignment's)."""
+    """``np.random.seed(seed)``; ``W = randn × 0.01``, ``b = 0`` (the assignment's).
+
+    Parameters
+    ----------
+    n_x : int
+        The size of the input layer.
+    n_h : int
+        The size of the hidden layer.
+    n_y : int
+        The size of the output layer.
+    seed : int, default 2
+        The seed.
+    dtype : dtype, default numpy.float64
+        The parameters' dtype.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``W1``, ``b1``, ``W2``, ``b2``.
+    """
     rng = np.random.RandomState(seed)
     W1 = rng.randn(n_h, n_x) * 0.01
     W2 = rng.randn(n_y, n_h) * 0.01
@@ -70,7 +123,22 @@ def initialize_parameters(
 def forward_propagation(
     X: np.ndarray, parameters: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """``Z1 = W1·X + b1, A1 = tanh(Z1), Z2 = W2·A1 + b2, A2 = σ(Z2)``."""
+    """``Z1 = W1·X + b1, A1 = tanh(Z1), Z2 = W2·A1 + b2, A2 = σ(Z2)``.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_x, m)
+        The examples.
+    parameters : dict of str to numpy.ndarray
+        ``W1 (n_h, n_x)``, ``b1 (n_h, 1)``, ``W2 (n_y, n_h)``, ``b2 (n_y, 1)``.
+
+    Returns
+    -------
+    A2 : numpy.ndarray of shape (n_y, m)
+        The output.
+    cache : dict of str to numpy.ndarray
+        ``Z1``, ``A1``, ``Z2``, ``A2``.
+    """
     Z1 = np.dot(parameters["W1"], X) + parameters["b1"]
     A1 = np.tanh(Z1)
     Z2 = np.dot(parameters["W2"], A1) + parameters["b2"]
@@ -79,7 +147,20 @@ def forward_propagation(
 
 
 def compute_cost(A2: np.ndarray, Y: np.ndarray) -> float:
-    """``−(1/m) Σ (y log a + (1 − y) log(1 − a))``, as the notebook writes it."""
+    """``−(1/m) Σ (y log a + (1 − y) log(1 − a))``, as the notebook writes it.
+
+    Parameters
+    ----------
+    A2 : numpy.ndarray of shape (1, m)
+        The output.
+    Y : numpy.ndarray of shape (1, m)
+        The labels.
+
+    Returns
+    -------
+    float
+        The cost.
+    """
     m = Y.shape[1]
     logprobs = np.multiply(np.log(A2), Y) + np.multiply(np.log(1 - A2), 1 - Y)
     return float(-np.sum(logprobs) / m)
@@ -91,7 +172,24 @@ def backward_propagation(
     X: np.ndarray,
     Y: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """``dZ2 = A2 − Y``, ``dW = (1/m) dZ·Aᵀ``, ``dZ1 = W2ᵀ·dZ2 * (1 − A1²)``."""
+    """``dZ2 = A2 − Y``, ``dW = (1/m) dZ·Aᵀ``, ``dZ1 = W2ᵀ·dZ2 * (1 − A1²)``.
+
+    Parameters
+    ----------
+    parameters : dict of str to numpy.ndarray
+        ``W1 (n_h, n_x)``, ``b1 (n_h, 1)``, ``W2 (n_y, n_h)``, ``b2 (n_y, 1)``.
+    cache : dict of str to numpy.ndarray
+        The forward pass's ``Z1``, ``A1``, ``Z2``, ``A2``.
+    X : numpy.ndarray of shape (n_x, m)
+        The examples.
+    Y : numpy.ndarray of shape (1, m)
+        The labels.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``dW1``, ``db1``, ``dW2``, ``db2``.
+    """
     m = X.shape[1]
     A1, A2 = cache["A1"], cache["A2"]
     dZ2 = A2 - Y
@@ -106,7 +204,22 @@ def backward_propagation(
 def update_parameters(
     parameters: dict[str, np.ndarray], grads: dict[str, np.ndarray], learning_rate: float
 ) -> dict[str, np.ndarray]:
-    """``θ = θ − α dθ`` for each parameter (new arrays, as the course's code makes)."""
+    """``θ = θ − α dθ`` for each parameter (new arrays, as the course's code makes).
+
+    Parameters
+    ----------
+    parameters : dict of str to numpy.ndarray
+        The parameters.
+    grads : dict of str to numpy.ndarray
+        Their gradients, ``dW1, db1, …``.
+    learning_rate : float
+        α.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The new parameters.
+    """
     return {k: v - learning_rate * grads["d" + k] for k, v in parameters.items()}
 
 
@@ -123,6 +236,28 @@ def nn_model(
 
     In the dtype of ``X`` (the course's float64, or float32 for the benchmark); the
     cost is computed only every ``cost_every`` iterations, as the notebook prints it.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_x, m)
+        The examples.
+    Y : numpy.ndarray of shape (n_y, m)
+        The labels.
+    n_h : int
+        The hidden units.
+    num_iterations : int, default 10000
+        The steps.
+    learning_rate : float, default 1.2
+        α.
+    seed : int, default 2
+        The seed of the initial weights.
+    cost_every : int, default 1000
+        Record the cost every this many iterations.
+
+    Returns
+    -------
+    CourseRun
+        The parameters and the recorded costs.
     """
     parameters = initialize_parameters(X.shape[0], n_h, Y.shape[0], seed, X.dtype)
     Y = Y.astype(X.dtype)
@@ -142,9 +277,22 @@ def nn_model(
 def L_model_forward(
     X: np.ndarray, parameters: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]]:
-    """``[LINEAR → RELU] × (L−1) → LINEAR → SIGMOID``: ``Z = np.dot(W, A_prev) + b``,
-    ``A = np.maximum(0, Z)``, ``A[L] = 1/(1+np.exp(-Z[L]))``; each cache
-    ``(A_prev, W, b, Z)``."""
+    """``[LINEAR → RELU] × (L−1) → LINEAR → SIGMOID`` with ``Z = np.dot(W, A_prev) + b``.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_x, m)
+        The examples.
+    parameters : dict of str to numpy.ndarray
+        ``W1, b1, …, WL, bL``.
+
+    Returns
+    -------
+    AL : numpy.ndarray of shape (1, m)
+        The output.
+    caches : list of tuple
+        ``(A_prev, W, b, Z)`` of each layer.
+    """
     caches = []
     A = X
     L = len(parameters) // 2
@@ -157,7 +305,20 @@ def L_model_forward(
 
 
 def compute_cost_deep(AL: np.ndarray, Y: np.ndarray) -> float:
-    """``(1/m) (−Y·log(AL)ᵀ − (1−Y)·log(1−AL)ᵀ)``, the deep notebook's form."""
+    """``(1/m) (−Y·log(AL)ᵀ − (1−Y)·log(1−AL)ᵀ)``, the deep notebook's form.
+
+    Parameters
+    ----------
+    AL : numpy.ndarray of shape (1, m)
+        The output.
+    Y : numpy.ndarray of shape (1, m)
+        The labels.
+
+    Returns
+    -------
+    float
+        The cost.
+    """
     m = Y.shape[1]
     cost = (1.0 / m) * (-np.dot(Y, np.log(AL).T) - np.dot(1 - Y, np.log(1 - AL).T))
     return float(np.squeeze(cost))
@@ -168,9 +329,26 @@ def L_model_backward(
     Y: np.ndarray,
     caches: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
 ) -> dict[str, np.ndarray]:
-    """``dAL = −(Y/AL − (1−Y)/(1−AL))``; ``dZ = dA·s(1−s)`` (sigmoid, s recomputed from
+    """The deep notebook's backward pass, down to ``dA0``.
+
+    ``dAL = −(Y/AL − (1−Y)/(1−AL))``; ``dZ = dA·s(1−s)`` (sigmoid, s recomputed from
     Z) or ``dA`` with ``dZ[Z ≤ 0] = 0`` (ReLU); ``dW = (1/m) dZ·A_prevᵀ``,
-    ``db = (1/m) Σ dZ``, ``dA_prev = Wᵀ·dZ``, down to ``dA0`` as the notebook does."""
+    ``db = (1/m) Σ dZ``, ``dA_prev = Wᵀ·dZ``.
+
+    Parameters
+    ----------
+    AL : numpy.ndarray of shape (1, m)
+        The output.
+    Y : numpy.ndarray of shape (1, m)
+        The labels.
+    caches : list of tuple
+        The caches of :func:`L_model_forward`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``dA{l-1}``, ``dW{l}``, ``db{l}`` of every layer.
+    """
     grads = {}
     L = len(caches)
     m = AL.shape[1]
@@ -197,8 +375,28 @@ def L_layer_model(
     num_iterations: int = 3000,
     learning_rate: float = 0.0075,
 ) -> CourseRun:
-    """The deep assignment's ``L_layer_model`` from the given initial ``parameters``
-    (``W1, b1, …``, copied): forward, the cost every iteration, backward, update."""
+    """The deep assignment's ``L_layer_model`` from the given initial ``parameters``.
+
+    Forward, the cost every iteration, backward, update; ``parameters`` is copied.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_x, m)
+        The examples.
+    Y : numpy.ndarray of shape (1, m)
+        The labels.
+    parameters : dict of str to numpy.ndarray
+        ``W1, b1, …, WL, bL``.
+    num_iterations : int, default 3000
+        The steps.
+    learning_rate : float, default 0.0075
+        α.
+
+    Returns
+    -------
+    CourseRun
+        The parameters and every iteration's cost.
+    """
     parameters = {k: v.copy() for k, v in parameters.items()}
     costs: list[float] = []
     for _ in range(num_iterations):

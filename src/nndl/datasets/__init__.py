@@ -10,14 +10,9 @@ from nndl.datasets.builtin import GENERATORS, load
 from nndl.datasets.cat import CatImages, StandInWarning, load_cat, load_standin
 from nndl.datasets.data import Data
 from nndl.datasets.files import TabularEncoder, load_csv, load_npz, read_csv_features
-from nndl.datasets.images import (
-    images_to_vectors,
-    load_h5,
-    load_image,
-    load_image_folder,
-    load_images,
-)
+from nndl.datasets.images import images_to_vectors, load_h5
 from nndl.datasets.loaders import known_names, load_data, load_features
+from nndl.datasets.pictures import load_image, load_image_folder, load_images
 from nndl.datasets.planar import load_planar
 from nndl.datasets.preprocessing import Standardizer
 from nndl.datasets.sequences import as_sequences

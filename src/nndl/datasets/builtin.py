@@ -45,7 +45,34 @@ def generated_key(name: str) -> str | None:
 
 
 def load(name: str, **options: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A built-in data set by name (``"planar"``, ``"moons"``, …), with its generator's options."""
+    """A built-in data set by name (``"planar"``, ``"moons"``, …), with its generator's options.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`GENERATORS` (``"planar"``, ``"moons"``, ``"circles"``, ``"blobs"``,
+        ``"gaussian_quantiles"``, ``"spiral"``, ``"xor"``) or an alias.
+    **options
+        The generator's arguments (``m``, ``noise``, ``seed``, ...).
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (2, m)
+        The points, one per column.
+    Y : numpy.ndarray of shape (1, m)
+        Their labels.
+
+    Raises
+    ------
+    NNDLValueError
+        When the name is not a built-in data set.
+
+    Examples
+    --------
+    >>> X, Y = load("moons", m=50)
+    >>> X.shape, Y.shape
+    ((2, 50), (1, 50))
+    """
     key = generated_key(name)
     if key is None:
         hint = did_you_mean(name, GENERATORS)

@@ -71,13 +71,22 @@ class StandInWarning(UserWarning):
 class CatImages:
     """Pictures and labels in the layout of the course's ``load_dataset()``.
 
-    Attributes:
-        train_x: ``(m_train, 64, 64, 3)`` uint8 pictures.
-        train_y: ``(1, m_train)`` int64 labels (1: cat, or three for the stand-in).
-        test_x, test_y: the same for the test pictures.
-        classes: ``(2,)`` bytes, ``classes[k]`` names label k.
-        standin: True for the digits stand-in, False for the course's files.
-        source: the folder read, or :data:`STANDIN_NAME`.
+    Parameters
+    ----------
+    train_x : numpy.ndarray of shape (m_train, 64, 64, 3)
+        The training pictures, uint8.
+    train_y : numpy.ndarray of shape (1, m_train)
+        Their int64 labels (1: cat, or three for the stand-in).
+    test_x : numpy.ndarray of shape (m_test, 64, 64, 3)
+        The test pictures, uint8.
+    test_y : numpy.ndarray of shape (1, m_test)
+        Their labels.
+    classes : numpy.ndarray of shape (2,)
+        Bytes; ``classes[k]`` names label k.
+    standin : bool
+        True for the digits stand-in, False for the course's files.
+    source : str
+        The folder read, or :data:`STANDIN_NAME`.
     """
 
     train_x: np.ndarray
@@ -96,13 +105,27 @@ class CatImages:
         return f"The course's cat/non-cat pictures from {self.source}."
 
     def as_tuple(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``(train_x_orig, train_y, test_x_orig, test_y, classes)``, the course's order."""
+        """``(train_x_orig, train_y, test_x_orig, test_y, classes)``, the course's order.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The course's ``load_dataset()`` result.
+        """
         return self.train_x, self.train_y, self.test_x, self.test_y, self.classes
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``(X_train, Y_train, X_test, Y_test)``: pictures flattened to ``(12288, m)``
-        columns and scaled to [0, 1] (the course's ``x.reshape(m, -1).T / 255``), labels
-        as float64 ``(1, m)``."""
+        """``(X_train, Y_train, X_test, Y_test)``: pictures as columns scaled to [0, 1].
+
+        The course's ``x.reshape(m, -1).T / 255``: each picture a column of 12288 values;
+        labels as float64 ``(1, m)``.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``X_train (12288, m_train)``, ``Y_train (1, m_train)``, ``X_test (12288, m_test)``,
+            ``Y_test (1, m_test)``.
+        """
         return (
             images_to_vectors(self.train_x),
             self.train_y.astype(np.float64),
@@ -125,6 +148,32 @@ def load_cat(path: str | Path | None = None, *, warn: bool = True) -> CatImages:
     ``test_catvnoncat.h5``; a folder without them is an error.  With neither, a
     :class:`StandInWarning` (when ``warn``) says how to get the files, and the
     stand-in is returned (``standin=True``); see :func:`load_standin`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The folder of the course's files; ``$NNDL_CAT_DIR`` when None.
+    warn : bool, default True
+        Warn when the stand-in is used.
+
+    Returns
+    -------
+    CatImages
+        209 training and 50 test pictures of 64×64×3.
+
+    Raises
+    ------
+    NNDLValueError
+        When the folder lacks the files, or a file holds something other than pictures.
+
+    Examples
+    --------
+    >>> cats = load_cat(warn=False)
+    >>> cats.train_x.shape, cats.train_y.shape, cats.test_x.shape
+    ((209, 64, 64, 3), (1, 209), (50, 64, 64, 3))
+    >>> X_train, Y_train, X_test, Y_test = cats.vectors()
+    >>> X_train.shape, float(X_train.max()) <= 1.0
+    ((12288, 209), True)
     """
     folder = cat_dir(path)
     if folder is None:
@@ -179,6 +228,16 @@ def load_standin() -> CatImages:
     part of the cats' poses and the noise gives each picture thousands of values of its
     own, which a linear model can memorize: logistic regression fits the 209 training
     pictures and does clearly worse on the 50 test pictures.
+
+    Returns
+    -------
+    CatImages
+        209 training and 50 test pictures of 64×64×3, ``standin=True``.
+
+    Raises
+    ------
+    MissingDependencyError
+        When scikit-learn (the ``sklearn`` extra) is not installed.
     """
     sk_datasets = require("sklearn.datasets", "sklearn", "the cat stand-in (digits)")
     digits = sk_datasets.load_digits()

@@ -33,23 +33,42 @@ MAX_NUMERIC_CLASSES = 20
 class Data:
     """A data set in the course's layout.
 
-    Attributes:
-        X: ``(n_x, m)`` float64 features, one column per example.
-        Y: ``(1, m)`` labels: int64 class indices ``0..K-1`` for ``"binary"`` and
-            ``"multiclass"``, float64 values for ``"regression"`` (``(n_y, m)`` for
-            several regression targets).
-        task: ``"binary"``, ``"multiclass"`` or ``"regression"``.
-        X_test, Y_test: the source's own test part (HDF5, ``.npz``, image folders
-            with ``train/`` and ``test/``), or ``None``.
-        classes: class names; ``classes[k]`` is the name of label ``k``.
-        feature_names: one name per row of ``X`` (one-hot rows are ``"column=value"``).
-        image_shape: ``(height, width, channels)`` when each column of ``X`` is an
-            image flattened as the course does (``X.reshape(m, -1).T``).
-        sequence_shape: ``(T, n_x)`` when each column of ``X`` is a sequence of T steps of
-            n_x features, step after step (``X.reshape(m, T * n_x).T``), for recurrent layers.
-        source: where the data came from (a name or a path).
-        encoder: for CSV files, the column encoding learned from the training file;
-            apply it to test or prediction files with ``load_csv(..., encoder=data.encoder)``.
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_x, m)
+        Float64 features, one column per example.
+    Y : numpy.ndarray of shape (1, m) or (n_y, m)
+        Labels: int64 class indices ``0..K-1`` for ``"binary"`` and ``"multiclass"``,
+        float64 values for ``"regression"`` (``(n_y, m)`` for several regression targets).
+    task : {"binary", "multiclass", "regression"}
+        The task the data set poses.
+    X_test : numpy.ndarray of shape (n_x, m_test), optional
+        The source's own test part (HDF5, ``.npz``, image folders with ``train/`` and
+        ``test/``), or None.
+    Y_test : numpy.ndarray, optional
+        Its labels, given with ``X_test`` or not at all.
+    classes : list of str, optional
+        Class names; ``classes[k]`` is the name of label ``k``.
+    feature_names : list of str, optional
+        One name per row of ``X`` (one-hot rows are ``"column=value"``).
+    image_shape : tuple of int, optional
+        ``(height, width, channels)`` when each column of ``X`` is an image flattened as
+        the course does (``X.reshape(m, -1).T``).
+    source : str, default ""
+        Where the data came from (a name or a path).
+    encoder : TabularEncoder, optional
+        For CSV files, the column encoding learned from the training file; apply it to
+        test or prediction files with ``load_csv(..., encoder=data.encoder)``.
+    sequence_shape : tuple of int, optional
+        ``(T, n_x)`` when each column of ``X`` is a sequence of T steps of n_x features,
+        step after step (``X.reshape(m, T * n_x).T``), for recurrent layers.
+
+    Raises
+    ------
+    NNDLValueError
+        When the task is unknown, or X_test is given without Y_test.
+    ShapeError
+        When X and Y, or the training and test parts, do not match.
     """
 
     X: np.ndarray
@@ -109,6 +128,25 @@ class Data:
         """A copy whose ``X_test``/``Y_test`` are a seeded random ``test_size`` share of the data.
 
         Uses :func:`nndl.datasets.train_test_split`; the same seed gives the same split.
+
+        Parameters
+        ----------
+        test_size : float or int, default 0.25
+            The fraction held out, or a number of examples.
+        seed : int or numpy.random.Generator, default 0
+            The random source of the shuffle.
+
+        Returns
+        -------
+        Data
+            The training part as ``X``/``Y``, the held-out part as ``X_test``/``Y_test``.
+
+        Examples
+        --------
+        >>> from nndl.datasets import load_data
+        >>> data = load_data("moons", m=100).split(test_size=0.2)
+        >>> data.X.shape, data.X_test.shape
+        ((2, 80), (2, 20))
         """
         X, Y, X_test, Y_test = train_test_split(self.X, self.Y, test_size=test_size, seed=seed)
         return replace(self, X=X, Y=Y, X_test=X_test, Y_test=Y_test)

@@ -1,4 +1,4 @@
-"""NumPy ``.npz`` archives (and, re-exported from :mod:`nndl.datasets.tables`, CSV files).
+"""NumPy ``.npz`` archives (and, re-exported from :mod:`nndl.datasets.csv_files`, CSV files).
 
 An ``.npz`` file is read through :class:`nndl._files.Archive`: only the arrays
 needed (``X``, ``Y``, ``X_test``, ``Y_test`` or their lower-case names) are read,
@@ -14,16 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from nndl import _files, _limits
+from nndl.datasets.csv_files import load_csv, read_csv_features
 from nndl.datasets.data import Data, check_path, encode_labels, make_target
 from nndl.datasets.images import images_to_vectors
-from nndl.datasets.tables import (
-    Column,
-    Table,
-    TabularEncoder,
-    load_csv,
-    read_csv,
-    read_csv_features,
-)
+from nndl.datasets.tables import Column, Table, TabularEncoder, read_csv
 from nndl.errors import NNDLValueError, ShapeError
 
 __all__ = [
@@ -58,6 +52,35 @@ def load_npz(path: str | Path, layout: str = "samples", task: str | None = None)
     the course's ``X`` ``(n, m)`` and ``Y`` ``(n_y, m)`` or ``(m,)``.  Optional
     ``X_test``/``Y_test`` become the test part.  Loaded with ``allow_pickle=False``:
     an archive holding Python objects is refused, never run.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The archive.
+    layout : {"samples", "features"}, default "samples"
+        Whether examples are rows (NumPy's and scikit-learn's) or columns (the course's).
+    task : {"binary", "multiclass", "regression"}, optional
+        The task; inferred from Y when None.
+
+    Returns
+    -------
+    Data
+        The data set, X of shape ``(n_x, m)``.
+
+    Raises
+    ------
+    NNDLValueError
+        When the layout is unknown, or the archive lacks X or Y or holds Python objects.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import numpy as np
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "points.npz"
+    >>> np.savez(path, X=np.zeros((5, 3)), Y=np.array([0, 1, 1, 0, 1]))
+    >>> data = load_npz(path)  # rows are examples: X becomes (n_x, m) = (3, 5)
+    >>> data.X.shape, data.Y.shape, data.task
+    ((3, 5), (1, 5), 'binary')
     """
 
     if layout not in LAYOUTS:

@@ -1,17 +1,18 @@
-"""Images: the course's HDF5 files, folders of picture files, and one picture of your own.
+"""Images: the course's HDF5 files, and the course's image2vector.
 
 Every image becomes one column of ``X``, flattened the way the course does it
 ("image2vector"): a batch of ``m`` images of shape ``(m, height, width, 3)``
 becomes ``X = images.reshape(m, -1).T`` of shape ``(height * width * 3, m)``, and
 8-bit pixel values are divided by 255 so that ``X`` lies in [0, 1].
 
-h5py and Pillow come with the ``data`` extra: ``pip install "nndl[data]"``.
+Folders of picture files and one picture of your own are read by
+:mod:`nndl.datasets.pictures`.  h5py comes with the ``data`` extra:
+``pip install "nndl[data]"``.
 """
 
 from __future__ import annotations
 
 import os
-import warnings
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,12 +30,6 @@ from nndl.datasets.data import (
     make_target,
 )
 from nndl.errors import NNDLError, NNDLValueError, ShapeError, require
-
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
-"""File name endings read as images in a folder."""
-
-DEFAULT_SIZE = (64, 64)
-"""``(height, width)`` of the course's cat pictures; the default size images are resized to."""
 
 _TRAIN_KEYS = (
     ("train_set_x", "train_set_y"),
@@ -59,9 +54,34 @@ _PARTS = ("auto", "train", "test")
 def images_to_vectors(images: np.ndarray, scale: bool = True) -> np.ndarray:
     """``(m, height, width, channels)`` images → ``(height * width * channels, m)`` float64.
 
-    The course's image2vector: ``images.reshape(m, -1).T``.  With ``scale`` 8-bit
-    images (dtype uint8) are divided by 255 so the result lies in [0, 1]; other
-    dtypes keep their values.  Grayscale ``(m, height, width)`` works the same way.
+    The course's image2vector: ``images.reshape(m, -1).T``.  Grayscale
+    ``(m, height, width)`` works the same way.
+
+    Parameters
+    ----------
+    images : array_like of shape (m, height, width, channels)
+        The images.
+    scale : bool, default True
+        Divide 8-bit images (dtype uint8) by 255 so the result lies in [0, 1]; other
+        dtypes keep their values.
+
+    Returns
+    -------
+    numpy.ndarray of shape (height * width * channels, m)
+        One column per image.
+
+    Raises
+    ------
+    ShapeError
+        When ``images`` has fewer than two dimensions.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> images = np.full((5, 64, 64, 3), 255, dtype=np.uint8)
+    >>> X = images_to_vectors(images)
+    >>> X.shape, float(X.max())
+    ((12288, 5), 1.0)
     """
     images = np.asarray(images)
     if images.ndim < 2:
@@ -85,14 +105,44 @@ def load_h5(path: str | Path, part: str = "auto", scale: bool = True) -> Data:
     ``(m,)`` and ``list_classes`` (``[b"non-cat", b"cat"]``); the test file holds
     ``test_set_x``/``test_set_y``.  Other key pairs are read too: ``train_x``/``train_y``,
     ``X_train``/``Y_train``, ``X``/``Y``, ``x``/``y`` and ``X_test``/``Y_test``.
+    Images are flattened to ``(height * width * channels, m)`` (see
+    :func:`images_to_vectors`); labels become ``(1, m)``.
 
-    ``part="auto"`` returns the training pair as ``X``/``Y`` and the test pair (if
-    any) as ``X_test``/``Y_test``; a file that only holds a test pair (like the
-    course's ``test_catvnoncat.h5``) gives it as ``X``/``Y``.  ``part="train"`` or
-    ``"test"`` returns just that pair as ``X``/``Y``.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    part : {"auto", "train", "test"}, default "auto"
+        ``"auto"`` returns the training pair as ``X``/``Y`` and the test pair (if any)
+        as ``X_test``/``Y_test``; a file that only holds a test pair (like the course's
+        ``test_catvnoncat.h5``) gives it as ``X``/``Y``.  ``"train"`` or ``"test"``
+        returns just that pair as ``X``/``Y``.
+    scale : bool, default True
+        Scale uint8 pixels to [0, 1].
 
-    Images are flattened to ``(height * width * channels, m)`` and uint8 pixels
-    scaled to [0, 1] (see :func:`images_to_vectors`); labels become ``(1, m)``.
+    Returns
+    -------
+    Data
+        The data set, with ``image_shape`` and the class names when the file has them.
+
+    Raises
+    ------
+    NNDLValueError
+        When ``part`` is unknown or the file holds no pair of the known keys.
+    MissingDependencyError
+        When h5py (the ``data`` extra) is not installed.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import h5py, numpy as np
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "train.h5"
+    >>> with h5py.File(path, "w") as f:
+    ...     _ = f.create_dataset("train_set_x", data=np.zeros((4, 8, 8, 3), dtype=np.uint8))
+    ...     _ = f.create_dataset("train_set_y", data=np.array([0, 1, 1, 0]))
+    >>> data = load_h5(path)
+    >>> data.X.shape, data.Y.shape, data.image_shape
+    ((192, 4), (1, 4), (8, 8, 3))
     """
     if part not in _PARTS:
         raise NNDLValueError(f"part must be one of {', '.join(_PARTS)}. Received: part={part!r}")
@@ -301,170 +351,3 @@ def _h5_labels(
         Y, classes = encode_labels(y, names)
         return Y, classification_task(len(classes)), classes
     return make_target(y, task)
-
-
-# --------------------------------------------------------------------------- picture files
-
-
-def load_images(
-    paths: Sequence[str | Path], shape: tuple[int, int, int] = (*DEFAULT_SIZE, 3)
-) -> np.ndarray:
-    """Picture files → ``X`` of shape ``(height * width * channels, m)`` in [0, 1].
-
-    Each picture is turned upright (by its EXIF orientation), converted to RGB
-    (``channels=3``) or grayscale (``channels=1``), resized to ``(height, width)``
-    with bilinear interpolation, flattened like the course's image2vector and
-    divided by 255.
-    """
-    height, width, channels = _check_shape(shape)
-    Image = require("PIL.Image", "data", "reading image files")
-    ImageOps = require("PIL.ImageOps", "data", "reading image files")
-    mode = "RGB" if channels == 3 else "L"
-    _files.check_memory(
-        9.0 * len(paths) * height * width * channels,  # uint8 pictures and float64 X
-        f"{len(paths)} pictures of {height}x{width}x{channels}",
-    )
-    batch = np.empty((len(paths), height, width, channels), dtype=np.uint8)
-    for i, path in enumerate(paths):
-        p = check_path(path, "image file")
-        if p.is_dir():
-            raise NNDLValueError(f"{str(p)!r} is a folder, expected an image file (PNG or JPEG)")
-        batch[i] = _picture(Image, ImageOps, p, mode, (width, height)).reshape(
-            height, width, channels
-        )
-    return images_to_vectors(batch)
-
-
-MAX_PICTURE_PIXELS = 89_478_485
-"""The most pixels a picture may have (Pillow's own default limit; a 9459 × 9459 picture)."""
-
-
-def _picture(Image: Any, ImageOps: Any, p: Path, mode: str, size: tuple[int, int]) -> np.ndarray:
-    """One picture upright, in ``mode``, resized to ``size = (width, height)``; a picture
-    larger than :data:`MAX_PICTURE_PIXELS` (a "decompression bomb") is refused from its
-    header, before its pixels are decoded."""
-    too_big = (
-        f"{str(p)!r} is a picture larger than {MAX_PICTURE_PIXELS:,} pixels; refused before "
-        "decoding it (a decompression bomb, or a picture to shrink first)"
-    )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with _limits.open_regular(p, "picture") as f, Image.open(f) as img:
-                width, height = img.size
-                if width * height > MAX_PICTURE_PIXELS:
-                    raise NNDLValueError(f"{too_big}: it is {width} × {height}")
-                upright = ImageOps.exif_transpose(img)
-                pixels = upright.convert(mode).resize(size, Image.Resampling.BILINEAR)
-                return np.asarray(pixels, dtype=np.uint8)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise NNDLValueError(f"{too_big} ({exc})") from exc
-    except NNDLValueError:
-        raise
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
-        raise NNDLValueError(
-            f"cannot read {str(p)!r} as an image ({exc}); the file is damaged or not a "
-            "picture. Expected a PNG or JPEG file"
-        ) from exc
-
-
-def load_image(path: str | Path, shape: tuple[int, int, int] = (*DEFAULT_SIZE, 3)) -> np.ndarray:
-    """One picture of your own → a column of shape ``(height * width * channels, 1)`` in [0, 1].
-
-    Prepared exactly like the training images (see :func:`load_images`), so that
-    ``network.predict(load_image("my_cat.jpg", (64, 64, 3)))`` classifies it; pass
-    the ``image_shape`` of the data the network was trained on.
-    """
-    return load_images([path], shape)
-
-
-def load_image_folder(
-    path: str | Path, size: tuple[int, int] = DEFAULT_SIZE, channels: int = 3
-) -> Data:
-    """A folder with one subfolder of pictures per class → :class:`Data`.
-
-    ``root/cat/*.jpg, root/dog/*.png`` gives classes ``["cat", "dog"]`` (subfolder
-    names, sorted) and labels 0 and 1.  A folder holding ``train/`` and ``test/``,
-    each with the same class subfolders, gives ``X_test``/``Y_test`` as well.
-    Every picture is resized to ``size = (height, width)``; see :func:`load_images`.
-    """
-    root = check_path(path, "image folder")
-    if not root.is_dir():
-        raise NNDLValueError(f"{str(root)!r} is not a folder; expected a folder of class folders")
-    shape = _check_shape((*size, channels))
-    parts = {d.name.lower(): d for d in _subfolders(root)}
-    if "train" in parts and "test" in parts:
-        train_files, classes = _labelled_files(parts["train"])
-        test_files, _ = _labelled_files(parts["test"], classes)
-    else:
-        train_files, classes = _labelled_files(root)
-        test_files = []
-    X = load_images([f for f, _ in train_files], shape)
-    Y = np.array([k for _, k in train_files], dtype=np.int64).reshape(1, -1)
-    X_test = Y_test = None
-    if test_files:
-        X_test = load_images([f for f, _ in test_files], shape)
-        Y_test = np.array([k for _, k in test_files], dtype=np.int64).reshape(1, -1)
-    return Data(
-        X=X,
-        Y=Y,
-        task=classification_task(len(classes)),
-        X_test=X_test,
-        Y_test=Y_test,
-        classes=classes,
-        image_shape=shape,
-        source=str(root),
-    )
-
-
-def _check_shape(shape: Sequence[int]) -> tuple[int, int, int]:
-    ok = len(shape) == 3 and all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in shape
-    )
-    if not ok or shape[2] not in (1, 3):
-        raise NNDLValueError(
-            "image shape must be (height, width, channels) with positive sizes and 1 (grayscale) "
-            f"or 3 (RGB) channels. Received: {tuple(shape)!r}"
-        )
-    return int(shape[0]), int(shape[1]), int(shape[2])
-
-
-def _subfolders(folder: Path) -> list[Path]:
-    return sorted(d for d in folder.iterdir() if d.is_dir() and not d.name.startswith("."))
-
-
-def _image_files(folder: Path) -> list[Path]:
-    return sorted(
-        f
-        for f in folder.iterdir()
-        if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in IMAGE_SUFFIXES
-    )
-
-
-def _labelled_files(
-    folder: Path, classes: list[str] | None = None
-) -> tuple[list[tuple[Path, int]], list[str]]:
-    """``[(file, class index)]`` over the class subfolders of ``folder``, and the class names."""
-    found = {d.name: _image_files(d) for d in _subfolders(folder)}
-    if not found:
-        loose = len(_image_files(folder))
-        raise NNDLValueError(
-            f"{str(folder)!r} has no class subfolders (it holds {loose} image files directly). "
-            "Expected one subfolder of pictures per class, such as cat/ and non-cat/"
-        )
-    empty = [name for name, files in found.items() if not files]
-    if empty:
-        raise NNDLValueError(
-            f"class folders {empty} in {str(folder)!r} hold no image files; expected pictures "
-            f"ending in {', '.join(IMAGE_SUFFIXES)}. Add pictures or remove the folders"
-        )
-    if classes is None:
-        classes = sorted(found)
-    unknown = sorted(set(found) - set(classes))
-    if unknown:
-        raise NNDLValueError(
-            f"the test folder {str(folder)!r} has classes {unknown} that the training folder "
-            f"lacks; its classes are {classes}"
-        )
-    files = [(f, classes.index(name)) for name in sorted(found) for f in found[name]]
-    return files, classes

@@ -16,6 +16,7 @@ import numpy as np
 
 from nndl import _files
 from nndl.datasets.builtin import GENERATORS, generated_key
+from nndl.datasets.csv_files import csv_features
 from nndl.datasets.data import Data, make_target
 from nndl.datasets.files import (
     LAYOUTS,
@@ -26,17 +27,16 @@ from nndl.datasets.files import (
     load_npz,
     read_npz,
 )
-from nndl.datasets.images import (
+from nndl.datasets.images import load_h5
+from nndl.datasets.pictures import (
     DEFAULT_SIZE,
     IMAGE_SUFFIXES,
     _image_files,
     _subfolders,
-    load_h5,
     load_image_folder,
     load_images,
 )
 from nndl.datasets.sklearn_sets import SKLEARN_SETS, load_sklearn
-from nndl.datasets.tables import csv_features
 from nndl.errors import NNDLValueError, did_you_mean
 
 H5_SUFFIXES = (".h5", ".hdf5", ".he5")
@@ -45,7 +45,13 @@ NPZ_SUFFIXES = (".npz",)
 
 
 def known_names() -> list[str]:
-    """The data set names :func:`load_data` accepts: generated sets, then scikit-learn's."""
+    """The data set names :func:`load_data` accepts: generated sets, then scikit-learn's.
+
+    Returns
+    -------
+    list of str
+        The names.
+    """
     return [*GENERATORS, *SKLEARN_SETS]
 
 
@@ -65,45 +71,79 @@ def load_data(
 ) -> Data:
     """Load a data set by name or path → :class:`Data` (``X`` ``(n_x, m)``, ``Y`` ``(1, m)``).
 
-    Args:
-        source: a generated set (``"planar"``, ``"moons"``, …; ``options`` go to its
-            generator, e.g. ``m=400, noise=0.2, seed=1``), a scikit-learn set
-            (``"digits"``, ``"breast_cancer"``, ``"iris"``, ``"wine"``, ``"diabetes"``),
-            or a path to an ``.h5``/``.hdf5``, ``.csv`` or ``.npz`` file or an image folder.
-        target: the target column of a CSV file (required for CSV).
-        task: ``"binary"``, ``"multiclass"`` or ``"regression"`` to override the guess
-            for CSV and ``.npz`` targets.
-        layout: for ``.npz``: ``"samples"`` (``(m, n)``, the default) or ``"features"``
-            (the course's ``(n, m)``).
-        image_size, channels: the ``(height, width)`` and channels (3 RGB, 1 gray)
-            pictures in a folder are resized to.
-        part: for HDF5: ``"auto"``, ``"train"`` or ``"test"`` (see :func:`load_h5`).
-        encoder: for CSV: the training file's encoding, to encode a test file alike.
-        missing: for CSV: ``None`` (a missing cell is an error naming it), ``"drop"``
-            (drop those rows) or ``"mean"`` (fill with the training mean).
-        drop: for CSV: columns to leave out.
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        A generated set (``"planar"``, ``"moons"``, …; ``options`` go to its generator,
+        e.g. ``m=400, noise=0.2, seed=1``), a scikit-learn set (``"digits"``,
+        ``"breast_cancer"``, ``"iris"``, ``"wine"``, ``"diabetes"``), or a path to an
+        ``.h5``/``.hdf5``, ``.csv`` or ``.npz`` file or an image folder.
+    target : str, optional
+        The target column of a CSV file (required for CSV).
+    task : {"binary", "multiclass", "regression"}, optional
+        Overrides the guess for CSV and ``.npz`` targets.
+    layout : {"samples", "features"}, default "samples"
+        For ``.npz``: ``(m, n)`` arrays, or the course's ``(n, m)``.
+    image_size : tuple of int, default (64, 64)
+        The ``(height, width)`` pictures in a folder are resized to.
+    channels : int, default 3
+        The channels of pictures in a folder: 3 (RGB) or 1 (gray).
+    part : {"auto", "train", "test"}, default "auto"
+        For HDF5 (see :func:`load_h5`).
+    encoder : TabularEncoder, optional
+        For CSV: the training file's encoding, to encode a test file alike.
+    missing : {"drop", "mean"}, optional
+        For CSV: None (a missing cell is an error naming it), ``"drop"`` (drop those
+        rows) or ``"mean"`` (fill with the training mean).
+    drop : sequence of str, optional
+        For CSV: columns to leave out.
+    **options
+        For a generated set, its generator's arguments.
+
+    Returns
+    -------
+    Data
+        The data set, one column per example.
+
+    Raises
+    ------
+    NNDLValueError
+        When the source is neither a known name nor an existing file of a known format,
+        or an option does not apply to it.
+
+    Examples
+    --------
+    >>> data = load_data("moons", m=100, noise=0.1)
+    >>> data.X.shape, data.Y.shape, data.task
+    ((2, 100), (1, 100), 'binary')
+    >>> load_data("iris").classes
+    ['setosa', 'versicolor', 'virginica']
     """
     csv_options: dict[str, Any] = {}
     if missing is not None:
         csv_options["missing"] = missing
     if drop:
         csv_options["drop"] = list(drop)
+    task_option = {} if task is None else {"task": task}  # never ignored where it has no use
     if isinstance(source, str):
         key = generated_key(source)
         if key is not None:
             _no_target(target, source)
             _no_options(csv_options, source, "CSV files")
+            _no_options(task_option, source, "CSV and .npz files")
             return _load_generated(key, **options)
         sk_key = source.strip().lower().replace("-", "_")
         if sk_key in SKLEARN_SETS:
-            _no_options({**options, **csv_options}, source)
+            _no_options({**options, **csv_options, **task_option}, source)
             _no_target(target, source)
             return load_sklearn(sk_key)
     _no_options(options, str(source))
     path = _existing_path(source)
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix not in (*CSV_SUFFIXES, *NPZ_SUFFIXES):
+        _no_options(task_option, str(path), "CSV and .npz files")
     if path.is_dir():
         return load_image_folder(path, image_size, channels)
-    suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES:
         _no_options(csv_options, str(path), "CSV files")
     if target is not None and suffix not in CSV_SUFFIXES:
@@ -140,13 +180,37 @@ def load_features(
 ) -> tuple[np.ndarray, list[str]]:
     """Examples to predict on → ``(X of shape (n_x, m), one name per example)``.
 
-    ``source`` is a picture (``photo.jpg``: one column, resized to ``image_shape``,
-    the shape of the training images), a folder of pictures (every picture in it
-    and in its subfolders), a CSV file (encoded with the training data's
-    ``encoder``; a target column is ignored; without an encoder, the columns named
-    ``feature_names`` when the file has them all, else every column but ``target``), an
-    ``.npz`` file (its ``X``) or an HDF5 file (its ``X``).  Names are file names for
-    pictures and ``row N`` otherwise.
+    Names are file names for pictures and ``row N`` otherwise.
+
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        A picture (``photo.jpg``: one column), a folder of pictures (every picture in it
+        and in its subfolders), a CSV file, an ``.npz`` file (its ``X``) or an HDF5 file
+        (its ``X``).
+    encoder : TabularEncoder, optional
+        For CSV: the training data's encoding (a target column is ignored).
+    image_shape : tuple of int, optional
+        The ``(height, width, channels)`` of the training images, which pictures are
+        resized to; ``(64, 64, 3)`` when None.
+    layout : {"samples", "features"}, default "samples"
+        For ``.npz``: ``(m, n)``, or the course's ``(n, m)``.
+    target : str, optional
+        For CSV without an encoder: the column that is not a feature.
+    feature_names : list of str, optional
+        For CSV without an encoder: the columns to read, when the file has them all.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_x, m)
+        The examples, one per column.
+    names : list of str
+        One name per example.
+
+    Raises
+    ------
+    NNDLValueError
+        When the source's format is unknown or a folder holds no pictures.
     """
     path = _existing_path(source)
     shape = image_shape if image_shape is not None else (*DEFAULT_SIZE, 3)

@@ -24,6 +24,33 @@ def load_planar(
     With the defaults (m = 400, noise 0.2, seed 1) this draws the same random
     numbers in the same order as the course's ``load_planar_dataset``, so it is
     the course's data set, point for point.
+
+    Parameters
+    ----------
+    m : int, default 400
+        The number of examples, even (m/2 per class).
+    noise : float, default 0.2
+        The standard deviation of the noise on t and r.
+    seed : int or numpy.random.Generator, default 1
+        The random source.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (2, m)
+        The points, one per column.
+    Y : numpy.ndarray of shape (1, m)
+        Their labels, 0 (red) or 1 (blue).
+
+    Raises
+    ------
+    NNDLValueError
+        When m is not an even number >= 2 or the noise is negative.
+
+    Examples
+    --------
+    >>> X, Y = load_planar()
+    >>> X.shape, Y.shape, int(Y.sum())
+    ((2, 400), (1, 400), 200)
     """
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 2 or m % 2:
         raise NNDLValueError(

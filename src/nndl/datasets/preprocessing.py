@@ -28,9 +28,19 @@ class Standardizer:
     Statistics are computed in float64 with NumPy; ``transform`` returns an array
     of the input's library, device and floating dtype (float64 for integer input).
 
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X_train, X_test = np.array([[1.0, 3.0], [10.0, 10.0]]), np.array([[5.0], [10.0]])
     >>> s = Standardizer().fit(X_train)
-    >>> X_train_std, X_test_std = s.transform(X_train), s.transform(X_test)
-    >>> Standardizer.from_dict(s.to_dict())   # saved with a model as JSON
+    >>> s.transform(X_train)  # the second feature is constant: only centred
+    array([[-1.,  1.],
+           [ 0.,  0.]])
+    >>> s.transform(X_test)
+    array([[3.],
+           [0.]])
+    >>> Standardizer.from_dict(s.to_dict())  # saved with a model as JSON
+    Standardizer(n_features=2)
     """
 
     def __init__(self) -> None:
@@ -39,14 +49,34 @@ class Standardizer:
 
     @property
     def fitted(self) -> bool:
+        """Whether :meth:`fit` has learned the statistics."""
         return self.mean_ is not None and self.std_ is not None
 
     @property
     def n_features(self) -> int | None:
+        """The number of features (rows of X) it was fit on, or None before :meth:`fit`."""
         return None if self.mean_ is None else int(self.mean_.shape[0])
 
     def fit(self, X: Array) -> Standardizer:
-        """Learn each feature's (row's) mean and standard deviation over the examples (axis 1)."""
+        """Learn each feature's (row's) mean and standard deviation over the examples (axis 1).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_x, m)
+            The training examples, one per column.
+
+        Returns
+        -------
+        Standardizer
+            Itself, fitted.
+
+        Raises
+        ------
+        ShapeError
+            When X is not 2-D with at least one column.
+        NNDLValueError
+            When X holds NaN or infinity.
+        """
         X_np = to_numpy(X)
         if X_np.ndim != 2 or X_np.shape[1] < 1:
             raise ShapeError(
@@ -64,16 +94,56 @@ class Standardizer:
         return self
 
     def fit_transform(self, X: Array) -> Array:
-        """``fit(X)`` then ``transform(X)``."""
+        """``fit(X)`` then ``transform(X)``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_x, m)
+            The training examples.
+
+        Returns
+        -------
+        Array of shape (n_x, m)
+            X standardized.
+        """
         return self.fit(X).transform(X)
 
     def transform(self, X: Array) -> Array:
-        """``(X − mean_) / std_`` with the training statistics."""
+        """``(X − mean_) / std_`` with the training statistics.
+
+        Parameters
+        ----------
+        X : Array of shape (n_x, m)
+            Examples with the features it was fit on.
+
+        Returns
+        -------
+        Array of shape (n_x, m)
+            X standardized, in X's library and device.
+
+        Raises
+        ------
+        NNDLValueError
+            When called before :meth:`fit`.
+        ShapeError
+            When X does not have n_x rows.
+        """
         X, mean, std = self._stats(X, "transform")
         return (X - mean) / std
 
     def inverse_transform(self, X: Array) -> Array:
-        """``X * std_ + mean_``: undoes :meth:`transform`."""
+        """``X * std_ + mean_``: undoes :meth:`transform`.
+
+        Parameters
+        ----------
+        X : Array of shape (n_x, m)
+            Standardized examples.
+
+        Returns
+        -------
+        Array of shape (n_x, m)
+            X in the original units.
+        """
         X, mean, std = self._stats(X, "inverse_transform")
         return X * std + mean
 
@@ -99,7 +169,13 @@ class Standardizer:
         return X, mean, std
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"mean": [...], "std": [...]}`` as plain floats, for saving as JSON."""
+        """``{"mean": [...], "std": [...]}`` as plain floats, for saving as JSON.
+
+        Returns
+        -------
+        dict of str to list of float
+            The statistics.
+        """
         if self.mean_ is None or self.std_ is None:
             raise NNDLValueError("Standardizer.to_dict was called before fit; nothing to save")
         return {
@@ -109,7 +185,23 @@ class Standardizer:
 
     @classmethod
     def from_dict(cls, config: dict[str, Any]) -> Standardizer:
-        """The standardizer saved by :meth:`to_dict`."""
+        """The standardizer saved by :meth:`to_dict`.
+
+        Parameters
+        ----------
+        config : dict
+            ``{"mean": [...], "std": [...]}``.
+
+        Returns
+        -------
+        Standardizer
+            The fitted standardizer.
+
+        Raises
+        ------
+        NNDLValueError
+            When the dict is not a saved standardizer.
+        """
         try:
             mean = _column(config["mean"])
             std = _column(config["std"])

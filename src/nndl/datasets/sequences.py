@@ -15,8 +15,36 @@ from nndl.errors import NNDLValueError, ShapeError
 
 
 def as_sequences(data: Data, T: int) -> Data:
-    """``data`` with ``sequence_shape`` ``(T, n_x)``, n_x = features / T; a clear error when a
-    row is not T steps of numbers."""
+    """``data`` with ``sequence_shape`` ``(T, n_x)``, n_x = features / T.
+
+    Parameters
+    ----------
+    data : Data
+        A data set whose rows are T steps of n_x numbers each, step after step.
+    T : int
+        The number of time steps.
+
+    Returns
+    -------
+    Data
+        The same arrays, with ``sequence_shape`` set (and ``image_shape`` cleared).
+
+    Raises
+    ------
+    NNDLValueError
+        When T is not an integer >= 1, or a column holds text.
+    ShapeError
+        When the number of features is not a multiple of T, or the data already holds
+        sequences of another length.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nndl.datasets import Data
+    >>> data = Data(X=np.zeros((6, 4)), Y=np.array([[0, 1, 0, 1]]), task="binary")
+    >>> as_sequences(data, T=3).sequence_shape  # each column: 3 steps of 2 features
+    (3, 2)
+    """
     if isinstance(T, bool) or not isinstance(T, int) or T < 1:
         raise NNDLValueError(f"the sequence length must be an integer >= 1. Received: {T!r}")
     source = data.source or "the data"

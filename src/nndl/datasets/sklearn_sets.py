@@ -38,6 +38,29 @@ def load_sklearn(name: str) -> Data:
 
     Features are returned as scikit-learn gives them (not standardized: fit a
     :class:`nndl.datasets.Standardizer` on the training part).
+
+    Parameters
+    ----------
+    name : str
+        One of the names in the table.
+
+    Returns
+    -------
+    Data
+        The data set, with its class and feature names.
+
+    Raises
+    ------
+    NNDLValueError
+        When the name is not one of the table's.
+    MissingDependencyError
+        When scikit-learn (the ``sklearn`` extra) is not installed.
+
+    Examples
+    --------
+    >>> data = load_sklearn("breast_cancer")
+    >>> data.X.shape, data.Y.shape, data.classes
+    ((30, 569), (1, 569), ['malignant', 'benign'])
     """
     key = name.strip().lower().replace("-", "_")
     if key not in SKLEARN_SETS:

@@ -13,8 +13,43 @@ def train_test_split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(X_train, Y_train, X_test, Y_test)``: a random ``test_size`` share of the columns held out.
 
-    ``test_size`` is a fraction in (0, 1) or a number of examples.  The same seed
-    gives the same split.
+    The same seed gives the same split.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_x, m)
+        The examples, one per column.
+    Y : array_like of shape (n_y, m)
+        Their targets.
+    test_size : float or int, default 0.25
+        The fraction in (0, 1) of the examples held out, or their number.
+    seed : int or numpy.random.Generator, default 0
+        The random source of the shuffle.
+
+    Returns
+    -------
+    X_train : numpy.ndarray of shape (n_x, m - m_test)
+        The training examples.
+    Y_train : numpy.ndarray of shape (n_y, m - m_test)
+        Their targets.
+    X_test : numpy.ndarray of shape (n_x, m_test)
+        The held-out examples.
+    Y_test : numpy.ndarray of shape (n_y, m_test)
+        Their targets.
+
+    Raises
+    ------
+    NNDLValueError
+        When X and Y do not have the same number of columns, or ``test_size`` leaves no
+        training or no test example.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, Y = np.arange(20.0).reshape(2, 10), np.arange(10).reshape(1, 10)
+    >>> X_train, Y_train, X_test, Y_test = train_test_split(X, Y, test_size=0.3, seed=0)
+    >>> X_train.shape, X_test.shape
+    ((2, 7), (2, 3))
     """
     X, Y = np.asarray(X), np.asarray(Y)
     if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:

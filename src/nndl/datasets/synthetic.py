@@ -41,7 +41,35 @@ def _shuffle(
 
 
 def make_moons(m: int = 200, noise: float = 0.2, seed: RandomSource = 0) -> Data:
-    """Two interleaving half circles, with Gaussian noise of standard deviation ``noise``."""
+    """Two interleaving half circles, with Gaussian noise of standard deviation ``noise``.
+
+    Parameters
+    ----------
+    m : int, default 200
+        The number of examples.
+    noise : float, default 0.2
+        The standard deviation of the Gaussian noise added to each coordinate.
+    seed : int or numpy.random.Generator, default 0
+        The random source: the same seed gives the same points.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (2, m)
+        The points, one per column, float64.
+    Y : numpy.ndarray of shape (1, m)
+        Their integer labels.
+
+    Raises
+    ------
+    NNDLValueError
+        When m, the noise or another argument is out of range.
+
+    Examples
+    --------
+    >>> X, Y = make_moons(100, noise=0.1, seed=0)
+    >>> X.shape, Y.shape, sorted(set(Y.ravel().tolist()))
+    ((2, 100), (1, 100), [0, 1])
+    """
     _check_m(m)
     check_noise(noise, "noise")
     rng = make_rng(seed)
@@ -59,7 +87,31 @@ def make_moons(m: int = 200, noise: float = 0.2, seed: RandomSource = 0) -> Data
 def make_circles(
     m: int = 200, noise: float = 0.3, factor: float = 0.5, seed: RandomSource = 0
 ) -> Data:
-    """A circle inside a larger one (radius ratio ``factor``), with Gaussian noise."""
+    """A circle inside a larger one (radius ratio ``factor``), with Gaussian noise.
+
+    Parameters
+    ----------
+    m : int, default 200
+        The number of examples.
+    noise : float, default 0.3
+        The standard deviation of the Gaussian noise added to each coordinate.
+    factor : float, default 0.5
+        The inner circle's radius over the outer's, in (0, 1).
+    seed : int or numpy.random.Generator, default 0
+        The random source: the same seed gives the same points.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (2, m)
+        The points, one per column, float64.
+    Y : numpy.ndarray of shape (1, m)
+        Their integer labels.
+
+    Raises
+    ------
+    NNDLValueError
+        When m, the noise or another argument is out of range.
+    """
     _check_m(m)
     check_noise(noise, "noise")
     if not 0 < factor < 1:
@@ -82,6 +134,31 @@ def make_blobs(
     """Gaussian blobs around ``centers`` random centres; blob k has label k mod ``classes``.
 
     The course's version: 6 blobs, labels folded to two classes.
+
+    Parameters
+    ----------
+    m : int, default 200
+        The number of examples.
+    centers : int, default 6
+        The number of blobs.
+    classes : int, default 2
+        The number of classes.
+    spread : float, default 1.0
+        The standard deviation of each blob.
+    seed : int or numpy.random.Generator, default 5
+        The random source: the same seed gives the same points.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (2, m)
+        The points, one per column, float64.
+    Y : numpy.ndarray of shape (1, m)
+        Their integer labels.
+
+    Raises
+    ------
+    NNDLValueError
+        When m, the noise or another argument is out of range.
     """
     _check_m(m, centers)
     check_noise(spread, "spread")
@@ -99,7 +176,31 @@ def make_blobs(
 def make_gaussian_quantiles(
     m: int = 200, classes: int = 2, cov: float = 0.5, seed: RandomSource = 0
 ) -> Data:
-    """One isotropic Gaussian, cut into ``classes`` nested shells of equal count."""
+    """One isotropic Gaussian, cut into ``classes`` nested shells of equal count.
+
+    Parameters
+    ----------
+    m : int, default 200
+        The number of examples.
+    classes : int, default 2
+        The number of classes.
+    cov : float, default 0.5
+        The variance of each coordinate.
+    seed : int or numpy.random.Generator, default 0
+        The random source: the same seed gives the same points.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (2, m)
+        The points, one per column, float64.
+    Y : numpy.ndarray of shape (1, m)
+        Their integer labels.
+
+    Raises
+    ------
+    NNDLValueError
+        When m, the noise or another argument is out of range.
+    """
     _check_m(m, classes)
     check_noise(cov, "cov")
     rng = make_rng(seed)
@@ -111,7 +212,37 @@ def make_gaussian_quantiles(
 
 
 def make_spiral(m: int = 300, classes: int = 3, noise: float = 0.2, seed: RandomSource = 0) -> Data:
-    """``classes`` interleaved spiral arms, m/classes points each (not linearly separable)."""
+    """``classes`` interleaved spiral arms, m/classes points each (not linearly separable).
+
+    Parameters
+    ----------
+    m : int, default 300
+        The number of examples.
+    classes : int, default 3
+        The number of classes.
+    noise : float, default 0.2
+        The standard deviation of the noise added to each point's angle.
+    seed : int or numpy.random.Generator, default 0
+        The random source: the same seed gives the same points.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (2, m)
+        The points, one per column, float64.
+    Y : numpy.ndarray of shape (1, m)
+        Their integer labels.
+
+    Raises
+    ------
+    NNDLValueError
+        When m, the noise or another argument is out of range.
+
+    Examples
+    --------
+    >>> X, Y = make_spiral(300, classes=3)
+    >>> X.shape, sorted(set(Y.ravel().tolist()))
+    ((2, 300), [0, 1, 2])
+    """
     _check_m(m, classes)
     check_noise(noise, "noise")
     rng = make_rng(seed)
@@ -127,7 +258,31 @@ def make_spiral(m: int = 300, classes: int = 3, noise: float = 0.2, seed: Random
 
 
 def make_xor(m: int = 200, noise: float = 0.1, seed: RandomSource = 0) -> Data:
-    """Points in [-1, 1]²; label 1 where exactly one coordinate is positive (XOR of the signs)."""
+    """Points in [-1, 1]²; label 1 where exactly one coordinate is positive (XOR of the signs).
+
+    The labels are those of the points before the noise is added.
+
+    Parameters
+    ----------
+    m : int, default 200
+        The number of examples.
+    noise : float, default 0.1
+        The standard deviation of the Gaussian noise added to each coordinate.
+    seed : int or numpy.random.Generator, default 0
+        The random source: the same seed gives the same points.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (2, m)
+        The points, one per column, float64.
+    Y : numpy.ndarray of shape (1, m)
+        Their integer labels.
+
+    Raises
+    ------
+    NNDLValueError
+        When m, the noise or another argument is out of range.
+    """
     _check_m(m)
     check_noise(noise, "noise")
     rng = make_rng(seed)

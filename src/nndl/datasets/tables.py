@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,7 +38,7 @@ from nndl.datasets.csv_table import (
     _rows,
     read_csv,
 )
-from nndl.datasets.data import TASKS, Data, make_target
+from nndl.datasets.data import TASKS, make_target
 from nndl.errors import NNDLValueError
 
 __all__ = [
@@ -49,10 +48,7 @@ __all__ = [
     "Column",
     "Table",
     "TabularEncoder",
-    "csv_features",
-    "load_csv",
     "read_csv",
-    "read_csv_features",
 ]
 
 MISSING = ("drop", "mean")
@@ -105,13 +101,18 @@ def _mostly_numbers(cells: list[str | None]) -> bool:
 class TabularEncoder:
     """The encoding of a CSV file's columns, learned from the training file.
 
-    Attributes:
-        columns: the feature columns in order, each numeric or categorical (with
-            its sorted categories; each category is one row of ``X``).
-        target: the target column's name (``None`` when there is none).
-        task: ``"binary"``, ``"multiclass"`` or ``"regression"`` (``None`` without target).
-        classes: the class names of a classification target; label ``k`` is ``classes[k]``.
-        missing: ``None`` (missing cells are an error), ``"drop"`` or ``"mean"``.
+    Parameters
+    ----------
+    columns : list of Column
+        The feature columns in order, numeric or categorical (one row of X per category).
+    target : str, optional
+        The target column's name (None when there is none).
+    task : {"binary", "multiclass", "regression"}, optional
+        The target's task (None without target).
+    classes : list of str, optional
+        The class names of a classification target; label ``k`` is ``classes[k]``.
+    missing : {"drop", "mean"}, optional
+        None (missing cells are an error), ``"drop"`` or ``"mean"``.
     """
 
     columns: list[Column]
@@ -130,7 +131,34 @@ class TabularEncoder:
         missing: str | None = None,
         max_categories: int = MAX_CATEGORIES,
     ) -> TabularEncoder:
-        """Learn the encoding of ``table``: which columns are numbers, which categories exist."""
+        """Learn the encoding of ``table``: which columns are numbers, which categories exist.
+
+        Parameters
+        ----------
+        table : Table
+            A CSV file as read (:func:`nndl.datasets.csv_table.read_csv`).
+        target : str or None
+            The target column (None for a file of features only).
+        task : {"binary", "multiclass", "regression"}, optional
+            Overrides the guess from the target's values.
+        drop : sequence of str, default ()
+            Columns to leave out.
+        missing : {"drop", "mean"}, optional
+            Missing feature cells: None (an error naming them), dropped rows, or the mean.
+        max_categories : int, default 100
+            The most categories a text column may have.
+
+        Returns
+        -------
+        TabularEncoder
+            The encoding.
+
+        Raises
+        ------
+        NNDLValueError
+            When a column is missing, a cell is missing (without ``missing``), or a text
+            column has too many categories.
+        """
         _check_missing(missing)
         _check_columns(table, [*([target] if target is not None else []), *drop], "the file")
         names = [n for n in table.header if n != target and n not in drop]
@@ -156,17 +184,45 @@ class TabularEncoder:
 
     @property
     def n_x(self) -> int:
+        """The number of rows of ``X``: one per numeric column and per category."""
         return len(self.feature_names)
 
     def prepare(self, table: Table) -> Table:
-        """``table`` with the rows dropped that ``missing="drop"`` drops (else unchanged)."""
+        """``table`` with the rows dropped that ``missing="drop"`` drops (else unchanged).
+
+        Parameters
+        ----------
+        table : Table
+            A CSV file as read (:func:`nndl.datasets.csv_table.read_csv`).
+
+        Returns
+        -------
+        Table
+            The rows to encode.
+        """
         _check_columns(table, [c.name for c in self.columns], "the training file")
         if self.missing != "drop":
             return table
         return _drop_missing(table, [c.name for c in self.columns])
 
     def transform(self, table: Table) -> np.ndarray:
-        """The feature columns of ``table`` (after :meth:`prepare`) → ``X`` ``(n_x, m)``."""
+        """The feature columns of ``table`` (after :meth:`prepare`) → ``X`` ``(n_x, m)``.
+
+        Parameters
+        ----------
+        table : Table
+            A CSV file as read (:func:`nndl.datasets.csv_table.read_csv`).
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_x, m)
+            The encoded features, float64.
+
+        Raises
+        ------
+        NNDLValueError
+            When a cell is missing (without ``missing``) or is not what its column holds.
+        """
         _check_columns(table, [c.name for c in self.columns], "the training file")
         _files.check_memory(8.0 * self.n_x * table.m, f"encoding {table.path!r}")
         X = np.empty((self.n_x, table.m), dtype=np.float64)
@@ -203,7 +259,23 @@ class TabularEncoder:
         return X
 
     def transform_target(self, table: Table) -> np.ndarray:
-        """The target column of ``table`` → ``Y`` of shape ``(1, m)`` (class indices or values)."""
+        """The target column of ``table`` → ``Y`` of shape ``(1, m)`` (class indices or values).
+
+        Parameters
+        ----------
+        table : Table
+            A CSV file as read (:func:`nndl.datasets.csv_table.read_csv`).
+
+        Returns
+        -------
+        numpy.ndarray of shape (1, m)
+            int64 class indices, or float64 values for regression.
+
+        Raises
+        ------
+        NNDLValueError
+            When the encoding has no target column.
+        """
         if self.target is None:
             raise NNDLValueError("this encoding has no target column")
         _check_columns(table, [self.target], "the training file")
@@ -212,7 +284,13 @@ class TabularEncoder:
         return Y
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-able description; :meth:`from_dict` rebuilds the encoder from it."""
+        """A JSON-able description; :meth:`from_dict` rebuilds the encoder from it.
+
+        Returns
+        -------
+        dict
+            The columns, categories, target, task, classes and missing strategy.
+        """
         return {
             "columns": [
                 {"name": c.name, "kind": c.kind, "categories": list(c.categories), "fill": c.fill}
@@ -226,7 +304,23 @@ class TabularEncoder:
 
     @classmethod
     def from_dict(cls, config: dict[str, Any]) -> TabularEncoder:
-        """The encoder described by :meth:`to_dict`'s output."""
+        """The encoder described by :meth:`to_dict`'s output.
+
+        Parameters
+        ----------
+        config : dict
+            What :meth:`to_dict` returned.
+
+        Returns
+        -------
+        TabularEncoder
+            The encoder.
+
+        Raises
+        ------
+        NNDLValueError
+            When the dict is not a saved encoding.
+        """
         try:
             columns = [
                 Column(
@@ -349,107 +443,3 @@ def _target_values(table: Table, target: str) -> np.ndarray:
             f"{table.path!r}: the target column {target!r} is infinite in {_rows(bad)}"
         )
     return numbers if numbers is not None else np.array(table.texts[target])
-
-
-def _text_columns(encoder: TabularEncoder | None) -> list[str]:
-    if encoder is None:
-        return []
-    return [c.name for c in encoder.columns if c.kind == "categorical"]
-
-
-def load_csv(
-    path: str | Path,
-    target: str | None,
-    task: str | None = None,
-    encoder: TabularEncoder | None = None,
-    drop: Sequence[str] = (),
-    delimiter: str | None = None,
-    missing: str | None = None,
-    max_categories: int = MAX_CATEGORIES,
-) -> Data:
-    """A CSV file with a header row and a ``target`` column → :class:`Data`.
-
-    Numeric columns are kept; text columns are one-hot encoded.  Class names in the
-    target become labels ``0..K-1`` (sorted names); a numeric target is a regression
-    target unless it holds whole numbers only, with at most 20 distinct values
-    (then they are classes), or ``task`` says otherwise.  Columns in ``drop`` are
-    ignored.  ``missing`` says what to do with missing feature cells (``None``: an
-    error naming them; ``"drop"``; ``"mean"``); text columns may have at most
-    ``max_categories`` categories.  Pass the training data's ``encoder`` to encode a
-    test file the same way (its ``missing`` strategy is used).
-    """
-    table = read_csv(path, delimiter, _text_columns(encoder))
-    if encoder is None:
-        if target is None:
-            raise NNDLValueError(
-                f"a CSV file needs a target column; {table.path!r} has the columns: "
-                f"{', '.join(table.header)}. Pass target=NAME (--target NAME on the command line)"
-            )
-        encoder = TabularEncoder.fit(table, target, task, drop, missing, max_categories)
-    elif target is not None and target != encoder.target:
-        raise NNDLValueError(
-            f"target={target!r} differs from the encoding's target {encoder.target!r}; "
-            "leave target out or pass the same name"
-        )
-    if encoder.target is None or encoder.task is None:
-        raise NNDLValueError("the encoding has no target column; use read_csv_features instead")
-    _check_columns(table, [encoder.target], "the training file")
-    _target_values(table, encoder.target)
-    table = encoder.prepare(table)
-    return Data(
-        X=encoder.transform(table),
-        Y=encoder.transform_target(table),
-        task=encoder.task,
-        classes=encoder.classes,
-        feature_names=encoder.feature_names,
-        source=table.path,
-        encoder=encoder,
-    )
-
-
-def csv_features(
-    path: str | Path,
-    encoder: TabularEncoder | None = None,
-    delimiter: str | None = None,
-    *,
-    target: str | None = None,
-    feature_names: Sequence[str] | None = None,
-) -> tuple[np.ndarray, list[str]]:
-    """The feature columns of a CSV file → ``(X (n_x, m), a name per example: "row N")``;
-    rows dropped by ``missing="drop"`` are left out (their names with them).
-
-    With the training data's ``encoder`` the file is encoded the same way (a target
-    column, if present, is ignored).  Without one: the columns named ``feature_names``
-    (the model's, in that order) when the header has them all, else every column but
-    ``target`` (a label column to leave out)."""
-    table = read_csv(path, delimiter, _text_columns(encoder))
-    if encoder is None:
-        if target is not None:
-            _check_columns(table, [target], "--target")
-        names = [str(f) for f in feature_names or ()]
-        if names and all(name in table.header for name in names):
-            encoder = TabularEncoder(columns=[Column(name, "numeric") for name in names])
-        else:
-            encoder = TabularEncoder.fit(table, None, drop=[] if target is None else [target])
-    rows = np.arange(table.m)
-    if encoder.missing == "drop":
-        keep = np.ones(table.m, dtype=bool)
-        for column in encoder.columns:
-            if column.name in table.header:
-                keep[table.missing(column.name)] = False
-        rows = np.flatnonzero(keep)
-        table = encoder.prepare(table)
-    return encoder.transform(table), [f"row {i + 1}" for i in rows.tolist()]
-
-
-def read_csv_features(
-    path: str | Path,
-    encoder: TabularEncoder | None = None,
-    delimiter: str | None = None,
-    *,
-    target: str | None = None,
-    feature_names: Sequence[str] | None = None,
-) -> np.ndarray:
-    """The feature columns of a CSV file (say, one to predict on) → ``X`` of shape ``(n_x, m)``;
-    see :func:`csv_features` for ``encoder``, ``target`` and ``feature_names``."""
-    return csv_features(path, encoder, delimiter, target=target, feature_names=feature_names)[0]

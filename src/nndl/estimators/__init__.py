@@ -19,7 +19,8 @@ learned attributes end in ``_`` — and pass its estimator checks, so they work 
 """
 
 from nndl.estimators._course import LogisticRegression, NeuralNetClassifier, NeuralNetRegressor
-from nndl.estimators._mlp_estimators import MLPClassifier, MLPRegressor
+from nndl.estimators._mlp_estimators import MLPClassifier
+from nndl.estimators._mlp_regressor import MLPRegressor
 
 __all__ = [
     "LogisticRegression",

@@ -113,10 +113,11 @@ def forward_rows(
     ``(n[l], n[l+1])``, ``intercepts[l]`` is ``b[l+1]`` ``(n[l+1],)``, and each layer
     computes ``A[l] = g(A[l-1] W + b)``.  ``hidden`` gives the hidden layers'
     activations (nndl's names or Activation objects), ``output`` the output's name
-    (``softmax`` normalizes each row).
+    (``softmax`` normalizes each row).  The result has the promoted dtype of X and the
+    parameters: float64 input gives float64 outputs from a float32 network, as scikit-learn's.
     """
     m = X.shape[0]
-    dtype = coefs[-1].dtype
+    dtype = np.result_type(X.dtype, coefs[-1].dtype)  # as scikit-learn: X @ W promotes
     out = np.empty((m, coefs[-1].shape[1]), dtype=dtype)
     gs = [_activations.get(name) for name in hidden]
     for start in range(0, m, chunk):

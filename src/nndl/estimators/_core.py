@@ -29,7 +29,6 @@ import functools
 import itertools
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,6 +43,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
 from nndl.arrays.backend import to_numpy
+from nndl.arrays.threads import blas_threads_for
 from nndl.errors import DivergenceError, NNDLValueError
 from nndl.estimators import _layered
 from nndl.estimators._base import (
@@ -53,6 +53,7 @@ from nndl.estimators._base import (
     rows_from_params,
     train,
 )
+from nndl.estimators._plan import OUTPUTS, Plan
 from nndl.model import init as _init
 from nndl.model.checks import check_network_size, refuse_masked
 from nndl.model.network import Network
@@ -62,55 +63,6 @@ from nndl.training.history import History
 from nndl.training.options import FitOptions
 from nndl.training.plateau import AdaptiveRate, Plateau, PlateauState
 from nndl.training.trainer import evaluate
-
-OUTPUTS = {
-    "softmax": ("softmax", "cross_entropy"),
-    "logistic": ("sigmoid", "logistic"),
-    "identity": ("linear", "mse"),
-}
-"""scikit-learn's ``out_activation_`` to nndl's output activation and its matched loss."""
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How a front-end's parameters ask the core to train, built at each ``fit``."""
-
-    hidden_sizes: tuple[int, ...] = (100,)
-    hidden: tuple[str, ...] = ("relu",)
-    """nndl's names of the hidden layers' activations, one per layer."""
-    layers: Any = None
-    """The layers before the output (a Sequential model), instead of the two above."""
-    init: str = "glorot_uniform"
-    dtype: str | None = None
-    """The network's float dtype; None: X's."""
-    device: Any = None
-    optimizer: Any = "adam"
-    """An optimizer or its name; an ``LBFGS`` trains full batch."""
-    learning_rate: float = 0.001
-    rate: str = "constant"
-    """The kind of :class:`AdaptiveRate`: ``constant``, ``invscaling`` or ``adaptive``."""
-    power_t: float = 0.5
-    max_iter: int = 200
-    batch_size: int | str | None = "auto"
-    """``"auto"`` (min(200, m)), an int (clipped to m, with a warning), None (full batch)."""
-    shuffle: bool = True
-    l2: float = 0.0001
-    l2_cost: str = "dataset"
-    dropout: Any = 0.0
-    tol: float = 1e-4
-    n_iter_no_change: int | None = 10
-    """Epochs without improvement that the rule tolerates; None: it never stops."""
-    early_stopping: bool = False
-    validation_fraction: float = 0.1
-    watch_cost: bool = False
-    """With early stopping, watch the validation cost (the course's), not the score."""
-    warm_start: bool = False
-    progress: int = 0
-    """:class:`~nndl.training.options.FitOptions`' ``verbose`` (a bar, or a line per epoch)."""
-    report: bool = False
-    """Print scikit-learn's lines (the loss of each iteration, the plateaus)."""
-    warn_max_iter: bool = True
-    """A ``ConvergenceWarning`` when ``max_iter`` ends the run before the rule does."""
 
 
 def split_validation(
@@ -203,11 +155,18 @@ class Core(BaseEstimator):  # type: ignore[misc]
             self._initialize(plan, X, Y, dtype, stochastic=not isinstance(opt, optim.LBFGS))
         network = self._network(plan, X, Y, dtype)
         self.network_ = network  # the validation score predicts with it during training
+        lbfgs = isinstance(opt, optim.LBFGS)
+        dims = list(network.layer_dims) if isinstance(network, Network) else None
+        batch = X.shape[0]  # the rows of a step: all of them, or a mini-batch's
+        if not lbfgs and plan.batch_size is not None:
+            size = 200 if plan.batch_size == "auto" else int(plan.batch_size)
+            batch = max(1, min(size, batch))
         try:
-            if isinstance(opt, optim.LBFGS):
-                self._fit_lbfgs(plan, opt, network, X, Y, sample_weight, incremental)
-            else:
-                self._fit_stochastic(plan, network, X, Y, sample_weight, incremental)
+            with blas_threads_for(dims, batch):  # small products on one thread
+                if isinstance(opt, optim.LBFGS):
+                    self._fit_lbfgs(plan, opt, network, X, Y, sample_weight, incremental)
+                else:
+                    self._fit_stochastic(plan, network, X, Y, sample_weight, incremental)
         except DivergenceError as exc:
             raise NNDLValueError(
                 "Solver produced non-finite parameter weights. The input data may contain large "
@@ -278,10 +237,12 @@ class Core(BaseEstimator):  # type: ignore[misc]
             return model
         dims = [X.shape[1], *plan.hidden_sizes, Y.shape[1]]
         have = [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]]
-        if have != dims:
+        if have != dims:  # scikit-learn silently keeps the old network; nndl refuses
             raise NNDLValueError(
-                f"warm_start and partial_fit continue the network of layer sizes {have}; this "
-                f"call asks for {dims}: fit a new estimator (warm_start=False) to change them"
+                f"warm_start and partial_fit continue the fitted network, of hidden layer sizes "
+                f"{tuple(have[1:-1])}; this call asks for {tuple(plan.hidden_sizes)}. Set "
+                f"hidden_layer_sizes back to {tuple(have[1:-1])}, or set warm_start=False (or "
+                "use a new estimator) to train a network of the new sizes"
             )
         output, loss = OUTPUTS[self.out_activation_]
         params = params_from_rows(self.coefs_, self.intercepts_)
@@ -353,13 +314,27 @@ class Core(BaseEstimator):  # type: ignore[misc]
             shuffle=plan.shuffle,
             l2=plan.l2,
             l2_cost=plan.l2_cost,
+            output_cost=plan.output_cost,
             dropout=plan.dropout,
             callbacks=[stopping],
             verbose=plan.progress,
             seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
             sample_weight=w_train,
         )
-        history = self._train(network, X_train, Y_train, options)
+        diverged = None
+        try:
+            history = self._train(network, X_train, Y_train, options)
+        except DivergenceError as exc:
+            if not plan.early_stopping:
+                raise
+            diverged = exc
+            recorded = getattr(exc, "history", None)
+            history = recorded if isinstance(recorded, History) else History()
+            # the epoch that diverged counts, with a loss and a score that are not numbers
+            stopping.epochs += 1
+            stopping.state_.examples_seen += n
+            stopping.state_.losses.append(float("nan"))
+            stopping.state_.scores.append(float("nan"))
         self._optimizer_state = history.optimizer_state
         self.network_ = network
         self.n_iter_ = stopping.epochs
@@ -371,6 +346,10 @@ class Core(BaseEstimator):  # type: ignore[misc]
             if plan.device is not None and isinstance(network, Network):
                 network.to(plan.device)
         self._fitted(network)
+        if diverged is not None or stopping.diverged:
+            self._warn_diverged(plan, stopping.state_, diverged)
+            self._published(plan, history, incremental)
+            return
         ended = not stopping.stopped and not incremental and self.n_iter_ == plan.max_iter
         if plan.warn_max_iter and ended:
             warnings.warn(
@@ -380,6 +359,28 @@ class Core(BaseEstimator):  # type: ignore[misc]
                 stacklevel=4,
             )
         self._published(plan, history, incremental)
+
+    def _warn_diverged(
+        self, plan: Plan, state: PlateauState, error: DivergenceError | None
+    ) -> None:
+        """Early stopping ended a diverged run (scikit-learn's #29504): the validation score
+        of the last epoch is NaN, the parameters are those of the best score; say so."""
+        scores = state.scores
+        finite = [i for i, s in enumerate(scores) if np.isfinite(s)]
+        kept = (
+            f"the parameters of the best validation score ({state.best_score:.6g}, iteration "
+            f"{1 + max(finite, key=lambda i: scores[i])}) are kept"
+            if finite
+            else "no iteration had a finite validation score: the initial parameters are kept"
+        )
+        why = f" ({str(error).split(': training diverged')[0]})" if error is not None else ""
+        warnings.warn(
+            f"Training diverged at iteration {len(scores)}: the loss or the validation score is "
+            f"not finite{why}. Training stopped and {kept}. Lower the learning rate (it is "
+            f"{plan.learning_rate:g}) or standardize the inputs.",
+            ConvergenceWarning,
+            stacklevel=5,
+        )
 
     def _watch(
         self, plan: Plan, network: Network | Sequential, X_val: Any, Y_val: np.ndarray, w_val: Any
@@ -447,6 +448,11 @@ class Core(BaseEstimator):  # type: ignore[misc]
         iterations = int(getattr(history, "lbfgs_iterations", len(history)))
         self.n_iter_ = min(iterations, plan.max_iter)
         self.loss_ = float(getattr(history, "lbfgs_cost", history[-1] if history else np.nan))
+        if plan.output_cost == "mean" and isinstance(network, Network) and network.n_y > 1:
+            # L-BFGS minimizes the sum's cost, whose gradient it is given; loss_ reports the mean
+            m = float(X.shape[0] if sample_weight is None else np.sum(sample_weight))
+            l2 = plan.l2 / (2 * m) * sum(float(np.vdot(W, W)) for W in self.coefs_)
+            self.loss_ = (self.loss_ - l2) / network.n_y + l2
         status = int(getattr(history, "lbfgs_status", 0))
         if status != 0 and plan.warn_max_iter:
             message = getattr(history, "lbfgs_message", "")

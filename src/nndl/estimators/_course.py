@@ -5,7 +5,7 @@ Every Python ML tool takes one row per example; the course's core takes one colu
 example. These classes speak the course's vocabulary (``epochs``, ``learning_rate`` as a
 number, ``l2``, ``optimizer``, ``patience``) and are front-ends over the core of the
 scikit-learn drop-ins (:class:`nndl.estimators._core.Core`): each ``fit`` turns their
-parameters into the core's :class:`~nndl.estimators._core.Plan`, and the core validates the
+parameters into the core's :class:`~nndl.estimators._plan.Plan`, and the core validates the
 data, encodes the targets (:mod:`nndl.estimators._targets`), builds the network, holds out
 the validation set, trains with the one stopping rule and publishes the fitted attributes.
 The sample-major input (NumPy arrays, pandas DataFrames, lists) reaches
@@ -32,7 +32,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from nndl.errors import NNDLValueError
 from nndl.estimators._base import hidden_activations, layer_sizes
-from nndl.estimators._core import Core, Plan
+from nndl.estimators._core import Core
+from nndl.estimators._plan import Plan
 from nndl.estimators._targets import Labels, Numbers
 from nndl.training import optimizers as optim
 from nndl.training.history import History
@@ -220,11 +221,49 @@ class NeuralNetClassifier(ClassifierMixin, Labels, _NeuralNet):  # type: ignore[
     _min_classes = 2
 
     def fit(self, X: Any, y: Any) -> NeuralNetClassifier:
-        """Train a new network on ``X`` of shape ``(m, n)`` and labels ``y`` of shape ``(m,)``."""
+        """Train a new network on ``X`` of shape ``(m, n)`` and labels ``y`` of shape ``(m,)``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+        y : array_like of shape (n_samples,) or (n_samples, n_labels)
+            The labels (any hashable values; several columns for multilabel).
+
+        Returns
+        -------
+        NeuralNetClassifier
+            The estimator, fitted.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_moons
+        >>> X, y = make_moons(200, noise=0.1, random_state=0)
+        >>> clf = NeuralNetClassifier((16,), learning_rate=0.05, epochs=200, random_state=0)
+        >>> clf.fit(X, y).score(X, y) > 0.95
+        True
+        """
         return self._fit(X, y)  # type: ignore[no-any-return]
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> NeuralNetClassifier:
-        """One more epoch on (X, y); the first call needs ``classes``, all labels that can occur."""
+        """One more epoch on (X, y); the first call needs ``classes``, all labels that can occur.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+        y : array_like of shape (n_samples,)
+            The labels.
+        classes : array_like, optional
+            Every label that can occur (required on the first call).
+
+        Returns
+        -------
+        NeuralNetClassifier
+            The estimator.
+        """
         self._first_classes(y, classes)
         return self._fit(X, y, incremental=True)  # type: ignore[no-any-return]
 
@@ -236,8 +275,21 @@ class LogisticRegression(NeuralNetClassifier):
     the course.  ``optimizer="lbfgs"`` (the default) fits the full batch with
     SciPy's L-BFGS; ``"gd"`` is the course's gradient descent.
 
-    Attributes: ``coef_`` ``(n_classes or 1, n_features)`` and ``intercept_``, as in
-    scikit-learn, besides those of :class:`NeuralNetClassifier`.
+    Parameters
+    ----------
+    optimizer : str, default "lbfgs"
+        ``"lbfgs"``, ``"gd"``, ``"momentum"``, ``"rmsprop"`` or ``"adam"``.
+    learning_rate, epochs, batch_size, l2
+        As for :meth:`nndl.Network.fit` (``epochs``: L-BFGS's iterations); ``batch_size``
+        as for :class:`NeuralNetClassifier`, the full batch by default.
+    dtype, device, random_state, verbose
+        As for :class:`NeuralNetClassifier`.
+
+    Attributes
+    ----------
+    coef_, intercept_
+        ``(n_classes or 1, n_features)`` and ``(n_classes or 1,)``, as in scikit-learn,
+        besides the attributes of :class:`NeuralNetClassifier`.
     """
 
     def __init__(
@@ -291,18 +343,70 @@ class NeuralNetRegressor(RegressorMixin, Numbers, _NeuralNet):  # type: ignore[m
 
     The targets are standardized inside (their mean and standard deviation are
     learned in ``fit`` and undone in ``predict``), so one learning rate suits
-    targets of any scale.  Parameters and attributes as for
-    :class:`NeuralNetClassifier`; ``y`` may have several columns (multi-output).
+    targets of any scale.  ``y`` may have several columns (multi-output).
+
+    Parameters
+    ----------
+    hidden_layer_sizes
+        Units of each hidden layer, e.g. ``(100,)`` or ``(64, 32)``; ``()`` is linear
+        regression.
+    activation
+        Hidden activation, one name or one per hidden layer (as for
+        :class:`NeuralNetClassifier`).
+    layers
+        Instead of the two above, the layers before the output (see
+        :class:`NeuralNetClassifier`).
+    init
+        ``"auto"`` (he for ReLU-like, xavier otherwise), or any name of :mod:`nndl.model.init`.
+    optimizer, learning_rate, epochs, batch_size, l2, dropout
+        As for :class:`NeuralNetClassifier`.
+    early_stopping, validation_fraction, patience
+        As for :class:`NeuralNetClassifier` (the held-out part is not stratified).
+    dtype, device, random_state, verbose
+        As for :class:`NeuralNetClassifier`.
+
+    Attributes
+    ----------
+    n_features_in_, feature_names_in_, network_, loss_curve_, validation_loss_curve_, n_iter_
+        As for :class:`NeuralNetClassifier`.
     """
 
     _standardize = True
 
     def fit(self, X: Any, y: Any) -> NeuralNetRegressor:
-        """Train a new network on ``X`` ``(m, n)`` and targets ``y`` ``(m,)`` or ``(m, k)``."""
+        """Train a new network on ``X`` ``(m, n)`` and targets ``y`` ``(m,)`` or ``(m, k)``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+        y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
+
+        Returns
+        -------
+        NeuralNetRegressor
+            The estimator, fitted.
+        """
         return self._fit(X, y)  # type: ignore[no-any-return]
 
     def partial_fit(self, X: Any, y: Any) -> NeuralNetRegressor:
-        """One more epoch on (X, y)."""
+        """One more epoch on (X, y).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+        y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
+
+        Returns
+        -------
+        NeuralNetRegressor
+            The estimator.
+        """
         return self._fit(X, y, incremental=True)  # type: ignore[no-any-return]
 
     def __sklearn_tags__(self) -> Any:

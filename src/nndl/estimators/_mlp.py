@@ -7,7 +7,7 @@ fitted attributes (``coefs_`` in scikit-learn's layout ``(n_in, n_out)``,
 ``warm_start``, ``sample_weight``, multilabel targets, sparse input and the same
 stopping rule and learning rates (:mod:`nndl.training.plateau`: a callback and a schedule of
 the training run, which hold its state).  These classes only turn scikit-learn's parameters
-into a :class:`~nndl.estimators._core.Plan`; fitting, stopping and prediction are the core's
+into a :class:`~nndl.estimators._plan.Plan`; fitting, stopping and prediction are the core's
 (:mod:`nndl.estimators._core`), which the course's estimators share.  The weights start as
 scikit-learn's do (Glorot-uniform, drawn in the same order from ``random_state``),
 so the same seed gives the same initial network.
@@ -20,8 +20,17 @@ in nndl's NumPy engine; float32 input trains in float32.
 
 Differences that remain: the mini-batches are shuffled by nndl's own random stream (not
 scikit-learn's), so results agree in distribution, not bit for bit (with
-``shuffle=False`` they agree to rounding); the regressor's ``loss_`` sums the squared
-errors over outputs (scikit-learn averages them); ``loss="poisson"`` is not offered.
+``shuffle=False`` they agree to rounding).  The regressor's ``loss_``, ``loss_curve_`` and
+``best_loss_`` average the squared error over the outputs as scikit-learn's do (and ``tol`` is
+compared with that mean), while the gradient is the sum's, scikit-learn's too; L-BFGS minimizes
+the cost whose gradient it is given, where scikit-learn pairs the mean's value with the sum's
+gradient (its issue #8349), so several outputs under L-BFGS stop elsewhere.  The regressor's
+``loss="poisson"`` is scikit-learn's: half the Poisson deviance with the exponential output
+(``out_activation_ == "exp"``), summed over the outputs; nndl refuses negative targets for it.
+A fit that diverges under ``early_stopping`` records a NaN validation score and stops at
+once with the best score's weights and a ``ConvergenceWarning`` (scikit-learn records NaN
+scores until ``max_iter``); without early stopping it raises ``ValueError`` as scikit-learn
+does.
 """
 
 from __future__ import annotations
@@ -29,15 +38,20 @@ from __future__ import annotations
 from numbers import Real
 from typing import Any, ClassVar
 
+import numpy as np
+
 try:
     from sklearn.neural_network import MLPClassifier as _SkMLP
     from sklearn.utils._param_validation import Interval, StrOptions
+    from sklearn.utils.validation import check_is_fitted
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError('nndl\'s estimators need scikit-learn: pip install "nndl[sklearn]"') from exc
 
 from nndl.errors import NNDLValueError
+from nndl.estimators import _privates
 from nndl.estimators._base import hidden_activations, layer_sizes
-from nndl.estimators._core import Core, Plan
+from nndl.estimators._core import Core
+from nndl.estimators._plan import Plan
 from nndl.model import init as _init
 from nndl.training.optimizers import LBFGS, Adam, HeavyBall
 
@@ -56,6 +70,12 @@ INITS = ("glorot_uniform", *_init.INITIALIZERS)
 SCIPY_FTOL = 2.220446049250313e-09  # SciPy's default for L-BFGS-B, as scikit-learn leaves it
 
 
+DOCS_SITE = "http://127.0.0.1:8000/"
+"""The documentation site's address: where ``make docs-serve`` serves it (a published site's
+address goes here).  The estimators' HTML representation links to their entry in its API
+reference, ``api/estimators.html#nndl.estimators.MLPClassifier``."""
+
+
 def _stochastic(est: Any) -> bool:
     if est.solver == "lbfgs":
         raise AttributeError(
@@ -68,6 +88,9 @@ def _stochastic(est: Any) -> bool:
 class _BaseMLP(Core):
     """What the two drop-ins share (scikit-learn's ``BaseMultilayerPerceptron``): its
     parameters, their checks, and how they ask :class:`~nndl.estimators._core.Core` to train."""
+
+    _doc_link_module = "nndl"  # the "?" of scikit-learn's HTML diagram links to DOCS_SITE
+    _doc_link_template = DOCS_SITE + "api/estimators.html#{estimator_module}.{estimator_name}"
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **_SkMLP._parameter_constraints,
@@ -151,11 +174,6 @@ class _BaseMLP(Core):
         """scikit-learn's parameters as the core's plan: its solvers, rates, stopping rule
         (``tol``, ``n_iter_no_change``, the validation score) and ``loss_`` convention."""
         sizes = layer_sizes(self.hidden_layer_sizes, NNDLValueError, f"{self.hidden_layer_sizes!r}")
-        if getattr(self, "loss", "squared_error") != "squared_error":
-            raise NNDLValueError(
-                "nndl's MLPRegressor offers loss='squared_error' only. Received: "
-                f"loss={self.loss!r}"
-            )
         optimizer: LBFGS | Adam | HeavyBall
         if self.solver == "lbfgs":
             optimizer = LBFGS(gtol=self.tol, ftol=SCIPY_FTOL, max_fun=self.max_fun)
@@ -177,17 +195,91 @@ class _BaseMLP(Core):
             shuffle=self.shuffle,
             l2=self.alpha,
             l2_cost="batch",  # scikit-learn's loss_: each batch's cost carries (α/2B)Σ||W||²
+            # and its squared error is the mean over the outputs (its log losses: the sum)
+            output_cost="mean" if getattr(self, "loss", None) == "squared_error" else "sum",
             dropout=self.dropout,
             tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
+            # np.inf (scikit-learn allows it): never stop; the rule records without stopping
+            n_iter_no_change=None if self.n_iter_no_change == np.inf else self.n_iter_no_change,
             early_stopping=self.early_stopping,
             validation_fraction=self.validation_fraction,
             warm_start=self.warm_start,
             report=bool(self.verbose),
         )
 
+    # scikit-learn's privates that code written against them reads (nndl.estimators._privates)
+
+    @property
+    def _optimizer(self) -> _privates.OptimizerView:
+        """scikit-learn's ``_optimizer`` after a stochastic fit: its ``learning_rate`` now."""
+        if self.solver == "lbfgs" or not hasattr(self, "_rate"):
+            raise AttributeError(
+                "_optimizer exists after fit or partial_fit with solver='sgd' or 'adam'"
+            )
+        return _privates.OptimizerView(self)
+
+    @property
+    def _no_improvement_count(self) -> int:
+        """scikit-learn's count of epochs without improvement (the stopping rule's)."""
+        if not hasattr(self, "_plateau"):
+            raise AttributeError(
+                "_no_improvement_count exists after fit or partial_fit with solver='sgd' or 'adam'"
+            )
+        return int(self._plateau.no_improvement)
+
+    @_no_improvement_count.setter
+    def _no_improvement_count(self, count: int) -> None:
+        if not hasattr(self, "_plateau"):
+            raise AttributeError(
+                "_no_improvement_count can be set after fit or partial_fit with solver='sgd' or "
+                "'adam'; the first fit starts it at 0"
+            )
+        self._plateau.no_improvement = int(count)
+
+    def _unpack(self, packed_parameters: Any) -> None:
+        """scikit-learn's ``_unpack``: the weights from its packed vector."""
+        _privates.unpack(self, packed_parameters)
+
+    def _loss_grad_lbfgs(
+        self, packed_coef_inter: Any, X: Any, y: Any, sample_weight: Any = None, *buffers: Any
+    ) -> tuple[float, Any]:
+        """scikit-learn's ``_loss_grad_lbfgs`` (its scratch ``activations``, ``deltas``,
+        ``coef_grads``, ``intercept_grads`` are accepted and not needed)."""
+        check_is_fitted(self, "network_")
+        return _privates.loss_grad_lbfgs(self, packed_coef_inter, X, y, sample_weight)
+
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
-        """Fit the model to data matrix X ``(n_samples, n_features)`` and target(s) y."""
+        """Fit the model to data matrix X and target(s) y.
+
+        Starts from new weights, or with ``warm_start=True`` from those of the previous fit.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data (CSR or CSC matrices stay sparse; float32 trains in float32).
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets: class labels (a label-indicator matrix for multilabel targets) for
+            the classifier, numbers for the regressor.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the examples in the loss and its gradient (None: all 1).
+
+        Returns
+        -------
+        object
+            The fitted estimator itself.
+
+        See Also
+        --------
+        partial_fit : One epoch, continuing the previous ones (stochastic solvers).
+
+        Examples
+        --------
+        >>> from nndl import MLPClassifier
+        >>> MLPClassifier(solver="lbfgs", random_state=0).fit([[0.0], [1.0]], [0, 1]).n_iter_ > 0
+        True
+        """
         self._validate_params()
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
 

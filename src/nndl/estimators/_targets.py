@@ -116,7 +116,19 @@ class Labels:
         )
 
     def predict(self, X: Any) -> np.ndarray:
-        """The predicted classes, ``(n_samples,)`` (``(n_samples, n_labels)`` for multilabel)."""
+        """The predicted classes, ``(n_samples,)`` (``(n_samples, n_labels)`` for multilabel).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The predicted labels, from ``classes_``.
+        """
         check_is_fitted(self)
         return self._predict(X)
 
@@ -127,7 +139,19 @@ class Labels:
         return np.asarray(self._label_binarizer.inverse_transform(y_pred))
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Probability of each class, ``(n_samples, n_classes)``, in the order of ``classes_``."""
+        """Probability of each class, ``(n_samples, n_classes)``, in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+            Each row sums to 1 (for one label per example).
+        """
         check_is_fitted(self)
         y_pred = self._forward_pass_fast(X)  # type: ignore[attr-defined]
         if self.n_outputs_ == 1:
@@ -137,7 +161,19 @@ class Labels:
         return np.asarray(y_pred)
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
-        """``log(predict_proba(X))``."""
+        """``log(predict_proba(X))``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+            The log-probabilities.
+        """
         with np.errstate(divide="ignore"):
             return np.asarray(np.log(self.predict_proba(X)))
 
@@ -157,6 +193,11 @@ class Numbers:
             y = column_or_1d(y, warn=True)
         if is_sparse(X):
             X = X.tocsr()
+        if getattr(self, "loss", None) == "poisson" and np.any(np.asarray(y) < 0):
+            raise NNDLValueError(
+                "loss='poisson' needs targets y >= 0 (counts or rates); y has values down to "
+                f"{np.min(y)}. Use loss='squared_error' for targets that can be negative"
+            )
         Y = np.asarray(y, dtype=np.float64 if self._standardize else X.dtype).reshape(len(y), -1)
         if self._standardize:
             if reset:
@@ -167,13 +208,32 @@ class Numbers:
         return X, Y, y
 
     def _output_for(self, Y: np.ndarray) -> str:
-        return "identity"
+        """scikit-learn's ``out_activation_``: the identity, or ``exp`` for the Poisson loss."""
+        return "exp" if getattr(self, "loss", None) == "poisson" else "identity"
 
     def _score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        return float(r2_score(y, self._predict(X, check_input=False), sample_weight=sample_weight))
+        """R² of the predictions, NaN where they are not finite (a diverged network), as
+        scikit-learn scores during early stopping."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            y_pred = self._predict(X, check_input=False)
+        if not np.isfinite(y_pred).all():
+            return float("nan")
+        return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
     def predict(self, X: Any) -> np.ndarray:
-        """The predicted values, ``(n_samples,)`` or ``(n_samples, n_outputs)``."""
+        """The predicted values, ``(n_samples,)`` or ``(n_samples, n_outputs)``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The examples, one per row (scikit-learn's layout); pictures ``(m, n_H, n_W, n_C)``
+            for an estimator with ``layers``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The predictions, in the targets' units.
+        """
         check_is_fitted(self)
         return self._predict(X)
 

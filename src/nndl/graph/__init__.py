@@ -11,34 +11,29 @@ back.  Here that graph is a working engine:
 >>> float(a.grad), float(b.grad), float(c.grad)    # dJ/da, dJ/db, dJ/dc
 (3.0, 6.0, 9.0)
 
-- :mod:`~nndl.graph.node`: ``Node`` and the primitives, each value beside its local
-  derivative;
+- :mod:`~nndl.graph.node`: ``Node`` and its arithmetic (``+ − * / ** @``, sum, mean,
+  transpose), each value beside its local derivative;
+- :mod:`~nndl.graph.functions`: the elementwise functions (exp, log, tanh, sigmoid, relu,
+  maximum), reshape and constant, likewise;
 - :mod:`~nndl.graph.dot`: Graphviz DOT text and drawings, the course's example;
 - :mod:`~nndl.graph.network`: a ``Network``'s cost rebuilt as a graph, and losses
   written in graph primitives (``hinge``, ``focal``) for a network to train with.
 """
 
 from nndl.graph.dot import GraphvizMissingError, course_example, render, to_dot
+from nndl.graph.functions import constant, exp, log, maximum, relu, reshape, sigmoid, tanh
 from nndl.graph.network import GraphLoss, focal, hinge, network_cost, network_gradients
 from nndl.graph.node import (
     Node,
     add,
-    constant,
     divide,
-    exp,
     lift,
-    log,
     matmul,
-    maximum,
     mean,
     multiply,
     power,
-    relu,
-    reshape,
-    sigmoid,
     subtract,
     sum,
-    tanh,
     transpose,
 )
 

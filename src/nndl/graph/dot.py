@@ -14,7 +14,26 @@ from nndl.graph.node import Node, _summary
 
 
 def to_dot(root: Node, rankdir: str = "LR") -> str:
-    """Graphviz DOT text of the graph ending at ``root``: each node's label, value and gradient."""
+    """Graphviz DOT text of the graph ending at ``root``: each node's label, value and gradient.
+
+    Parameters
+    ----------
+    root : Node
+        The output node (J).
+    rankdir : {"LR", "TB"}, default "LR"
+        Graphviz's direction: left to right, or top to bottom.
+
+    Returns
+    -------
+    str
+        The DOT text.
+
+    Examples
+    --------
+    >>> J, _ = course_example()
+    >>> to_dot(J).splitlines()[0]
+    'digraph computation {'
+    """
     lines = ["digraph computation {", f"  rankdir={rankdir};", '  node [fontname="Helvetica"];']
     ids: dict[int, str] = {}
     order = root.topological_order()
@@ -48,8 +67,28 @@ class GraphvizMissingError(NNDLError, RuntimeError):
 def render(root: Node, path: str | Path, rankdir: str = "LR") -> Path:
     """Draw the graph to ``path`` (``.svg``, ``.png`` or ``.pdf``) with Graphviz's ``dot``.
 
-    Without ``dot``, raises :class:`GraphvizMissingError` saying how to get it;
-    ``to_dot()`` still gives the text, which any Graphviz viewer can draw.
+    ``to_dot()`` gives the text without Graphviz, which any Graphviz viewer can draw.
+
+    Parameters
+    ----------
+    root : Node
+        The output node (J).
+    path : str or pathlib.Path
+        The picture file.
+    rankdir : {"LR", "TB"}, default "LR"
+        Graphviz's direction: left to right, or top to bottom.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    GraphvizMissingError
+        When Graphviz's ``dot`` is not installed (the message says how to get it).
+    NNDLValueError
+        When the suffix is not ``.svg``, ``.png`` or ``.pdf``.
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -82,6 +121,19 @@ def course_example() -> tuple[Node, dict[str, Node]]:
     """The course's graph J = 3(a + bc) with a = 5, b = 3, c = 2, after ``J.backward()``.
 
     u = bc = 6, v = a + u = 11, J = 3v = 33; dJ/da = 3, dJ/db = 6, dJ/dc = 9.
+
+    Returns
+    -------
+    J : Node
+        The output, with every gradient filled.
+    nodes : dict of str to Node
+        The nodes by name: ``a``, ``b``, ``c``, ``u``, ``v``, ``J``.
+
+    Examples
+    --------
+    >>> J, nodes = course_example()
+    >>> float(J.value), float(nodes["b"].grad)
+    (33.0, 6.0)
     """
     a, b, c = Node(5.0, label="a"), Node(3.0, label="b"), Node(2.0, label="c")
     u = b * c

@@ -8,7 +8,8 @@ from typing import Any
 
 from nndl.arrays.backend import Array, to_numpy
 from nndl.errors import NNDLValueError
-from nndl.graph.node import Node, _xp, constant, exp, log, maximum, relu, sigmoid, sum, tanh
+from nndl.graph.functions import constant, exp, log, maximum, relu, sigmoid, tanh
+from nndl.graph.node import Node, _xp, sum
 from nndl.model.losses import Loss
 
 
@@ -42,9 +43,23 @@ def _softplus(Z: Node) -> Node:
 def network_cost(network: Any, X: Array, Y: Array) -> tuple[Node, dict[str, Node]]:
     """A Network's forward pass and cost J as a graph, from its current parameters.
 
-    Returns ``(J, params)`` where ``params["W1"]`` … are the leaf nodes; after
-    ``J.backward()`` their ``grad`` is what ``network.backward`` should give.
-    ``Y`` must have the network's ``(n_y, m)`` shape (one-hot for softmax).
+    After ``J.backward()`` the leaves' ``grad`` is what ``network.backward`` should give.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    X : Array of shape (n_x, m)
+        The examples.
+    Y : Array of shape (n_y, m)
+        Their targets, in the network's shape (one-hot for softmax).
+
+    Returns
+    -------
+    J : Node
+        The cost.
+    params : dict of str to Node
+        The leaf nodes of the parameters, ``params["W1"]`` ….
     """
     params = {k: Node(v, label=k) for k, v in network.params.items()}
     m = X.shape[1]
@@ -86,7 +101,34 @@ def network_cost(network: Any, X: Array, Y: Array) -> tuple[Node, dict[str, Node
 
 
 def network_gradients(network: Any, X: Array, Y: Array) -> tuple[float, dict[str, Array]]:
-    """``(J, grads)`` of a Network computed by the graph, in ``Network.gradients``' format."""
+    """``(J, grads)`` of a Network computed by the graph, in ``Network.gradients``' format.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    X : array_like of shape (n_x, m)
+        The examples.
+    Y : array_like of shape (n_y, m)
+        Their targets.
+
+    Returns
+    -------
+    J : float
+        The cost.
+    grads : dict of str to Array
+        ``dW1``, ``db1``, … from the graph.
+
+    Examples
+    --------
+    >>> import numpy as np, nndl
+    >>> net = nndl.Network([2, 3, 1], activations="tanh", seed=0, dtype="float64")
+    >>> X, Y = np.array([[0.5, -1.0], [2.0, 0.1]]), np.array([[1, 0]])
+    >>> J, grads = network_gradients(net, X, Y)
+    >>> J_net, grads_net = net.gradients(X, Y)
+    >>> bool(np.isclose(J, J_net)), bool(np.allclose(grads["dW1"], grads_net["dW1"]))
+    (True, True)
+    """
     X, Y = network.check_data(X, Y)
     J, params = network_cost(network, X, Y)
     J.backward()
@@ -96,10 +138,16 @@ def network_gradients(network: Any, X: Array, Y: Array) -> tuple[float, dict[str
 class GraphLoss(Loss):
     """A loss written with graph primitives; its gradient comes from the graph.
 
-    ``fn(A, Y)`` takes the output node A ``(n_y, m)`` and the targets Y and returns
-    the loss of each example (any shape whose sum is Σ_i L⁽ⁱ⁾); the cost is
-    J = (1/m) Σ.  Give the network the output activation to use with it, e.g.
-    ``Network([2, 8, 1], output="linear", loss=hinge())``.
+    The cost is J = (1/m) Σ_i L⁽ⁱ⁾.  Give the network the output activation to use with
+    it, e.g. ``Network([2, 8, 1], output="linear", loss=hinge())``.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(A, Y)`` takes the output node A ``(n_y, m)`` and the targets Y and returns the
+        loss of each example (any shape whose sum is Σ_i L⁽ⁱ⁾).
+    name : str, default "custom"
+        The loss's name.
     """
 
     def __init__(self, fn: Callable[[Node, Node], Node], name: str = "custom") -> None:
@@ -122,13 +170,40 @@ class GraphLoss(Loss):
 
 
 def hinge(margin: float = 1.0) -> GraphLoss:
-    """The hinge loss max(0, margin − t·a) with t = 2y − 1 ∈ {−1, +1}; use a linear output."""
+    """The hinge loss max(0, margin − t·a) with t = 2y − 1 ∈ {−1, +1}; use a linear output.
+
+    Parameters
+    ----------
+    margin : float, default 1.0
+        The margin.
+
+    Returns
+    -------
+    GraphLoss
+        The loss.
+    """
     return GraphLoss(lambda A, Y: maximum(margin - (2.0 * Y - 1.0) * A, 0.0), name="hinge")
 
 
 def focal(gamma: float = 2.0, alpha: float = 0.25, eps: float = 1e-7) -> GraphLoss:
-    """The focal loss (Lin et al., 2017) for a sigmoid output p:
-    −α (1 − p)^γ y log p − (1 − α) p^γ (1 − y) log(1 − p)."""
+    """The focal loss (Lin et al., 2017) for a sigmoid output p.
+
+    L = −α (1 − p)^γ y log p − (1 − α) p^γ (1 − y) log(1 − p).
+
+    Parameters
+    ----------
+    gamma : float, default 2.0
+        γ, how much the well-classified examples are down-weighted.
+    alpha : float, default 0.25
+        α, the weight of the positive class.
+    eps : float, default 1e-7
+        p and 1 − p are kept at least eps inside the logs.
+
+    Returns
+    -------
+    GraphLoss
+        The loss.
+    """
 
     def fn(P: Node, Y: Node) -> Node:
         p = maximum(P, eps)

@@ -22,7 +22,6 @@ import numpy as np
 
 from nndl.arrays.backend import is_array, namespace, to_numpy
 from nndl.errors import NNDLTypeError, NNDLValueError, ShapeError
-from nndl.model.activations import Sigmoid
 
 Value = Any  # an array or a Python number
 Backward = Callable[[Value], tuple[Value, ...]]
@@ -78,9 +77,28 @@ def _summary(v: Value) -> str:
 class Node:
     """A value in the graph, with its gradient, its parents and the operation that made it.
 
-    Attributes: ``value`` (the array or number), ``grad`` (dJ/d(node) after
-    ``J.backward()``, same shape as ``value``; None before), ``parents``, ``op``
-    (``""`` for a leaf) and ``label`` (for drawing).
+    After ``J.backward()``, ``grad`` holds dJ/d(node), of ``value``'s shape (None before).
+
+    Parameters
+    ----------
+    value : array_like or float
+        The array or number (a number is kept as a 0-d NumPy array).
+    parents : sequence of Node, default ()
+        The nodes it was computed from.
+    op : str, default ""
+        The operation that made it (``""`` for a leaf).
+    label : str, default ""
+        Its name in drawings.
+    backward : callable, optional
+        Its local derivative: the gradient arriving at the node → its parents' gradients.
+
+    Examples
+    --------
+    >>> a, b, c = Node(5.0, label="a"), Node(3.0, label="b"), Node(2.0, label="c")
+    >>> J = 3 * (a + b * c)
+    >>> J.backward()
+    >>> float(J.value), float(a.grad), float(b.grad), float(c.grad)
+    (33.0, 3.0, 6.0, 9.0)
     """
 
     __slots__ = ("_backward", "grad", "label", "op", "parents", "value")
@@ -204,9 +222,11 @@ class Node:
         return transpose(self)
 
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
+        """Σ over ``axis`` (all axes when None): :func:`sum` of this node."""
         return sum(self, axis, keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
+        """The mean over ``axis`` (all axes when None): :func:`mean` of this node."""
         return mean(self, axis, keepdims)
 
 
@@ -214,6 +234,16 @@ def lift(x: Any) -> Node:
     """``x`` as a Node: a Node is returned as is, an array or number becomes a constant leaf.
 
     A number stays a Python number, so it mixes with arrays of any backend.
+
+    Parameters
+    ----------
+    x : Node or array_like or float
+        The value.
+
+    Returns
+    -------
+    Node
+        ``x`` itself, or a new leaf.
     """
     if isinstance(x, Node):
         return x
@@ -237,7 +267,18 @@ def _binary(a: Any, b: Any, op: str) -> tuple[Node, Node]:
 
 
 def add(a: Any, b: Any) -> Node:
-    """a + b;  ∂/∂a = 1, ∂/∂b = 1."""
+    """a + b;  ∂/∂a = 1, ∂/∂b = 1.
+
+    Parameters
+    ----------
+    a, b : Node or array_like or float
+        The operands, of shapes that broadcast (a ShapeError otherwise).
+
+    Returns
+    -------
+    Node
+        a + b, of the broadcast shape.
+    """
     a, b = _binary(a, b, "add")
     return Node(
         a.value + b.value, (a, b), "+",
@@ -246,7 +287,18 @@ def add(a: Any, b: Any) -> Node:
 
 
 def subtract(a: Any, b: Any) -> Node:
-    """a − b;  ∂/∂a = 1, ∂/∂b = −1."""
+    """a − b;  ∂/∂a = 1, ∂/∂b = −1.
+
+    Parameters
+    ----------
+    a, b : Node or array_like or float
+        The operands, of shapes that broadcast (a ShapeError otherwise).
+
+    Returns
+    -------
+    Node
+        a − b.
+    """
     a, b = _binary(a, b, "subtract")
     return Node(
         a.value - b.value, (a, b), "-",
@@ -255,7 +307,18 @@ def subtract(a: Any, b: Any) -> Node:
 
 
 def multiply(a: Any, b: Any) -> Node:
-    """a · b (elementwise);  ∂/∂a = b, ∂/∂b = a."""
+    """a · b (elementwise);  ∂/∂a = b, ∂/∂b = a.
+
+    Parameters
+    ----------
+    a, b : Node or array_like or float
+        The operands, of shapes that broadcast (a ShapeError otherwise).
+
+    Returns
+    -------
+    Node
+        a · b.
+    """
     a, b = _binary(a, b, "multiply")
     return Node(
         a.value * b.value, (a, b), "*",
@@ -264,7 +327,18 @@ def multiply(a: Any, b: Any) -> Node:
 
 
 def divide(a: Any, b: Any) -> Node:
-    """a / b;  ∂/∂a = 1/b, ∂/∂b = −a/b²."""
+    """a / b;  ∂/∂a = 1/b, ∂/∂b = −a/b².
+
+    Parameters
+    ----------
+    a, b : Node or array_like or float
+        The operands, of shapes that broadcast (a ShapeError otherwise).
+
+    Returns
+    -------
+    Node
+        a / b.
+    """
     a, b = _binary(a, b, "divide")
     return Node(
         a.value / b.value, (a, b), "/",
@@ -276,7 +350,20 @@ def divide(a: Any, b: Any) -> Node:
 
 
 def power(a: Any, p: Any) -> Node:
-    """a ** p;  ∂/∂a = p a^(p−1), ∂/∂p = a^p log a (for a > 0)."""
+    """a ** p;  ∂/∂a = p a^(p−1), ∂/∂p = a^p log a (for a > 0).
+
+    Parameters
+    ----------
+    a : Node or array_like or float
+        The base.
+    p : Node or array_like or float
+        The exponent, of a shape that broadcasts with a's (a ShapeError otherwise).
+
+    Returns
+    -------
+    Node
+        a ** p.
+    """
     a, p = _binary(a, p, "power")
     out = a.value**p.value
 
@@ -294,7 +381,25 @@ def power(a: Any, p: Any) -> Node:
 
 
 def matmul(a: Any, b: Any) -> Node:
-    """A @ B for 2-D A ``(n, k)`` and B ``(k, m)``;  ∂/∂A = G Bᵀ, ∂/∂B = Aᵀ G."""
+    """A @ B for 2-D A ``(n, k)`` and B ``(k, m)``;  ∂/∂A = G Bᵀ, ∂/∂B = Aᵀ G.
+
+    Parameters
+    ----------
+    a : Node or array_like
+        A, of shape ``(n, k)``.
+    b : Node or array_like
+        B, of shape ``(k, m)``.
+
+    Returns
+    -------
+    Node
+        A @ B, of shape ``(n, m)``.
+
+    Raises
+    ------
+    ShapeError
+        When A and B are not 2-D or their inner sizes differ.
+    """
     a, b = lift(a), lift(b)
     if len(a.shape) != 2 or len(b.shape) != 2 or a.shape[1] != b.shape[0]:
         raise ShapeError(
@@ -307,59 +412,6 @@ def matmul(a: Any, b: Any) -> Node:
     )  # fmt: skip
 
 
-def exp(a: Any) -> Node:
-    """e^a;  ∂/∂a = e^a."""
-    a = lift(a)
-    out = _xp(a.value).exp(a.value)
-    return Node(out, (a,), "exp", backward=lambda g: (g * out,))
-
-
-def log(a: Any) -> Node:
-    """log a (natural);  ∂/∂a = 1/a."""
-    a = lift(a)
-    return Node(_xp(a.value).log(a.value), (a,), "log", backward=lambda g: (g / a.value,))
-
-
-def tanh(a: Any) -> Node:
-    """tanh a;  ∂/∂a = 1 − tanh²a."""
-    a = lift(a)
-    out = _xp(a.value).tanh(a.value)
-    return Node(out, (a,), "tanh", backward=lambda g: (g * (1.0 - out * out),))
-
-
-def sigmoid(a: Any) -> Node:
-    """σ(a) = 1 / (1 + e^(−a)), computed without overflow;  ∂/∂a = σ(a)(1 − σ(a))."""
-    a = lift(a)
-    out = Sigmoid().forward(a.value)
-    return Node(out, (a,), "σ", backward=lambda g: (g * out * (1.0 - out),))
-
-
-def relu(a: Any) -> Node:
-    """max(0, a);  ∂/∂a = 1 where a > 0, else 0 (0 at a = 0, as in nndl.model.activations)."""
-    a = lift(a)
-    if is_array(a.value):
-        mask = _xp(a.value).astype(a.value > 0, a.value.dtype)
-    else:  # a Python number, as lift keeps it
-        mask = 1.0 if a.value > 0 else 0.0
-    return Node(a.value * mask, (a,), "relu", backward=lambda g: (g * mask,))
-
-
-def maximum(a: Any, b: Any) -> Node:
-    """Elementwise max(a, b);  the gradient goes to the larger input (to a on ties)."""
-    a, b = _binary(a, b, "maximum")
-    xp = _xp(a.value, b.value)
-    pick_a = a.value >= b.value
-    out = xp.where(pick_a, a.value, b.value)
-    take = xp.astype(pick_a, out.dtype)
-    return Node(
-        out, (a, b), "max",
-        backward=lambda g: (
-            _unbroadcast(g * take, a.shape),
-            _unbroadcast(g * (1.0 - take), b.shape),
-        ),
-    )  # fmt: skip
-
-
 def _axes(axis: int | tuple[int, ...] | None, ndim: int) -> set[int]:
     """The axes a reduction over ``axis`` covers, as non-negative numbers (all when None)."""
     if axis is None:
@@ -368,7 +420,22 @@ def _axes(axis: int | tuple[int, ...] | None, ndim: int) -> set[int]:
 
 
 def sum(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
-    """Σ a over ``axis`` (all axes when None);  ∂/∂a = 1, broadcast back to a's shape."""
+    """Σ a over ``axis`` (all axes when None);  ∂/∂a = 1, broadcast back to a's shape.
+
+    Parameters
+    ----------
+    a : Node or array_like
+        The operand.
+    axis : int or tuple of int, optional
+        The axes reduced; all when None.
+    keepdims : bool, default False
+        Keep the reduced axes with length 1.
+
+    Returns
+    -------
+    Node
+        The sum.
+    """
     a = lift(a)
     xp = _xp(a.value)
     out = xp.sum(a.value, axis=axis, keepdims=keepdims)
@@ -382,34 +449,46 @@ def sum(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
 
 
 def mean(a: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
-    """The mean over ``axis``: Σ a / (number of summed elements)."""
+    """The mean over ``axis``: Σ a / (number of summed elements).
+
+    Parameters
+    ----------
+    a : Node or array_like
+        The operand.
+    axis : int or tuple of int, optional
+        The axes reduced; all when None.
+    keepdims : bool, default False
+        Keep the reduced axes with length 1.
+
+    Returns
+    -------
+    Node
+        The mean.
+    """
     a = lift(a)
     count = math.prod(a.shape[ax] for ax in _axes(axis, len(a.shape)))
     return divide(sum(a, axis, keepdims), float(count))
 
 
-def reshape(a: Any, shape: tuple[int, ...]) -> Node:
-    """a with a new shape of the same size;  the gradient is reshaped back."""
-    a = lift(a)
-    xp = _xp(a.value)
-    try:
-        out = xp.reshape(a.value, shape)
-    except (ValueError, RuntimeError) as exc:
-        raise ShapeError(f"reshape: cannot reshape {a.shape} to {shape}: {exc}") from None
-    return Node(out, (a,), "reshape", backward=lambda g: (xp.reshape(g, a.shape),))
-
-
 def transpose(a: Any) -> Node:
-    """aᵀ of a 2-D a;  the gradient is transposed back."""
+    """aᵀ of a 2-D a;  the gradient is transposed back.
+
+    Parameters
+    ----------
+    a : Node or array_like
+        A 2-D operand.
+
+    Returns
+    -------
+    Node
+        aᵀ.
+
+    Raises
+    ------
+    ShapeError
+        When a is not 2-D.
+    """
     a = lift(a)
     if len(a.shape) != 2:
         raise ShapeError(f"transpose takes a 2-D node. Received: shape {a.shape}")
     return Node(a.value.T, (a,), "ᵀ", backward=lambda g: (g.T,))
-
-
-def constant(a: Any) -> Node:
-    """A leaf holding ``a``'s value: no gradient flows back through it (a stop-gradient)."""
-    return Node(a.value if isinstance(a, Node) else a, op="", label="const")
-
-
-# ------------------------------------------------------------------ drawing

@@ -46,9 +46,19 @@ FORMAT_VERSION = 1
 CHECKPOINT_FORMAT = "nndl-checkpoint"
 METADATA_KEY = "__metadata__"
 
+__all__ = ["load", "load_network", "save", "version"]
+"""The public API; the other functions are the file format's parts, which
+:mod:`nndl.training.checkpoints` and :mod:`nndl.io.sequential` share."""
+
 
 def version() -> str:
-    """The nndl version that writes the files."""
+    """The nndl version that writes the files.
+
+    Returns
+    -------
+    str
+        ``nndl.__version__``.
+    """
     return __version__
 
 
@@ -108,9 +118,37 @@ def save(network: Network | Sequential, path: str | Path) -> Path:
     """Save ``network`` (architecture and parameters) to ``path``; returns the path written.
 
     A :class:`~nndl.model.sequential.Sequential` model is saved the same way, with its
-    layers' configs and batch norm's running averages (:mod:`nndl.io.sequential`).  A path
-    without a suffix gets ``.npz``.  The previous file at ``path`` stays intact if anything
-    fails.
+    layers' configs and batch norm's running averages (:mod:`nndl.io.sequential`).  The
+    previous file at ``path`` stays intact if anything fails.
+
+    Parameters
+    ----------
+    network : Network or Sequential
+        The model.
+    path : str or pathlib.Path
+        The file; a path without a suffix gets ``.npz``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    NNDLValueError
+        When the path cannot be written (the message says why).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np, nndl
+    >>> net = nndl.Network([2, 3, 1], seed=0)
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> path = save(net, folder / "flower")
+    >>> path.name
+    'flower.npz'
+    >>> X = np.array([[0.5, -1.0], [2.0, 0.1]])
+    >>> bool(np.array_equal(load(path).predict_proba(X), net.predict_proba(X)))
+    True
     """
     p = normalize_path(path)
     arrays = param_arrays(network)
@@ -389,14 +427,49 @@ def expected_arrays(meta: dict[str, Any], path: Path | None = None) -> dict[str,
 def load(path: str | Path) -> Network | Sequential:
     """The network (or Sequential model) saved at ``path`` by :func:`save` (``net.save(path)``).
 
-    Its predictions are bit-identical to those of the saved model (on NumPy).
+    Its predictions are bit-identical to those of the saved model (on NumPy).  The file is
+    read with ``allow_pickle=False``: loading never runs code.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.npz`` file.
+
+    Returns
+    -------
+    Network or Sequential
+        The model.
+
+    Raises
+    ------
+    FileNotFoundError
+        When there is no file at ``path``.
+    NNDLValueError
+        When the file is damaged or is not an nndl model (a training checkpoint's network
+        is read as a model).
     """
     meta, arrays = read(path)
     return build(meta, arrays, path)
 
 
 def load_network(path: str | Path) -> Network:
-    """:func:`load` for a dense :class:`~nndl.Network` (what the command line takes)."""
+    """:func:`load` for a dense :class:`~nndl.Network` (what the command line takes).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.npz`` file.
+
+    Returns
+    -------
+    Network
+        The network.
+
+    Raises
+    ------
+    NNDLValueError
+        When the file holds a Sequential model, or cannot be loaded.
+    """
     from nndl.model.network import Network
 
     model = load(path)

@@ -11,6 +11,7 @@ It uses the arrays layer below it and nothing above: ``Network.fit`` and
 imported inside those two methods (the one documented upward call).
 """
 
-from nndl.model.network import LayerCache, Network, logistic_regression
+from nndl.model.layers.dense import LayerCache
+from nndl.model.network import Network, logistic_regression
 
 __all__ = ["LayerCache", "Network", "logistic_regression"]

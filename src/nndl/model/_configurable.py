@@ -46,7 +46,13 @@ class Configurable:
             cls._family = cls
 
     def config(self) -> dict[str, Any]:
-        """A JSON-able description from which the family's ``get`` rebuilds the object."""
+        """A JSON-able description from which the family's ``get`` rebuilds the object.
+
+        Returns
+        -------
+        dict of str to object
+            ``{"name": ..., **arguments}``.
+        """
         return {"name": self.name}
 
     def __repr__(self) -> str:

@@ -29,7 +29,19 @@ from nndl.model._configurable import Configurable, lookup
 
 
 class Activation(Configurable):
-    """Base class: an activation g with its derivative g' (``get(config())`` rebuilds one)."""
+    """Base class: an activation g with its derivative g' (``get(config())`` rebuilds one).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nndl.model.activations import get
+    >>> g = get("sigmoid")
+    >>> Z = np.array([[0.0, 2.0]])
+    >>> g.forward(Z)
+    array([[0.5       , 0.88079708]])
+    >>> g.backward(np.ones_like(Z), Z)  # dZ = dA * g'(Z)
+    array([[0.25      , 0.10499359]])
+    """
 
     elementwise: bool = True
     from_A: bool = False
@@ -37,25 +49,96 @@ class Activation(Configurable):
     every activation here but softmax; a new activation says so by setting it."""
 
     def forward(self, Z: Array) -> Array:
-        """``A = g(Z)``."""
+        """``A = g(Z)``.
+
+        Parameters
+        ----------
+        Z : Array of shape (n[l], m)
+            The pre-activations, one column per example.
+
+        Returns
+        -------
+        Array of shape (n[l], m)
+            The activations A.
+        """
         raise NotImplementedError
 
     def derivative_from_Z(self, Z: Array) -> Array:
-        """``g'(Z)``, elementwise."""
+        """``g'(Z)``, elementwise.
+
+        Parameters
+        ----------
+        Z : Array of shape (n[l], m)
+            The pre-activations.
+
+        Returns
+        -------
+        Array of shape (n[l], m)
+            The derivative g'(Z).
+
+        Raises
+        ------
+        NNDLValueError
+            For softmax, whose derivative is a Jacobian, not elementwise.
+        """
         return self.derivative_from_A(self.forward(Z))
 
     def derivative_from_A(self, A: Array) -> Array:
-        """``g'(Z)`` from ``A = g(Z)`` alone (only where :attr:`from_A` is True)."""
+        """``g'(Z)`` from ``A = g(Z)`` alone (only where :attr:`from_A` is True).
+
+        Parameters
+        ----------
+        A : Array of shape (n[l], m)
+            The activations ``A = g(Z)``.
+
+        Returns
+        -------
+        Array of shape (n[l], m)
+            The derivative g'(Z).
+
+        Raises
+        ------
+        NNDLValueError
+            When g' is not a function of A (:attr:`from_A` is False).
+        """
         raise NNDLValueError(f"{self.name}'s derivative is not a function of its output")
 
     def derivative(self, Z: Array, A: Array | None = None) -> Array:
-        """``g'(Z)``; from ``A = g(Z)`` when it is given and g' is a function of A."""
+        """``g'(Z)``; from ``A = g(Z)`` when it is given and g' is a function of A.
+
+        Parameters
+        ----------
+        Z : Array of shape (n[l], m)
+            The pre-activations.
+        A : Array of shape (n[l], m), optional
+            The activations ``g(Z)``, if already computed.
+
+        Returns
+        -------
+        Array of shape (n[l], m)
+            The derivative g'(Z).
+        """
         if A is not None and self.from_A:
             return self.derivative_from_A(A)
         return self.derivative_from_Z(Z)
 
     def backward(self, dA: Array, Z: Array, A: Array | None = None) -> Array:
-        """``dZ = dA * g'(Z)`` (the chain rule through an elementwise g)."""
+        """``dZ = dA * g'(Z)`` (the chain rule through an elementwise g).
+
+        Parameters
+        ----------
+        dA : Array of shape (n[l], m)
+            The gradient of the cost with respect to the activations A.
+        Z : Array of shape (n[l], m)
+            The pre-activations of the forward pass.
+        A : Array of shape (n[l], m), optional
+            The activations of the forward pass, if kept.
+
+        Returns
+        -------
+        Array of shape (n[l], m)
+            dZ, the gradient with respect to Z.
+        """
         return dA * self.derivative(Z, A)
 
     def __call__(self, Z: Array) -> Array:
@@ -87,6 +170,14 @@ class ReLU(Activation):
     Convention: g'(0) = 0 (the function has no derivative at 0; any value in
     [0, 1] is a valid subgradient, and 0 keeps dead units dead, as most
     libraries do).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = ReLU()
+    >>> Z = np.array([[-2.0, 0.0, 3.0]])
+    >>> g.forward(Z), g.derivative_from_Z(Z)  # g'(0) = 0
+    (array([[0., 0., 3.]]), array([[0., 0., 1.]]))
     """
 
     name = "relu"
@@ -105,7 +196,18 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """g(z) = z for z > 0, else slope·z; g'(z) = 1 for z > 0, else slope (also at 0)."""
+    """g(z) = z for z > 0, else slope·z; g'(z) = 1 for z > 0, else slope (also at 0).
+
+    Parameters
+    ----------
+    slope : float, default 0.01
+        The slope for z ≤ 0, in [0, 1).
+
+    Raises
+    ------
+    NNDLValueError
+        When the slope is not a finite number in [0, 1).
+    """
 
     name = "leaky_relu"
     from_A = True
@@ -150,11 +252,41 @@ class Tanh(Activation):
         return 1.0 - A * A
 
 
+class Exponential(Activation):
+    """g(z) = e^z; g'(z) = e^z = A.
+
+    The output of a Poisson regression network (the log link: the predicted rate is
+    positive), matched with :class:`~nndl.model.losses.PoissonLoss`.  Unlike the others it
+    overflows: e^z is inf past z ≈ 709 (88 in float32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Exponential().forward(np.array([[0.0, np.log(3.0)]]))
+    array([[1., 3.]])
+    """
+
+    name = "exponential"
+    from_A = True
+
+    def forward(self, Z: Array) -> Array:
+        return namespace(Z).exp(Z)
+
+    def derivative_from_A(self, A: Array) -> Array:
+        return A
+
+
 class Sigmoid(Activation):
     """σ(z) = 1 / (1 + e^(−z)); σ'(z) = σ(z)(1 − σ(z)).
 
     Computed from e^(−|z|), which is at most 1, so no z overflows:
     σ(z) = 1 / (1 + e^(−z)) for z ≥ 0 and e^z / (1 + e^z) for z < 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Sigmoid().forward(np.array([[-1000.0, 0.0, 1000.0]]))  # no overflow warning
+    array([[0. , 0.5, 1. ]])
     """
 
     name = "sigmoid"
@@ -177,6 +309,14 @@ class Softmax(Activation):
     Not elementwise: its derivative is the Jacobian diag(a) − a aᵀ per example,
     applied by ``backward`` as ``dZ = A * (dA − Σ_k dA_k A_k)``.  Paired with
     cross-entropy the network uses the fused ``dZ = A − Y`` instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = Softmax().forward(np.array([[1.0, 0.0], [1.0, 1000.0]]))
+    >>> A.round(3), A.sum(axis=0)
+    (array([[0.5, 0. ],
+           [0.5, 1. ]]), array([1., 1.]))
     """
 
     name = "softmax"
@@ -201,7 +341,7 @@ class Softmax(Activation):
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {
-    cls.name: cls for cls in (Linear, ReLU, LeakyReLU, Tanh, Sigmoid, Softmax)
+    cls.name: cls for cls in (Linear, ReLU, LeakyReLU, Tanh, Exponential, Sigmoid, Softmax)
 }
 """The registry: every activation by its name."""
 
@@ -211,8 +351,31 @@ HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 def get(identifier: str | Activation | dict[str, Any]) -> Activation:
     """An activation from its name (``"relu"``), a config dict, or an Activation (returned as is).
 
+    Parameters
+    ----------
+    identifier : str or Activation or dict
+        A name (``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``,
+        ``"softmax"``), a config such as ``{"name": "leaky_relu", "slope": 0.1}``, or an
+        activation.
+
+    Returns
+    -------
+    Activation
+        The activation.
+
+    Raises
+    ------
+    NNDLTypeError
+        When the identifier is neither a name, a dict nor an Activation.
+    NNDLValueError
+        When the name is not a known activation.
+
+    Examples
+    --------
     >>> get("tanh")
     Tanh()
+    >>> get({"name": "leaky_relu", "slope": 0.1}).slope
+    0.1
     """
     if isinstance(identifier, Activation):
         return identifier
@@ -234,4 +397,6 @@ def _by_name(name: object) -> type[Activation]:
         raise NNDLValueError(
             f"unknown activation {name!r}; the known ones are: {', '.join(ACTIVATIONS)}"
         )
-    return lookup(ACTIVATIONS, name, "activation", {"leakyrelu": "leaky_relu"})
+    return lookup(
+        ACTIVATIONS, name, "activation", {"leakyrelu": "leaky_relu", "exp": "exponential"}
+    )

@@ -37,27 +37,102 @@ Initializer = Callable[[int, int, Generator], np.ndarray]
 
 
 def zeros(n: int, n_prev: int, rng: Generator) -> np.ndarray:
-    """W = 0: every unit of the layer starts, and stays, identical."""
+    """W = 0: every unit of the layer starts, and stays, identical.
+
+    Parameters
+    ----------
+    n : int
+        n[l], the number of units of the layer (the rows of W[l]).
+    n_prev : int
+        n[l-1], the number of units of the layer before (the columns of W[l]).
+    rng : numpy.random.Generator or numpy.random.RandomState
+        The random source (unused).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, n_prev)
+        W[l].
+    """
     return np.zeros((n, n_prev))
 
 
 def random(n: int, n_prev: int, rng: Generator) -> np.ndarray:
-    """W = randn(n[l], n[l-1]) × 0.01, the course's default."""
+    """W = randn(n[l], n[l-1]) × 0.01, the course's default.
+
+    Parameters
+    ----------
+    n : int
+        n[l], the number of units of the layer (the rows of W[l]).
+    n_prev : int
+        n[l-1], the number of units of the layer before (the columns of W[l]).
+    rng : numpy.random.Generator or numpy.random.RandomState
+        The random source.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, n_prev)
+        W[l].
+    """
     return rng.standard_normal((n, n_prev)) * 0.01
 
 
 def scaled(n: int, n_prev: int, rng: Generator) -> np.ndarray:
-    """W = randn(n[l], n[l-1]) / sqrt(n[l-1]), as in the course's deep network application."""
+    """W = randn(n[l], n[l-1]) / sqrt(n[l-1]), as in the course's deep network application.
+
+    Parameters
+    ----------
+    n : int
+        n[l], the number of units of the layer (the rows of W[l]).
+    n_prev : int
+        n[l-1], the number of units of the layer before (the columns of W[l]).
+    rng : numpy.random.Generator or numpy.random.RandomState
+        The random source.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, n_prev)
+        W[l].
+    """
     return rng.standard_normal((n, n_prev)) / math.sqrt(n_prev)
 
 
 def xavier(n: int, n_prev: int, rng: Generator) -> np.ndarray:
-    """W = randn(n[l], n[l-1]) × sqrt(2 / (n[l-1] + n[l])) (Glorot and Bengio, 2010)."""
+    """W = randn(n[l], n[l-1]) × sqrt(2 / (n[l-1] + n[l])) (Glorot and Bengio, 2010).
+
+    Parameters
+    ----------
+    n : int
+        n[l], the number of units of the layer (the rows of W[l]).
+    n_prev : int
+        n[l-1], the number of units of the layer before (the columns of W[l]).
+    rng : numpy.random.Generator or numpy.random.RandomState
+        The random source.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, n_prev)
+        W[l].
+    """
     return rng.standard_normal((n, n_prev)) * math.sqrt(2.0 / (n_prev + n))
 
 
 def he(n: int, n_prev: int, rng: Generator) -> np.ndarray:
-    """W = randn(n[l], n[l-1]) × sqrt(2 / n[l-1]) (He et al., 2015), for ReLU layers."""
+    """W = randn(n[l], n[l-1]) × sqrt(2 / n[l-1]) (He et al., 2015), for ReLU layers.
+
+    Parameters
+    ----------
+    n : int
+        n[l], the number of units of the layer (the rows of W[l]).
+    n_prev : int
+        n[l-1], the number of units of the layer before (the columns of W[l]).
+    rng : numpy.random.Generator or numpy.random.RandomState
+        The random source.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, n_prev)
+        W[l].
+    """
     return rng.standard_normal((n, n_prev)) * math.sqrt(2.0 / n_prev)
 
 
@@ -72,7 +147,29 @@ INITIALIZERS: dict[str, Initializer] = {
 
 
 def get(identifier: str | Initializer) -> Initializer:
-    """An initializer from its name, or a callable ``(n, n_prev, rng) -> W`` (returned as is)."""
+    """An initializer from its name, or a callable ``(n, n_prev, rng) -> W`` (returned as is).
+
+    Parameters
+    ----------
+    identifier : str or callable
+        ``"zeros"``, ``"random"``, ``"scaled"``, ``"xavier"`` or ``"he"``, or a callable
+        ``(n, n_prev, rng) -> W`` with W of shape ``(n, n_prev)``.
+
+    Returns
+    -------
+    callable
+        The initializer.
+
+    Raises
+    ------
+    NNDLValueError
+        When the name is not a known initializer.
+
+    Examples
+    --------
+    >>> get("he")(3, 2, make_rng(1)).shape
+    (3, 2)
+    """
     if callable(identifier):
         return identifier
     if isinstance(identifier, str):
@@ -83,7 +180,26 @@ def get(identifier: str | Initializer) -> Initializer:
 
 
 def make_rng(seed: RandomSource) -> Generator:
-    """A random source from a seed: an int gives the course's ``RandomState(seed)``."""
+    """A random source from a seed: an int gives the course's ``RandomState(seed)``.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator or numpy.random.RandomState or None
+        An int in [0, 2**32) (the course's ``np.random.seed(seed)``), a random source
+        (returned as is), or None for fresh entropy.
+
+    Returns
+    -------
+    numpy.random.Generator or numpy.random.RandomState
+        The random source.
+
+    Raises
+    ------
+    NNDLValueError
+        When an int seed is outside [0, 2**32).
+    NNDLTypeError
+        When the seed is of another type.
+    """
     if isinstance(seed, (np.random.RandomState, np.random.Generator)):
         return seed
     if seed is None:
@@ -104,6 +220,31 @@ def initialize(
     """Parameters ``W1, b1, …, WL, bL`` (float64 NumPy) for ``layer_dims = [n_x, n[1], …, n[L]]``.
 
     ``W[l]`` is drawn layer by layer in order; every ``b[l]`` is zeros ``(n[l], 1)``.
+
+    Parameters
+    ----------
+    layer_dims : sequence of int
+        ``[n_x, n[1], …, n[L]]``, the sizes of the input and of each layer.
+    init : str or callable, default "random"
+        The initializer of the weights (see :func:`get`).
+    seed : int or numpy.random.Generator or numpy.random.RandomState or None
+        The random source (see :func:`make_rng`).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``{"W1": W[1], "b1": b[1], …}``, W[l] of shape ``(n[l], n[l-1])``.
+
+    Raises
+    ------
+    NNDLValueError
+        When a custom initializer returns W of the wrong shape.
+
+    Examples
+    --------
+    >>> params = initialize([2, 4, 1], init="xavier", seed=3)
+    >>> params["W1"].shape, params["b1"].shape, params["W2"].shape
+    ((4, 2), (4, 1), (1, 4))
     """
     initializer = get(init)
     rng = make_rng(seed)

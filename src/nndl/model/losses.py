@@ -52,26 +52,74 @@ def _mean_over_examples(L: Array) -> Array:
 
 
 class Loss(Configurable):
-    """Base class of the losses; subclass it for a loss of your own (``get(config())``
-    rebuilds one)."""
+    """Base class of the losses; subclass it for a loss of your own.
+
+    ``get(config())`` rebuilds one.  The cost is the mean of the loss over the m examples,
+    ``J = (1/m) Σ_i L(a⁽ⁱ⁾, y⁽ⁱ⁾)``.
+    """
 
     output: str = ""
     """The output activation matched with this loss (``dZ = A − Y``)."""
 
     def value(self, A: Array, Y: Array) -> Array:
-        """The cost J from the network's output A."""
+        """The cost J from the network's output A.
+
+        Parameters
+        ----------
+        A : Array of shape (n_y, m)
+            The network's output A[L].
+        Y : Array of shape (n_y, m)
+            The targets.
+
+        Returns
+        -------
+        Array
+            The cost J, a 0-d array.
+        """
         raise NotImplementedError
 
     def gradient(self, A: Array, Y: Array) -> Array:
-        """``dA = ∂L/∂A`` for each example, shape ``(n_y, m)``."""
+        """``dA = ∂L/∂A`` for each example, shape ``(n_y, m)``.
+
+        Parameters
+        ----------
+        A : Array of shape (n_y, m)
+            The network's output A[L].
+        Y : Array of shape (n_y, m)
+            The targets.
+
+        Returns
+        -------
+        Array of shape (n_y, m)
+            dA[L], not yet divided by m.
+        """
         raise NotImplementedError
 
     def value_from_Z(self, Z: Array, Y: Array) -> Array:
-        """The cost J from the matched output layer's Z (stable for any finite Z)."""
+        """The cost J from the matched output layer's Z (stable for any finite Z).
+
+        Parameters
+        ----------
+        Z : Array of shape (n_y, m)
+            The output layer's pre-activations Z[L].
+        Y : Array of shape (n_y, m)
+            The targets.
+
+        Returns
+        -------
+        Array
+            The cost J, a 0-d array.
+        """
         raise NotImplementedError
 
     def check_targets(self, Y: Array) -> None:
-        """Raise a clear error when Y cannot be a target of this loss."""
+        """Raise a clear error when Y cannot be a target of this loss.
+
+        Parameters
+        ----------
+        Y : Array of shape (n_y, m)
+            The targets.
+        """
 
 
 class LogisticLoss(Loss):
@@ -161,8 +209,46 @@ class MeanSquaredError(Loss):
         return self.value(Z, Y)
 
 
+class PoissonLoss(Loss):
+    """Half the Poisson deviance: L(a, y) = Σ_k (y_k log(y_k / a_k) − y_k + a_k), y ≥ 0.
+
+    ``y log y`` is 0 at y = 0; scikit-learn's ``loss="poisson"``.  Matched with the exponential
+    output (a = e^z, the log link): from z, L = Σ_k (y_k log y_k − y_k − y_k z_k + e^(z_k)),
+    so ``dZ = e^z − y = A − Y``.  L ≥ 0, and 0 where a = y.
+    """
+
+    name = "poisson"
+    output = "exponential"
+
+    @staticmethod
+    def _y_log_y(Y: Array) -> Array:
+        xp = namespace(Y)
+        positive = Y > 0
+        return xp.where(positive, Y * xp.log(xp.where(positive, Y, 1.0)), 0.0)
+
+    def value(self, A: Array, Y: Array) -> Array:
+        xp = namespace(A, Y)
+        return _mean_over_examples(self._y_log_y(Y) - Y * xp.log(A) - Y + A)
+
+    def gradient(self, A: Array, Y: Array) -> Array:
+        return 1.0 - Y / A
+
+    def value_from_Z(self, Z: Array, Y: Array) -> Array:
+        xp = namespace(Z, Y)
+        return _mean_over_examples(self._y_log_y(Y) - Y - Y * Z + xp.exp(Z))
+
+    def check_targets(self, Y: Array) -> None:
+        xp = namespace(Y)
+        if not bool(xp.all(Y >= 0)):
+            raise NNDLValueError(
+                "the Poisson loss (exponential output) needs targets y >= 0 (counts or rates), "
+                f"but y has values down to {float(xp.min(Y))}. Use loss='squared_error' for "
+                "targets that can be negative"
+            )
+
+
 LOSSES: dict[str, type[Loss]] = {
-    cls.name: cls for cls in (LogisticLoss, CrossEntropy, MeanSquaredError)
+    cls.name: cls for cls in (LogisticLoss, CrossEntropy, MeanSquaredError, PoissonLoss)
 }
 """The registry: every loss by its name."""
 
@@ -181,7 +267,26 @@ LOSS_FOR_OUTPUT = {cls.output: name for name, cls in LOSSES.items()}
 
 
 def get(identifier: str | Loss | dict[str, Any]) -> Loss:
-    """A loss from its name (``"logistic"``), a config dict, or a Loss (returned as is)."""
+    """A loss from its name (``"logistic"``), a config dict, or a Loss (returned as is).
+
+    Parameters
+    ----------
+    identifier : str or Loss or dict
+        A name (``"logistic"``, ``"cross_entropy"``, ``"mse"`` or an alias), a config such as
+        ``{"name": "mse"}``, or a loss.
+
+    Returns
+    -------
+    Loss
+        The loss.
+
+    Raises
+    ------
+    NNDLTypeError
+        When the identifier is neither a name, a dict nor a Loss.
+    NNDLValueError
+        When the name is not a known loss.
+    """
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, dict):
@@ -198,6 +303,31 @@ def one_hot(labels: Array, n_classes: int) -> Array:
     """Integer class labels of shape ``(1, m)`` as a one-hot ``(n_classes, m)`` array.
 
     The result has the labels' backend and float dtype of the default kind.
+
+    Parameters
+    ----------
+    labels : Array of shape (1, m)
+        Integer class labels in ``[0, n_classes)``.
+    n_classes : int
+        The number of classes.
+
+    Returns
+    -------
+    Array of shape (n_classes, m)
+        Column i has a 1 in row ``labels[0, i]`` and 0 elsewhere.
+
+    Raises
+    ------
+    NNDLValueError
+        When the labels are not of shape (1, m).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> one_hot(np.array([[2, 0]]), 3)
+    array([[0., 1.],
+           [0., 0.],
+           [1., 0.]])
     """
     xp = namespace(labels)
     if labels.ndim != 2 or labels.shape[0] != 1:

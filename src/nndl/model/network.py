@@ -28,7 +28,7 @@ from __future__ import annotations
 import copy
 import html
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -64,29 +64,11 @@ from nndl.model.checks import (
     resolve_loss,
 )
 from nndl.model.fitting import Trainable
-from nndl.model.layers.dense import linear_backward, linear_forward
+from nndl.model.layers.dense import LayerCache, linear_backward, linear_forward
 from nndl.model.losses import Loss
 from nndl.model.outputs import OutputRules
 from nndl.model.summary import Summary
 from nndl.model.update_rules import descend
-
-
-class LayerCache(NamedTuple):
-    """What forward propagation keeps of layer l for backward propagation."""
-
-    A_prev: Array
-    """``A[l-1]``, shape ``(n[l-1], m)``."""
-    W: Array
-    """``W[l]``, shape ``(n[l], n[l-1])``."""
-    b: Array
-    """``b[l]``, shape ``(n[l], 1)``."""
-    Z: Array
-    """``Z[l] = W[l] A[l-1] + b[l]``, shape ``(n[l], m)``."""
-    A: Array
-    """``A[l] = g[l](Z[l])``, shape ``(n[l], m)`` (before dropout)."""
-    D: Array | None = None
-    """Inverted-dropout mask of layer l divided by keep_prob, or None without dropout;
-    the next layer receives ``A[l] * D[l]``."""
 
 
 class Network(OutputRules, Trainable):
@@ -94,31 +76,36 @@ class Network(OutputRules, Trainable):
 
     Parameters
     ----------
-    layer_dims
+    layer_dims : sequence of int
         ``[n_x, n[1], …, n[L]]``: input size, then each layer's number of units.
         ``[n_x, 1]`` is logistic regression.
-    activations
+    activations : str or Activation or sequence of them, default "relu"
         The hidden layers' activation: one name for all (``"relu"``, the course's
         choice for deep networks) or a list, one per hidden layer.  A list of L
         entries also sets the output layer's.
-    output
+    output : str or Activation, optional
         The output layer's activation.  When neither it nor ``loss`` is given it
         follows from the task: n[L] = 1 → sigmoid + logistic loss,
         n[L] > 1 → softmax + cross-entropy.
-    loss
+    loss : str or Loss, optional
         ``"logistic"``, ``"cross_entropy"`` or ``"mse"`` (or a Loss).  When only
         one of ``output`` and ``loss`` is given, the other is its matched pair.
-    init
+    init : str or callable, default "random"
         ``"random"`` (N(0, 1) × 0.01, the course's default), ``"zeros"``,
         ``"scaled"``, ``"xavier"``, ``"he"``, or a callable ``(n, n_prev, rng) -> W``.
-    seed
+    seed : int or numpy.random.Generator, optional
         An int (the course's ``numpy.random.seed``), a NumPy Generator, or None.
-    dtype
+    dtype : str, default "float32"
         ``"float32"`` (default) or ``"float64"``.
-    device
+    device : str or torch.device, optional
         Where the parameters live and the data is moved: ``"cpu"``, ``"cuda"``,
         ``"torch"``, ``"cupy"``, … (see :meth:`to`).  None (default): they follow
         the first data they meet.
+
+    Raises
+    ------
+    NNDLValueError
+        When ``layer_dims``, the activations, the loss or the dtype are invalid.
 
     Examples
     --------
@@ -203,7 +190,7 @@ class Network(OutputRules, Trainable):
 
     @property
     def device(self) -> str:
-        """Where the parameters live: ``"numpy"``, ``"torch:cpu"``, ``"cupy:cuda:0"``, …"""
+        """Where the parameters live: ``"numpy"``, ``"torch:cpu"``, ``"cupy:cuda:0"``, ...."""
         return str(_devices.placement_of(self.params["W1"]))
 
     def to(self, device: Any) -> Network:
@@ -241,13 +228,38 @@ class Network(OutputRules, Trainable):
     # ------------------------------------------------------------- the math
 
     def forward(self, X: Array) -> tuple[Array, list[LayerCache]]:
-        """Forward propagation: ``(A[L], caches)``, caches[l-1] holding layer l's values."""
+        """Forward propagation: ``(A[L], caches)``, caches[l-1] holding layer l's values.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_x, m)
+            The examples, one per column.
+
+        Returns
+        -------
+        AL : Array of shape (n_y, m)
+            The output A[L].
+        caches : list of LayerCache
+            ``(A_prev, W, b, Z, A)`` of each layer, layer 1 first.
+        """
         return self.forward_pass(self.check_X(X))
 
     def backward(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
         """Backward propagation: ``{"dW1": …, "db1": …, …, "dWL": …, "dbL": …}``.
 
-        ``AL`` and ``caches`` come from :meth:`forward` on the same examples as ``Y``.
+        Parameters
+        ----------
+        AL : Array of shape (n_y, m)
+            The output of :meth:`forward` on the same examples as ``Y``.
+        Y : array_like of shape (n_y, m)
+            Their targets.
+        caches : list of LayerCache
+            The caches of that :meth:`forward`.
+
+        Returns
+        -------
+        dict of str to Array
+            ``dW[l]`` and ``db[l]`` of every layer, each of its parameter's shape.
         """
         if len(caches) != self.L:
             raise NNDLValueError(
@@ -280,6 +292,23 @@ class Network(OutputRules, Trainable):
 
         Binary (sigmoid): 1 where ŷ > 0.5, else 0.  Softmax: argmax over the
         classes.  Regression: ŷ itself.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_x, m)
+            The examples, one per column.
+
+        Returns
+        -------
+        Array of shape (n_y, m) or (1, m)
+            The predictions.
+
+        Examples
+        --------
+        >>> import numpy as np, nndl
+        >>> net = nndl.Network([2, 1], init="zeros")
+        >>> net.predict(np.array([[1.0, -1.0], [2.0, 0.5]]))  # σ(0) = 0.5 is not > 0.5
+        array([[0, 0]])
         """
         if is_blocked(X):  # lazy, block by block where the blocks live (Dask)
             return predict_blocks(self, X)
@@ -382,8 +411,9 @@ class Network(OutputRules, Trainable):
         return J
 
     def backward_pass(self, AL: Array, Y: Array, caches: list[LayerCache]) -> dict[str, Array]:
-        """Backward propagation on checked ``Y``: ``{"dW1", "db1", …}``, with ``(λ/m) W[l]``
-        added to ``dW[l]`` under L2 and each dropout mask applied to its ``dA``.
+        """Backward propagation on checked ``Y``: ``{"dW1", "db1", …}``.
+
+        Under L2, ``(λ/m) W[l]`` is added to ``dW[l]``; each dropout mask is applied to its ``dA``.
 
         ``dZ[L] = A[L] − Y`` for a matched output and loss, else the loss's ``dA[L]``
         through ``g[L]``; then, layer by layer, :meth:`linear_backward` and
@@ -417,8 +447,10 @@ class Network(OutputRules, Trainable):
     # ------------------------------------------------- checks at the boundary
 
     def check_X(self, X: Any) -> Array:
-        """X checked (``check_X``), moved to the network's device and cast to its dtype;
-        the parameters follow X's array library and device when the network is not pinned."""
+        """X checked (``check_X``), moved to the network's device and cast to its dtype.
+
+        The parameters follow X's array library and device when the network is not pinned.
+        """
         X = check_X(X, self.n_x)
         if self._placement is not None:
             X = _devices.move(X, self._placement)
@@ -443,6 +475,18 @@ def logistic_regression(n_x: int, **kwargs: Any) -> Network:
     The network ``[n_x, 1]`` with no hidden layer; its ``W1`` is ``wᵀ`` of shape
     ``(1, n_x)``.  Weights start at zero, as in the course (no hidden units, so no
     symmetry to break).
+
+    Parameters
+    ----------
+    n_x : int
+        The number of input features.
+    **kwargs
+        Further arguments of :class:`Network` (``seed``, ``dtype``, ``device``, ...).
+
+    Returns
+    -------
+    Network
+        The network ``[n_x, 1]``, sigmoid output, logistic loss.
     """
     kwargs.setdefault("init", "zeros")
     kwargs.setdefault("output", "sigmoid")

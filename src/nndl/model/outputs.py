@@ -43,17 +43,43 @@ class OutputRules:
         return "regression"
 
     def data_cost(self, AL: Array, caches: list[Any], Y: Array) -> Array:
-        """``J = (1/m) Σ L(ŷ, y)`` without the L2 term (a 0-d array): from ``Z[L]`` (the last
-        cache's ``Z``) for a matched output and loss (softplus or logsumexp, never log 0),
-        else from ``A[L]``."""
+        """``J = (1/m) Σ L(ŷ, y)`` without the L2 term (a 0-d array).
+
+        From ``Z[L]`` (the last cache's ``Z``) for a matched output and loss (softplus or
+        logsumexp, never log 0), else from ``A[L]``.
+
+        Parameters
+        ----------
+        AL : Array of shape (n_y, m)
+            The output A[L].
+        caches : list
+            The forward pass's caches (the last one holds Z[L]).
+        Y : Array of shape (n_y, m)
+            The targets, checked.
+
+        Returns
+        -------
+        Array
+            J, a 0-d array.
+        """
         if self.fused_output:
             return self.loss.value_from_Z(caches[-1].Z, Y)
         return self.loss.value(AL, Y)
 
     def l2_term(self, m: float) -> float:
-        """The L2 term of the cost, ``(λ / 2m) Σ_l ||W[l]||²`` over every weight (0.0 without
-        L2); ``m`` the examples the cost is divided by: the training set's (the course's
-        convention) or a mini-batch's."""
+        """The L2 term of the cost, ``(λ / 2m) Σ_l ||W[l]||²`` over every weight.
+
+        Parameters
+        ----------
+        m : float
+            The examples the cost is divided by: the training set's (the course's convention)
+            or a mini-batch's.
+
+        Returns
+        -------
+        float
+            The term; 0.0 without L2.
+        """
         if self.l2 <= 0:
             return 0.0
         squares = sum(
@@ -62,8 +88,19 @@ class OutputRules:
         return self.l2 / (2 * m) * squares
 
     def labels(self, AL: Array) -> Array:
-        """Predictions from ``A[L]``: ``(1, m)`` class indices for softmax, 0/1 where
-        ŷ > 0.5 for sigmoid, ŷ itself for regression."""
+        """Predictions from ``A[L]``.
+
+        Parameters
+        ----------
+        AL : Array of shape (n_y, m)
+            The output A[L].
+
+        Returns
+        -------
+        Array
+            ``(1, m)`` class indices for softmax, 0/1 where ŷ > 0.5 for sigmoid, ŷ itself for
+            regression.
+        """
         xp = namespace(AL)
         if self.output.name == "softmax":
             return xp.reshape(xp.argmax(AL, axis=0), (1, AL.shape[1]))
@@ -72,8 +109,22 @@ class OutputRules:
         return AL
 
     def count_correct(self, AL: Array, Y: Array) -> float:
-        """How many examples (columns) ``AL`` classifies right: argmax for softmax, else
-        every output on the right side of 0.5."""
+        """How many examples (columns) ``AL`` classifies right.
+
+        Argmax for softmax, else every output on the right side of 0.5.
+
+        Parameters
+        ----------
+        AL : Array of shape (n_y, m)
+            The output A[L].
+        Y : Array of shape (n_y, m)
+            The targets, checked (one-hot for softmax).
+
+        Returns
+        -------
+        float
+            The number of examples classified right.
+        """
         xp = namespace(AL)
         if self.output.name == "softmax":
             hits = xp.argmax(AL, axis=0) == xp.argmax(Y, axis=0)

@@ -56,22 +56,35 @@ from nndl.model.outputs import OutputRules
 
 
 class Sequential(OutputRules, Trainable):
-    """Layers applied one after another, trained like :class:`nndl.Network`
-    (``model.fit(X, Y, learning_rate, epochs, **options)``, the same options).
+    """Layers applied one after another, trained like :class:`nndl.Network`.
+
+    ``model.fit(X, Y, learning_rate, epochs, **options)`` takes the network's options.
 
     Parameters
     ----------
-    layers
+    layers : sequence of Layer
         The layers, first to last; the last is a ``Dense`` layer whose activation is the
         output's (sigmoid, softmax or linear).
-    input_shape
+    input_shape : sequence of int
         The shape of one example: ``(n_x,)`` for vectors (then X is ``(n_x, m)``, the first
         course's layout), ``(n_H, n_W, n_C)`` for pictures or ``(n_W, n_C)`` for sequences
         (then X is ``(m, …)``, the convolutional course's layout).
-    loss
+    loss : str or Loss, optional
         As :class:`nndl.Network`'s: by default the one matched with the output activation.
-    seed, dtype
-        As :class:`nndl.Network`'s: the seed draws every layer's weights in order.
+    seed : int or numpy.random.Generator, optional
+        As :class:`nndl.Network`'s: it draws every layer's weights in order.
+    dtype : str, default "float32"
+        As :class:`nndl.Network`'s.
+
+    Examples
+    --------
+    >>> import nndl
+    >>> from nndl.layers import Dense, Dropout, Sequential
+    >>> X, Y = nndl.datasets.make_moons(200, noise=0.1, seed=0)
+    >>> model = Sequential([Dense(16), Dropout(0.1), Dense(1, "sigmoid")], (2,), seed=0)
+    >>> history = model.fit(X, Y, learning_rate=0.01, epochs=200, optimizer="adam")
+    >>> model.accuracy(X, Y) > 0.9
+    True
     """
 
     def __init__(
@@ -154,6 +167,7 @@ class Sequential(OutputRules, Trainable):
 
     @property
     def n_y(self) -> int:
+        """The number of output units (rows of Y)."""
         return self.layers[-1].output_shape[-1]
 
     @property
@@ -196,8 +210,10 @@ class Sequential(OutputRules, Trainable):
         }
 
     def copy(self, dtype: str | None = None) -> Sequential:
-        """An independent copy (parameters and running averages copied to NumPy),
-        optionally in another dtype."""
+        """An independent copy, optionally in another dtype.
+
+        Parameters and running averages are copied to NumPy.
+        """
         clone = copy.copy(self)
         clone.dtype = self.dtype if dtype is None else dtype_name(dtype)
         clone.layers = [copy.copy(layer) for layer in self.layers]
@@ -232,8 +248,10 @@ class Sequential(OutputRules, Trainable):
         return self.forward(X)[0]
 
     def predict(self, X: Array) -> Array:
-        """``(1, m)`` class indices for softmax, 0/1 labels for sigmoid, ŷ for regression
-        (``(1, m, T_x)`` and ``(n_y, m, T_x)`` for sequences)."""
+        """Predictions: ``(1, m)`` class indices for softmax, 0/1 for sigmoid, else ŷ.
+
+        For sequences ``(1, m, T_x)`` and ``(n_y, m, T_x)``.
+        """
         return self.labels(self.predict_proba(X))
 
     def accuracy(self, X: Array, Y: Array) -> float:
@@ -263,11 +281,13 @@ class Sequential(OutputRules, Trainable):
         rng: np.random.Generator | None = None,
         training: bool = True,
     ) -> tuple[Array, list[Any]]:
-        """``(A[L], caches)`` on checked X, layer by layer; in training mode batch norm uses
-        the batch's statistics (and updates its running averages) and dropout draws from
-        ``rng``.  ``keep_probs`` is :class:`nndl.Network`'s dropout; here it is a layer.
-        A layer's ``compute_mask`` hands the mask of padded steps to the next one (from
-        ``Masking`` or ``Embedding(mask_zero=True)`` to the recurrent layers)."""
+        """``(A[L], caches)`` on checked X, layer by layer.
+
+        In training mode batch norm uses the batch's statistics (and updates its running
+        averages) and dropout draws from ``rng``.  ``keep_probs`` is :class:`nndl.Network`'s
+        dropout; here it is a layer.  A layer's ``compute_mask`` hands the mask of padded steps
+        to the next one (from ``Masking`` or ``Embedding(mask_zero=True)`` to the recurrent layers).
+        """
         if keep_probs is not None and any(p < 1.0 for p in keep_probs):
             raise NNDLValueError(
                 "a Sequential model drops units with Dropout(rate) layers, not fit(dropout=...)"
@@ -299,8 +319,10 @@ class Sequential(OutputRules, Trainable):
         return [xp.take(A, real, axis=1) for A in columns]
 
     def data_cost(self, AL: Array, caches: list[Any], Y: Array) -> Array:
-        """As :class:`~nndl.model.outputs.OutputRules`'; for sequences the sum over each
-        sequence's real steps, ``(1/m) Σ_i Σ_t L``."""
+        """``J = (1/m) Σ L(ŷ, y)`` without the L2 term, as ``OutputRules.data_cost``.
+
+        For sequences the sum over each sequence's real steps, ``(1/m) Σ_i Σ_t L``.
+        """
         if len(AL.shape) != 3:
             return super().data_cost(AL, caches, Y)
         Z, A, Y = self._real_steps(caches, caches[-1].Z, AL, Y)
@@ -315,8 +337,11 @@ class Sequential(OutputRules, Trainable):
         return self.data_cost(AL, caches, Y) + self.l2_term(int(AL.shape[1]))
 
     def backward_pass(self, AL: Array, Y: Array, caches: list[Any]) -> dict[str, Array]:
-        """``{"dW1", "db1", …}``: ``dZ[L] = A[L] − Y`` (matched pair) into the last layer,
-        then each layer's backward pass; ``(λ/m) W`` added to every ``dW`` under L2."""
+        """``{"dW1", "db1", …}``: each layer's backward pass, from the last.
+
+        ``dZ[L] = A[L] − Y`` (matched pair) goes into the last layer; ``(λ/m) W`` is added to
+        every ``dW`` under L2.
+        """
         last = self.layers[-1]
         assert isinstance(last, Dense)
         Z = caches[-1].Z
@@ -341,8 +366,10 @@ class Sequential(OutputRules, Trainable):
         return out
 
     def count_correct(self, AL: Array, Y: Array) -> float:
-        """As :class:`~nndl.model.outputs.OutputRules`'; for sequences m times the fraction of
-        real steps classified right (so that ``/ m`` is the accuracy)."""
+        """How many examples ``AL`` classifies right, as ``OutputRules.count_correct``.
+
+        For sequences m times the fraction of real steps classified right (``/ m`` is the accuracy).
+        """
         if len(AL.shape) != 3:
             return super().count_correct(AL, Y)
         xp = namespace(AL)
@@ -369,9 +396,11 @@ class Sequential(OutputRules, Trainable):
     # ------------------------------------------------- checks at the boundary
 
     def check_X(self, X: Any) -> Array:
-        """X ``(n_x, m)`` for vectors, ``(m,) + input_shape`` otherwise: finite, in the
-        model's dtype, the parameters moved to X's library and device.  Tokens for an
-        embedding stay integers, each in ``[0, vocab_size)``."""
+        """X checked: ``(n_x, m)`` for vectors, ``(m,) + input_shape`` otherwise.
+
+        Finite, in the model's dtype, the parameters moved to X's library and device.  Tokens
+        for an embedding stay integers, each in ``[0, vocab_size)``.
+        """
         if self.layers[0].takes_tokens:
             return self._check_tokens(X)
         if self.columns:
@@ -438,8 +467,11 @@ class Sequential(OutputRules, Trainable):
                 layer.state = {k: move_like(v, X) for k, v in layer.state.items()}
 
     def check_Y(self, Y: Any, m: int, like: Array) -> Array:
-        """Y ``(n_y, m)`` checked as :class:`nndl.Network` checks it; for sequences
-        ``(n_y, m, T_x)``, or integer labels ``(m, T_x)`` or ``(1, m, T_x)`` for softmax."""
+        """Y ``(n_y, m)`` checked as :class:`nndl.Network` checks it.
+
+        For sequences ``(n_y, m, T_x)``, or integer labels ``(m, T_x)`` or ``(1, m, T_x)``
+        for softmax.
+        """
         if not self.sequence_output:
             return check_Y(Y, m, like, self.n_y, self.output.name, self.loss, self.dtype)
         Y = as_array("Y", Y)
@@ -460,6 +492,7 @@ class Sequential(OutputRules, Trainable):
         return namespace(Y).reshape(Y, (self.n_y, m, T_x))
 
     def check_data(self, X: Any, Y: Any) -> tuple[Array, Array]:
+        """X and Y checked against the model and each other, on its device, in its dtype."""
         X = self.check_X(X)
         like = X if not self.layers[0].takes_tokens else self.layers[-1].params["W"]
         return X, self.check_Y(Y, m=int(X.shape[self.example_axis]), like=like)

@@ -69,8 +69,13 @@ __all__ = [
 class OptimizerState:
     """An optimizer's state: the step count ``t`` and its per-parameter slots.
 
-    ``slots["m"]["W1"]`` is Adam's first moment of ``W1``; every slot array has
-    its parameter's shape, dtype and backend.
+    Parameters
+    ----------
+    t : int, default 0
+        The number of steps taken.
+    slots : dict of str to dict of str to Array, optional
+        ``slots["m"]["W1"]`` is Adam's first moment of ``W1``; every slot array has its
+        parameter's shape, dtype and backend.
     """
 
     t: int = 0
@@ -198,8 +203,9 @@ class Optimizer(Configurable):
         kernels: Kernels | None = None,
         work: Sequence[np.ndarray] = (),
     ) -> None:
-        """Step ``t`` in place over flat NumPy buffers: the slots get their new values and
-        ``θ := θ + update``; ``g`` is overwritten.
+        """Step ``t`` in place over flat NumPy buffers.
+
+        The slots get their new values and ``θ := θ + update``; ``g`` is overwritten.
 
         ``theta``, ``g`` and each ``slots[name]`` are contiguous arrays of one shape and
         dtype; the scalars are rounded to that dtype.  With ``kernels``
@@ -207,14 +213,48 @@ class Optimizer(Configurable):
         rule, else NumPy passes into ``work`` (scratch buffers like θ, made if missing);
         both give the bits :meth:`apply` gives on NumPy arrays of the same numbers.
         """
+        self.flat_step(theta, g, slots, kernels, work)(t, learning_rate)
+
+    def flat_step(
+        self,
+        theta: np.ndarray,
+        g: np.ndarray,
+        slots: dict[str, np.ndarray],
+        kernels: Kernels | None = None,
+        work: Sequence[np.ndarray] = (),
+    ) -> Callable[[int, float], None]:
+        """:meth:`apply_flat` bound to these buffers, as ``step(t, learning_rate)``.
+
+        The loop is looked up once (per step, on a small network, the lookup costs more
+        than the arithmetic); each call gives the bits of :meth:`apply_flat`.
+
+        Parameters
+        ----------
+        theta, g, slots, kernels, work
+            As :meth:`apply_flat` takes them.
+
+        Returns
+        -------
+        callable
+            ``step(t, learning_rate)``: step ``t`` (1 for the first) at that rate.
+        """
         f = theta.dtype.type
-        scalars = [f(c) for c in self.coefficients(t, learning_rate)]
         arrays = [g, *(slots[s] for s in self.slot_names)]
-        loop = kernels.loop(self.program, theta.dtype) if kernels is not None else None
+        coefficients, program = self.coefficients, self.program
+        loop = kernels.loop(program, theta.dtype) if kernels is not None else None
         if loop is not None:
-            loop(theta, *arrays, *scalars)
+            compiled = loop
+
+            def step(t: int, learning_rate: float) -> None:
+                compiled(theta, *arrays, *[f(c) for c in coefficients(t, learning_rate)])
+
         else:
-            elementwise.run_in_place(self.program, theta, arrays, scalars, work)
+
+            def step(t: int, learning_rate: float) -> None:
+                scalars = [f(c) for c in coefficients(t, learning_rate)]
+                elementwise.run_in_place(program, theta, arrays, scalars, work)
+
+        return step
 
 
 class GradientDescent(Optimizer):
@@ -243,7 +283,27 @@ _GRADIENT_DESCENT = GradientDescent()
 
 
 class Momentum(Optimizer):
-    """v := β v + (1 − β) g;  θ := θ − α v (the course's exponentially weighted average)."""
+    """v := β v + (1 − β) g;  θ := θ − α v (the course's exponentially weighted average).
+
+    Parameters
+    ----------
+    beta : float, default 0.9
+        β, in [0, 1).
+
+    Raises
+    ------
+    NNDLValueError
+        When beta is out of range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params, grads = {"W1": np.array([[1.0]])}, {"dW1": np.array([[0.5]])}
+    >>> opt = Momentum(beta=0.9)
+    >>> new, state = opt.apply(params, grads, opt.init(params), learning_rate=0.1)
+    >>> new["W1"]  # 1 − 0.1 · (0.9 · 0 + 0.1 · 0.5)
+    array([[0.995]])
+    """
 
     name = "momentum"
     slot_names = ("v",)
@@ -268,7 +328,20 @@ class Momentum(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """s := β s + (1 − β) g²;  θ := θ − α g / (√s + ε)."""
+    """s := β s + (1 − β) g²;  θ := θ − α g / (√s + ε).
+
+    Parameters
+    ----------
+    beta : float, default 0.9
+        β, in [0, 1).
+    eps : float, default 1e-8
+        ε, in (0, 1).
+
+    Raises
+    ------
+    NNDLValueError
+        When beta or eps is out of range.
+    """
 
     name = "rmsprop"
     slot_names = ("s",)
@@ -309,6 +382,22 @@ class Adam(Optimizer):
     Its first step is θ − α g / (|g| + ε): about α in the direction of −sign(g).
     ``eps_hat=True`` is the paper's efficient form θ := θ − α_t m / (√v + ε̂), ε added
     to √v rather than √v̂ (scikit-learn's and TensorFlow's Adam).
+
+    Parameters
+    ----------
+    beta1 : float, default 0.9
+        β₁, in [0, 1).
+    beta2 : float, default 0.999
+        β₂, in [0, 1).
+    eps : float, default 1e-8
+        ε, in (0, 1).
+    eps_hat : bool, default False
+        Add ε to √v (ε̂) instead of √v̂.
+
+    Raises
+    ------
+    NNDLValueError
+        When a rate or eps is out of range.
     """
 
     name = "adam"
@@ -346,8 +435,11 @@ class Adam(Optimizer):
     def coefficients(
         self, t: Any, learning_rate: Any, sqrt: Callable[[Any], Any] = math.sqrt
     ) -> tuple[Any, ...]:
-        """With c = √(1 − β₂ᵗ): α m̂ / (√v̂ + ε) = (α c / (1 − β₁ᵗ)) · m / (√v + c ε), so
-        scale = α c / (1 − β₁ᵗ) and ε′ = c ε (ε′ = ε̂ with ``eps_hat``)."""
+        """The scalars of step t: ``(β₁, 1 − β₁, β₂, 1 − β₂, ε′, −scale)``.
+
+        With c = √(1 − β₂ᵗ): α m̂ / (√v̂ + ε) = (α c / (1 − β₁ᵗ)) · m / (√v + c ε), so
+        scale = α c / (1 − β₁ᵗ) and ε′ = c ε (ε′ = ε̂ with ``eps_hat``).
+        """
         b1, b2 = self.beta1, self.beta2
         c = sqrt(1.0 - b2**t)
         eps = self.eps if self.eps_hat else c * self.eps
@@ -368,6 +460,18 @@ class HeavyBall(Optimizer):
     between epochs changes only the newest term.  With a constant α the heavy ball
     equals the course's momentum with α / (1 − μ).  ``momentum=0`` is plain gradient
     descent.
+
+    Parameters
+    ----------
+    momentum : float, default 0.9
+        μ, in [0, 1).
+    nesterov : bool, default True
+        Nesterov's momentum instead of the heavy ball.
+
+    Raises
+    ------
+    NNDLValueError
+        When momentum is out of range.
     """
 
     name = "heavy_ball"

@@ -10,15 +10,19 @@ file, the end of a run; see :mod:`nndl.playground.frames`).
 
 Each tab's training runs in its own thread (:class:`~nndl.playground.session.Session`),
 and everything slow (building data, saving a model) runs off the event loop, so no tab
-waits for another.  Closing the tab stops its training.
+waits for another.  What a tab may send, and what waits to be sent to it, is bounded
+(:mod:`nndl.playground.limits`): a flood, or a page that does not read, closes it (1008).
+Closing the tab stops its training and frees its state.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,7 @@ from nndl import io as model_io
 from nndl.errors import NNDLError, NNDLValueError
 
 from .frames import GRID, domain, pack
+from .limits import BURST, CLOSE_TIMEOUT, RATE, RUN_BURST, RUN_RATE, Bucket, Outbox
 from .session import Session
 from .spec import Problem, Setup, build, check_csv, parse_setup
 from .takeaway import python_code, train_command
@@ -120,39 +125,82 @@ def _save_bytes(net: Any) -> bytes:
 
 
 class Connection:
-    """One tab: its messages, its current training session, its outgoing messages."""
+    """One tab: its messages, its current training session, its outgoing messages (bounded;
+    see :mod:`nndl.playground.limits`)."""
 
     def __init__(self, websocket: WebSocket, options: Options) -> None:
         self.ws = websocket
         self.options = options
         self.loop = asyncio.get_running_loop()
-        self.outbox: asyncio.Queue[bytes | str] = asyncio.Queue()
+        self.outbox = Outbox(self._refuse)
+        self.messages = Bucket(BURST, RATE)
+        self.runs = Bucket(RUN_BURST, RUN_RATE)
+        self.refusal: str | None = None  # why the tab is being closed (code 1008)
         self.session: Session | None = None
         self.run_id = 0
         self.csv: tuple[str, str] | None = None
         self.speed = 1
+        self._reader: asyncio.Task[None] | None = None
 
-    def _from_thread(self, message: bytes) -> None:
-        self.loop.call_soon_threadsafe(self.outbox.put_nowait, message)
+    def _from_thread(self, run: int) -> Callable[[bytes], None]:
+        """What run ``run``'s training thread sends its messages with."""
 
-    def reply(self, message: dict[str, Any]) -> None:
-        self.outbox.put_nowait(json.dumps(message, allow_nan=False))
+        def send(message: bytes) -> None:
+            self.loop.call_soon_threadsafe(self.outbox.put, message, run)
+
+        return send
+
+    def reply(self, message: dict[str, Any], run: int | None = None) -> None:
+        self.outbox.put(json.dumps(message, allow_nan=False), run)
+
+    def _refuse(self, reason: str) -> None:
+        """Close this tab (1008) for ``reason``: stop reading it and drop what waits for it."""
+        if self.refusal is None:
+            self.refusal = reason
+            self.outbox.close()
+            if self._reader is not None:
+                self._reader.cancel()
 
     async def run(self) -> None:
         sender = asyncio.create_task(self._send_all())
+        self._reader = asyncio.create_task(self._read_all())
+        try:
+            await asyncio.wait({self._reader})
+        finally:
+            self._reader.cancel()
+            sender.cancel()
+            await self._free()
+        if self.refusal is not None:
+            await self._close(self.refusal)
+
+    async def _read_all(self) -> None:
         try:
             while True:
                 event = await self.ws.receive()
                 if event["type"] == "websocket.disconnect":
-                    break
+                    return
+                if not self.messages.take():
+                    self._refuse(f"more than {BURST} messages at once or {RATE:.0f} a second")
+                    return
                 await self.handle(event.get("text") if event.get("text") is not None else b"")
         except WebSocketDisconnect:
-            pass
-        finally:
-            sender.cancel()
-            if self.session is not None:
-                self.session.close(wait=None)  # at once: this task may be cancelled next
-                await asyncio.to_thread(self.session.close, 5.0)
+            return
+
+    async def _free(self) -> None:
+        """Let go of everything the tab holds: its queue, its training, its data."""
+        self.outbox.close()
+        session, self.session, self.csv = self.session, None, None
+        if session is not None:
+            session.close(wait=None)  # at once: this task may be cancelled next
+            await asyncio.to_thread(session.close, 5.0)
+
+    async def _close(self, reason: str) -> None:
+        """Send the close frame (1008, ``reason``), waiting a while for a tab that reads
+        nothing; its state is already freed."""
+        log.warning("playground: closing a tab: %s", reason)
+        # the tab may have gone, or read nothing: then the connection ends when it goes
+        with contextlib.suppress(TimeoutError, WebSocketDisconnect, RuntimeError, OSError):
+            await asyncio.wait_for(self.ws.close(code=1008, reason=reason[:120]), CLOSE_TIMEOUT)
 
     async def _send_all(self) -> None:
         try:
@@ -178,6 +226,11 @@ class Connection:
 
     async def _dispatch(self, message: dict[str, Any]) -> None:
         kind = message["type"]
+        if kind in ("setup", "reset", "download") and not self.runs.take():
+            self._refuse(
+                f"more than {RUN_BURST} new runs or downloads at once or {RUN_RATE:.0f} a second"
+            )
+            return
         if kind == "setup":
             setup = parse_setup(message.get("setup", {}))
             csv = self.csv
@@ -193,8 +246,9 @@ class Connection:
                 self.csv = csv  # kept for resets and other changes, once it has loaded
             return
         if kind == "ack":
+            run = _bounded_int(message, "run", 0, 2**31 - 1)  # checked with or without a run
             if self.session is not None:
-                self.session.ack(_bounded_int(message, "run", 0, 2**31 - 1))
+                self.session.ack(run)
             return
         if kind == "speed":
             self.speed = _bounded_int(message, "epochs_per_frame", 1, MAX_SPEED)
@@ -218,7 +272,7 @@ class Connection:
             epoch, net = session.snapshot
             data = await asyncio.to_thread(_save_bytes, net)
             name = f"playground-epoch{epoch}.npz"
-            self.outbox.put_nowait(pack({"type": "model", "filename": name, "epoch": epoch}, data))
+            self.outbox.put(pack({"type": "model", "filename": name, "epoch": epoch}, data))
 
     def _code(self, session: Session) -> dict[str, Any]:
         epoch = session.snapshot[0]
@@ -235,15 +289,16 @@ class Connection:
     async def _start(self, setup: Setup, csv: tuple[str, str] | None) -> None:
         problem = await asyncio.to_thread(build, setup, csv)
         if self.session is not None:
-            self.session.close(wait=None)  # ends at its next epoch; its frames are ignored
+            self.session.close(wait=None)  # ends at its next epoch; its frames are dropped
         self.run_id += 1
-        opts = self.options
-        session = Session(problem, self._from_thread, self.run_id, opts.max_fps, grid=opts.grid)
+        run, opts = self.run_id, self.options
+        self.outbox.new_run(run)
+        session = Session(problem, self._from_thread(run), run, opts.max_fps, grid=opts.grid)
         session.set_speed(self.speed)
         first = await asyncio.to_thread(session.first_frame)
         self.session = session
-        self.reply(self._setup_message(problem))
-        self.outbox.put_nowait(first)
+        self.reply(self._setup_message(problem), run)
+        self.outbox.put(first, run)
 
     def _setup_message(self, problem: Problem) -> dict[str, Any]:
         net = problem.network

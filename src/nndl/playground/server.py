@@ -10,8 +10,9 @@ served address and WebSockets opened by its own page:
   page of another site (or ``null``, ``file://``) cannot set up, train or download a model
   in a visitor's name (cross-site WebSocket hijacking).  A browser always sends ``Origin``;
   a client that sends none (a script) is not a browser page and is let in;
-* each tab may send at most :data:`BURST` messages at once and :data:`RATE` a second after
-  that; a flood closes its connection (1008), which ends its training and frees its state.
+* what one tab may send, and what the server holds for it, is bounded by the app
+  (:mod:`nndl.playground.limits`): a flood, or a page that does not read, closes its
+  connection (1008), which ends its training and frees its state.
 
 For a classroom served on a shared address (``--host 0.0.0.0``), ``--allow-origin
 http://teacher.example:8000`` (repeatable) names the address the pupils' browsers use: its
@@ -38,10 +39,6 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from .app import Options, create_app
 
 MAX_WS_BYTES = 1 << 20  # a bigger WebSocket message closes its connection (not the server)
-BURST = 1000
-"""Messages a tab may send at once ..."""
-RATE = 1000.0
-"""... and a second after that; more closes its connection (code 1008)."""
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -88,8 +85,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class Guard:
-    """ASGI middleware: the ``Host`` and WebSocket ``Origin`` checks and the message rate
-    limit described above."""
+    """ASGI middleware: the ``Host`` and WebSocket ``Origin`` checks described above."""
 
     def __init__(self, app: ASGIApp, hosts: set[str], origins: set[str]) -> None:
         self.app = app
@@ -110,8 +106,6 @@ class Guard:
             if origin is not None and origin.rstrip("/") not in self.origins:
                 await self._refuse(kind, send, f"WebSockets from {origin!r} are not allowed")
                 return
-            await self.app(scope, _limited(receive, send), send)
-            return
         await self.app(scope, receive, send)
 
     @staticmethod
@@ -123,28 +117,6 @@ class Guard:
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
         await send({"type": "http.response.start", "status": 403, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
-
-def _limited(receive: Receive, send: Send) -> Receive:
-    """``receive`` that lets a tab send :data:`BURST` messages at once and :data:`RATE` a
-    second after that; past that it closes the connection and tells the app it has gone."""
-    tokens = [float(BURST), time.monotonic()]
-
-    async def limited() -> MutableMapping[str, Any]:
-        event = await receive()
-        if event.get("type") != "websocket.receive":
-            return event
-        now = time.monotonic()
-        tokens[0] = min(float(BURST), tokens[0] + (now - tokens[1]) * RATE)
-        tokens[1] = now
-        if tokens[0] < 1.0:
-            reason = f"more than {BURST} messages at once or {RATE:.0f} a second"
-            await send({"type": "websocket.close", "code": 1008, "reason": reason})
-            return {"type": "websocket.disconnect", "code": 1008}
-        tokens[0] -= 1.0
-        return event
-
-    return limited
 
 
 def _one_blas_thread() -> threadpool_limits:

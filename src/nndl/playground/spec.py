@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from nndl import datasets
-from nndl.errors import NNDLValueError
+from nndl.errors import NNDLError, NNDLValueError
 from nndl.model.network import Network
 from nndl.training.options import FitOptions
 
@@ -291,7 +291,11 @@ def _load(setup: Setup, csv: tuple[str, str] | None) -> tuple[datasets.Data, str
     with tempfile.TemporaryDirectory(prefix="nndl-playground-") as folder:
         path = Path(folder) / "data.csv"
         path.write_text(text, encoding="utf-8")
-        data = datasets.load_data(str(path), target=target)
+        try:
+            data = datasets.load_data(str(path), target=target)
+        except NNDLError as exc:  # name the dropped file, not the temporary copy
+            exc.args = tuple(str(a).replace(str(path), csv[0]) for a in exc.args)
+            raise
     if data.X.shape[0] != 2 or data.task == "regression":
         raise NNDLValueError(
             f"the playground needs a CSV with two numeric feature columns and a class label "
@@ -307,7 +311,22 @@ def _load(setup: Setup, csv: tuple[str, str] | None) -> tuple[datasets.Data, str
             f"the label column has {len(data.classes or ())} classes; the playground draws at "
             f"most {MAX_CLASSES}"
         )
+    _two_classes(
+        np.asarray(data.Y), data.classes, f"the label column {target!r}", "check the last column"
+    )
     return data, target
+
+
+def _two_classes(Y: np.ndarray, classes: Any, where: str, fix: str) -> None:
+    """A classifier is trained on examples of at least two classes (as the estimators and
+    ``nndl train`` ask): one class would train a network that always answers it."""
+    seen = np.unique(Y.ravel() if Y.shape[0] == 1 else np.argmax(Y, axis=0))
+    if seen.size < 2:
+        name = str(classes[int(seen[0])]) if classes and seen.size else "none"
+        raise NNDLValueError(
+            f"{where} holds examples of one class only ({name!r}); a classifier needs examples "
+            f"of at least 2 classes: {fix}"
+        )
 
 
 def build(setup: Setup, csv: tuple[str, str] | None = None) -> Problem:
@@ -322,6 +341,8 @@ def build(setup: Setup, csv: tuple[str, str] | None = None) -> Problem:
         X, Y, X_test, Y_test = datasets.train_test_split(
             X, Y, test_size=setup.test, seed=setup.seed
         )
+    if setup.data == "csv":
+        _two_classes(Y, data.classes, "the training set", "lower the test share, or add examples")
     P_train, P_test = X, X_test
     scaler = None
     if setup.data == "csv":  # nndl train standardizes files by default

@@ -36,8 +36,22 @@ def _matplotlib() -> Any:
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (6.4, 4.8)) -> Figure:
-    """A new figure on the Agg canvas (no display, no pyplot state), with ``nrows × ncols`` axes
-    (none when ``nrows`` or ``ncols`` is 0: the caller lays them out)."""
+    """A new figure on the Agg canvas (no display, no pyplot state), with ``nrows × ncols`` axes.
+
+    Parameters
+    ----------
+    nrows : int, default 1
+        Rows of axes; 0 for none (the caller lays them out).
+    ncols : int, default 1
+        Columns of axes; 0 for none.
+    figsize : tuple of float, default (6.4, 4.8)
+        Width and height in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
     _matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -62,8 +76,31 @@ def atomic_path(target: Path) -> tuple[Path, Path]:
 
 
 def figure_path(path: str | Path) -> Path:
-    """``path`` with ``.png`` added when it has no suffix; an error for a suffix matplotlib
-    cannot write (checked before any work, so ``--out a.xyz`` fails at once)."""
+    """``path`` with ``.png`` added when it has no suffix.
+
+    An error for a suffix matplotlib cannot write (checked before any work, so
+    ``--out a.xyz`` fails at once).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Where a figure is to go.
+
+    Returns
+    -------
+    pathlib.Path
+        The path with its suffix.
+
+    Raises
+    ------
+    NNDLValueError
+        When matplotlib cannot write that suffix.
+
+    Examples
+    --------
+    >>> figure_path("boundary").name
+    'boundary.png'
+    """
     target = Path(path)
     if not target.suffix:
         target = target.with_suffix(".png")
@@ -80,8 +117,24 @@ def figure_path(path: str | Path) -> Path:
 
 
 def save(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
-    """Save ``fig`` to ``path`` (PNG when the path has no suffix) atomically (a temporary
-    file renamed over the target); parent folders are created."""
+    """Save ``fig`` to ``path`` (PNG when the path has no suffix) atomically.
+
+    A temporary file is renamed over the target; parent folders are created.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or pathlib.Path
+        Where to save it.
+    dpi : int, default 100
+        Dots per inch.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     target = figure_path(path)
     if not target.parent.is_dir():
         try:
@@ -131,9 +184,30 @@ def _labels(Y: Any, name: str = "Y") -> np.ndarray:
 
 
 def confusion_counts(Y_true: Any, Y_pred: Any, min_classes: int = 2) -> np.ndarray:
-    """``(n, n)`` counts of true class (rows) against predicted class (columns), from
-    ``(1, m)`` integer labels or one-hot ``(n_y, m)``; n is the largest label + 1, at least
-    ``min_classes``."""
+    """``(n, n)`` counts of true class (rows) against predicted class (columns).
+
+    n is the largest label + 1, at least ``min_classes``.
+
+    Parameters
+    ----------
+    Y_true : array_like of shape (1, m) or (n_y, m)
+        The true labels, integers or one-hot.
+    Y_pred : array_like of shape (1, m) or (n_y, m)
+        The predicted labels, likewise.
+    min_classes : int, default 2
+        The fewest classes counted.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, n)
+        The counts.
+
+    Examples
+    --------
+    >>> confusion_counts([[0, 1, 1, 1]], [[0, 1, 0, 1]])
+    array([[1, 0],
+           [1, 2]])
+    """
     truth, pred = _labels(Y_true, "Y_true"), _labels(Y_pred, "Y_pred")
     if truth.shape != pred.shape:
         raise ShapeError(

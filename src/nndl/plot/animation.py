@@ -28,10 +28,30 @@ def boundary_animation(
 ) -> Path:
     """Write a GIF with one frame per snapshot: the decision boundary after that many epochs.
 
-    ``snapshots`` is a :class:`nndl.training.callbacks.Snapshots` passed to ``fit``
-    (``Snapshots(every=100)`` for a frame every 100 epochs, plus the first and the
-    last); ``X`` ``(2, m)`` and ``Y`` ``(1, m)`` are drawn on every frame.  The file is
-    written atomically; returns its path (``.gif`` added when it has no suffix).
+    Parameters
+    ----------
+    snapshots : Snapshots
+        The :class:`nndl.training.callbacks.Snapshots` passed to ``fit``
+        (``Snapshots(every=100)`` for a frame every 100 epochs, plus the first and the last).
+    X : array_like of shape (2, m)
+        The points drawn on every frame.
+    Y : array_like of shape (1, m)
+        Their labels.
+    path : str or pathlib.Path
+        The GIF (``.gif`` added when it has no suffix), written atomically.
+    fps : int, default 5
+        Frames per second.
+    resolution : int, default 120
+        The side of the grid the network is evaluated on.
+    margin : float, default 1.0
+        How far the grid reaches beyond the data.
+    dpi : int, default 80
+        Dots per inch of each frame.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     from matplotlib.animation import PillowWriter
 

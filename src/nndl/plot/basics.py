@@ -56,10 +56,31 @@ def cost_curve(
     label: str = "train",
     val_label: str = "validation",
 ) -> Figure:
-    """The cost J after every epoch (and, when given, a held-out cost, labelled ``val_label``:
-    ``"validation"``, or ``"test"`` when the held-out data is the test set).
+    """The cost J after every epoch, and a held-out cost when given.
 
-    ``costs`` is a list (e.g. what ``Network.fit`` returns) or an array of J per epoch.
+    Parameters
+    ----------
+    costs : sequence of float or History
+        J per epoch (e.g. what ``Network.fit`` returns).
+    val_costs : sequence of float, optional
+        The held-out cost per epoch.
+    ax : matplotlib.axes.Axes, optional
+        Draw into these axes; a new figure when None.
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    title : str, default "Cost during training"
+        The title.
+    log_scale : bool, default False
+        A logarithmic cost axis.
+    label : str, default "train"
+        The legend's name of ``costs``.
+    val_label : str, default "validation"
+        The legend's name of ``val_costs`` (``"test"`` when the held-out data is the test set).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
     """
     J = _values(costs)
     if J.size == 0:
@@ -92,13 +113,43 @@ def decision_boundary(
     margin: float = 1.0,
     class_names: Sequence[str] | None = None,
 ) -> Figure:
-    """The regions a network assigns to each class over 2-D data, with the points on top, a
-    legend of the classes' colours (:mod:`nndl.plot.colours`: class 0 orange, class 1 blue)
-    and the network's accuracy on these points.
+    """The regions a network assigns to each class over 2-D data, with the points on top.
 
-    ``X`` is ``(2, m)``; ``Y`` is ``(1, m)`` labels (or one-hot).  The network is
-    evaluated on a ``resolution × resolution`` grid spanning the data plus ``margin``.
-    ``class_names`` names the classes in the legend (else "class 0", "class 1", …).
+    With a legend of the classes' colours (:mod:`nndl.plot.colours`: class 0 orange,
+    class 1 blue) and the network's accuracy on these points.
+
+    Parameters
+    ----------
+    net : Network
+        A classifier with two inputs.
+    X : array_like of shape (2, m)
+        The points.
+    Y : array_like of shape (1, m)
+        Their labels (or one-hot).
+    ax : matplotlib.axes.Axes, optional
+        Draw into these axes; a new figure when None.
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    title : str, optional
+        The title; a default one when None.
+    resolution : int, default 300
+        The network is evaluated on a ``resolution × resolution`` grid.
+    margin : float, default 1.0
+        How far the grid reaches beyond the data.
+    class_names : sequence of str, optional
+        The classes' names in the legend (else "class 0", "class 1", …).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
+
+    Raises
+    ------
+    ShapeError
+        When X is not ``(2, m)`` or Y does not have m labels.
+    NNDLValueError
+        When the network does not have two inputs.
     """
     X_np, labels = plane_data(X, Y, net, "decision_boundary")
     xx, yy, grid = plane_grid(X_np, resolution, margin)
@@ -139,8 +190,21 @@ def activations(
 ) -> Figure:
     """Each activation g(z) (left) beside its derivative g'(z) (right).
 
-    ``axes``: two Axes to draw into (functions, derivatives), else a new figure.
-    ``names`` are registry names or configs, e.g. ``{"name": "leaky_relu", "slope": 0.1}``.
+    Parameters
+    ----------
+    names : sequence of str or dict, default DEFAULT_ACTIVATIONS
+        Registry names or configs, e.g. ``{"name": "leaky_relu", "slope": 0.1}``.
+    axes : sequence of matplotlib.axes.Axes, optional
+        Two axes to draw into (functions, derivatives); a new figure when None.
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    z_range : tuple of float, default (-5.0, 5.0)
+        The range of z drawn.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
     """
     from nndl.model import activations as registry
 
@@ -186,7 +250,25 @@ def confusion_matrix(
 ) -> Figure:
     """Counts of true class (rows) against predicted class (columns), written in each cell.
 
-    Labels are ``(1, m)`` integers or one-hot ``(n_y, m)``.
+    Parameters
+    ----------
+    Y_true : array_like of shape (1, m) or (n_y, m)
+        The true labels, integers or one-hot.
+    Y_pred : array_like of shape (1, m) or (n_y, m)
+        The predicted labels, likewise.
+    class_names : sequence of str, optional
+        The classes' names on the axes.
+    ax : matplotlib.axes.Axes, optional
+        Draw into these axes; a new figure when None.
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    title : str, default "Confusion matrix"
+        The title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
     """
     counts = confusion_counts(Y_true, Y_pred, min_classes=max(len(class_names or ()), 2))
     n = counts.shape[0]
@@ -223,9 +305,32 @@ def misclassified(
 ) -> Figure:
     """A grid of the examples the network got wrong, titled ``true → predicted``.
 
-    ``X`` is ``(n_x, m)`` with ``n_x = prod(image_shape)``; ``image_shape`` is
-    ``(height, width)`` or ``(height, width, channels)`` (row-major, as ``X[:, i].reshape``).
     Each image is scaled to [0, 1] for display; one-channel images are drawn in gray.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_x, m)
+        The examples, ``n_x = prod(image_shape)``.
+    Y_true : array_like of shape (1, m)
+        The true labels.
+    Y_pred : array_like of shape (1, m)
+        The predicted labels.
+    image_shape : sequence of int
+        ``(height, width)`` or ``(height, width, channels)`` (row-major, as
+        ``X[:, i].reshape``).
+    class_names : sequence of str, optional
+        The classes' names in the titles.
+    max_images : int, default 16
+        The most examples drawn.
+    columns : int, default 8
+        Images per row.
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
     """
     X_np = np.asarray(to_numpy(X), dtype=np.float64)
     shape = tuple(int(s) for s in image_shape)

@@ -35,8 +35,28 @@ def conv_filters(
     columns: int = 8,
     title: str | None = None,
 ) -> Figure:
-    """Each filter ``W[:, :, :, c]`` of a convolution as a small picture, scaled to [0, 1] on
-    its own (light: a large weight).  At most ``max_filters``."""
+    """Each filter ``W[:, :, :, c]`` of a convolution as a small picture.
+
+    Each is scaled to [0, 1] on its own (light: a large weight).
+
+    Parameters
+    ----------
+    W : array_like of shape (f, f, n_C_prev, n_C)
+        The filters.
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    max_filters : int, default 32
+        The most filters drawn.
+    columns : int, default 8
+        Pictures per row.
+    title : str, optional
+        The title; a default one when None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
+    """
     W = np.asarray(to_numpy(W), dtype=np.float64)
     if W.ndim != 4:
         raise NNDLValueError(
@@ -68,8 +88,26 @@ def feature_maps(
     columns: int = 8,
     title: str | None = None,
 ) -> Figure:
-    """One example's feature maps ``A`` ``(n_H, n_W, n_C)`` (or ``(1, n_H, n_W, n_C)``), map
-    ``c`` drawn in gray, scaled to [0, 1] on its own."""
+    """One example's feature maps, map ``c`` drawn in gray, scaled to [0, 1] on its own.
+
+    Parameters
+    ----------
+    A : array_like of shape (n_H, n_W, n_C) or (1, n_H, n_W, n_C)
+        The maps.
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    max_maps : int, default 32
+        The most maps drawn.
+    columns : int, default 8
+        Pictures per row.
+    title : str, optional
+        The title; a default one when None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
+    """
     A = np.asarray(to_numpy(A), dtype=np.float64)
     if A.ndim == 4 and A.shape[0] == 1:
         A = A[0]

@@ -63,20 +63,45 @@ def hidden_units(
     max_units: int = 12,
     class_names: Sequence[str] | None = None,
 ) -> Figure:
-    """Every unit's activation over the plane, laid out by layer like the network
-    (TensorFlow Playground's neuron thumbnails): one column per hidden layer (more for a
-    layer of over six units), one numbered map per unit, then the output ŷ in a large map with
-    the data, the decision boundary, a class legend and the accuracy, and colour bars.
+    """Every unit's activation over the plane, laid out by layer like the network.
 
-    ``X`` is ``(2, m)`` and ``Y`` ``(1, m)`` labels (or one-hot).  Each map shows
-    ``A[l][j]`` on a ``resolution × resolution`` grid spanning the data plus ``margin``, in
-    the colours of :mod:`nndl.plot.colours`: a hidden unit from ``−s`` (orange) to ``+s``
-    (blue) with ``s = 1`` for tanh and sigmoid and the unit's own largest ``|a|`` otherwise
-    (as the playground draws them); its lowest and highest value are written under it, so a
-    unit stuck at one value (a dead ReLU, a saturated sigmoid) reads as a flat map with a
-    narrow range.  A sigmoid output runs from 0 (orange, class 0) to 1 (blue, class 1); a
-    softmax output is coloured by the most probable class.  At most ``max_units`` units are
-    drawn per layer.  ``class_names`` names the classes in the legend (else "class 0", …).
+    TensorFlow Playground's neuron thumbnails: one column per hidden layer (more for a
+    layer of over six units), one numbered map per unit, then the output ŷ in a large map
+    with the data, the decision boundary, a class legend and the accuracy, and colour bars.
+
+    Each map shows ``A[l][j]`` in the colours of :mod:`nndl.plot.colours`: a hidden unit
+    from ``−s`` (orange) to ``+s`` (blue) with ``s = 1`` for tanh and sigmoid and the unit's
+    own largest ``|a|`` otherwise (as the playground draws them); its lowest and highest
+    value are written under it, so a unit stuck at one value (a dead ReLU, a saturated
+    sigmoid) reads as a flat map with a narrow range.  A sigmoid output runs from 0
+    (orange, class 0) to 1 (blue, class 1); a softmax output is coloured by the most
+    probable class.
+
+    Parameters
+    ----------
+    net : Network
+        A network with two inputs.
+    X : array_like of shape (2, m)
+        The points.
+    Y : array_like of shape (1, m)
+        Their labels (or one-hot).
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    title : str, optional
+        The title; a default one when None.
+    resolution : int, default 80
+        The side of the grid each map is computed on.
+    margin : float, default 1.0
+        How far the grid reaches beyond the data.
+    max_units : int, default 12
+        The most units drawn per layer.
+    class_names : sequence of str, optional
+        The classes' names in the legend (else "class 0", …).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
     """
     X_np, labels = plane_data(X, Y, net, "hidden_units")
     if max_units < 1:
@@ -233,10 +258,29 @@ def first_layer_weights(
 ) -> Figure:
     """Each first-layer unit's weights ``W[1][j, :]`` drawn as the picture they weigh.
 
-    ``image_shape`` is the shape of one input, ``(height, width)`` or ``(height, width,
-    channels)``, with ``prod(image_shape) = n_x`` (64×64×3 for the course's cat pictures,
-    8×8 for digits).  Each unit is scaled to [0, 1] on its own; one channel is drawn in
-    gray (light: a large weight), three as colour.  At most ``max_units`` units.
+    Each unit is scaled to [0, 1] on its own; one channel is drawn in gray (light: a large
+    weight), three as colour.
+
+    Parameters
+    ----------
+    net : Network
+        A network of pictures.
+    image_shape : tuple of int
+        The shape of one input, ``(height, width)`` or ``(height, width, channels)``, with
+        ``prod(image_shape) = n_x`` (64×64×3 for the course's cat pictures, 8×8 for digits).
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    max_units : int, default 32
+        The most units drawn.
+    columns : int, default 8
+        Pictures per row.
+    title : str, optional
+        The title; a default one when None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
     """
     shape = tuple(int(s) for s in image_shape)
     W1 = np.asarray(to_numpy(net.params["W1"]), dtype=np.float64)
@@ -270,13 +314,27 @@ def layer_bands(
     path: str | Path | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Each layer's activations and gradient over training, from a
-    :class:`nndl.training.callbacks.LayerStats` (``fit(..., callbacks=[stats])``).
+    """Each layer's activations and gradient over training, from a ``LayerStats`` callback.
 
     Top row, one panel per layer: the median of ``A[l]`` with bands from the 25th to the
     75th and the 5th to the 95th percentile: bands pressed against 0 and 1 (sigmoid) or
     −1 and 1 (tanh) are saturated units.  Bottom: ``||dW[l]||`` per layer on a log
     scale: the first layers' far below the last ones' is the vanishing gradient.
+
+    Parameters
+    ----------
+    stats : LayerStats
+        The :class:`nndl.training.callbacks.LayerStats` given to
+        ``fit(..., callbacks=[stats])``.
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    title : str, optional
+        The title; a default one when None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
     """
     if not stats.epochs:
         raise NNDLValueError(
@@ -322,12 +380,27 @@ def history(
     val_label: str = "validation",
     title: str | None = None,
 ) -> Figure:
-    """A training run's record: the cost per epoch (and the held-out cost) on the left, the
-    accuracy (and held-out accuracy) on the right when it was recorded.
+    """A training run's record: the cost per epoch beside the accuracy when it was recorded.
 
-    ``h`` is what ``Network.fit`` returns (a :class:`nndl.History`) or its ``history``
-    dict (``{"cost": [...], "val_cost": [...], "accuracy": [...], ...}``).
-    ``val_label`` names the held-out data: ``"test"`` when it is the test set.
+    The cost (and the held-out cost) on the left, the accuracy (and held-out accuracy) on
+    the right.
+
+    Parameters
+    ----------
+    h : History or dict
+        What ``Network.fit`` returns (a :class:`nndl.History`) or its ``history`` dict
+        (``{"cost": [...], "val_cost": [...], "accuracy": [...], ...}``).
+    path : str or pathlib.Path, optional
+        Save the figure there (PNG when the path has no suffix), atomically.
+    val_label : str, default "validation"
+        The name of the held-out data: ``"test"`` when it is the test set.
+    title : str, optional
+        The title; a default one when None.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Jupyter shows it).
     """
     record = h if isinstance(h, dict) else h.history
     if not record.get("cost"):

@@ -51,15 +51,19 @@ class Callback:
         """Called once at the end, also after early stopping or Ctrl-C."""
 
     def next_epoch_end(self, epoch: int) -> int:
-        """The first epoch from ``epoch`` on whose end this callback needs to see: every
-        epoch by default.  A callback that acts only every N epochs says which, and the
-        loop may then run the epochs in between in one go (``on_epoch_end`` is still
-        called for some epochs it did not ask for, and must ignore them)."""
+        """The first epoch from ``epoch`` on whose end this callback needs to see.
+
+        Every epoch by default.  A callback that acts only every N epochs says which, and the
+        loop may then run the epochs in between in one go (``on_epoch_end`` is still called
+        for some epochs it did not ask for, and must ignore them).
+        """
         return epoch
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
-        """What a training checkpoint keeps of this callback: JSON-able values and NumPy
-        arrays, or ``None`` for a callback with nothing to keep."""
+        """What a training checkpoint keeps of this callback.
+
+        JSON-able values and NumPy arrays, or ``None`` for a callback with nothing to keep.
+        """
         return None
 
     def restore(self, values: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
@@ -67,7 +71,17 @@ class Callback:
 
 
 class LambdaCallback(Callback):
-    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda t, e, logs: …)``."""
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda t, e, logs: …)``.
+
+    Parameters
+    ----------
+    on_epoch_end : callable, optional
+        ``on_epoch_end(trainer, epoch, logs)`` after every epoch.
+    on_train_begin : callable, optional
+        ``on_train_begin(trainer)`` before the first epoch.
+    on_train_end : callable, optional
+        ``on_train_end(trainer)`` at the end.
+    """
 
     def __init__(
         self,
@@ -93,7 +107,13 @@ class LambdaCallback(Callback):
 
 
 class CostCallback(Callback):
-    """The course-style ``callback(epoch, cost)``, called after every epoch."""
+    """The course-style ``callback(epoch, cost)``, called after every epoch.
+
+    Parameters
+    ----------
+    function : callable
+        ``function(epoch, cost)``.
+    """
 
     def __init__(self, function: Callable[[int, float], None]) -> None:
         self.function = function
@@ -103,7 +123,13 @@ class CostCallback(Callback):
 
 
 class PrintCost(Callback):
-    """Prints ``Cost after iteration i: J`` every ``every`` epochs, as the course's notebooks do."""
+    """Prints ``Cost after iteration i: J`` every ``every`` epochs, as the course's notebooks do.
+
+    Parameters
+    ----------
+    every : int
+        Print after epochs 0, every, 2·every, ….
+    """
 
     def __init__(self, every: int) -> None:
         self.every = every
@@ -122,6 +148,22 @@ class EarlyStopping(Callback):
     ``monitor`` is ``"val_cost"`` (the default when there is validation data) or
     ``"cost"``; an improvement is a decrease of more than ``min_delta``.  With
     ``restore_best=True`` the network ends with the parameters of its best epoch.
+
+    Parameters
+    ----------
+    monitor : {"val_cost", "cost"}, optional
+        The entry watched; ``"val_cost"`` with validation data, else ``"cost"``.
+    patience : int, default 10
+        The epochs without improvement before stopping.
+    min_delta : float, default 0.0
+        The smallest decrease that counts as an improvement.
+    restore_best : bool, default True
+        End with the parameters of the best epoch.
+
+    Raises
+    ------
+    NNDLValueError
+        When min_delta is negative or patience is not an integer >= 0.
     """
 
     def __init__(
@@ -175,8 +217,10 @@ class EarlyStopping(Callback):
             trainer.set_params(self.best_params)
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """The best value and epoch, the epochs waited and the best parameters, so that a
-        resumed run stops (and restores) where an uninterrupted one would."""
+        """The best value and epoch, the epochs waited and the best parameters.
+
+        So that a resumed run stops (and restores) where an uninterrupted one would.
+        """
         values = {
             "monitor": self.monitor,
             "best": None if math.isinf(self.best) else self.best,
@@ -202,6 +246,13 @@ class ModelCheckpoint(Callback):
     history, so ``net.fit(..., resume_from=path)`` continues exactly where it
     stopped: the parameters after resuming are bit-identical to those of an
     uninterrupted run.  Written atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The checkpoint file.
+    every : int, default 1
+        Save after every ``every``-th epoch.
     """
 
     def __init__(self, path: str | Path, every: int = 1) -> None:
@@ -225,6 +276,11 @@ class ProgressBar(Callback):
     ipywidgets installed, else text), when tqdm (``nndl[progress]``) is installed;
     otherwise it stays silent.  While it is shown, lines that :class:`PrintCost`
     and :class:`PrintEpochs` print go through it, so they do not break the bar.
+
+    Parameters
+    ----------
+    force : bool, default False
+        Show the bar even where standard error is not a terminal.
     """
 
     def __init__(self, force: bool = False) -> None:
@@ -274,14 +330,28 @@ def _next_multiple(n: int, every: int) -> int:
 
 
 def in_notebook() -> bool:
-    """True inside a Jupyter kernel (IPython's kernel app is running)."""
+    """True inside a Jupyter kernel (IPython's kernel app is running).
+
+    Returns
+    -------
+    bool
+        Whether the code runs in a Jupyter kernel.
+    """
     ipython = sys.modules.get("IPython")
     shell = getattr(ipython, "get_ipython", lambda: None)()
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 def say(trainer: Trainer, line: str) -> None:
-    """Print ``line`` to standard output, through the run's progress bar when one is shown."""
+    """Print ``line`` to standard output, through the run's progress bar when one is shown.
+
+    Parameters
+    ----------
+    trainer : Trainer
+        The run, whose callbacks may hold a progress bar.
+    line : str
+        The text to print.
+    """
     for cb in trainer.callbacks:
         if isinstance(cb, ProgressBar) and cb.bar is not None:
             cb.bar.write(line, file=sys.stdout)
@@ -293,8 +363,9 @@ def say(trainer: Trainer, line: str) -> None:
 
 
 class LayerStats(Callback):
-    """Each layer's activations and gradients over training, to see saturation and
-    vanishing gradients.
+    """Each layer's activations and gradients over training.
+
+    To see saturation and vanishing gradients.
 
     Before the first epoch and after every ``every``-th, on a fixed sample of at most
     ``max_examples`` columns of ``(X, Y)`` (the course's layout, ``X`` ``(n_x, m)``):
@@ -308,6 +379,19 @@ class LayerStats(Callback):
     A forward and a backward pass over the sample per measurement, on a NumPy copy of
     the parameters: cheap enough to leave on for small networks.  Draw the bands with
     ``nndl.plot.layer_bands(stats)``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_x, m)
+        The examples measured on.
+    Y : array_like of shape (n_y, m)
+        Their targets.
+    max_examples : int, default 512
+        The most columns of X sampled.
+    every : int, default 1
+        Measure after every ``every``-th epoch.
+    seed : int, default 0
+        The seed of the sample.
     """
 
     QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -367,6 +451,11 @@ class Snapshots(Callback):
     ``epochs[k]`` is the number of epochs done when ``params[k]`` (NumPy arrays) was
     taken; :meth:`network` rebuilds that network.  For the boundary learning as a GIF
     (``nndl.plot.boundary_animation``) and hidden-unit maps over training.
+
+    Parameters
+    ----------
+    every : int, default 1
+        Copy after every ``every``-th epoch.
     """
 
     def __init__(self, every: int = 1) -> None:

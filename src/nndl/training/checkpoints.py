@@ -38,7 +38,29 @@ if TYPE_CHECKING:
 
 @dataclass
 class Checkpoint:
-    """What :func:`load_checkpoint` returns."""
+    """What :func:`load_checkpoint` returns.
+
+    Parameters
+    ----------
+    network : Network or Sequential
+        The model as saved.
+    params : dict of str to numpy.ndarray
+        Its parameters.
+    optimizer : dict
+        The optimizer's config.
+    state : OptimizerState
+        The optimizer's state (step count and slots).
+    epoch : int
+        The last epoch done.
+    history : History
+        The record of the epochs done.
+    seed : int or None
+        The run's seed.
+    options : dict
+        The run's options.
+    callbacks : dict, optional
+        Each stateful callback's values and arrays (early stopping's best epoch, …).
+    """
 
     network: Network | Sequential
     params: dict[str, np.ndarray]
@@ -49,7 +71,6 @@ class Checkpoint:
     seed: int | None
     options: dict[str, Any]
     callbacks: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]] = field(default_factory=dict)
-    """Each stateful callback's values and arrays (early stopping's best epoch, …)."""
 
 
 def save_checkpoint(
@@ -62,8 +83,32 @@ def save_checkpoint(
     options: dict[str, Any],
     callbacks: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]] | None = None,
 ) -> Path:
-    """Save the network with the optimizer's state, the epoch, the history and the
-    callbacks' states (``{name: (values, arrays)}``)."""
+    """Save the network with the optimizer's state, the epoch, the history and the callbacks'.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file (``.npz`` is added when it has no suffix); written atomically.
+    network : Network or Sequential
+        The model.
+    optimizer : Optimizer
+        The update rule, saved as its config.
+    state : OptimizerState
+        Its state.
+    epoch : int
+        The last epoch done.
+    history : dict
+        ``History.to_dict()``.
+    options : dict
+        The run's options (JSON-able).
+    callbacks : dict, optional
+        ``{name: (values, arrays)}``, each stateful callback's state.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     p = normalize_path(path)
     arrays = param_arrays(network)
     for slot, per_param in state.slots.items():
@@ -107,7 +152,27 @@ def checkpoint_path(path: str | Path) -> Path:
 
 
 def load_checkpoint(path: str | Path, network: Network | None = None) -> Checkpoint:
-    """Read a checkpoint; with ``network``, check that it has the same architecture."""
+    """Read a checkpoint; with ``network``, check that it has the same architecture.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The checkpoint (``.npz`` may be left out).
+    network : Network, optional
+        The model to resume; its architecture must be the checkpoint's.
+
+    Returns
+    -------
+    Checkpoint
+        Everything saved.
+
+    Raises
+    ------
+    FileNotFoundError
+        When there is no checkpoint at the path.
+    NNDLValueError
+        When the file is a saved model, not a checkpoint, or is of another architecture.
+    """
     path = checkpoint_path(path)
     meta, arrays = read(path, everything=True)
     if meta.get("format") != CHECKPOINT_FORMAT:

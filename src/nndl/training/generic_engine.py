@@ -30,6 +30,18 @@ def epoch_rng(seed: int, epoch: int) -> np.random.Generator:
     """The random stream of one epoch (shuffle, dropout masks): a function of (seed, epoch) only.
 
     That is what makes a resumed run bit-identical to an uninterrupted one.
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed.
+    epoch : int
+        The epoch, from 0.
+
+    Returns
+    -------
+    numpy.random.Generator
+        A generator seeded by ``SeedSequence(seed, spawn_key=(0, epoch))``.
     """
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, epoch)))
 
@@ -61,9 +73,12 @@ class GenericEngine:
         l2_cost: str = "dataset",
         clip_value: float | None = None,
         clip_norm: float | None = None,
+        output_cost: str = "sum",
     ) -> None:
         self.net = network
         self.l2_cost = l2_cost
+        # the recorded data cost: the sum over the outputs, or their mean (the gradient: the sum's)
+        self.per_output = 1.0 / Y.shape[0] if output_cost == "mean" else 1.0
         self.clip_value, self.clip_norm = clip_value, clip_norm
         self.optimizer = optimizer
         self.X, self.Y = X, Y
@@ -111,7 +126,7 @@ class GenericEngine:
                 Xb, Yb = xp.take(X, sel, axis=self.axis), xp.take(Y, sel, axis=1)
             mb = Yb.shape[1]
             AL, caches = net.forward_pass(Xb, keep_probs=self.keep_probs, rng=rng)
-            J = to_scalar(net.data_cost(AL, caches, Yb))
+            J = to_scalar(net.data_cost(AL, caches, Yb)) * self.per_output
             if net.l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch
                 per = mb if self.l2_cost == "batch" else m
                 J += net.l2_term(per)  # every weight, a Sequential model's filters too

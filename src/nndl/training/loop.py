@@ -85,6 +85,45 @@ def fit(
     and ``fit(net, X, Y, options=FitOptions(0.1, 100, batch_size=64))`` are the same run).
     X may also be a SciPy sparse matrix ``(n_x, m)`` (the transpose of a CSR matrix of
     examples); the NumPy engine densifies it one mini-batch at a time.
+
+    Parameters
+    ----------
+    network : Network or Sequential
+        The model, trained in place.
+    X : array_like of shape (n_x, m)
+        The training examples (``(m, …)`` for a Sequential model of pictures or sequences);
+        a Dask array trains on the cluster, chunk by chunk.
+    Y : array_like of shape (n_y, m)
+        Their targets.
+    learning_rate : float or Schedule, optional
+        α; the options' when None.
+    epochs : int, optional
+        The number of epochs; the options' when None.
+    options : FitOptions, optional
+        How to train; the defaults when None.
+    **changes
+        Other fields of ``options`` to change.
+
+    Returns
+    -------
+    History
+        The cost of every epoch, with the rest of the record.
+
+    Raises
+    ------
+    DivergenceError
+        If the cost or an update becomes NaN or infinite.
+    InvalidParameterError
+        When an option is unknown or out of range.
+
+    Examples
+    --------
+    >>> import nndl
+    >>> X, Y = nndl.datasets.load_planar()
+    >>> net = nndl.Network([2, 4, 1], activations="tanh", seed=2, dtype="float64")
+    >>> history = fit(net, X, Y, 1.2, 100, options=FitOptions(print_every=50))
+    Cost after iteration 0: 0.693048
+    Cost after iteration 50: 0.623091
     """
     if learning_rate is not None:
         changes["learning_rate"] = learning_rate
@@ -92,6 +131,10 @@ def fit(
         changes["epochs"] = epochs
     options = FitOptions.of(options, **changes)
     if is_blocked(X):  # a Dask array: trained on the cluster, chunk by chunk
+        if options.output_cost != "sum":
+            raise NNDLValueError(
+                "Dask arrays are trained with the course's cost: leave output_cost='sum'"
+            )
         return _fit_blocked(network, X, Y, options)
     epochs = options.epochs
     batch_size, shuffle, engine = options.batch_size, options.shuffle, options.engine
@@ -197,8 +240,17 @@ def fit(
             "gd, momentum, rmsprop, adam; use engine='auto'"
         )
     whole = batch_size is None and isinstance(X, np.ndarray) and not needs_numpy
-    full_batch = engine == "auto" and whole and FullBatchEngine.takes(network, opt, keep_probs)
+    full_batch = (
+        engine == "auto"
+        and whole
+        and options.output_cost == "sum"  # the full-batch engines record the course's J
+        and FullBatchEngine.takes(network, opt, keep_probs)
+    )
     clip = (options.clip_value, options.clip_norm)
+    if engine == "compiled" and options.output_cost != "sum":
+        raise NNDLValueError(
+            "engine='compiled' records the course's cost (output_cost='sum'); use engine='auto'"
+        )
     if engine == "compiled":
         why = (
             CompiledBatchEngine.eligible(network, opt, keep_probs)
@@ -224,10 +276,11 @@ def fit(
             l2_cost=l2_cost,
             clip_value=clip[0],
             clip_norm=clip[1],
+            output_cost=options.output_cost,
         )
     else:
         trainer.engine = GenericEngine(
-            network, opt, X, Y, B, bool(shuffle), keep_probs, l2_cost, *clip
+            network, opt, X, Y, B, bool(shuffle), keep_probs, l2_cost, *clip, options.output_cost
         )
 
     if resume is not None:

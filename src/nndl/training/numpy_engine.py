@@ -88,9 +88,12 @@ class NumpyEngine:
         l2_cost: str = "dataset",
         clip_value: float | None = None,
         clip_norm: float | None = None,
+        output_cost: str = "sum",
     ) -> None:
         self.net = network
         self.l2_cost = l2_cost
+        # the recorded data cost: the sum over the outputs, or their mean (the gradient: the sum's)
+        self.per_output = 1.0 / Y.shape[0] if output_cost == "mean" else 1.0
         self.clip_value, self.clip_norm = clip_value, clip_norm
         self.optimizer = optimizer
         self.dtype = np.dtype(network.dtype)
@@ -134,6 +137,7 @@ class NumpyEngine:
         self.work2 = np.empty(total, dtype=self.dtype)
         self.slots = {s: np.zeros(total, dtype=self.dtype) for s in optimizer.slot_names}
         self.t = 0
+        self._stepper: tuple[Any, Callable[[int, float], None]] | None = None  # update()'s
         self.params = self.layout.views(self.theta)
         self.grads = self.layout.views(self.grad)
         self.set_params({k: to_numpy(v) for k, v in network.params.items()})
@@ -160,7 +164,7 @@ class NumpyEngine:
         return (
             known
             and network.fused_output
-            and type(network.loss).name in ("logistic", "cross_entropy", "mse")
+            and type(network.loss).name in ("logistic", "cross_entropy", "mse", "poisson")
             and (optimizer is None or type(optimizer) in _FAST_OPTIMIZERS)
         )
 
@@ -254,8 +258,14 @@ class NumpyEngine:
         if self.clip_value is not None or self.clip_norm is not None:
             clip_gradients(self.grads, self.clip_value, self.clip_norm, out=self.grad)
         self.t += 1
-        work = (self.work, self.work2)
-        self.optimizer.apply_flat(self.theta, self.grad, self.slots, self.t, learning_rate, k, work)
+        step = self._stepper
+        if step is None or step[0] is not k:  # the rule's loop over these buffers, looked up once
+            work = (self.work, self.work2)
+            step = self._stepper = (
+                k,
+                self.optimizer.flat_step(self.theta, self.grad, self.slots, k, work),
+            )
+        step[1](self.t, learning_rate)
 
     def _gradient(
         self,
@@ -336,6 +346,10 @@ class NumpyEngine:
                 A = net.output.forward(Z)
                 hits = int(np.count_nonzero(np.all((A > 0.5) == (Yb > 0.5), axis=0)))
                 np.subtract(A, Yb, out=Z)
+            elif net.loss.name == "poisson":  # A = e^Z
+                hits = 0
+                np.exp(Z, out=Z)
+                Z -= Yb
             else:
                 hits = 0
                 Z -= Yb
@@ -348,6 +362,7 @@ class NumpyEngine:
                 J = float((log_s - z_y) @ w[0]) * float(scale)
         if w is not None:
             Z *= w * scale  # dZ[L] = (A[L] − Y) w_i / Σ w
+        J *= self.per_output
         l2 = net.l2
         if l2 > 0:  # (λ/2m)·Σ||W||², m the training set (as net.cost), or per batch (λ/2B)·Σ||W||²
             # (scikit-learn's); the step's gradient below adds (λ/B)·W either way, so a full
@@ -389,8 +404,12 @@ class NumpyEngine:
 
 def _losses(name: str, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Each example's loss ``(B,)`` from ``Z[L]`` (matched output): logistic
-    ``Σ_k softplus(z) − y z``, or half the squared error ``½ Σ_k (z − y)²``."""
+    ``Σ_k softplus(z) − y z``, Poisson ``Σ_k y log y − y − y z + e^z``, or half the squared
+    error ``½ Σ_k (z − y)²``."""
     if name == "logistic":
         return np.asarray((np.logaddexp(0, Z) - Y * Z).sum(axis=0))
+    if name == "poisson":
+        y_log_y = np.where(Y > 0, Y * np.log(np.where(Y > 0, Y, 1.0)), 0.0)
+        return np.asarray((y_log_y - Y - Y * Z + np.exp(Z)).sum(axis=0))
     D = Z - Y
     return np.asarray(0.5 * (D * D).sum(axis=0))

@@ -78,6 +78,22 @@ class LBFGS(Optimizer):
     callbacks that stop mid-way do not apply); ``epochs`` is the maximum number of
     iterations, and training stops earlier once the projected gradient is below
     ``gtol`` or the relative cost change below ``ftol``.  Needs ``nndl[lbfgs]`` (SciPy).
+
+    Parameters
+    ----------
+    gtol : float, default 1e-5
+        Stop when the projected gradient's largest entry is below it.
+    ftol : float, default 1e-9
+        Stop when the relative change of the cost is below it.
+    memory : int, default 10
+        The number of past steps kept (SciPy's ``maxcor``).
+    max_fun : int, default 15000
+        The most cost evaluations.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
     """
 
     name = "lbfgs"
@@ -158,10 +174,31 @@ _OPTIMIZER_ALIASES = {"sgd": "gd", "gradient_descent": "gd", "l_bfgs": "lbfgs"}
 def get(identifier: str | Optimizer | dict[str, Any] | None) -> Optimizer:
     """An optimizer from its name (``"adam"``), a config dict, or an Optimizer (returned as is).
 
-    ``None`` gives gradient descent, the course's default.
+    Parameters
+    ----------
+    identifier : str or Optimizer or dict or None
+        ``"gd"``, ``"momentum"``, ``"rmsprop"``, ``"adam"`` or ``"lbfgs"`` (or an alias),
+        a config such as ``{"name": "adam", "beta1": 0.8}``, an optimizer, or None for
+        gradient descent, the course's default.
 
+    Returns
+    -------
+    Optimizer
+        The optimizer.
+
+    Raises
+    ------
+    NNDLValueError
+        When the name is unknown or the options do not fit it.
+    NNDLTypeError
+        When the identifier is of another type.
+
+    Examples
+    --------
     >>> get("adam")
     Adam(beta1=0.9, beta2=0.999, eps=1e-08)
+    >>> get({"name": "momentum", "beta": 0.8})
+    Momentum(beta=0.8)
     """
     if identifier is None:
         return GradientDescent()

@@ -55,6 +55,7 @@ ENGINES = ("auto", "generic", "numpy", "compiled")
 """The engines ``engine=`` chooses among (see :mod:`nndl.training.loop`)."""
 
 L2_COSTS = ("dataset", "batch")
+OUTPUT_COSTS = ("sum", "mean")
 
 
 def _fraction(name: str) -> Checked:
@@ -70,19 +71,86 @@ _PATH = Instance((str, Path), "a path")
 
 @dataclasses.dataclass(frozen=True)
 class FitOptions:
-    """How to train: the arguments of :meth:`nndl.Network.fit` (see it for their meaning)
-    and three more for the estimators.
+    """How to train: the arguments of :meth:`nndl.Network.fit`, and three more for the estimators.
 
     ``sample_weight`` ``(m,)`` weighs each example's cost and gradient (the NumPy engine's
     every batch ``Σ w_i L_i / Σ w_i``); ``optimizer_state`` continues an earlier run's
     optimizer (``history.optimizer_state`` of that run); ``l2_cost`` says how the history
     reports the L2 term, ``"dataset"`` (the course's ``(λ/2m) Σ||W||²`` once, as
     ``net.cost``) or ``"batch"`` (scikit-learn's: every mini-batch's cost carries
-    ``(λ/2B) Σ||W||²``); the gradient is the same either way.  ``clip_value`` and
+    ``(λ/2B) Σ||W||²``); the gradient is the same either way.  ``output_cost`` says how the
+    history reduces the data cost over the outputs: ``"sum"`` (the course's J, whose gradient
+    is the one taken) or ``"mean"`` (scikit-learn's ``loss_`` of a multi-output regressor: the
+    data cost divided by ``n_y``, the L2 term not; the gradient is still the sum's, as
+    scikit-learn's is; L-BFGS records the sum, the cost its line search is given with that
+    gradient).  ``clip_value`` and
     ``clip_norm`` clip the gradients before each step (:mod:`nndl.training.clipping`).
 
     Frozen: :meth:`replace` gives a changed copy, checked again.  Lists are kept as tuples
-    (``dropout``, ``callbacks``, ``validation_data``).
+    (``dropout``, ``callbacks``, ``validation_data``).  The parameters below are described
+    in full under :meth:`nndl.Network.fit`.
+
+    Parameters
+    ----------
+    learning_rate : float or Schedule, default 0.0075
+        α, or a schedule.
+    epochs : int, default 3000
+        Passes over the training set.
+    optimizer : str or Optimizer or dict, optional
+        ``"gd"`` (default), ``"momentum"``, ``"rmsprop"``, ``"adam"``, ``"lbfgs"``, ....
+    schedule : str or Schedule or dict, optional
+        The learning-rate schedule started at ``learning_rate``.
+    batch_size : int, optional
+        The mini-batch size; all m examples when None.
+    shuffle : bool, default True
+        Reshuffle before every epoch (mini-batches only).
+    l2 : float, default 0.0
+        L2 strength λ.
+    dropout : float or sequence of float, default 0.0
+        The hidden layers' inverted-dropout rate.
+    validation_split : float, default 0.0
+        The seeded fraction of the examples held out.
+    validation_data : tuple, optional
+        ``(X_val, Y_val)``.
+    early_stopping : bool or EarlyStopping, default False
+        Stop when the cost no longer improves.
+    patience : int, default 10
+        The epochs without improvement before stopping.
+    callbacks : sequence of Callback, default ()
+        More callbacks.
+    checkpoint : str or pathlib.Path, optional
+        Save a training checkpoint here.
+    checkpoint_every : int, default 1
+        Every N epochs.
+    resume_from : str or pathlib.Path, optional
+        A checkpoint to continue from.
+    verbose : int, default 0
+        0 silent, 1 a progress bar, 2 a line per epoch.
+    seed : int, optional
+        The seed of the shuffles, dropout masks and split (the network's when None).
+    print_every : int, optional
+        Print the course's cost line every N epochs.
+    callback : callable, optional
+        ``callback(epoch, cost)`` after every epoch.
+    engine : {"auto", "generic", "numpy", "compiled"}, default "auto"
+        The engine that runs the epochs.
+    sample_weight : array_like of shape (m,), optional
+        Weighs each example's cost and gradient.
+    optimizer_state : OptimizerState, optional
+        Continues an earlier run's optimizer.
+    l2_cost : {"dataset", "batch"}, default "dataset"
+        How the history reports the L2 term.
+    output_cost : {"sum", "mean"}, default "sum"
+        How the history reduces the data cost over the outputs (the gradient is the sum's).
+    clip_value : float, optional
+        Clip every gradient entry into ``[−clip_value, clip_value]``.
+    clip_norm : float, optional
+        Scale the gradients to this global norm when it is exceeded.
+
+    Raises
+    ------
+    InvalidParameterError
+        When an option is out of range or of the wrong type.
     """
 
     learning_rate: float | Schedule = 0.0075
@@ -109,6 +177,7 @@ class FitOptions:
     sample_weight: Any = None
     optimizer_state: OptimizerState | None = None
     l2_cost: str = "dataset"
+    output_cost: str = "sum"
     clip_value: float | None = None
     clip_norm: float | None = None
 
@@ -170,6 +239,7 @@ class FitOptions:
         ],
         "optimizer_state": [Instance(OptimizerState, "an OptimizerState"), NONE],
         "l2_cost": [Options(*L2_COSTS)],
+        "output_cost": [Options(*OUTPUT_COSTS)],
         "clip_value": [_clip("clip_value"), NONE],
         "clip_norm": [_clip("clip_norm"), NONE],
     }
@@ -193,13 +263,46 @@ class FitOptions:
 
     @classmethod
     def of(cls, options: FitOptions | None = None, **changes: Any) -> FitOptions:
-        """``options`` (default: the defaults) with ``changes``; a misspelt name gets a
-        did-you-mean."""
+        """``options`` (default: the defaults) with ``changes``.
+
+        Parameters
+        ----------
+        options : FitOptions, optional
+            The starting options; the defaults when None.
+        **changes
+            Fields to change; a misspelt name gets a did-you-mean.
+
+        Returns
+        -------
+        FitOptions
+            The options, checked.
+
+        Examples
+        --------
+        >>> FitOptions.of(epochs=10, batch_size=32).batch_size
+        32
+        """
         base = cls() if options is None else options
         return base.replace(**changes) if changes else base
 
     def replace(self, **changes: Any) -> FitOptions:
-        """A copy with ``changes``, checked again."""
+        """A copy with ``changes``, checked again.
+
+        Parameters
+        ----------
+        **changes
+            Fields to change.
+
+        Returns
+        -------
+        FitOptions
+            The copy.
+
+        Raises
+        ------
+        InvalidParameterError
+            When a name is not a field (with a did-you-mean) or a value is out of range.
+        """
         names = [f.name for f in dataclasses.fields(self)]
         unknown = [k for k in changes if k not in names]
         if unknown:
@@ -211,7 +314,18 @@ class FitOptions:
         return dataclasses.replace(self, **changes)
 
     def given(self, names: tuple[str, ...]) -> list[str]:
-        """Those of ``names`` whose value is not the default."""
+        """Those of ``names`` whose value is not the default.
+
+        Parameters
+        ----------
+        names : tuple of str
+            Field names.
+
+        Returns
+        -------
+        list of str
+            The fields among them that were set.
+        """
         default = FitOptions()
         out = []
         for name in names:
@@ -222,8 +336,16 @@ class FitOptions:
         return out
 
     def learning_schedule(self) -> Schedule:
-        """The learning rate of every epoch: ``learning_rate`` when it is a Schedule, else
-        ``schedule`` (a name, a config or a Schedule) started at ``learning_rate``."""
+        """The learning rate of every epoch.
+
+        ``learning_rate`` when it is a Schedule, else ``schedule`` (a name, a config or a
+        Schedule) started at ``learning_rate``.
+
+        Returns
+        -------
+        Schedule
+            The schedule.
+        """
         if isinstance(self.learning_rate, Schedule):
             return self.learning_rate
         return get_schedule(self.schedule, self.learning_rate)

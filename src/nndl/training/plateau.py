@@ -15,7 +15,9 @@ term included) and counts the epochs without improvement, of a validation score 
 it is given a ``score`` function (an epoch counts when ``s < best + tol``; the parameters of
 the best score are kept; with ``greater_is_better=False`` the score is a cost, such as the
 validation cost, and an epoch counts when ``s > best − tol``), else of the training loss (an
-epoch counts when ``loss > best − tol``); an improving epoch resets the count.  Once the
+epoch counts when ``loss > best − tol``); an improving epoch resets the count.  A score that is
+not finite (NaN: the network's outputs overflowed) is recorded and stops training at once, the
+best parameters kept (``diverged`` says so).  Once the
 count exceeds ``n_iter_no_change`` the rate is lowered (``adaptive``, and the count starts
 again) or training stops; ``n_iter_no_change=None`` never stops (the losses and scores are
 still recorded).  Both estimator families stop by this one rule: scikit-learn's drop-ins with
@@ -110,7 +112,8 @@ class Plateau(Callback):
     epoch, lowering ``rate`` or stopping; ``score(network)`` gives the validation score (None:
     the training loss is watched), higher is better unless ``greater_is_better=False``.
     ``n_iter_no_change=None`` records without ever stopping.  ``epochs`` counts this run's
-    epochs; ``stopped`` says whether the rule stopped it."""
+    epochs; ``stopped`` says whether the rule stopped it, ``diverged`` whether a non-finite
+    score did."""
 
     def __init__(
         self,
@@ -138,6 +141,7 @@ class Plateau(Callback):
         self.verbose = verbose
         self.epochs = 0
         self.stopped = False
+        self.diverged = False
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         st = self.state_
@@ -147,7 +151,13 @@ class Plateau(Callback):
         st.losses.append(loss)
         self._print(f"Iteration {self.epochs}, loss = {loss:.8f}")
         if self.score is not None:
-            self._count_score(self.score(trainer.network), trainer.network)
+            score = self.score(trainer.network)
+            self._count_score(score, trainer.network)
+            if not math.isfinite(score):  # diverged: no later epoch can be scored either
+                self._print(f"Validation score is {score}: training diverged. Stopping.")
+                self.stopped = self.diverged = True
+                trainer.stop_training = True
+                return
         else:
             st.no_improvement = st.no_improvement + 1 if loss > st.best_loss - self.tol else 0
             st.best_loss = min(st.best_loss, loss)

@@ -73,6 +73,7 @@ def run_record(
         "seed": seed,
         "validation_split": options.validation_split,
         "l2_cost": options.l2_cost,
+        "output_cost": options.output_cost,
         "clip_value": options.clip_value,
         "clip_norm": options.clip_norm,
     }

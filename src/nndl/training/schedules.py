@@ -17,7 +17,18 @@ from nndl.model._configurable import lookup
 
 
 class Schedule:
-    """The learning rate of each epoch: ``schedule(epoch) -> α``."""
+    """The learning rate of each epoch: ``schedule(epoch) -> α``.
+
+    Parameters
+    ----------
+    learning_rate : float
+        α₀, the learning rate of epoch 0, > 0.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     name: str = ""
 
@@ -28,7 +39,13 @@ class Schedule:
         raise NotImplementedError
 
     def config(self) -> dict[str, Any]:
-        """A JSON-able description; ``get_schedule(config)`` rebuilds the schedule."""
+        """A JSON-able description; ``get_schedule(config)`` rebuilds the schedule.
+
+        Returns
+        -------
+        dict of str to object
+            ``{"name": ..., "learning_rate": ..., **arguments}``.
+        """
         return {"name": self.name, "learning_rate": self.learning_rate}
 
     def __repr__(self) -> str:
@@ -37,7 +54,13 @@ class Schedule:
 
 
 class Constant(Schedule):
-    """α(epoch) = α₀."""
+    """α(epoch) = α₀.
+
+    Parameters
+    ----------
+    learning_rate : float
+        α₀, the learning rate of epoch 0, > 0.
+    """
 
     name = "constant"
 
@@ -46,7 +69,27 @@ class Constant(Schedule):
 
 
 class InverseTimeDecay(Schedule):
-    """α(epoch) = α₀ / (1 + decay_rate · ⌊epoch / every⌋) (the course's learning-rate decay)."""
+    """α(epoch) = α₀ / (1 + decay_rate · ⌊epoch / every⌋) (the course's learning-rate decay).
+
+    Parameters
+    ----------
+    learning_rate : float
+        α₀, the learning rate of epoch 0, > 0.
+    decay_rate : float, default 1.0
+        How fast α falls, >= 0.
+    every : int, default 1
+        The epochs between two decreases (the course's ``time_interval``).
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+
+    Examples
+    --------
+    >>> [InverseTimeDecay(0.5, decay_rate=1.0, every=10)(epoch) for epoch in (0, 9, 10, 20)]
+    [0.5, 0.5, 0.25, 0.16666666666666666]
+    """
 
     name = "inverse_time"
 
@@ -67,7 +110,20 @@ class InverseTimeDecay(Schedule):
 
 
 class ExponentialDecay(Schedule):
-    """α(epoch) = α₀ · rate^epoch (the course's 0.95^epoch · α₀)."""
+    """α(epoch) = α₀ · rate^epoch (the course's 0.95^epoch · α₀).
+
+    Parameters
+    ----------
+    learning_rate : float
+        α₀, the learning rate of epoch 0, > 0.
+    rate : float, default 0.95
+        The factor of each epoch, in (0, 1].
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     name = "exponential"
 
@@ -85,7 +141,22 @@ class ExponentialDecay(Schedule):
 
 
 class StepDecay(Schedule):
-    """α(epoch) = α₀ · factor^⌊epoch / every⌋: times ``factor`` every ``every`` epochs."""
+    """α(epoch) = α₀ · factor^⌊epoch / every⌋: times ``factor`` every ``every`` epochs.
+
+    Parameters
+    ----------
+    learning_rate : float
+        α₀, the learning rate of epoch 0, > 0.
+    factor : float, default 0.5
+        The factor, in (0, 1].
+    every : int, default 10
+        The epochs between two decreases.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     name = "step"
 
@@ -114,8 +185,29 @@ def get_schedule(
 ) -> Schedule:
     """A schedule from its name (started at ``learning_rate``), a config dict or a Schedule.
 
-    ``None`` gives the constant ``learning_rate``.
+    Parameters
+    ----------
+    identifier : str or Schedule or dict or None
+        A name (``"constant"``, ``"inverse_time"``, ``"exponential"``, ``"step"``), a config
+        such as ``{"name": "step", "learning_rate": 0.1, "every": 5}``, a schedule (returned
+        as is), or None for the constant ``learning_rate``.
+    learning_rate : float, optional
+        α₀ for a name (a config dict may hold its own).
 
+    Returns
+    -------
+    Schedule
+        The schedule.
+
+    Raises
+    ------
+    NNDLValueError
+        When the name is unknown or an argument is out of range.
+    NNDLTypeError
+        When the identifier is of another type.
+
+    Examples
+    --------
     >>> get_schedule("exponential", 0.1)(2)  # 0.1 · 0.95²
     0.09025
     """

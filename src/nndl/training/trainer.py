@@ -24,6 +24,21 @@ class Trainer:
 
     Callbacks receive it; they may read ``network``, ``history``, ``epochs`` and
     ``has_validation`` and set ``stop_training = True``.
+
+    Parameters
+    ----------
+    network : Network or Sequential
+        The model trained.
+    optimizer : Optimizer
+        The update rule.
+    schedule : Schedule
+        The learning rate of each epoch.
+    epochs : int
+        The number of epochs of the run.
+    seed : int
+        The seed of the shuffles, dropout masks and validation split.
+    options : dict of str to object
+        The rest of the run's :class:`~nndl.training.options.FitOptions`.
     """
 
     def __init__(
@@ -52,20 +67,43 @@ class Trainer:
         self.resumed_callbacks: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]]] = {}
 
     def set_params(self, params: dict[str, np.ndarray]) -> None:
-        """Replace the network's parameters (NumPy arrays), wherever the engine keeps them."""
+        """Replace the network's parameters (NumPy arrays), wherever the engine keeps them.
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            ``W1, b1, …``, of the network's shapes.
+        """
         if self.engine is not None:
             self.engine.set_params(params)
         else:
             self.network.params = {k: np.asarray(v) for k, v in params.items()}
 
     def optimizer_state(self) -> OptimizerState:
-        """The optimizer's current state."""
+        """The optimizer's current state.
+
+        Returns
+        -------
+        OptimizerState
+            Its step count and slots.
+        """
         if self.engine is None:
             return OptimizerState()
         return self.engine.get_state()
 
     def save_checkpoint(self, path: str | Path) -> Path:
-        """Write a checkpoint from which ``fit(..., resume_from=path)`` continues exactly."""
+        """Write a checkpoint from which ``fit(..., resume_from=path)`` continues exactly.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The checkpoint file.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
         return save_checkpoint(
             path,
             self.network,
@@ -80,7 +118,13 @@ class Trainer:
         )
 
     def begin(self, cbs: list[Callback]) -> None:
-        """Start the callbacks; when resuming, hand each its state from the checkpoint."""
+        """Start the callbacks; when resuming, hand each its state from the checkpoint.
+
+        Parameters
+        ----------
+        cbs : list of Callback
+            The run's callbacks.
+        """
         self.callbacks = cbs
         for cb in cbs:
             cb.on_train_begin(self)
@@ -96,8 +140,27 @@ class Trainer:
         X_val: Array | None,
         Y_val: Array | None,
     ) -> dict[str, float]:
-        """One epoch's record: the training cost and accuracy, the validation cost and
-        accuracy (on ``X_val, Y_val`` after the epoch) and the learning rate."""
+        """One epoch's record: the costs and accuracies, and the learning rate.
+
+        Parameters
+        ----------
+        cost : float
+            The epoch's training cost.
+        accuracy : float or None
+            Its training accuracy, if measured.
+        learning_rate : float or None
+            Its learning rate.
+        X_val : Array or None
+            The validation examples, if any.
+        Y_val : Array or None
+            Their targets.
+
+        Returns
+        -------
+        dict of str to float
+            ``cost`` and those of ``accuracy``, ``val_cost``, ``val_accuracy`` and
+            ``learning_rate`` that apply.
+        """
         logs = {"cost": cost}
         if accuracy is not None:
             logs["accuracy"] = accuracy

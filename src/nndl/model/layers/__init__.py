@@ -48,7 +48,28 @@ LAYERS: dict[str, type[Layer]] = {
 
 
 def layer_from_config(config: dict[str, Any]) -> Layer:
-    """The layer a ``config()`` describes."""
+    """The layer a ``config()`` describes.
+
+    Parameters
+    ----------
+    config : dict of str to object
+        ``{"kind": ..., **arguments}``, as :meth:`Layer.config` returns it.
+
+    Returns
+    -------
+    Layer
+        A new, unbuilt layer.
+
+    Raises
+    ------
+    NNDLValueError
+        When the kind is unknown or the arguments do not fit it.
+
+    Examples
+    --------
+    >>> layer_from_config({"kind": "dense", "units": 3, "activation": "tanh"})
+    Dense(units=3, activation='tanh', init='he')
+    """
     options = dict(config)
     kind = options.pop("kind", None)
     if kind not in LAYERS:

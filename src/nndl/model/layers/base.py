@@ -28,7 +28,12 @@ Shape = tuple[int, ...]
 
 
 class Layer:
-    """Base class.  Subclasses set ``kind`` and override what they need."""
+    """Base class.  Subclasses set ``kind`` and override what they need.
+
+    A layer makes its parameters in :meth:`build` (from the shape of one example), computes
+    ``(A, cache)`` in :meth:`forward` and ``(dA_prev, grads)`` in :meth:`backward`, and is
+    rebuilt from :meth:`config` by :func:`nndl.layers.layer_from_config`.
+    """
 
     kind = "layer"
     stochastic = False
@@ -53,57 +58,195 @@ class Layer:
         (the gradient of the data, which nothing uses)."""
 
     def build(self, input_shape: Shape, rng: Any, dtype: str) -> Shape:
-        """Make the parameters for examples of ``input_shape``; return the output's shape."""
+        """Make the parameters for examples of ``input_shape``; return the output's shape.
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
+            n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
+        rng : numpy.random.Generator or numpy.random.RandomState
+            The random source of the initial weights.
+        dtype : str
+            ``"float32"`` or ``"float64"``.
+
+        Returns
+        -------
+        tuple of int
+            The shape of one example of the output.
+        """
         self.input_shape = tuple(int(n) for n in input_shape)
         self.output_shape = self.output_shape_for(self.input_shape)
         return self.output_shape
 
     def output_shape_for(self, input_shape: Shape) -> Shape:
+        """The shape of one example of the output, for one of ``input_shape``.
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
+            n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
+
+        Returns
+        -------
+        tuple of int
+            The output's shape (the input's, for a layer that keeps it).
+
+        Raises
+        ------
+        NNDLValueError
+            When the layer cannot take examples of that shape.
+        """
         return input_shape
 
     def param_shapes(self, input_shape: Shape) -> dict[str, Shape]:
-        """The parameters' shapes for examples of ``input_shape``, without making them
-        (what a saved model's file is checked against before anything is read)."""
+        """The parameters' shapes for examples of ``input_shape``, without making them.
+
+        What a saved model's file is checked against before anything is read.
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
+            n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
+
+        Returns
+        -------
+        dict of str to tuple of int
+            The shape of each parameter, by name.
+        """
         return {}
 
     def state_shapes(self, input_shape: Shape) -> dict[str, Shape]:
-        """The shapes of what the layer keeps untrained (batch norm's running averages)."""
+        """The shapes of what the layer keeps untrained (batch norm's running averages).
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            The shape of one example: ``(n,)`` for vectors (X is ``(n, m)``), ``(n_H, n_W,
+            n_C)`` for pictures, ``(T_x, n_x)`` for sequences (X is ``(m,) + input_shape``).
+
+        Returns
+        -------
+        dict of str to tuple of int
+            The shape of each state array, by name.
+        """
         return {}
 
     def forward(
         self, A_prev: Array, training: bool, rng: np.random.Generator | None
     ) -> tuple[Array, Any]:
-        """``(A, cache)`` for a batch ``A_prev``."""
+        """``(A, cache)`` for a batch ``A_prev``.
+
+        Parameters
+        ----------
+        A_prev : Array
+            The batch: ``(n, m)`` for vectors, ``(m,) + input_shape`` otherwise.
+        training : bool
+            True while training (dropout drops, batch norm uses the batch's statistics).
+        rng : numpy.random.Generator or None
+            The random source of a stochastic layer.
+
+        Returns
+        -------
+        A : Array
+            The output, in the layout of the output's shape.
+        cache : object
+            What :meth:`backward` needs.
+        """
         raise NotImplementedError
 
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
-        """``(dA_prev, grads)``: grads by parameter name, with the 1/m of the cost."""
+        """``(dA_prev, grads)``: grads by parameter name, with the 1/m of the cost.
+
+        Parameters
+        ----------
+        dA : Array
+            The gradient of the cost with respect to this layer's output, of A's shape.
+        cache : object
+            The cache :meth:`forward` returned.
+
+        Returns
+        -------
+        dA_prev : Array
+            The gradient with respect to the input; None for a model's first layer
+            (``first``), which needs no gradient of the data.
+        grads : dict of str to Array
+            ``dW``, ``db``, ... by parameter name, each of its parameter's shape.
+        """
         raise NotImplementedError
 
     def forward_masked(
         self, A_prev: Array, training: bool, rng: np.random.Generator | None, mask: Array
     ) -> tuple[Array, Any]:
-        """``forward`` for sequences ``(m, T_x, …)`` with a mask ``(m, T_x)`` of booleans
-        (True: a real step, False: padding); a layer that ``takes_mask`` overrides it."""
+        """``forward`` for sequences ``(m, T_x, …)`` with a mask of padded steps.
+
+        A layer that ``takes_mask`` overrides it; the others ignore the mask.
+
+        Parameters
+        ----------
+        A_prev : Array of shape (m, T_x, ...)
+            The batch.
+        training : bool
+            True while training.
+        rng : numpy.random.Generator or None
+            The random source of a stochastic layer.
+        mask : Array of shape (m, T_x)
+            Booleans, True for a real step and False for padding.
+
+        Returns
+        -------
+        A : Array
+            The output.
+        cache : object
+            What :meth:`backward` needs.
+        """
         return self.forward(A_prev, training, rng)
 
     @property
     def makes_mask(self) -> bool:
-        """True for a layer whose output comes with a mask of padded steps (``Masking``,
-        ``Embedding(mask_zero=True)``)."""
+        """True for a layer whose output comes with a mask of padded steps.
+
+        ``Masking`` and ``Embedding(mask_zero=True)``.
+        """
         return False
 
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
-        """The mask of this layer's output ``(m, T_x)`` (True where a step is real), from its
-        input and the input's mask; ``None``: no mask goes on (the default)."""
+        """The mask of this layer's output ``(m, T_x)`` (True where a step is real).
+
+        Parameters
+        ----------
+        A_prev : Array
+            The layer's input.
+        mask : Array of shape (m, T_x) or None
+            The input's mask.
+
+        Returns
+        -------
+        Array of shape (m, T_x) or None
+            The output's mask; None (the default): no mask goes on.
+        """
         return None
 
     def config(self) -> dict[str, Any]:
-        """The arguments that rebuild the layer (``layer_from_config``)."""
+        """The arguments that rebuild the layer (``layer_from_config``).
+
+        Returns
+        -------
+        dict of str to object
+            JSON-able: ``{"kind": ..., "units": ..., ...}``.
+        """
         return {"kind": self.kind}
 
     def describe(self) -> str:
-        """A short description for the summary table."""
+        """A short description for the summary table.
+
+        Returns
+        -------
+        str
+            The layer's kind and main settings.
+        """
         return self.kind
 
     def __repr__(self) -> str:

@@ -31,8 +31,28 @@ class ConvLayerCache(NamedTuple):
 class Conv2D(Layer):
     """``n_C`` filters of f×f: ``A = g(W ∗ A_prev + b)`` (g linear by default).
 
-    ``pad``: a number of zeros, ``"valid"`` (0) or ``"same"``.  ``init``: He by default,
-    with fan-in ``f·f·n_C_prev``.
+    Examples are pictures ``(n_H, n_W, n_C_prev)``; W is ``(f, f, n_C_prev, n_C)``.
+
+    Parameters
+    ----------
+    filters : int
+        n_C, the number of filters.
+    f : int
+        The filters' height and width.
+    stride : int, default 1
+        How far a filter moves.
+    pad : int or {"valid", "same"}, default "valid"
+        A number of zeros around each picture, ``"valid"`` (0) or ``"same"``.
+    activation : str or Activation, default "linear"
+        g.
+    init : str or callable, default "he"
+        A course initializer (``"random"`` ×0.01, ``"scaled"``, ``"xavier"``, ``"he"``,
+        ``"zeros"``) or a callable ``(n, fan_in, rng) -> W``; fan-in ``f·f·n_C_prev``.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
     """
 
     kind = "conv2d"
@@ -176,9 +196,32 @@ def window_mask(mask: Array, f: int, stride: int, pads: tuple[int, int], n_out: 
 
 
 class Conv1D(Conv2D):
-    """``n_C`` filters of width f over sequences ``(n_W_prev, n_C_prev)``:
-    ``W`` ``(1, f, n_C_prev, n_C)``.  A mask of padded steps goes on through
-    :func:`window_mask`: an output step is real when its whole window is."""
+    """``n_C`` filters of width f over sequences ``(n_W_prev, n_C_prev)``.
+
+    ``W`` is ``(1, f, n_C_prev, n_C)``.  A mask of padded steps goes on through
+    :func:`window_mask`: an output step is real when its whole window is.
+
+    Parameters
+    ----------
+    filters : int
+        n_C, the number of filters.
+    f : int
+        The filters' width, in steps.
+    stride : int, default 1
+        How far a filter moves.
+    pad : int or {"valid", "same"}, default "valid"
+        A number of zeros at each end, ``"valid"`` (0) or ``"same"``.
+    activation : str or Activation, default "linear"
+        g.
+    init : str or callable, default "he"
+        A course initializer (``"random"`` ×0.01, ``"scaled"``, ``"xavier"``, ``"he"``,
+        ``"zeros"``) or a callable ``(n, fan_in, rng) -> W``.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "conv1d"
     rank = 1
@@ -266,13 +309,39 @@ class Pool2D(Layer):
 
 
 class MaxPool2D(Pool2D):
-    """The maximum of each f×f window of each channel."""
+    """The maximum of each f×f window of each channel.
+
+    Parameters
+    ----------
+    f : int, default 2
+        The window's height and width.
+    stride : int, optional
+        How far the window moves; f when None.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "max_pool2d"
 
 
 class AvgPool2D(Pool2D):
-    """The mean of each f×f window of each channel."""
+    """The mean of each f×f window of each channel.
+
+    Parameters
+    ----------
+    f : int, default 2
+        The window's height and width.
+    stride : int, optional
+        How far the window moves; f when None.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "avg_pool2d"
     mode = "average"
@@ -292,13 +361,39 @@ class Pool1D(Pool2D):
 
 
 class MaxPool1D(Pool1D):
-    """The maximum of each window of f steps of each channel of a sequence."""
+    """The maximum of each window of f steps of each channel of a sequence.
+
+    Parameters
+    ----------
+    f : int, default 2
+        The window's length, in steps.
+    stride : int, optional
+        How far the window moves; f when None.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "max_pool1d"
 
 
 class AvgPool1D(Pool1D):
-    """The mean of each window of f steps of each channel of a sequence."""
+    """The mean of each window of f steps of each channel of a sequence.
+
+    Parameters
+    ----------
+    f : int, default 2
+        The window's length, in steps.
+    stride : int, optional
+        How far the window moves; f when None.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "avg_pool1d"
     mode = "average"

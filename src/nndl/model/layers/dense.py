@@ -28,19 +28,92 @@ from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
 
 
 def linear_forward(A_prev: Array, W: Array, b: Array) -> Array:
-    """The linear part of layer l: ``Z[l] = W[l] A[l-1] + b[l]`` (b broadcast over m columns)."""
+    """The linear part of layer l: ``Z[l] = W[l] A[l-1] + b[l]`` (b broadcast over m columns).
+
+    Parameters
+    ----------
+    A_prev : Array of shape (n[l-1], m)
+        A[l-1], one column per example.
+    W : Array of shape (n[l], n[l-1])
+        W[l].
+    b : Array of shape (n[l], 1)
+        b[l].
+
+    Returns
+    -------
+    Array of shape (n[l], m)
+        Z[l].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A_prev = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> W, b = np.array([[1.0, -1.0]]), np.array([[0.5]])
+    >>> linear_forward(A_prev, W, b)
+    array([[-1.5, -1.5]])
+    """
     return W @ A_prev + b
 
 
 def linear_backward(
     dZ: Array, A_prev: Array, W: Array, with_dA_prev: bool = True
 ) -> tuple[Array | None, Array, Array]:
-    """``(dA[l-1], dW[l], db[l])`` from ``dZ[l]``: ``dW = (1/m) dZ A_prevᵀ``,
-    ``db = (1/m) Σ_i dZ``, ``dA_prev = Wᵀ dZ`` (None when ``with_dA_prev`` is False)."""
+    """``(dA[l-1], dW[l], db[l])`` from ``dZ[l]``.
+
+    ``dW = (1/m) dZ A_prevᵀ``, ``db = (1/m) Σ_i dZ``, ``dA_prev = Wᵀ dZ``.
+
+    Parameters
+    ----------
+    dZ : Array of shape (n[l], m)
+        The gradient of the cost with respect to Z[l], per example.
+    A_prev : Array of shape (n[l-1], m)
+        A[l-1] of the forward pass.
+    W : Array of shape (n[l], n[l-1])
+        W[l].
+    with_dA_prev : bool, default True
+        Compute dA[l-1] (layer 1 needs no dA[0]).
+
+    Returns
+    -------
+    dA_prev : Array of shape (n[l-1], m) or None
+        dA[l-1], None when ``with_dA_prev`` is False.
+    dW : Array of shape (n[l], n[l-1])
+        dW[l].
+    db : Array of shape (n[l], 1)
+        db[l].
+    """
     m = dZ.shape[1]
     dW = (dZ @ A_prev.T) / m
     db = namespace(dZ).sum(dZ, axis=1, keepdims=True) / m
     return (W.T @ dZ if with_dA_prev else None), dW, db
+
+
+class LayerCache(NamedTuple):
+    """What forward propagation keeps of layer l for backward propagation.
+
+    Parameters
+    ----------
+    A_prev : Array of shape (n[l-1], m)
+        ``A[l-1]``, the layer's input.
+    W : Array of shape (n[l], n[l-1])
+        ``W[l]``.
+    b : Array of shape (n[l], 1)
+        ``b[l]``.
+    Z : Array of shape (n[l], m)
+        ``Z[l] = W[l] A[l-1] + b[l]``.
+    A : Array of shape (n[l], m)
+        ``A[l] = g[l](Z[l])``, before dropout.
+    D : Array of shape (n[l], m) or None
+        The inverted-dropout mask of layer l divided by keep_prob, or None without dropout;
+        the next layer receives ``A[l] * D[l]``.
+    """
+
+    A_prev: Array
+    W: Array
+    b: Array
+    Z: Array
+    A: Array
+    D: Array | None = None
 
 
 class DenseCache(NamedTuple):
@@ -59,8 +132,30 @@ def steps_as_columns(A: Array) -> Array:
 class Dense(Layer):
     """``units`` fully connected units with activation g: ``A = g(W A_prev + b)``.
 
-    ``init``: the first course's initializers (``"random"`` ×0.01, ``"scaled"``,
-    ``"xavier"``, ``"he"``, ``"zeros"``); He by default, as for ReLU.
+    On sequences ``(T_x, n)`` it is applied at every time step.
+
+    Parameters
+    ----------
+    units : int
+        n[l], the number of units.
+    activation : str or Activation, default "relu"
+        g.
+    init : str or callable, default "he"
+        A course initializer (``"random"`` ×0.01, ``"scaled"``, ``"xavier"``, ``"he"``,
+        ``"zeros"``) or a callable ``(n, fan_in, rng) -> W``.
+
+    Raises
+    ------
+    NNDLValueError
+        When ``units`` is not an integer >= 1 or the activation is unknown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nndl.layers import Dense, Sequential
+    >>> model = Sequential([Dense(4, "tanh"), Dense(1, "sigmoid")], input_shape=(2,), seed=0)
+    >>> model.predict_proba(np.zeros((2, 3))).shape
+    (1, 3)
     """
 
     kind = "dense"
@@ -136,8 +231,22 @@ class Dense(Layer):
         return self.backward_from_dZ(dZ, cache)
 
     def backward_from_dZ(self, dZ: Array, cache: DenseCache) -> tuple[Array, dict[str, Array]]:
-        """The linear part's backward pass, from ``dZ`` (the output layer's ``A − Y``); on
-        sequences ``dZ`` is ``(units, m, T_x)`` or its columns ``(units, m·T_x)``."""
+        """The linear part's backward pass, from ``dZ`` (the output layer's ``A − Y``).
+
+        Parameters
+        ----------
+        dZ : Array
+            ``(units, m)``; on sequences ``(units, m, T_x)`` or its columns ``(units, m·T_x)``.
+        cache : DenseCache
+            The forward pass's cache.
+
+        Returns
+        -------
+        dA_prev : Array or None
+            The gradient with respect to the input (None for a first layer).
+        grads : dict of str to Array
+            ``W`` and ``b``'s gradients, with the 1/m of the cost.
+        """
         if not self.every_step:
             dA_prev, dW, db = linear_backward(
                 dZ, cache.A_prev, self.params["W"], with_dA_prev=not self.first

@@ -15,10 +15,29 @@ from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
 
 
 class Embedding(Layer):
-    """Word embeddings, the sequence course's ``e_j = E o_j``: each integer token j of
-    ``X`` ``(m, T_x)`` becomes column j of ``E`` ``(n_e, vocab_size)``, giving
-    ``(m, T_x, n_e)`` for a recurrent layer.  Its gradient adds each step's ``de`` into the
-    column of its token (``dE = Σ de o_jᵀ``)."""
+    """Word embeddings, the sequence course's ``e_j = E o_j``.
+
+    Each integer token j of ``X`` ``(m, T_x)`` becomes column j of ``E``
+    ``(n_e, vocab_size)``, giving ``(m, T_x, n_e)`` for a recurrent layer.  Its gradient
+    adds each step's ``de`` into the column of its token (``dE = Σ de o_jᵀ``).
+
+    Parameters
+    ----------
+    vocab_size : int
+        The number of distinct tokens, 0 to vocab_size − 1.
+    n_e : int
+        The size of each embedding vector.
+    init : str or callable, default "random"
+        A course initializer (``"random"`` ×0.01, ``"scaled"``, ``"xavier"``, ``"he"``,
+        ``"zeros"``) or a callable ``(n, fan_in, rng) -> W``.
+    mask_zero : bool, default False
+        Token 0 is padding: the layer hands on the mask ``X != 0``.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "embedding"
     takes_tokens = True
@@ -41,7 +60,20 @@ class Embedding(Layer):
         return self.mask_zero
 
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
-        """With ``mask_zero=True``, token 0 is padding: the mask is ``X != 0`` ``(m, T_x)``."""
+        """With ``mask_zero=True``, token 0 is padding: the mask is ``X != 0`` ``(m, T_x)``.
+
+        Parameters
+        ----------
+        A_prev : Array of shape (m, T_x)
+            The tokens.
+        mask : Array or None
+            The input's mask (an embedding is a first layer: None).
+
+        Returns
+        -------
+        Array of shape (m, T_x) or None
+            The mask, or None without ``mask_zero``.
+        """
         return A_prev != 0 if self.mask_zero else None
 
     def output_shape_for(self, input_shape: Shape) -> Shape:
@@ -93,11 +125,24 @@ class Embedding(Layer):
 
 
 class Masking(Layer):
-    """Padded sequences: a step of ``X`` ``(m, T_x, n_x)`` whose every feature equals
-    ``mask_value`` is padding.  The layer passes the real steps on unchanged (the padded ones
-    as zeros) with the mask ``(m, T_x)``, True where a step is real, for the recurrent layers
-    after it: there a padded step keeps the state, ``a⟨t⟩ = a⟨t−1⟩``, and adds nothing to the
-    gradients, so a sequence of length ``T_i`` padded to ``T_x`` ends in its own ``a⟨T_i⟩``."""
+    """Padded sequences: a step whose every feature equals ``mask_value`` is padding.
+
+    The layer passes the real steps of ``X`` ``(m, T_x, n_x)`` on unchanged (the padded
+    ones as zeros) with the mask ``(m, T_x)``, True where a step is real, for the recurrent
+    layers after it: there a padded step keeps the state, ``a⟨t⟩ = a⟨t−1⟩``, and adds
+    nothing to the gradients, so a sequence of length ``T_i`` padded to ``T_x`` ends in its
+    own ``a⟨T_i⟩``.
+
+    Parameters
+    ----------
+    mask_value : float, default 0.0
+        The value of every feature of a padded step.
+
+    Raises
+    ------
+    NNDLValueError
+        When ``mask_value`` is not a number.
+    """
 
     kind = "masking"
     passes_mask = True
@@ -122,7 +167,20 @@ class Masking(Layer):
         return input_shape
 
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array:
-        """``(m, T_x)``: True where some feature of the step differs from ``mask_value``."""
+        """``(m, T_x)``: True where some feature of the step differs from ``mask_value``.
+
+        Parameters
+        ----------
+        A_prev : Array of shape (m, T_x, n_x)
+            The sequences.
+        mask : Array or None
+            The input's mask (ignored).
+
+        Returns
+        -------
+        Array of shape (m, T_x)
+            The mask.
+        """
         xp = namespace(A_prev)
         return xp.any(A_prev != self.mask_value, axis=2)
 

@@ -158,9 +158,11 @@ class Recurrent(Layer):
         mask: Array | None,
         initial_state: Any = None,
     ) -> tuple[Array, Any]:
-        """The steps t = 1 … T_x from ``a⟨0⟩`` (and ``c⟨0⟩``); where ``mask[:, t]`` is False
-        (padding) the state is kept, ``a⟨t⟩ = a⟨t−1⟩`` and ``c⟨t⟩ = c⟨t−1⟩``, so the last
-        state is each example's own."""
+        """The steps t = 1 … T_x from ``a⟨0⟩`` (and ``c⟨0⟩``), keeping the state at padded steps.
+
+        Where ``mask[:, t]`` is False (padding) the state is kept, ``a⟨t⟩ = a⟨t−1⟩`` and
+        ``c⟨t⟩ = c⟨t−1⟩``, so the last state is each example's own.
+        """
         xp = namespace(A_prev)
         m, T_x, _ = (int(n) for n in A_prev.shape)
         a, c = self._start(A_prev, initial_state)
@@ -184,18 +186,23 @@ class Recurrent(Layer):
         return mask if self.return_sequences else None
 
     def backward(self, dA: Array, cache: Any) -> tuple[Array, dict[str, Array]]:
-        """Through time, from T_x down to 1.  A padded step passes ``da`` and ``dc`` on to
-        the step before unchanged and adds nothing to the parameters' gradients."""
+        """Through time, from T_x down to 1.
+
+        A padded step passes ``da`` and ``dc`` on to the step before unchanged and adds
+        nothing to the parameters' gradients.
+        """
         dX, grads, _ = self.backward_with_state(dA, cache)
         return dX, grads
 
     def backward_with_state(
         self, dA: Array, cache: Any
     ) -> tuple[Array, dict[str, Array], tuple[Array, ...]]:
-        """``(dX, grads, d_initial)``: ``backward``'s two and the initial state's gradient,
-        ``(da⟨0⟩,)`` or for an LSTM ``(da⟨0⟩, dc⟨0⟩)``, each ``(n_a, m)`` per example (without
-        the 1/m, as ``dX``).  A learned initial state gets ``da_start = (1/m) Σ_i da⟨0⟩``
-        (zero when the forward pass was given a state of its own)."""
+        """``(dX, grads, d_initial)``: ``backward``'s two and the initial state's gradient.
+
+        The initial state's gradient is ``(da⟨0⟩,)`` or for an LSTM ``(da⟨0⟩, dc⟨0⟩)``, each
+        ``(n_a, m)`` per example (without the 1/m, as ``dX``).  A learned initial state gets
+        ``da_start = (1/m) Σ_i da⟨0⟩`` (zero when the forward pass was given a state of its own).
+        """
         xp = namespace(dA)
         steps, (m, T_x, _), keep, given = cache
         grads = {k: xp.zeros_like(v) for k, v in self.params.items()}
@@ -230,13 +237,33 @@ class Recurrent(Layer):
         return dX, {k: g / m for k, g in grads.items()}, d_initial
 
     def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
+        """One step forward: ``(a⟨t⟩, c⟨t⟩, what the step's backward pass needs)``.
+
+        Parameters
+        ----------
+        xp : module
+            The array namespace.
+        x : Array of shape (n_x, m)
+            x⟨t⟩.
+        a : Array of shape (n_a, m)
+            a⟨t−1⟩.
+        c : Array of shape (n_a, m)
+            c⟨t−1⟩ (the LSTM's memory cell; passed through by the others).
+
+        Returns
+        -------
+        tuple
+            a⟨t⟩, c⟨t⟩ and the step's cache.
+        """
         raise NotImplementedError
 
     def cell_backward(
         self, xp: Any, da: Array, dc: Array, step: Any
     ) -> tuple[Array, Array, Array, dict[str, Array]]:
-        """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``;
-        ``dx⟨t⟩`` may be None for a model's first layer."""
+        """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``.
+
+        ``dx⟨t⟩`` may be None for a model's first layer.
+        """
         raise NotImplementedError
 
     def _back_through_W(self, dZ: Array) -> tuple[Array | None, Array]:
@@ -261,7 +288,25 @@ class Recurrent(Layer):
 
 
 class SimpleRNN(Recurrent):
-    """``a⟨t⟩ = tanh(Waa a⟨t−1⟩ + Wax x⟨t⟩ + ba)``, with ``W = [Waa, Wax]`` ``(n_a, n_a + n_x)``."""
+    """``a⟨t⟩ = tanh(Waa a⟨t−1⟩ + Wax x⟨t⟩ + ba)``, with ``W = [Waa, Wax]`` ``(n_a, n_a + n_x)``.
+
+    Parameters
+    ----------
+    units : int
+        n_a, the size of the hidden state.
+    return_sequences : bool, default False
+        Return every state ``(m, T_x, n_a)`` instead of the last, ``(n_a, m)``.
+    init : str or callable, default "xavier"
+        A course initializer (``"random"`` ×0.01, ``"scaled"``, ``"xavier"``, ``"he"``,
+        ``"zeros"``) or a callable ``(n, fan_in, rng) -> W``.
+    learn_initial_state : bool, default False
+        Train ``a_start`` ``(n_a, 1)`` (and the LSTM's ``c_start``), shared by every example.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "simple_rnn"
 
@@ -281,7 +326,25 @@ class SimpleRNN(Recurrent):
 
 
 class LSTM(Recurrent):
-    """The course's LSTM (the module's equations); ``W`` rows ``f, i, c, o``."""
+    """The course's LSTM (the module's equations); ``W`` rows ``f, i, c, o``.
+
+    Parameters
+    ----------
+    units : int
+        n_a, the size of the hidden state.
+    return_sequences : bool, default False
+        Return every state ``(m, T_x, n_a)`` instead of the last, ``(n_a, m)``.
+    init : str or callable, default "xavier"
+        A course initializer (``"random"`` ×0.01, ``"scaled"``, ``"xavier"``, ``"he"``,
+        ``"zeros"``) or a callable ``(n, fan_in, rng) -> W``.
+    learn_initial_state : bool, default False
+        Train ``a_start`` ``(n_a, 1)`` (and the LSTM's ``c_start``), shared by every example.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
+    """
 
     kind = "lstm"
     gates = 4
@@ -320,14 +383,34 @@ class LSTM(Recurrent):
 
 
 class GRU(Recurrent):
-    """The course's full GRU (the module's equations); ``W`` rows ``r, u, c``, where the
-    candidate's rows act on ``[Γ_r * c⟨t−1⟩, x⟨t⟩]``.
+    """The course's full GRU (the module's equations); ``W`` rows ``r, u, c``.
+
+    The candidate's rows act on ``[Γ_r * c⟨t−1⟩, x⟨t⟩]``.
 
     ``reset_after=True`` is the form of PyTorch's ``nn.GRU`` and cuDNN: the reset gate
     multiplies the candidate's recurrent product instead of the state,
     ``c̃⟨t⟩ = tanh(Wc_x x⟨t⟩ + bc + Γ_r * (Wc_a c⟨t−1⟩ + bh))``, with a second bias ``bh``
     ``(n_a, 1)`` (PyTorch's ``b_hn``).  PyTorch's update gate z keeps the old state where the
     course's Γ_u takes the new one: ``Γ_u = 1 − z = σ(−(…))``.
+
+    Parameters
+    ----------
+    units : int
+        n_a, the size of the hidden state.
+    return_sequences : bool, default False
+        Return every state ``(m, T_x, n_a)`` instead of the last, ``(n_a, m)``.
+    init : str or callable, default "xavier"
+        A course initializer (``"random"`` ×0.01, ``"scaled"``, ``"xavier"``, ``"he"``,
+        ``"zeros"``) or a callable ``(n, fan_in, rng) -> W``.
+    reset_after : bool, default False
+        PyTorch's and cuDNN's form, with the second bias ``bh``.
+    learn_initial_state : bool, default False
+        Train ``a_start`` ``(n_a, 1)`` (and the LSTM's ``c_start``), shared by every example.
+
+    Raises
+    ------
+    NNDLValueError
+        When an argument is out of range.
     """
 
     kind = "gru"

@@ -16,8 +16,10 @@ from nndl.model.layers.base import Layer, Shape
 
 
 class Flatten(Layer):
-    """Each example's values in one column: ``(m, n_H, n_W, n_C)`` → ``(n_H·n_W·n_C, m)``,
-    from the convolutional course's layout into the first course's."""
+    """Each example's values in one column: ``(m, n_H, n_W, n_C)`` → ``(n_H·n_W·n_C, m)``.
+
+    From the convolutional course's layout into the first course's.
+    """
 
     kind = "flatten"
 
@@ -39,8 +41,20 @@ class Flatten(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout while training: ``D = (U < keep_prob) / keep_prob``, ``A = A_prev · D``,
-    ``keep_prob = 1 − rate``; the identity at test time."""
+    """Inverted dropout while training; the identity at test time.
+
+    ``D = (U < keep_prob) / keep_prob``, ``A = A_prev · D``, ``keep_prob = 1 − rate``.
+
+    Parameters
+    ----------
+    rate : float
+        The fraction of units dropped, in [0, 1).
+
+    Raises
+    ------
+    NNDLValueError
+        When ``rate`` is not in [0, 1).
+    """
 
     kind = "dropout"
     stochastic = True
@@ -81,7 +95,18 @@ class ActivationCache(NamedTuple):
 
 
 class Activation(Layer):
-    """``A = g(Z)`` as a layer of its own (after a convolution or a batch norm)."""
+    """``A = g(Z)`` as a layer of its own (after a convolution or a batch norm).
+
+    Parameters
+    ----------
+    activation : str or Activation
+        g, an elementwise activation (not softmax).
+
+    Raises
+    ------
+    NNDLValueError
+        When the activation is unknown or is softmax.
+    """
 
     kind = "activation"
     passes_mask = True
@@ -121,6 +146,18 @@ class BatchNorm(Layer):
     the m examples, with γ and β ``(n, 1)``; after a convolution (``(n_H, n_W, n_C)``) each
     channel over the m·n_H·n_W positions, with γ and β ``(1, 1, 1, n_C)``.  Prediction uses
     the running averages ``running = momentum · running + (1 − momentum) · batch``.
+
+    Parameters
+    ----------
+    momentum : float, default 0.99
+        The running averages' momentum, in [0, 1).
+    eps : float, default 1e-5
+        ε in ``(Z − μ) / √(σ² + ε)``, in (0, 1).
+
+    Raises
+    ------
+    NNDLValueError
+        When momentum or eps is out of range.
     """
 
     kind = "batch_norm"
