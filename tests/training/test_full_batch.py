@@ -285,3 +285,48 @@ def test_a_wide_x_in_float32_follows_w1_x_to_float32_rounding() -> None:
     assert engine.gram is not None and engine.gram.dtype == np.float32
     np.testing.assert_allclose(h_fast.history["cost"], h_gen.history["cost"], rtol=2e-5)
     np.testing.assert_allclose(fast.params["W1"], generic.params["W1"], rtol=1e-3, atol=1e-5)
+
+
+def test_the_gram_path_gives_the_same_bits_however_the_epochs_are_split_and_on_resuming(
+    tmp_path: Path,
+) -> None:
+    """``W[1] X`` is computed again at the 50th epochs and after a checkpoint, not at each
+    engine call: a callback needing every epoch changes no bit, and a run resumed from a
+    checkpoint ends with the uninterrupted run's parameters, bit for bit."""
+    X, Y = _wide()
+    kwargs: dict[str, Any] = {"activations": "relu", "init": "he", "seed": 4, "dtype": "float64"}
+    whole = Network([1200, 5, 1], **kwargs)
+    h_whole = whole.fit(X, Y, 0.05, 120)
+    split = Network([1200, 5, 1], **kwargs)
+    every = cb.LambdaCallback(on_epoch_end=lambda t, e, logs: None)
+    every.next_epoch_end = lambda epoch: epoch  # type: ignore[method-assign]
+    h_split = split.fit(X, Y, 0.05, 120, callbacks=[every])
+    assert list(h_split) == list(h_whole) and _same(split, whole)
+
+    path = tmp_path / "wide.npz"
+    full = Network([1200, 5, 1], **kwargs)
+    h_full = full.fit(X, Y, 0.05, 120, callbacks=[cb.ModelCheckpoint(path, every=37)])
+    # after each checkpoint W[1] X is the product again: the same numbers to rounding
+    np.testing.assert_allclose(list(h_full), list(h_whole), rtol=1e-13)
+    cut = Network([1200, 5, 1], **kwargs)
+    cut.fit(X, Y, 0.05, 74, callbacks=[cb.ModelCheckpoint(path, every=37)])  # the file at 73
+    resumed = Network([1200, 5, 1], **kwargs)
+    again = [cb.ModelCheckpoint(path, every=37)]
+    h = resumed.fit(X, Y, 0.05, 120, resume_from=path, callbacks=again)
+    assert list(h) == list(h_full) and _same(resumed, full)
+
+
+def test_w1_changed_by_a_callback_between_calls_is_seen_by_the_gram_path() -> None:
+    X, Y = _wide()
+
+    def shrink(t: Any, epoch: int, logs: Any) -> None:
+        if epoch == 30:  # a callback that changes W[1] in place mid-run
+            t.network.params["W1"][...] *= 0.5
+
+    runs = []
+    for engine in ("auto", "generic"):
+        net = Network([1200, 4, 1], activations="tanh", seed=6, dtype="float64")
+        change = cb.LambdaCallback(on_epoch_end=shrink)
+        change.next_epoch_end = lambda epoch: 30 if epoch <= 30 else 10**9  # type: ignore[method-assign]
+        runs.append(net.fit(X, Y, 0.05, 60, callbacks=[change], engine=engine))
+    np.testing.assert_allclose(list(runs[0]), list(runs[1]), rtol=1e-11)

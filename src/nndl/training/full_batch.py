@@ -26,8 +26,10 @@ to the generic engine to rounding, not to the bit.  ``dW[1] = dZ[1] Xᵀ`` reads
 sample-major copy of X.  And with gradient descent ``W[1] X`` is not computed every epoch:
 the step ``W[1] := W[1] − (α/m) dZ[1] Xᵀ`` moves it by ``−(α/m) dZ[1] (XᵀX)``, a product
 with the ``(m, m)`` Gram matrix made once, so X is read once an epoch instead of twice
-(computed again from ``W[1]`` every :data:`GRAM_EVERY` epochs, which keeps the rounding
-from growing).
+(computed again from ``W[1]`` at every :data:`GRAM_EVERY`-th epoch, which keeps the
+rounding from growing, after a checkpoint, and when ``W[1]`` changed between two calls of
+the engine, so that the numbers depend neither on how the epochs are split into calls nor
+on resuming from a checkpoint).
 
 Per epoch, for layer l = 1 … L (``A[0] = X``, ``(n_x, m)``)::
 
@@ -109,7 +111,8 @@ class FullBatchEngine(NumpyEngine):
             self.gram = np.matmul(self.XT, X)
             self.ZX = np.empty((self.dims[1], m), dtype=dtype)
             self.GdZ = np.empty_like(self.ZX)
-        self.since = GRAM_EVERY  # epochs since ZX was computed as W[1] X
+        self.fresh = False  # whether ZX is W[1] X of the W[1] the next epoch starts from
+        self.W1_seen = np.empty_like(self.W[0]) if self.ZX is not None else None
         self.dA = [np.empty((n, m), dtype=dtype) for n in self.dims[1:-1]]
         self.T = [np.empty((n, m), dtype=dtype) for n in self.dims[1:]]
         self.mask = [np.empty((n, m), dtype=bool) for n in self.dims[1:]]
@@ -183,9 +186,12 @@ class FullBatchEngine(NumpyEngine):
         """
         m, classify, update = self.m, self.classify, self.update
         theta, before = self.theta, self.before
-        self.since = GRAM_EVERY  # θ may have changed between calls: W[1] X computed again
+        if self.W1_seen is not None and not np.array_equal(self.W[0], self.W1_seen):
+            self.fresh = False  # W[1] was changed since the last call ended
         gradient = self._gradient_sigmoid if self.sigmoid else self._gradient_other
         for epoch, learning_rate in enumerate(learning_rates, start=first):
+            if epoch % GRAM_EVERY == 0:
+                self.fresh = False
             try:
                 J, hits = gradient(epoch, learning_rate)
             except DivergenceError:
@@ -203,6 +209,14 @@ class FullBatchEngine(NumpyEngine):
                 accuracies.append(hits / m)
         if learning_rates and not math.isfinite(theta.sum()):
             raise self._undo(costs, accuracies, first + len(learning_rates) - 1, learning_rates[-1])
+        if self.W1_seen is not None:
+            np.copyto(self.W1_seen, self.W[0])
+
+    def get_state(self) -> optim.OptimizerState:
+        """The optimizer's state, asked for by a checkpoint: ``W[1] X`` is computed again
+        at the next epoch, as a run resumed from the checkpoint computes it at its first."""
+        self.fresh = False
+        return super().get_state()
 
     def _undo(
         self, costs: list[float], accuracies: list[float], epoch: int, learning_rate: float
@@ -210,7 +224,7 @@ class FullBatchEngine(NumpyEngine):
         """Take back epoch ``epoch``, whose step made θ non-finite (θ before it, and its
         record); the error to raise."""
         np.copyto(self.theta, self.before)
-        self.since = GRAM_EVERY
+        self.fresh = False
         costs.pop()
         if self.classify:
             accuracies.pop()
@@ -239,11 +253,11 @@ class FullBatchEngine(NumpyEngine):
 
     def _affine(self, l: int, A_prev: np.ndarray, Z: np.ndarray) -> None:
         """``Z = W[l+1] A_prev + b[l+1]``; for the first layer, ``W[1] X`` from ``ZX`` when
-        it follows the Gram recurrence (computed again every :data:`GRAM_EVERY` epochs)."""
+        it follows the Gram recurrence (computed when it is not ``fresh``)."""
         if l == 0 and self.ZX is not None:
-            if self.since >= GRAM_EVERY:
+            if not self.fresh:
                 _product(self.W[0], A_prev, self.ZX)
-                self.since = 0
+                self.fresh = True
             np.add(self.ZX, self.b[0], out=Z)
             return
         _product(self.W[l], A_prev, Z)
@@ -262,7 +276,6 @@ class FullBatchEngine(NumpyEngine):
             np.multiply(self.ZX, 1 - learning_rate * l2 / self.m, out=self.ZX)
         np.multiply(self.GdZ, learning_rate / self.m, out=self.GdZ)
         np.subtract(self.ZX, self.GdZ, out=self.ZX)
-        self.since += 1
 
     def _gradient_sigmoid(self, epoch: int, learning_rate: float) -> tuple[float, int]:
         """Sigmoid output, logistic loss: the forward pass, J, the hits and ∇J."""
