@@ -65,6 +65,16 @@ from nndl.training.plateau import AdaptiveRate, Plateau, PlateauState
 from nndl.training.trainer import evaluate
 
 
+def batch_rows(batch_size: int | str | None, n: int) -> int | None:
+    """The examples of a mini-batch out of ``n``: ``"auto"`` is ``min(200, n)``, an int is
+    clipped to ``[1, n]``, None (full batch) stays None."""
+    if batch_size is None:
+        return None
+    if batch_size == "auto":
+        return min(200, n)
+    return int(np.clip(int(batch_size), 1, n))
+
+
 def split_validation(
     X: Any,
     Y: np.ndarray,
@@ -157,10 +167,8 @@ class Core(BaseEstimator):  # type: ignore[misc]
         self.network_ = network  # the validation score predicts with it during training
         lbfgs = isinstance(opt, optim.LBFGS)
         dims = list(network.layer_dims) if isinstance(network, Network) else None
-        batch = X.shape[0]  # the rows of a step: all of them, or a mini-batch's
-        if not lbfgs and plan.batch_size is not None:
-            size = 200 if plan.batch_size == "auto" else int(plan.batch_size)
-            batch = max(1, min(size, batch))
+        rows = None if lbfgs else batch_rows(plan.batch_size, X.shape[0])
+        batch = X.shape[0] if rows is None else rows  # the rows of a step
         try:
             with blas_threads_for(dims, batch):  # small products on one thread
                 if isinstance(opt, optim.LBFGS):
@@ -259,18 +267,13 @@ class Core(BaseEstimator):  # type: ignore[misc]
         return train(network, X, Y, options)
 
     def _batch_size(self, plan: Plan, n: int) -> int | None:
-        if plan.batch_size == "auto":
-            return min(200, n)
-        if plan.batch_size is None:
-            return None
-        size = int(plan.batch_size)
-        if size > n:
+        if plan.batch_size not in ("auto", None) and int(plan.batch_size) > n:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. It is going to "
                 "be clipped",
                 stacklevel=5,
             )
-        return int(np.clip(size, 1, n))
+        return batch_rows(plan.batch_size, n)
 
     def _fit_stochastic(
         self,
@@ -330,11 +333,7 @@ class Core(BaseEstimator):  # type: ignore[misc]
             diverged = exc
             recorded = getattr(exc, "history", None)
             history = recorded if isinstance(recorded, History) else History()
-            # the epoch that diverged counts, with a loss and a score that are not numbers
-            stopping.epochs += 1
-            stopping.state_.examples_seen += n
-            stopping.state_.losses.append(float("nan"))
-            stopping.state_.scores.append(float("nan"))
+            stopping.record_divergence()
         self._optimizer_state = history.optimizer_state
         self.network_ = network
         self.n_iter_ = stopping.epochs
@@ -346,7 +345,7 @@ class Core(BaseEstimator):  # type: ignore[misc]
             if plan.device is not None and isinstance(network, Network):
                 network.to(plan.device)
         self._fitted(network)
-        if diverged is not None or stopping.diverged:
+        if stopping.diverged:
             self._warn_diverged(plan, stopping.state_, diverged)
             self._published(plan, history, incremental)
             return

@@ -176,6 +176,17 @@ class Plateau(Callback):
                 self.stopped = True
                 trainer.stop_training = True
 
+    def record_divergence(self) -> None:
+        """Count the epoch that training raised a divergence in, with a loss and (when a
+        score is watched) a score that are not numbers, and stop as a non-finite score does."""
+        st = self.state_
+        self.epochs += 1
+        st.examples_seen += self.n_samples
+        st.losses.append(math.nan)
+        if self.score is not None:
+            st.scores.append(math.nan)
+        self.stopped = self.diverged = True
+
     def _count_score(self, score: float, network: Network) -> None:
         st = self.state_
         st.scores.append(score)
