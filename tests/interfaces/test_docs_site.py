@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from browser_pages import watch
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -227,12 +228,7 @@ def page(browser: Any, served: str) -> Iterator[Any]:
     """A page that records console errors, page errors and every request to another origin."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on(
-        "console",
-        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
-    )
+    problems = watch(page)
 
     def request(r: Any) -> None:
         if urlsplit(r.url).scheme in ("http", "https", "ws", "wss") and not r.url.startswith(

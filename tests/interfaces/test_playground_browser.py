@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
+from browser_pages import watch
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -35,12 +36,7 @@ from nndl.playground import Running  # noqa: E402
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 1100}, accept_downloads=True)
     page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on(
-        "console",
-        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
-    )
+    problems = watch(page)
     yield page
     context.close()
     assert not problems, problems

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from browser_pages import watch
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -35,11 +36,7 @@ WIDE = "#data=spiral&hidden=6,6,6&activations=tanh,relu,tanh&features=x1,x2,x1x2
 
 def _page(browser: Any, width: int, height: int, problems: list[str]) -> Any:
     page = browser.new_page(viewport={"width": width, "height": height})
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on(
-        "console",
-        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
-    )
+    watch(page, problems)
     return page
 
 
