@@ -209,6 +209,24 @@ class MeanSquaredError(Loss):
         return self.value(Z, Y)
 
 
+def y_log_y(Y: Array) -> Array:
+    """``y log y`` elementwise, 0 where y = 0 (its limit): the Poisson deviance's term.
+
+    Parameters
+    ----------
+    Y : Array
+        Targets, y ≥ 0.
+
+    Returns
+    -------
+    Array
+        ``y log y`` of each entry, of ``Y``'s shape.
+    """
+    xp = namespace(Y)
+    positive = Y > 0
+    return xp.where(positive, Y * xp.log(xp.where(positive, Y, 1.0)), 0.0)
+
+
 class PoissonLoss(Loss):
     """Half the Poisson deviance: L(a, y) = Σ_k (y_k log(y_k / a_k) − y_k + a_k), y ≥ 0.
 
@@ -220,22 +238,16 @@ class PoissonLoss(Loss):
     name = "poisson"
     output = "exponential"
 
-    @staticmethod
-    def _y_log_y(Y: Array) -> Array:
-        xp = namespace(Y)
-        positive = Y > 0
-        return xp.where(positive, Y * xp.log(xp.where(positive, Y, 1.0)), 0.0)
-
     def value(self, A: Array, Y: Array) -> Array:
         xp = namespace(A, Y)
-        return _mean_over_examples(self._y_log_y(Y) - Y * xp.log(A) - Y + A)
+        return _mean_over_examples(y_log_y(Y) - Y * xp.log(A) - Y + A)
 
     def gradient(self, A: Array, Y: Array) -> Array:
         return 1.0 - Y / A
 
     def value_from_Z(self, Z: Array, Y: Array) -> Array:
         xp = namespace(Z, Y)
-        return _mean_over_examples(self._y_log_y(Y) - Y - Y * Z + xp.exp(Z))
+        return _mean_over_examples(y_log_y(Y) - Y - Y * Z + xp.exp(Z))
 
     def check_targets(self, Y: Array) -> None:
         xp = namespace(Y)

@@ -23,6 +23,7 @@ from nndl.arrays import fused
 from nndl.arrays.backend import FlatLayout, is_sparse, to_numpy
 from nndl.errors import diverged
 from nndl.model import activations
+from nndl.model.losses import y_log_y
 from nndl.training import optimizers as optim
 from nndl.training.clipping import clip_gradients
 from nndl.training.generic_engine import epoch_draws
@@ -409,7 +410,6 @@ def _losses(name: str, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     if name == "logistic":
         return np.asarray((np.logaddexp(0, Z) - Y * Z).sum(axis=0))
     if name == "poisson":
-        y_log_y = np.where(Y > 0, Y * np.log(np.where(Y > 0, Y, 1.0)), 0.0)
-        return np.asarray((y_log_y - Y - Y * Z + np.exp(Z)).sum(axis=0))
+        return np.asarray((y_log_y(Y) - Y - Y * Z + np.exp(Z)).sum(axis=0))
     D = Z - Y
     return np.asarray(0.5 * (D * D).sum(axis=0))
