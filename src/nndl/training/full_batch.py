@@ -186,11 +186,13 @@ class FullBatchEngine(NumpyEngine):
         """
         m, classify, update = self.m, self.classify, self.update
         theta, before = self.theta, self.before
-        if self.W1_seen is not None and not np.array_equal(self.W[0], self.W1_seen):
+        seen = self.W1_seen
+        gram = seen is not None  # W[1] X follows the steps through XᵀX
+        if seen is not None and not np.array_equal(self.W[0], seen):
             self.fresh = False  # W[1] was changed since the last call ended
         gradient = self._gradient_sigmoid if self.sigmoid else self._gradient_other
         for epoch, learning_rate in enumerate(learning_rates, start=first):
-            if epoch % GRAM_EVERY == 0:
+            if gram and epoch % GRAM_EVERY == 0:
                 self.fresh = False
             try:
                 J, hits = gradient(epoch, learning_rate)
@@ -202,15 +204,15 @@ class FullBatchEngine(NumpyEngine):
                 raise
             np.copyto(before, theta)  # θ before the step, in case the step overflows
             update(learning_rate, epoch, m)
-            if self.ZX is not None:
+            if gram:
                 self._follow(learning_rate)
             costs.append(J * m / m)  # the epoch's Σ_batches J·B / m, as the other engines
             if classify:
                 accuracies.append(hits / m)
         if learning_rates and not math.isfinite(theta.sum()):
             raise self._undo(costs, accuracies, first + len(learning_rates) - 1, learning_rates[-1])
-        if self.W1_seen is not None:
-            np.copyto(self.W1_seen, self.W[0])
+        if seen is not None:
+            np.copyto(seen, self.W[0])
 
     def get_state(self) -> optim.OptimizerState:
         """The optimizer's state, asked for by a checkpoint: ``W[1] X`` is computed again
