@@ -162,3 +162,19 @@ def test_a_diverging_run_stops_with_the_last_finite_parameters() -> None:
         net.fit(X, Y, 1e150, 50, engine="compiled")
     assert "learning_rate" in str(err.value)
     assert all(np.all(np.isfinite(v)) for v in net.params.values())
+
+
+@pytest.mark.parametrize("engine", ["compiled", "auto"])
+def test_a_gradient_that_overflows_under_a_finite_cost_is_refused(engine: str) -> None:
+    """``network_backward`` checks ∇θ itself (the step then skips its own check): a first
+    layer's ``dW = dZ Xᵀ`` past the float range, while every ``Z`` and the cost are finite."""
+    X, Y = _data(2, 1, m=50)
+    X = np.sign(X) * 1e308
+    net = Network([2, 3, 1], activations="tanh", seed=0, dtype="float64")
+    net.params["W1"][...] = 1e-308 * np.sign(net.params["W1"])
+    net.params["W2"][...] = 100.0  # dZ[1] = W[2]ᵀ dZ[2] ⊙ (1 − A²) of order 10
+    start = {k: v.copy() for k, v in net.params.items()}
+    with pytest.raises(DivergenceError, match="the gradient became non-finite at epoch 0"):
+        net.fit(X, Y, 0.1, 5, engine=engine)
+    for k, v in net.params.items():
+        np.testing.assert_array_equal(v, start[k])

@@ -36,15 +36,25 @@ def total(x: Any) -> Any:
 
 @jit
 def product_rows(W: Any, b: Any, A: Any, Z: Any) -> None:
-    """Z[i, :] = b[i] + Σ_k W[i, k] A[k, :] (k in order), row after row."""
+    """Z[i, :] = b[i] + Σ_k W[i, k] A[k, :] (k in order), row after row, two k a pass
+    (half the passes over Z; the same additions in the same order)."""
     n, K = W.shape
     m = A.shape[1]
     for i in range(n):
         z, a0, w0, bi = Z[i], A[0], W[i, 0], b[i, 0]
+        if K == 1:
+            for j in range(m):
+                z[j] = bi + w0 * a0[j]
+            continue
+        a1, w1 = A[1], W[i, 1]
         for j in range(m):
-            z[j] = bi + w0 * a0[j]
-        for k in range(1, K):
-            a, w = A[k], W[i, k]
+            z[j] = (bi + w0 * a0[j]) + w1 * a1[j]
+        for k in range(2, K - 1, 2):
+            a, w, a2, w2 = A[k], W[i, k], A[k + 1], W[i, k + 1]
+            for j in range(m):
+                z[j] = (z[j] + w * a[j]) + w2 * a2[j]
+        if K > 2 and K % 2 == 1:
+            a, w = A[K - 1], W[i, K - 1]
             for j in range(m):
                 z[j] += w * a[j]
 
@@ -121,52 +131,57 @@ def output_shift(W: Any, b: Any, A: Any, Z: Any, E: Any) -> None:
 def network_backward(
     theta: Any,
     grad: Any,
-    w_at: Any,
-    b_at: Any,
-    dims: Any,
-    codes: Any,
+    before: Any,
+    index: Any,
     X: Any,
     Zs: Any,
-    z_at: Any,
     dAs: Any,
     Y: Any,
     E: Any,
     T: Any,
-) -> tuple[float, int]:
+) -> tuple[float, int, bool]:
     """From the output's ``Z[L]``, ``E = e^(−|Z[L]|)`` and ``T = log(1 + E)``: the sigmoid
     ``A[L]`` (kept in ``E``), the summed logistic loss, the hits and ``dZ[L] = A[L] − Y``
-    (over ``Z[L]``), then every layer's backward pass, over flat buffers: ``W[l]`` is
-    ``theta[w_at[l]:…]`` ``(dims[l+1], dims[l])``, ``b[l]`` at ``b_at[l]``, the gradients
-    at the same places of ``grad``; ``A[l]`` (hidden, after g) at ``Zs[z_at[l-1]:…]``
-    ``(dims[l], m)``, ``Z[L]`` last; ``dAs`` a scratch of the same layout.  Returns
-    ``(Σ L, hits)``."""
-    L = dims.shape[0] - 1
+    (over ``Z[L]``), then every layer's backward pass, over flat buffers laid out by
+    ``index`` (:func:`layout`): ``W[l]`` is ``theta[w_at[l]:…]`` ``(dims[l+1], dims[l])``,
+    ``b[l]`` at ``b_at[l]``, the gradients at the same places of ``grad``; ``A[l]`` (hidden,
+    after g) at ``Zs[z_at[l-1]:…]`` ``(dims[l], m)``, ``Z[L]`` last; ``dAs`` a scratch of
+    the same layout.  θ is copied into ``before`` (the engine's θ before the step, to take
+    back a step that overflows).  Returns ``(Σ L, hits, whether ∇θ is finite)``."""
+    L = index[0]
+    dims = index[1 : L + 2]
+    w_at = index[L + 2 : 2 * L + 2]
+    b_at = index[2 * L + 2 : 3 * L + 2]
+    z_at = index[3 * L + 2 : 4 * L + 3]
+    codes = index[4 * L + 3 :]
     m = X.shape[1]
     n_y = dims[L]
     Z = Zs[z_at[L - 1] : z_at[L - 1] + n_y * m].reshape((n_y, m))
     f = Z.dtype.type
     zero, one, half = f(0), f(1), f(0.5)
-    for i in range(n_y):  # σ(z) = σ(|z|) for z ≥ 0, e^(−|z|) σ(|z|) for z < 0
+    hits = 0
+    for i in range(n_y):  # σ(z) = σ(|z|) for z ≥ 0, e^(−|z|) σ(|z|) for z < 0, in one pass
         z, y, e, t = Z[i], Y[i], E[i], T[i]
         for j in range(m):
-            p = one / (one + e[j])  # σ(|z|)
-            a = p if z[j] >= zero else e[j] * p
-            softplus = (z[j] if z[j] > zero else zero) + t[j]
-            t[j] = softplus - z[j] if y[j] == one else softplus
+            zj, yj, ej = z[j], y[j], e[j]
+            p = one / (one + ej)  # σ(|z|)
+            a = p if zj >= zero else ej * p
+            softplus = (zj if zj > zero else zero) + t[j]
+            t[j] = softplus - zj if yj == one else softplus
             e[j] = a
+            z[j] = a - yj  # dZ[L] = A[L] − Y
+        if n_y == 1:
+            for j in range(m):
+                hits += (e[j] > half) == (y[j] == one)
     J = 0.0
     for i in range(n_y):
         J += total(T[i])
-    hits = 0
-    for j in range(m):
-        right = True
-        for i in range(n_y):
-            right = right and ((E[i, j] > half) == (Y[i, j] == one))
-        hits += right
-    for i in range(n_y):
-        z, y, a = Z[i], Y[i], E[i]
+    if n_y > 1:
         for j in range(m):
-            z[j] = a[j] - y[j]
+            right = True
+            for i in range(n_y):
+                right = right and ((E[i, j] > half) == (Y[i, j] == one))
+            hits += right
     dZ = Z
     for l in range(L - 1, -1, -1):  # the course's layer l + 1: W[l+1], dims[l+1] units
         n, n_prev = dims[l + 1], dims[l]
@@ -180,4 +195,8 @@ def network_backward(
             dA = dAs[z_at[l - 1] : z_at[l - 1] + n_prev * m].reshape((n_prev, m))
             backward(dZ, A_prev, W, dW, db, dA, codes[l - 1], m)
             dZ = dA
-    return J, hits
+    finite = True
+    for k in range(grad.shape[0]):
+        before[k] = theta[k]
+        finite = finite and grad[k] - grad[k] == zero  # inf − inf and nan − nan are nan
+    return J, hits, finite

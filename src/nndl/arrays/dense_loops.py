@@ -9,13 +9,15 @@ backward pass, in one call:
 - ``output_shift(W, b, A_prev, Z, E)``: the output's ``Z = W A_prev + b`` and
   ``E = −|Z|``, for NumPy's ``exp`` and ``log1p`` (vectorised, several times faster than
   the scalar functions a compiled loop calls);
-- ``network_backward(θ, ∇θ, …)``: from ``Z[L]``, ``E = e^(−|Z|)`` and ``T = log(1 + E)``,
+- ``network_backward(θ, ∇θ, θ_before, index, …)``: from ``Z[L]``, ``E = e^(−|Z|)`` and
+  ``T = log(1 + E)``,
   the sigmoid ``A[L]``, the summed logistic loss ``softplus(z) − y z``, the examples with
   every output on the right side of 0.5 and ``dZ[L] = A[L] − Y``, then every layer's
   backward pass: ``dW = (1/m) dZ A_prevᵀ``, ``db = (1/m) Σ_i dZ``, and for a hidden layer
   below ``dA_prev = Wᵀ dZ ⊙ g'(A_prev)`` with ``g'`` from ``A`` (tanh ``1 − A²``, ReLU
   ``A > 0``, linear 1), in one call over the flat parameter, gradient and activation
-  buffers.
+  buffers; it also keeps a copy of θ and says whether ∇θ is finite, the two checks the
+  engine makes around each step.
 
 tanh, exp and log1p stay NumPy's between the calls: NumPy's vectorised loops are several
 times faster than the scalar functions a compiled loop would call.
@@ -28,7 +30,7 @@ to the bit, and their last bits depend on the CPU, as a BLAS's do.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +38,7 @@ import numpy as np
 
 from nndl.arrays import fused
 
-__all__ = ["LINEAR", "NONE", "RELU", "TANH", "DenseLoops", "loops_for"]
+__all__ = ["LINEAR", "NONE", "RELU", "TANH", "DenseLoops", "layout", "loops_for"]
 
 NONE, LINEAR, RELU, TANH = -1, 0, 1, 2
 """The hidden layers' activations as ``network_backward`` takes them (``NONE``: no layer
@@ -50,7 +52,7 @@ class DenseLoops:
 
     forward: Callable[..., None]
     output_shift: Callable[..., None]
-    network_backward: Callable[..., tuple[float, int]]
+    network_backward: Callable[..., tuple[float, int, bool]]
 
 
 _LOOPS: DenseLoops | None = None
@@ -93,8 +95,21 @@ def _warm_up(loops: DenseLoops, dtype: np.dtype[Any]) -> None:
     loops.forward(W, b, X, Z, False)
     loops.output_shift(W, b, X, Z, E)
     theta, grad, Zs = np.zeros(4, dtype), np.zeros(4, dtype), np.zeros(2, dtype)
-    w_at, z_at = np.array([0, 2], np.intp), np.array([0, 1, 2], np.intp)  # θ: W1 b1 W2 b2
-    dims, codes = np.array([1, 1, 1], np.intp), np.array([TANH], np.intp)
-    loops.network_backward(
-        theta, grad, w_at, w_at + 1, dims, codes, X, Zs, z_at, Zs.copy(), Y, E, T
-    )
+    index = layout([1, 1, 1], [0, 2], [1, 3], [0, 1, 2], [TANH])  # θ: W1 b1 W2 b2
+    loops.network_backward(theta, grad, theta.copy(), index, X, Zs, Zs.copy(), Y, E, T)
+
+
+def layout(
+    dims: Sequence[int],
+    w_at: Sequence[int],
+    b_at: Sequence[int],
+    z_at: Sequence[int],
+    codes: Sequence[int],
+) -> np.ndarray:
+    """``network_backward``'s ``index``: ``L``, then ``dims`` (L + 1), where each ``W[l]``
+    and ``b[l]`` start in θ (L each), where each layer's activations start in ``Zs``
+    (L + 1, the total last) and the hidden layers' activation codes, as one integer array
+    (one argument instead of five: each argument of a compiled call costs its unboxing)."""
+    L = len(dims) - 1
+    parts = [[L], dims, w_at, b_at, z_at, codes or [LINEAR]]
+    return np.array([int(v) for part in parts for v in part], dtype=np.intp)

@@ -19,11 +19,21 @@ most :data:`MAX_WEIGHTS` entries each: there a BLAS product costs more to call t
 do), trained full batch without dropout, where Numba is installed (the ``fast`` extra)
 and ``NNDL_FUSED`` is not ``0``.  Loading the compiled loops costs about a second once per
 process, which a fit of some 20,000 epochs repays.
+
+An epoch of ``[2, 4, 1]`` is seven calls (the forward loop, ``np.tanh``, ``output_shift``,
+``np.exp``, ``np.log1p``, ``network_backward``, the step), made from one closure with every
+buffer bound (:attr:`CompiledBatchEngine._epoch_step`): there, a method's attribute
+lookups and a compiled call's unboxing of each argument cost as much as the arithmetic,
+so ``network_backward`` takes its layout as one integer array, keeps θ before the step
+and checks ∇θ for the step.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -73,9 +83,7 @@ class CompiledBatchEngine(FullBatchEngine):
         self.loops = loops
         self.kernels = fused.kernels_for(dtype)  # the optimizer's step as one loop too
         m, dims = self.m, self.dims
-        self.dims_array = np.array(dims, dtype=np.intp)
         codes = [_KIND[g.name] for g in self.g[:-1]]  # the hidden layers' activations
-        self.codes = np.array(codes or [dense_loops.LINEAR], dtype=np.intp)
         self.z_at = np.cumsum([0] + [n * m for n in dims[1:]], dtype=np.intp)
         self.Zs = np.empty(int(self.z_at[-1]), dtype=dtype)
         self.dAs = np.empty_like(self.Zs)
@@ -83,22 +91,20 @@ class CompiledBatchEngine(FullBatchEngine):
         self.Z = [self.Zs[a : a + n * m].reshape(n, m) for a, n in zip(at, dims[1:], strict=True)]
         size = self.theta.itemsize
         start = self.theta.ctypes.data
-        self.w_at = np.array([(W.ctypes.data - start) // size for W in self.W], dtype=np.intp)
-        self.b_at = np.array([(b.ctypes.data - start) // size for b in self.b], dtype=np.intp)
+        w_at = [(W.ctypes.data - start) // size for W in self.W]  # where W[l] starts in θ
+        b_at = [(b.ctypes.data - start) // size for b in self.b]
         self.hidden_steps = [  # per hidden layer: W, b, its A's buffer, ReLU?, tanh?
             (W, b, Z, code == dense_loops.RELU, code == dense_loops.TANH)
             for W, b, Z, code in zip(self.W, self.b, self.Z, codes, strict=False)
         ]
+        index = dense_loops.layout(dims, w_at, b_at, self.z_at.tolist(), codes)
         self.backward_args = (  # network_backward's arguments, the same buffers every epoch
             self.theta,
             self.grad,
-            self.w_at,
-            self.b_at,
-            self.dims_array,
-            self.codes,
+            self.before,
+            index,
             self.X,
             self.Zs,
-            self.z_at,
             self.dAs,
             self.Y,
             self.E,
@@ -139,15 +145,42 @@ class CompiledBatchEngine(FullBatchEngine):
         return A_prev
 
     def _gradient_sigmoid(self, epoch: int, learning_rate: float) -> tuple[float, int]:
-        A_prev = self._hidden_forward()
-        E, T = self.E, self.T[-1]
-        self.loops.output_shift(self.W[-1], self.b[-1], A_prev, self.Z[-1], E)
-        np.exp(E, out=E)
-        np.log1p(E, out=T)
-        total, hits = self.loops.network_backward(*self.backward_args)
-        J = self._cost(total / self.m, epoch, learning_rate)
-        l2 = self.net.l2
-        if l2 > 0:
-            for dW, W in zip(self.dW, self.W, strict=True):
-                dW += (l2 / self.m) * W
-        return J, hits
+        return self._epoch_step(epoch, learning_rate, False)
+
+    @functools.cached_property
+    def _epoch_step(self) -> Callable[..., tuple[float, int]]:
+        """``epoch(epoch, α, step=True) -> (J, hits)``: the forward and backward passes, and
+        the optimizer's step, with every buffer and loop bound once (on ``[2, 4, 1]`` a
+        method's attribute lookups cost as much as a compiled call).  ``network_backward``
+        keeps θ before the step and checks ∇θ, so the step skips both."""
+        forward, output_shift = self.loops.forward, self.loops.output_shift
+        backward, args = self.loops.network_backward, self.backward_args
+        tanh, exp, log1p, isfinite = np.tanh, np.exp, np.log1p, math.isfinite
+        hidden = tuple(self.hidden_steps)
+        X, W_L, b_L, Z_L, E, T = self.X, self.W[-1], self.b[-1], self.Z[-1], self.E, self.T[-1]
+        m, net, cost, update, dWs, Ws = self.m, self.net, self._cost, self.update, self.dW, self.W
+
+        def epoch_step(epoch: int, learning_rate: float, step: bool = True) -> tuple[float, int]:
+            A_prev = X
+            for W, b, Z, relu, is_tanh in hidden:
+                forward(W, b, A_prev, Z, relu)
+                if is_tanh:
+                    tanh(Z, out=Z)
+                A_prev = Z
+            output_shift(W_L, b_L, A_prev, Z_L, E)
+            exp(E, out=E)
+            log1p(E, out=T)
+            finite: bool | None
+            total, hits, finite = backward(*args)
+            J = total / m
+            l2 = net.l2
+            if l2 > 0 or not isfinite(J):  # the L2 term, or the divergence error
+                J = cost(J, epoch, learning_rate)
+                for dW, W in zip(dWs, Ws, strict=True):
+                    dW += (l2 / m) * W
+                finite = None  # dW changed: the step checks it again
+            if step:
+                update(learning_rate, epoch, m, finite)
+            return J, hits
+
+        return epoch_step

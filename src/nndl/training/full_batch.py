@@ -42,6 +42,7 @@ Per epoch, for layer l = 1 … L (``A[0] = X``, ``(n_x, m)``)::
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -184,28 +185,23 @@ class FullBatchEngine(NumpyEngine):
         by the next epoch's cost, or at the end) is taken back, θ and record, and raised as
         the generic engine does: θ stays at its last finite values.
         """
-        m, classify, update = self.m, self.classify, self.update
-        theta, before = self.theta, self.before
+        m, classify, theta = self.m, self.classify, self.theta
         seen = self.W1_seen
         gram = seen is not None  # W[1] X follows the steps through XᵀX
         if seen is not None and not np.array_equal(self.W[0], seen):
             self.fresh = False  # W[1] was changed since the last call ended
-        gradient = self._gradient_sigmoid if self.sigmoid else self._gradient_other
+        step = self._epoch_step
         for epoch, learning_rate in enumerate(learning_rates, start=first):
             if gram and epoch % GRAM_EVERY == 0:
                 self.fresh = False
             try:
-                J, hits = gradient(epoch, learning_rate)
+                J, hits = step(epoch, learning_rate)
             except DivergenceError:
                 if epoch > first and not math.isfinite(theta.sum()):  # the last step overflowed
                     raise self._undo(
                         costs, accuracies, epoch - 1, learning_rates[epoch - 1 - first]
                     ) from None
                 raise
-            np.copyto(before, theta)  # θ before the step, in case the step overflows
-            update(learning_rate, epoch, m)
-            if gram:
-                self._follow(learning_rate)
             costs.append(J * m / m)  # the epoch's Σ_batches J·B / m, as the other engines
             if classify:
                 accuracies.append(hits / m)
@@ -213,6 +209,24 @@ class FullBatchEngine(NumpyEngine):
             raise self._undo(costs, accuracies, first + len(learning_rates) - 1, learning_rates[-1])
         if seen is not None:
             np.copyto(seen, self.W[0])
+
+    @functools.cached_property
+    def _epoch_step(self) -> Callable[[int, float], tuple[float, int]]:
+        """``step(epoch, α) -> (J, hits)``: one epoch's gradient (J before the step), then
+        θ kept in ``before`` (to take back a step that overflows) and the optimizer's step."""
+        gradient = self._gradient_sigmoid if self.sigmoid else self._gradient_other
+        theta, before, update, m = self.theta, self.before, self.update, self.m
+        follow = self._follow if self.W1_seen is not None else None
+
+        def step(epoch: int, learning_rate: float) -> tuple[float, int]:
+            J, hits = gradient(epoch, learning_rate)
+            np.copyto(before, theta)
+            update(learning_rate, epoch, m)
+            if follow is not None:
+                follow(learning_rate)
+            return J, hits
+
+        return step
 
     def get_state(self) -> optim.OptimizerState:
         """The optimizer's state, asked for by a checkpoint: ``W[1] X`` is computed again

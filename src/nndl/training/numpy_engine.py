@@ -242,16 +242,17 @@ class NumpyEngine:
         self.update(learning_rate, epoch, Xb.shape[0])
         return J, hits
 
-    def update(self, learning_rate: float, epoch: int, m: int) -> None:
+    def update(self, learning_rate: float, epoch: int, m: int, finite: bool | None = None) -> None:
         """The optimizer's step from ``self.grad``: ``θ := θ − scale · direction`` in place.
 
         A finite gradient gives a finite step (Adam's and RMSprop's are bounded), so it is
-        checked first, which leaves θ at its last finite values; ``m`` (the batch's
-        examples) is for the error's message.  Then the gradient is clipped in place when
-        ``clip_value`` or ``clip_norm`` is set (:func:`~nndl.training.clipping.clip_gradients`
-        over the flat buffer)."""
+        checked first (``finite``: already checked by the caller's pass), which leaves θ at
+        its last finite values; ``m`` (the batch's examples) is for the error's message.
+        Then the gradient is clipped in place when ``clip_value`` or ``clip_norm`` is set
+        (:func:`~nndl.training.clipping.clip_gradients` over the flat buffer)."""
         k = self.kernels
-        finite = k.all_finite(self.grad) if k is not None else math.isfinite(self.grad.sum())
+        if finite is None:
+            finite = k.all_finite(self.grad) if k is not None else math.isfinite(self.grad.sum())
         if not finite:
             raise diverged(
                 "the gradient became non-finite", learning_rate, epoch, l2=self.net.l2, m=m
