@@ -88,6 +88,9 @@ def split_validation(
     rows (⌈fraction · m⌉ held out, drawn from ``random_state``, stratified by ``stratify``
     when given), the sample weights split with them.  Returns ``X_train, Y_train, w_train,
     X_val, Y_val, w_val``."""
+    # Not nndl.datasets.held_out, the split of Network.fit and nndl's train_test_split: the
+    # drop-ins must hold out the rows scikit-learn's MLPs hold out (the same draws from
+    # random_state, stratified), which tests/interfaces/test_mlp_dropin.py pins.
     weights = [] if sample_weight is None else [sample_weight]
     parts = train_test_split(
         X, Y, *weights, random_state=random_state, test_size=fraction, stratify=stratify

@@ -10,24 +10,25 @@
 | ``adaptive``   | α₀, divided by 5 at every plateau while α > 1e-6                  |
 
 :class:`Plateau` is the rule that watches for plateaus (scikit-learn's ``_fit_stochastic``,
-after every epoch): it records the epoch's loss (the mean of its mini-batch costs, the L2
-term included) and counts the epochs without improvement, of a validation score ``s`` when
-it is given a ``score`` function (an epoch counts when ``s < best + tol``; the parameters of
-the best score are kept; with ``greater_is_better=False`` the score is a cost, such as the
-validation cost, and an epoch counts when ``s > best − tol``), else of the training loss (an
-epoch counts when ``loss > best − tol``); an improving epoch resets the count.  A score that is
-not finite (NaN: the network's outputs overflowed) is recorded and stops training at once, the
-best parameters kept (``diverged`` says so).  Once the
-count exceeds ``n_iter_no_change`` the rate is lowered (``adaptive``, and the count starts
-again) or training stops; ``n_iter_no_change=None`` never stops (the losses and scores are
-still recorded).  Both estimator families stop by this one rule: scikit-learn's drop-ins with
-their ``tol`` and ``n_iter_no_change``, the course's with ``tol=0``, ``patience`` and the
-validation cost.
+after every epoch), a front-end over :class:`~nndl.training.stopping.StoppingRule`: it records
+the epoch's loss (the mean of its mini-batch costs, the L2 term included) and counts the
+epochs without improvement, of a validation score ``s`` when it is given a ``score`` function
+(an epoch improves when ``s ≥ best + tol``; the parameters of the best score are kept; with
+``greater_is_better=False`` the score is a cost, such as the validation cost, and an epoch
+improves when ``s ≤ best − tol``), else of the training loss (an epoch improves when
+``loss ≤ best − tol``); an improving epoch resets the count, and the best follows every
+better value.  A score that is not finite (NaN: the network's outputs overflowed) is recorded,
+counted as an epoch without improvement and stops training at once, the best parameters kept
+(``diverged`` says so).  Once the count exceeds ``n_iter_no_change`` the rate is lowered
+(``adaptive``, and the count starts again) or training stops; ``n_iter_no_change=None``
+never stops (the losses and scores are still recorded).  Both estimator families stop by
+this one rule: scikit-learn's drop-ins with their ``tol`` and ``n_iter_no_change``, the
+course's with ``tol=0``, ``patience`` and the validation cost.
 
-Their state — α, the count, the best loss or score, the losses and scores so far, the best
-parameters — is the run's: it lives in :class:`PlateauState`, which a caller may carry from
-one run to the next (``partial_fit``, ``warm_start``), and it is saved in checkpoints with
-the other callbacks' states.
+Their state — α, the count, the best loss or score and its epoch, the losses and scores so
+far, the best parameters — is the run's: it lives in :class:`PlateauState`, which a caller
+may carry from one run to the next (``partial_fit``, ``warm_start``), and it is saved in
+checkpoints with the other callbacks' states.
 """
 
 from __future__ import annotations

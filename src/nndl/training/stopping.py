@@ -187,8 +187,11 @@ class StoppingRule:
 
     @property
     def exhausted(self) -> bool:
-        """Whether training should stop (or the rate be lowered): ``wait`` > ``patience``,
-        or a value that is not finite under ``stop_if_not_finite``."""
+        """Whether training should stop (or the rate be lowered).
+
+        True once ``wait`` > ``patience``, or after a value that is not finite under
+        ``stop_if_not_finite``.
+        """
         if self.diverged:
             return True
         return self.patience is not None and self.state_.wait > self.patience
