@@ -60,6 +60,7 @@ PUBLIC_MODULES = [
     "nndl.model.init",
     "nndl.model.losses",
     "nndl.training.callbacks",
+    "nndl.training.stopping",
     "nndl.training.optimizers",
     "nndl.arrays.backend",
     "nndl.io",

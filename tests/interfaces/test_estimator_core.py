@@ -286,3 +286,27 @@ def test_partial_fit_goes_on_the_same_after_pickling(cancer, make) -> None:  # t
     assert len(straight.loss_curve_) == 3
     np.testing.assert_array_equal(straight.coefs_[0], resumed.coefs_[0])
     np.testing.assert_array_equal(straight.predict_proba(X), resumed.predict_proba(X))
+
+
+def test_a_diverged_course_fit_names_the_iteration_of_the_lowest_validation_cost() -> None:
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    estimator = nndl.NeuralNetRegressor(
+        (100,),
+        activation="linear",
+        optimizer="gd",
+        learning_rate=0.02,
+        epochs=30,
+        early_stopping=True,
+        patience=25,
+        random_state=0,
+    )
+    with pytest.warns(ConvergenceWarning, match="diverged") as caught:
+        estimator.fit(X, y)
+    curve = np.array(estimator.validation_loss_curve_)
+    finite = np.flatnonzero(np.isfinite(curve))
+    lowest, highest = finite[np.argmin(curve[finite])], finite[np.argmax(curve[finite])]
+    assert lowest != highest and not np.isfinite(curve[-1])  # the run this test needs
+    message = next(str(w.message) for w in caught if "diverged" in str(w.message))
+    assert f"({curve[lowest]:.6g}, iteration {lowest + 1}) are kept" in message

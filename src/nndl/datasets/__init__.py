@@ -17,7 +17,7 @@ from nndl.datasets.planar import load_planar
 from nndl.datasets.preprocessing import Standardizer
 from nndl.datasets.sequences import as_sequences
 from nndl.datasets.sklearn_sets import SKLEARN_SETS, load_sklearn
-from nndl.datasets.split import train_test_split
+from nndl.datasets.split import held_out, train_test_split
 from nndl.datasets.synthetic import (
     make_blobs,
     make_circles,
@@ -38,6 +38,7 @@ __all__ = [
     "Standardizer",
     "TabularEncoder",
     "as_sequences",
+    "held_out",
     "images_to_vectors",
     "known_names",
     "load",

@@ -62,6 +62,7 @@ from nndl.training import optimizers as optim
 from nndl.training.history import History
 from nndl.training.options import FitOptions
 from nndl.training.plateau import AdaptiveRate, Plateau, PlateauState
+from nndl.training.stopping import StoppingState
 from nndl.training.trainer import evaluate
 
 
@@ -87,6 +88,9 @@ def split_validation(
     rows (⌈fraction · m⌉ held out, drawn from ``random_state``, stratified by ``stratify``
     when given), the sample weights split with them.  Returns ``X_train, Y_train, w_train,
     X_val, Y_val, w_val``."""
+    # Not nndl.datasets.held_out, the split of Network.fit and nndl's train_test_split: the
+    # drop-ins must hold out the rows scikit-learn's MLPs hold out (the same draws from
+    # random_state, stratified), which tests/interfaces/test_mlp_dropin.py pins.
     weights = [] if sample_weight is None else [sample_weight]
     parts = train_test_split(
         X, Y, *weights, random_state=random_state, test_size=fraction, stratify=stratify
@@ -208,7 +212,8 @@ class Core(BaseEstimator):  # type: ignore[misc]
             return
         self._optimizer_state = None
         self._rate = AdaptiveRate(plan.learning_rate, plan.rate, plan.power_t)
-        self._plateau = PlateauState(best_params={k: v.copy() for k, v in start.items()})
+        kept = StoppingState(best_params={k: v.copy() for k, v in start.items()})
+        self._plateau = PlateauState(stopping=kept)
         self._publish(plan, self._plateau)
 
     def _initial_weights(
@@ -365,11 +370,10 @@ class Core(BaseEstimator):  # type: ignore[misc]
         """Early stopping ended a diverged run (scikit-learn's #29504): the validation score
         of the last epoch is NaN, the parameters are those of the best score; say so."""
         scores = state.scores
-        finite = [i for i, s in enumerate(scores) if np.isfinite(s)]
-        kept = (
+        kept = (  # the stopping rule's best: the highest score, or the lowest validation cost
             f"the parameters of the best validation score ({state.best_score:.6g}, iteration "
-            f"{1 + max(finite, key=lambda i: scores[i])}) are kept"
-            if finite
+            f"{1 + state.best_epoch}) are kept"
+            if state.best_score is not None and state.best_epoch is not None
             else "no iteration had a finite validation score: the initial parameters are kept"
         )
         why = f" ({str(error).split(': training diverged')[0]})" if error is not None else ""

@@ -32,6 +32,7 @@ import numpy as np
 
 from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError, check_int
+from nndl.training.stopping import StoppingRule, check_threshold
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
@@ -145,9 +146,10 @@ class PrintCost(Callback):
 class EarlyStopping(Callback):
     """Stops training when ``monitor`` has not improved for ``patience`` epochs.
 
-    ``monitor`` is ``"val_cost"`` (the default when there is validation data) or
-    ``"cost"``; an improvement is a decrease of more than ``min_delta``.  With
-    ``restore_best=True`` the network ends with the parameters of its best epoch.
+    An improvement is a decrease of more than ``min_delta``, J < J_best − δ (Keras' rule,
+    :class:`~nndl.training.stopping.StoppingRule`); training stops once the epochs without
+    one exceed ``patience``.  With ``restore_best=True`` the network ends with the
+    parameters of its best epoch.
 
     Parameters
     ----------
@@ -156,14 +158,14 @@ class EarlyStopping(Callback):
     patience : int, default 10
         The epochs without improvement before stopping.
     min_delta : float, default 0.0
-        The smallest decrease that counts as an improvement.
+        δ, the smallest decrease that counts as an improvement.
     restore_best : bool, default True
         End with the parameters of the best epoch.
 
     Raises
     ------
     NNDLValueError
-        When min_delta is negative or patience is not an integer >= 0.
+        When min_delta is not a finite number >= 0 or patience is not an integer >= 0.
     """
 
     def __init__(
@@ -173,17 +175,32 @@ class EarlyStopping(Callback):
         min_delta: float = 0.0,
         restore_best: bool = True,
     ) -> None:
-        if not (isinstance(min_delta, (int, float)) and min_delta >= 0):
-            raise NNDLValueError(f"min_delta must be a number >= 0. Received: {min_delta!r}")
         self.monitor = monitor
         self.patience = check_int("patience", patience, minimum=0)
-        self.min_delta = float(min_delta)
+        self.min_delta = check_threshold("min_delta", min_delta)
         self.restore_best = restore_best
-        self.best = math.inf
-        self.best_epoch: int | None = None
-        self.best_params: dict[str, Any] | None = None
-        self.wait = 0
+        self.rule = StoppingRule(self.min_delta, self.patience, keep_params=restore_best)
         self.stopped_epoch: int | None = None
+
+    @property
+    def best(self) -> float:
+        """The best value of ``monitor`` so far (inf before the first)."""
+        return math.inf if self.rule.state_.best is None else self.rule.state_.best
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch of :attr:`best`."""
+        return self.rule.state_.best_epoch
+
+    @property
+    def wait(self) -> int:
+        """The epochs without improvement since the last improvement."""
+        return self.rule.state_.wait
+
+    @property
+    def best_params(self) -> dict[str, np.ndarray] | None:
+        """The parameters of the best epoch (with ``restore_best``)."""
+        return self.rule.state_.best_params
 
     def on_train_begin(self, trainer: Trainer) -> None:
         if self.monitor is None:
@@ -193,20 +210,13 @@ class EarlyStopping(Callback):
                 f"early stopping monitors {self.monitor!r}, but there is no validation data: "
                 "pass validation_split=0.1 (for example) or validation_data=(X_val, Y_val)"
             )
-        self.best, self.best_epoch, self.best_params = math.inf, None, None
-        self.wait, self.stopped_epoch = 0, None
+        self.rule.reset()
+        self.stopped_epoch = None
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         assert self.monitor is not None
-        value = logs[self.monitor]
-        if value < self.best - self.min_delta:
-            self.best, self.best_epoch, self.wait = value, epoch, 0
-            if self.restore_best:
-                params = trainer.network.params
-                self.best_params = {k: to_numpy(v).copy() for k, v in params.items()}
-            return
-        self.wait += 1
-        if self.wait > self.patience:
+        self.rule.update(logs[self.monitor], epoch, lambda: trainer.network.params)
+        if self.rule.exhausted:
             self.stopped_epoch = epoch
             trainer.stop_training = True
             trainer.history.stopped_early = True
@@ -217,26 +227,17 @@ class EarlyStopping(Callback):
             trainer.set_params(self.best_params)
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """The best value and epoch, the epochs waited and the best parameters.
+        """The monitor, the best value and epoch, the epochs waited and the best parameters.
 
         So that a resumed run stops (and restores) where an uninterrupted one would.
         """
-        values = {
-            "monitor": self.monitor,
-            "best": None if math.isinf(self.best) else self.best,
-            "best_epoch": self.best_epoch,
-            "wait": self.wait,
-        }
-        return values, dict(self.best_params or {})
+        values, arrays = self.rule.state()
+        return {"monitor": self.monitor, **values}, arrays
 
     def restore(self, values: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         if values.get("monitor") != self.monitor:
             return  # resumed watching another quantity: start afresh
-        best = values.get("best")
-        self.best = math.inf if best is None else float(best)
-        self.best_epoch = values.get("best_epoch")
-        self.wait = int(values.get("wait", 0))
-        self.best_params = dict(arrays) if self.restore_best and arrays else None
+        self.rule.restore(values, arrays)
 
 
 class ModelCheckpoint(Callback):

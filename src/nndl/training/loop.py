@@ -38,14 +38,14 @@ arrays go to :mod:`nndl.training.dask`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.arrays.backend import Array, from_numpy, is_sparse, namespace
+from nndl.arrays.backend import Array, is_sparse
 from nndl.arrays.blocks import is_blocked
+from nndl.datasets.split import held_out
 from nndl.errors import (
     NNDLValueError,
 )
@@ -171,19 +171,11 @@ def fit(
     Y_val: Array | None = None
     if options.validation_data is not None:
         X_val, Y_val = network.check_data(*options.validation_data)
-    elif validation_split > 0:
-        n_val = math.ceil(validation_split * m_all)
-        if n_val >= m_all:
-            raise NNDLValueError(
-                f"validation_split={validation_split} leaves no training examples out of {m_all}"
-            )
+    elif validation_split > 0:  # ⌈validation_split · m⌉ examples, in their order in X
         split_rng = np.random.default_rng(np.random.SeedSequence(the_seed, spawn_key=(1,)))
-        order = split_rng.permutation(m_all)
-        xp = namespace(X)
-        val_idx = from_numpy(np.sort(order[:n_val]), X)
-        train_idx = from_numpy(np.sort(order[n_val:]), X)
-        X_val, Y_val = xp.take(X, val_idx, axis=axis), xp.take(Y, val_idx, axis=1)
-        X, Y = xp.take(X, train_idx, axis=axis), xp.take(Y, train_idx, axis=1)
+        X, Y, X_val, Y_val = held_out(
+            X, Y, validation_split, split_rng, axis=axis, in_order=True, name="validation_split"
+        )
 
     record = run_record(options, keep_probs, sched, the_seed)
     if resume is not None and not isinstance(opt, optim.LBFGS):  # L-BFGS: refused below

@@ -10,24 +10,25 @@
 | ``adaptive``   | α₀, divided by 5 at every plateau while α > 1e-6                  |
 
 :class:`Plateau` is the rule that watches for plateaus (scikit-learn's ``_fit_stochastic``,
-after every epoch): it records the epoch's loss (the mean of its mini-batch costs, the L2
-term included) and counts the epochs without improvement, of a validation score ``s`` when
-it is given a ``score`` function (an epoch counts when ``s < best + tol``; the parameters of
-the best score are kept; with ``greater_is_better=False`` the score is a cost, such as the
-validation cost, and an epoch counts when ``s > best − tol``), else of the training loss (an
-epoch counts when ``loss > best − tol``); an improving epoch resets the count.  A score that is
-not finite (NaN: the network's outputs overflowed) is recorded and stops training at once, the
-best parameters kept (``diverged`` says so).  Once the
-count exceeds ``n_iter_no_change`` the rate is lowered (``adaptive``, and the count starts
-again) or training stops; ``n_iter_no_change=None`` never stops (the losses and scores are
-still recorded).  Both estimator families stop by this one rule: scikit-learn's drop-ins with
-their ``tol`` and ``n_iter_no_change``, the course's with ``tol=0``, ``patience`` and the
-validation cost.
+after every epoch), a front-end over :class:`~nndl.training.stopping.StoppingRule`: it records
+the epoch's loss (the mean of its mini-batch costs, the L2 term included) and counts the
+epochs without improvement, of a validation score ``s`` when it is given a ``score`` function
+(an epoch improves when ``s ≥ best + tol``; the parameters of the best score are kept; with
+``greater_is_better=False`` the score is a cost, such as the validation cost, and an epoch
+improves when ``s ≤ best − tol``), else of the training loss (an epoch improves when
+``loss ≤ best − tol``); an improving epoch resets the count, and the best follows every
+better value.  A score that is not finite (NaN: the network's outputs overflowed) is recorded,
+counted as an epoch without improvement and stops training at once, the best parameters kept
+(``diverged`` says so).  Once the count exceeds ``n_iter_no_change`` the rate is lowered
+(``adaptive``, and the count starts again) or training stops; ``n_iter_no_change=None``
+never stops (the losses and scores are still recorded).  Both estimator families stop by
+this one rule: scikit-learn's drop-ins with their ``tol`` and ``n_iter_no_change``, the
+course's with ``tol=0``, ``patience`` and the validation cost.
 
-Their state — α, the count, the best loss or score, the losses and scores so far, the best
-parameters — is the run's: it lives in :class:`PlateauState`, which a caller may carry from
-one run to the next (``partial_fit``, ``warm_start``), and it is saved in checkpoints with
-the other callbacks' states.
+Their state — α, the count, the best loss or score and its epoch, the losses and scores so
+far, the best parameters — is the run's: it lives in :class:`PlateauState`, which a caller
+may carry from one run to the next (``partial_fit``, ``warm_start``), and it is saved in
+checkpoints with the other callbacks' states.
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.arrays.backend import to_numpy
 from nndl.errors import NNDLValueError, check_int
 from nndl.training.callbacks import Callback
 from nndl.training.schedules import Schedule
+from nndl.training.stopping import StoppingRule, StoppingState, check_threshold
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
@@ -97,14 +98,42 @@ class PlateauState:
     examples_seen: int = 0
     """t: the examples seen, every epoch adding the training set's size."""
     losses: list[float] = field(default_factory=list)
-    best_loss: float = math.inf
     scores: list[float] = field(default_factory=list)
-    best_score: float | None = None
-    """The best score so far (the highest, or the lowest cost); None before the first."""
-    no_improvement: int = 0
-    """Epochs without improvement since the last improvement (or the last lowered rate)."""
-    best_params: dict[str, np.ndarray] = field(default_factory=dict)
-    """The parameters (course layout) of the best score, when a score is watched."""
+    stopping: StoppingState = field(default_factory=StoppingState)
+    """The stopping rule's: the best loss or score, its epoch and parameters, the count."""
+    watches_score: bool = False
+    """Whether ``stopping`` watches the validation score (else the training loss)."""
+
+    @property
+    def best_loss(self) -> float:
+        """The lowest training loss so far (inf before the first, or when a score is watched)."""
+        best = None if self.watches_score else self.stopping.best
+        return math.inf if best is None else best
+
+    @property
+    def best_score(self) -> float | None:
+        """The best score so far (the highest, or the lowest cost); None before the first."""
+        return self.stopping.best if self.watches_score else None
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch (0 for the first, counting every run) of the best loss or score."""
+        return self.stopping.best_epoch
+
+    @property
+    def no_improvement(self) -> int:
+        """Epochs without improvement since the last improvement (or the last lowered rate)."""
+        return self.stopping.wait
+
+    @no_improvement.setter
+    def no_improvement(self, count: int) -> None:
+        self.stopping.wait = count
+
+    @property
+    def best_params(self) -> dict[str, np.ndarray]:
+        """The parameters (course layout) of the best score, when a score is watched (else
+        those the state was made with)."""
+        return self.stopping.best_params or {}
 
 
 class Plateau(Callback):
@@ -113,7 +142,9 @@ class Plateau(Callback):
     the training loss is watched), higher is better unless ``greater_is_better=False``.
     ``n_iter_no_change=None`` records without ever stopping.  ``epochs`` counts this run's
     epochs; ``stopped`` says whether the rule stopped it, ``diverged`` whether a non-finite
-    score did."""
+    score did.  The comparisons are :class:`~nndl.training.stopping.StoppingRule`'s, at
+    least ``tol`` (``strict=False``), the best following every better value
+    (``best_of_all=True``)."""
 
     def __init__(
         self,
@@ -129,7 +160,7 @@ class Plateau(Callback):
     ) -> None:
         self.rate = rate
         self.n_samples = check_int("n_samples", n_samples, minimum=1)
-        self.tol = float(tol)
+        self.tol = check_threshold("tol", tol)
         self.n_iter_no_change = (
             None
             if n_iter_no_change is None
@@ -137,11 +168,29 @@ class Plateau(Callback):
         )
         self.score = score
         self.greater_is_better = bool(greater_is_better)
-        self.state_ = PlateauState() if state is None else state
         self.verbose = verbose
         self.epochs = 0
         self.stopped = False
         self.diverged = False
+        self._watch(PlateauState() if state is None else state)
+
+    def _watch(self, state: PlateauState) -> None:
+        """Make ``state`` the run's, and the stopping rule over it."""
+        watches_score = self.score is not None
+        if state.watches_score != watches_score:  # a loss and a score are not compared
+            state.stopping.best = state.stopping.best_epoch = None
+            state.watches_score = watches_score
+        self.state_ = state
+        self.rule = StoppingRule(
+            self.tol,
+            self.n_iter_no_change,
+            greater_is_better=watches_score and self.greater_is_better,
+            strict=False,
+            best_of_all=True,
+            keep_params=watches_score,
+            stop_if_not_finite=watches_score,
+            state=state.stopping,
+        )
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
         st = self.state_
@@ -152,24 +201,25 @@ class Plateau(Callback):
         self._print(f"Iteration {self.epochs}, loss = {loss:.8f}")
         if self.score is not None:
             score = self.score(trainer.network)
-            self._count_score(score, trainer.network)
-            if not math.isfinite(score):  # diverged: no later epoch can be scored either
+            st.scores.append(score)
+            self._print(f"Validation score: {score:f}")
+            self.rule.update(score, len(st.scores) - 1, lambda: trainer.network.params)
+            if self.rule.diverged:  # no later epoch can be scored either
                 self._print(f"Validation score is {score}: training diverged. Stopping.")
                 self.stopped = self.diverged = True
                 trainer.stop_training = True
                 return
         else:
-            st.no_improvement = st.no_improvement + 1 if loss > st.best_loss - self.tol else 0
-            st.best_loss = min(st.best_loss, loss)
+            self.rule.update(loss, len(st.losses) - 1)
         self.rate.seen(st.examples_seen)
-        if self.n_iter_no_change is not None and st.no_improvement > self.n_iter_no_change:
+        if self.rule.exhausted:
             what = "Validation score" if self.score is not None else "Training loss"
             message = (
                 f"{what} did not improve more than tol={self.tol:f} for "
                 f"{self.n_iter_no_change} consecutive epochs."
             )
             if self.rate.lower():
-                st.no_improvement = 0
+                self.rule.reset_count()
                 self._print(f"{message} Setting learning rate to {self.rate.rate:f}")
             else:
                 self._print(f"{message} Stopping.")
@@ -187,17 +237,6 @@ class Plateau(Callback):
             st.scores.append(math.nan)
         self.stopped = self.diverged = True
 
-    def _count_score(self, score: float, network: Network) -> None:
-        st = self.state_
-        st.scores.append(score)
-        self._print(f"Validation score: {score:f}")
-        sign = 1.0 if self.greater_is_better else -1.0  # a cost is a score with its sign turned
-        best = -math.inf if st.best_score is None else sign * st.best_score
-        st.no_improvement = st.no_improvement + 1 if sign * score < best + self.tol else 0
-        if sign * score > best:
-            st.best_score = score
-            st.best_params = {k: np.array(to_numpy(v)) for k, v in network.params.items()}
-
     def _print(self, line: str) -> None:
         if self.verbose:
             print(line)
@@ -214,20 +253,28 @@ class Plateau(Callback):
             "best_loss": None if math.isinf(st.best_loss) else st.best_loss,
             "scores": list(st.scores),
             "best_score": st.best_score,
+            "best_epoch": st.best_epoch,
             "no_improvement": st.no_improvement,
         }
         return values, dict(st.best_params)
 
     def restore(self, values: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-        best_loss, best_score = values.get("best_loss"), values.get("best_score")
+        best = values.get("best_score" if self.score is not None else "best_loss")
         self.rate.rate = float(values.get("rate", self.rate.rate))
         self.epochs = int(values.get("epochs", 0))
-        self.state_ = PlateauState(
+        state = PlateauState(
             examples_seen=int(values.get("examples_seen", 0)),
             losses=[float(v) for v in values.get("losses", [])],
-            best_loss=math.inf if best_loss is None else float(best_loss),
             scores=[float(v) for v in values.get("scores", [])],
-            best_score=None if best_score is None else float(best_score),
-            no_improvement=int(values.get("no_improvement", 0)),
-            best_params=dict(arrays),
+            watches_score=self.score is not None,
         )
+        self._watch(state)
+        self.rule.restore(
+            {
+                "best": best,
+                "best_epoch": values.get("best_epoch"),
+                "wait": values.get("no_improvement", 0),
+            },
+            arrays,
+        )
+        state.stopping = self.rule.state_
