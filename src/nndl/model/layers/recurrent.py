@@ -34,6 +34,13 @@ padded to ``T_x``, come with a mask ``(m, T_x)`` from a ``Masking`` layer or an
 Backpropagation through time walks the steps backwards, each adding its share of the
 parameter gradients and handing ``da⟨t−1⟩`` (and ``dc⟨t−1⟩``) to the step before; the
 parameter gradients get the cost's 1/m at the end.
+
+The arithmetic of each cell is written once in :mod:`nndl.model.layers.recurrent_cells`: one
+GEMM per step on ``[a⟨t−1⟩; x⟨t⟩; 1]`` (the bias as the weights' last column), the gates' σ as
+``(1 + tanh(z/2)) / 2`` in one tanh over the gate block, every step's gates and states in
+buffers made once per pass; after the time loop the weight gradients over all T_x steps are one
+GEMM, ``dW = Σ_t dZ⟨t⟩ [a⟨t−1⟩; x⟨t⟩; 1]ᵀ``, and so is the input's, ``dX = Wxᵀ dZ`` (left out for
+a model's first layer, whose input is the data).
 """
 
 from __future__ import annotations
@@ -45,14 +52,24 @@ import numpy as np
 from nndl.arrays.backend import Array, device, namespace
 from nndl.errors import NNDLValueError
 from nndl.model import init as _init
+from nndl.model.layers import recurrent_cells as cells
 from nndl.model.layers.base import Layer, Shape, draw_weights, positive_int
+from nndl.model.layers.recurrent_cells import Ops
 
 
-def _sigmoid(xp: Any, Z: Array) -> Array:
-    """The gates' σ(z) = (1 + tanh(z/2)) / 2: the same function, never overflows, and one
-    vectorized tanh is many times faster than exp, a division and a select (a gate's value
-    is exact to the dtype's rounding; only σ's tiny values below it become 0)."""
-    return 0.5 * xp.tanh(0.5 * Z) + 0.5
+class _Pass:
+    """One forward pass's buffers (``recurrent_cells``' layout) and what its backward needs."""
+
+    def __init__(self, ops: Ops, shape: tuple[int, int, int], n: int, given: bool) -> None:
+        self.ops, self.shape, self.n, self.given = ops, shape, n, given
+        self.pad: Array | None = None  # (T_x, 1, m): True at padded steps
+        self.buffers: dict[str, Array] = {}
+
+    def __getitem__(self, name: str) -> Array:
+        return self.buffers[name]
+
+    def __setitem__(self, name: str, value: Array) -> None:
+        self.buffers[name] = value
 
 
 class Recurrent(Layer):
@@ -163,23 +180,33 @@ class Recurrent(Layer):
         Where ``mask[:, t]`` is False (padding) the state is kept, ``a⟨t⟩ = a⟨t−1⟩`` and
         ``c⟨t⟩ = c⟨t−1⟩``, so the last state is each example's own.
         """
-        xp = namespace(A_prev)
-        m, T_x, _ = (int(n) for n in A_prev.shape)
-        a, c = self._start(A_prev, initial_state)
-        steps, states = [], []
-        keep = None if mask is None else [xp.reshape(mask[:, t], (1, m)) for t in range(T_x)]
+        ops = Ops(A_prev)
+        xp, n = ops.xp, self.units
+        m, T_x, n_x = (int(k) for k in A_prev.shape)
+        a0, c0 = self._start(A_prev, initial_state)
+        run = _Pass(ops, (m, T_x, n_x), n, initial_state is not None)
+        H = run["H"] = ops.buffer((n + n_x + 1, T_x, m))  # h⟨t⟩ = [a⟨t−1⟩; x⟨t⟩; 1]
+        ops.copy(xp.permute_dims(A_prev, (2, 1, 0)), H[n : n + n_x, ...])
+        H[n + n_x, ...] = 1
+        states = [ops.buffer((T_x + 1, n, m)) for _ in self.state_names]
+        for S, s0 in zip(states, (a0, c0), strict=False):
+            ops.copy(s0, S[0, ...])
+        run["S"] = S = states[0]
+        if len(states) == 2:
+            run["C"] = states[1]
+        if mask is not None:
+            run.pad = xp.reshape(xp.logical_not(mask).T, (T_x, 1, m))
+        self._prepare(run)
         for t in range(T_x):
-            a_next, c_next, step = self.cell_forward(xp, A_prev[:, t, :].T, a, c)
-            if keep is None:
-                a, c = a_next, c_next
-            else:  # (1, m) broadcast over the n_a rows
-                a, c = xp.where(keep[t], a_next, a), xp.where(keep[t], c_next, c)
-            steps.append(step)
-            states.append(a)
-        # every state (m, T_x, n_a), or the last one (n_a, m)
-        out = xp.stack([s.T for s in states], axis=1) if self.return_sequences else states[-1]
-        given = initial_state is not None
-        return out, (steps, tuple(int(n) for n in A_prev.shape), keep, given)
+            ops.copy(S[t, ...], H[:n, t, :])
+            self._step(run, t)
+            if run.pad is not None:
+                for state in states:
+                    ops.keep(state[t + 1, ...], state[t, ...], run.pad[t, ...])
+        if not self.return_sequences:  # a copy: a view would keep S from being used again
+            return ops.copy(S[T_x, ...], ops.empty((n, m))), run
+        out = xp.permute_dims(S[1:, ...], (2, 0, 1))  # every state (m, T_x, n_a)
+        return (np.ascontiguousarray(out) if ops.numpy else out), run
 
     def compute_mask(self, A_prev: Array, mask: Array | None) -> Array | None:
         """Every state keeps the input's mask; the last state alone has none."""
@@ -203,77 +230,83 @@ class Recurrent(Layer):
         ``(n_a, m)`` per example (without the 1/m, as ``dX``).  A learned initial state gets
         ``da_start = (1/m) Σ_i da⟨0⟩`` (zero when the forward pass was given a state of its own).
         """
-        xp = namespace(dA)
-        steps, (m, T_x, _), keep, given = cache
-        grads = {k: xp.zeros_like(v) for k, v in self.params.items()}
-        da_next = xp.zeros((self.units, m), dtype=dA.dtype, device=device(dA))
-        dc_next = xp.zeros((self.units, m), dtype=dA.dtype, device=device(dA))
-        zero = da_next
-        dxs = []
+        run: _Pass = cache
+        ops, n, (m, T_x, _) = run.ops, self.units, run.shape
+        xp = ops.xp
+        D = ops.buffer((self.gates * n, T_x, m))  # dZ⟨t⟩ at D[:, t, :]
+        # da, dc: this step's; the cell writes the step before's into da_prev, dc_prev
+        da, da_prev, dc, dc_prev = (ops.zeros((n, m)) for _ in range(4))
+        scratch = [ops.empty((n, m)) for _ in range(3)]
+        if self.return_sequences:  # (m, T_x, n_a) as T_x contiguous (n_a, m) steps
+            dA_steps = ops.copy(xp.permute_dims(dA, (1, 2, 0)), ops.buffer((T_x, n, m)))
+        else:
+            ops.copy(dA, da)
+        pad = run.pad
+        saved = (ops.empty((n, m)), ops.empty((n, m))) if pad is not None else None
         for t in range(T_x - 1, -1, -1):
             if self.return_sequences:
-                da = da_next + dA[:, t, :].T
-            else:
-                da = da_next + dA if t == T_x - 1 else da_next
-            if keep is None:
-                dx, da_next, dc_next, step_grads = self.cell_backward(xp, da, dc_next, steps[t])
-            else:  # the real columns through the cell; the padded ones around it
-                real = keep[t]
-                dx, da_cell, dc_cell, step_grads = self.cell_backward(
-                    xp, xp.where(real, da, zero), xp.where(real, dc_next, zero), steps[t]
-                )
-                da_next = xp.where(real, da_cell, da)
-                dc_next = xp.where(real, dc_cell, dc_next)
-            for k, g in step_grads.items():
-                grads[k] = grads[k] + g
-            if dx is not None:
-                dxs.append(dx.T)
-        # (m, T_x, n_x); none for a model's first layer (the data's gradient, unused)
-        dX = xp.stack(dxs[::-1], axis=1) if dxs else None
-        d_initial = (da_next, dc_next)[: len(self.state_names)]
-        if self.learn_initial_state and not given:
+                ops.add(da, dA_steps[t, ...], da)
+            if (
+                pad is not None and saved is not None
+            ):  # the real columns through the cell; the padded ones around it
+                ops.copy(da, saved[0])
+                ops.copy(dc, saved[1])
+                ops.keep(da, xp.zeros_like(da), pad[t, ...])
+                ops.keep(dc, xp.zeros_like(dc), pad[t, ...])
+            self._step_back(run, t, da, dc, da_prev, dc_prev, D, scratch)
+            if pad is not None and saved is not None:
+                ops.keep(da_prev, saved[0], pad[t, ...])
+                ops.keep(dc_prev, saved[1], pad[t, ...])
+            da, da_prev, dc, dc_prev = da_prev, da, dc_prev, dc
+        grads, dX = self._gradients(run, xp.reshape(D, (self.gates * n, T_x * m)))
+        d_initial = (da, dc)[: len(self.state_names)]
+        if self.learn_initial_state:
             for s, d in zip(self.state_names, d_initial, strict=True):
-                grads[f"{s}_start"] = xp.sum(d, axis=1, keepdims=True)
+                grads[f"{s}_start"] = (
+                    xp.zeros_like(self.params[f"{s}_start"])
+                    if run.given
+                    else xp.sum(d, axis=1, keepdims=True)
+                )
         return dX, {k: g / m for k, g in grads.items()}, d_initial
 
-    def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
-        """One step forward: ``(a⟨t⟩, c⟨t⟩, what the step's backward pass needs)``.
-
-        Parameters
-        ----------
-        xp : module
-            The array namespace.
-        x : Array of shape (n_x, m)
-            x⟨t⟩.
-        a : Array of shape (n_a, m)
-            a⟨t−1⟩.
-        c : Array of shape (n_a, m)
-            c⟨t−1⟩ (the LSTM's memory cell; passed through by the others).
-
-        Returns
-        -------
-        tuple
-            a⟨t⟩, c⟨t⟩ and the step's cache.
-        """
+    def _prepare(self, run: _Pass) -> None:
+        """The pass's stacked weights and the cell's buffers."""
         raise NotImplementedError
 
-    def cell_backward(
-        self, xp: Any, da: Array, dc: Array, step: Any
-    ) -> tuple[Array, Array, Array, dict[str, Array]]:
-        """One step back: ``(dx⟨t⟩, da⟨t−1⟩, dc⟨t−1⟩, this step's parameter gradients)``.
-
-        ``dx⟨t⟩`` may be None for a model's first layer.
-        """
+    def _step(self, run: _Pass, t: int) -> None:
+        """Step t forward: ``S[t + 1]`` (and ``C[t + 1]``) from ``h⟨t⟩ = H[:, t]``."""
         raise NotImplementedError
 
-    def _back_through_W(self, dZ: Array) -> tuple[Array | None, Array]:
-        """``(dx⟨t⟩, da⟨t−1⟩)`` from ``dconcat = Wᵀ dZ`` (only its ``a`` rows for a model's
-        first layer)."""
-        W, n = self.params["W"], self.units
+    def _step_back(
+        self,
+        run: _Pass,
+        t: int,
+        da: Array,
+        dc: Array,
+        da_prev: Array,
+        dc_prev: Array,
+        D: Array,
+        scratch: list[Array],
+    ) -> None:
+        """Step t back: ``D[:, t, :]`` and ``da⟨t−1⟩`` (and ``dc⟨t−1⟩``) from ``da``, ``dc``."""
+        raise NotImplementedError
+
+    def _gradients(self, run: _Pass, D: Array) -> tuple[dict[str, Array], Array | None]:
+        """``(grads, dX)`` (without the 1/m) from every step's ``dZ`` ``D`` ``(rows, T_x m)``:
+        ``[dW | db] = D Hᵀ`` and ``dX = Wxᵀ D`` (None for a model's first layer)."""
+        m, T_x, n_x = run.shape
+        n, xp = self.units, run.ops.xp
+        dWb = D @ xp.reshape(run["H"], (n + n_x + 1, T_x * m)).T
+        return {"W": dWb[:, : n + n_x], "b": dWb[:, n + n_x :]}, self._dX(run, D)
+
+    def _dX(self, run: _Pass, D: Array, rows: slice = slice(None)) -> Array | None:
+        """``dX = Wxᵀ D`` ``(m, T_x, n_x)`` over the W ``rows`` that D holds."""
         if self.first:
-            return None, W[:, :n].T @ dZ
-        dconcat = W.T @ dZ
-        return dconcat[n:, :], dconcat[:n, :]
+            return None
+        m, T_x, n_x = run.shape
+        n, xp = self.units, run.ops.xp
+        dX = self.params["W"][rows, n:].T @ D
+        return xp.permute_dims(xp.reshape(dX, (n_x, T_x, m)), (2, 1, 0))
 
     def config(self) -> dict[str, Any]:
         init = self.init if isinstance(self.init, str) else getattr(self.init, "__name__", "custom")
@@ -310,19 +343,25 @@ class SimpleRNN(Recurrent):
 
     kind = "simple_rnn"
 
-    def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
-        concat = xp.concat([a, x], axis=0)
-        a_next = xp.tanh(self.params["W"] @ concat + self.params["b"])
-        return a_next, c, (concat, a_next)
+    def _prepare(self, run: _Pass) -> None:
+        run["Wb"] = cells.stacked(run.ops.xp, self.params["W"], self.params["b"], ())
 
-    def cell_backward(
-        self, xp: Any, da: Array, dc: Array, step: Any
-    ) -> tuple[Array, Array, Array, dict[str, Array]]:
-        concat, a_next = step
-        dZ = (1.0 - a_next * a_next) * da  # tanh' = 1 − a²
-        dx, da_prev = self._back_through_W(dZ)
-        grads = {"W": dZ @ concat.T, "b": xp.sum(dZ, axis=1, keepdims=True)}
-        return dx, da_prev, dc, grads
+    def _step(self, run: _Pass, t: int) -> None:
+        cells.rnn_forward(run.ops, run["Wb"], run["H"][:, t, :], run["S"][t + 1, ...])
+
+    def _step_back(
+        self,
+        run: _Pass,
+        t: int,
+        da: Array,
+        dc: Array,
+        da_prev: Array,
+        dc_prev: Array,
+        D: Array,
+        scratch: list[Array],
+    ) -> None:
+        cells.rnn_backward(run.ops, run["S"][t + 1, ...], da, D[:, t, :], scratch[0])
+        run.ops.matmul(self.params["W"][:, : self.units].T, D[:, t, :], da_prev)
 
 
 class LSTM(Recurrent):
@@ -353,33 +392,37 @@ class LSTM(Recurrent):
     def state_names(self) -> tuple[str, ...]:
         return ("a", "c")
 
-    def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
-        n = self.units
-        concat = xp.concat([a, x], axis=0)
-        Z = self.params["W"] @ concat + self.params["b"]
-        f, i = _sigmoid(xp, Z[:n, :]), _sigmoid(xp, Z[n : 2 * n, :])
-        cc, o = xp.tanh(Z[2 * n : 3 * n, :]), _sigmoid(xp, Z[3 * n :, :])
-        c_next = f * c + i * cc
-        tanh_c = xp.tanh(c_next)
-        return o * tanh_c, c_next, (concat, c, f, i, cc, o, tanh_c)
+    def _prepare(self, run: _Pass) -> None:
+        n, (m, T_x, _) = self.units, run.shape
+        sigmoid = cells.lstm_sigmoid(n)
+        run["Wb"] = cells.stacked(run.ops.xp, self.params["W"], self.params["b"], sigmoid)
+        run["gates"] = run.ops.buffer((T_x, 4 * n, m))  # Γ_f, Γ_u, c̃, Γ_o
+        run["tanh_c"] = run.ops.buffer((T_x, n, m))
 
-    def cell_backward(
-        self, xp: Any, da: Array, dc_next: Array, step: Any
-    ) -> tuple[Array, Array, Array, dict[str, Array]]:
-        concat, c_prev, f, i, cc, o, tanh_c = step
-        dc = dc_next + da * o * (1.0 - tanh_c * tanh_c)
-        dZ = xp.concat(
-            [
-                dc * c_prev * f * (1.0 - f),  # dΓ_f through σ
-                dc * cc * i * (1.0 - i),  # dΓ_u
-                dc * i * (1.0 - cc * cc),  # dc̃ through tanh
-                da * tanh_c * o * (1.0 - o),  # dΓ_o
-            ],
-            axis=0,
+    def _step(self, run: _Pass, t: int) -> None:
+        C, h, g = run["C"], run["H"][:, t, :], run["gates"][t, ...]
+        c_prev, c, a = C[t, ...], C[t + 1, ...], run["S"][t + 1, ...]
+        cells.lstm_forward(run.ops, run["Wb"], h, g, c_prev, c, run["tanh_c"][t, ...], a)
+
+    def _step_back(
+        self,
+        run: _Pass,
+        t: int,
+        da: Array,
+        dc: Array,
+        da_prev: Array,
+        dc_prev: Array,
+        D: Array,
+        scratch: list[Array],
+    ) -> None:
+        g, c_prev, tanh_c, D_t = (
+            run["gates"][t, ...],
+            run["C"][t, ...],
+            run["tanh_c"][t, ...],
+            D[:, t, :],
         )
-        dx, da_prev = self._back_through_W(dZ)
-        grads = {"W": dZ @ concat.T, "b": xp.sum(dZ, axis=1, keepdims=True)}
-        return dx, da_prev, dc * f, grads
+        cells.lstm_backward(run.ops, g, c_prev, tanh_c, da, dc, D_t, dc_prev, *scratch[:2])
+        run.ops.matmul(self.params["W"][:, : self.units].T, D_t, da_prev)
 
 
 class GRU(Recurrent):
@@ -437,54 +480,88 @@ class GRU(Recurrent):
             self.params["bh"] = np.zeros((self.units, 1), dtype=dtype)
         return shape
 
-    def cell_forward(self, xp: Any, x: Array, a: Array, c: Array) -> tuple[Array, Array, Any]:
-        n = self.units
-        W, b = self.params["W"], self.params["b"]
-        concat = xp.concat([a, x], axis=0)
-        ZRU = W[: 2 * n, :] @ concat + b[: 2 * n, :]
-        r, u = _sigmoid(xp, ZRU[:n, :]), _sigmoid(xp, ZRU[n:, :])
-        if self.reset_after:
-            h_n = W[2 * n :, :n] @ a + self.params["bh"]
-            cc = xp.tanh(W[2 * n :, n:] @ x + b[2 * n :, :] + r * h_n)
-            gated = h_n
-        else:
-            gated = xp.concat([r * a, x], axis=0)
-            cc = xp.tanh(W[2 * n :, :] @ gated + b[2 * n :, :])
-        a_next = u * cc + (1.0 - u) * a
-        return a_next, a_next, (concat, gated, a, x, r, u, cc)
+    def _prepare(self, run: _Pass) -> None:
+        ops, n, (m, T_x, _) = run.ops, self.units, run.shape
+        xp, W, b = ops.xp, self.params["W"], self.params["b"]
+        Wb = cells.stacked(xp, W, b, (slice(0, 2 * n),))
+        run["gates"] = ops.buffer((T_x, 3 * n, m))
+        if not self.reset_after:  # Γ_r, Γ_u, c̃; c̃'s input [Γ_r * a⟨t−1⟩; x⟨t⟩; 1] in H_reset
+            run["Wb"] = Wb
+            run["H_reset"] = H_reset = ops.buffer(tuple(run["H"].shape))
+            ops.copy(run["H"][n:, ...], H_reset[n:, ...])
+            return
+        # Γ_r, Γ_u, h_n = [Wc_a | 0 | bh] h⟨t⟩; c̃ apart; Wc_x x⟨t⟩ + bc for every step at once
+        h_n = xp.concat([W[2 * n :, :n], xp.zeros_like(W[2 * n :, n:]), self.params["bh"]], axis=1)
+        run["Wb"] = xp.concat([Wb[: 2 * n, :], h_n], axis=0)
+        run["xc"] = Wb[2 * n :, n:] @ xp.permute_dims(run["H"][n:, ...], (1, 0, 2))  # (T_x, n_a, m)
+        run["cc"] = ops.buffer((T_x, n, m))
+        run["dcc"] = ops.buffer((n, T_x, m))  # for dWc_x and dbc
 
-    def cell_backward(
-        self, xp: Any, da: Array, dc_next: Array, step: Any
-    ) -> tuple[Array, Array, Array, dict[str, Array]]:
-        concat, gated, a_prev, x, r, u, cc = step
-        n = self.units
-        W = self.params["W"]
-        dcc = da * u * (1.0 - cc * cc)  # through c̃ = tanh(·)
-        du = da * (cc - a_prev) * u * (1.0 - u)
-        if self.reset_after:  # gated is h_n = Wc_a c⟨t−1⟩ + bh
-            dh_n = dcc * r
-            dr = dcc * gated * r * (1.0 - r)
-            d_from_candidate = W[2 * n :, :n].T @ dh_n
-            dx = W[2 * n :, n:].T @ dcc
-            dWc = xp.concat([dh_n @ a_prev.T, dcc @ x.T], axis=1)
-        else:
-            dgated = W[2 * n :, :].T @ dcc
-            dr = dgated[:n, :] * a_prev * r * (1.0 - r)
-            d_from_candidate = dgated[:n, :] * r
-            dx = dgated[n:, :]
-            dWc = dcc @ gated.T
-        dZRU = xp.concat([dr, du], axis=0)
-        dconcat = W[: 2 * n, :].T @ dZRU
-        da_prev = dconcat[:n, :] + d_from_candidate + da * (1.0 - u)
-        grads = {
-            "W": xp.concat([dZRU @ concat.T, dWc], axis=0),
-            "b": xp.concat(
-                [xp.sum(dZRU, axis=1, keepdims=True), xp.sum(dcc, axis=1, keepdims=True)], axis=0
-            ),
-        }
+    def _step(self, run: _Pass, t: int) -> None:
+        S, h, g, Wb = run["S"], run["H"][:, t, :], run["gates"][t, ...], run["Wb"]
+        a_prev, a = S[t, ...], S[t + 1, ...]
         if self.reset_after:
-            grads["bh"] = xp.sum(dh_n, axis=1, keepdims=True)
-        return dconcat[n:, :] + dx, da_prev, dc_next, grads
+            xc, cc = run["xc"][t, ...], run["cc"][t, ...]
+            cells.gru_forward_reset_after(run.ops, Wb, h, xc, g, cc, a_prev, a)
+        else:
+            cells.gru_forward(run.ops, Wb, h, run["H_reset"][:, t, :], g, a_prev, a)
+
+    def _step_back(
+        self,
+        run: _Pass,
+        t: int,
+        da: Array,
+        dc: Array,
+        da_prev: Array,
+        dc_prev: Array,
+        D: Array,
+        scratch: list[Array],
+    ) -> None:
+        ops, n, W = run.ops, self.units, self.params["W"]
+        s1, s2, s3 = scratch
+        g, a_prev, D_t = run["gates"][t, ...], run["S"][t, ...], D[:, t, :]
+        r, u = g[:n, :], g[n : 2 * n, :]
+        if self.reset_after:  # D_t rows: dZ_r, dZ_u, dh_n
+            cc, dcc = run["cc"][t, ...], run["dcc"][:, t, :]
+            cells.gru_gates_backward(ops, u, cc, a_prev, da, D_t[n : 2 * n, :], dcc, s1, s2)
+            ops.mul(dcc, r, D_t[2 * n :, :])
+            cells.reset_backward(ops, r, dcc, g[2 * n :, :], D_t[:n, :], s1)
+            ops.matmul(W[:, :n].T, D_t, da_prev)
+        else:  # D_t rows: dZ_r, dZ_u, dZ_c
+            cc = g[2 * n :, :]
+            cells.gru_gates_backward(
+                ops, u, cc, a_prev, da, D_t[n : 2 * n, :], D_t[2 * n :, :], s1, s2
+            )
+            ops.matmul(W[2 * n :, :n].T, D_t[2 * n :, :], s3)  # the gradient of Γ_r * a⟨t−1⟩
+            cells.reset_backward(ops, r, s3, a_prev, D_t[:n, :], s1)
+            ops.matmul(W[: 2 * n, :n].T, D_t[: 2 * n, :], da_prev)
+            ops.mul(s3, r, s3)
+            ops.add(da_prev, s3, da_prev)
+        ops.add(da_prev, cells.keep_rate(ops, u, da, s1), da_prev)
+
+    def _gradients(self, run: _Pass, D: Array) -> tuple[dict[str, Array], Array | None]:
+        m, T_x, n_x = run.shape
+        n, xp = self.units, run.ops.xp
+        K = n + n_x + 1
+        H = xp.reshape(run["H"], (K, T_x * m))
+        if not self.reset_after:
+            dWb = xp.concat(
+                [D[: 2 * n, :] @ H.T, D[2 * n :, :] @ xp.reshape(run["H_reset"], (K, T_x * m)).T],
+                axis=0,
+            )
+            return {"W": dWb[:, : K - 1], "b": dWb[:, K - 1 :]}, self._dX(run, D)
+        dcc = xp.reshape(run["dcc"], (n, T_x * m))
+        ru_h = D @ H.T  # rows r, u: [dW | db]; rows of h_n: [dWc_a | · | dbh]
+        c_x = dcc @ H[n:, :].T  # [dWc_x | dbc]
+        dW = xp.concat(
+            [ru_h[: 2 * n, : K - 1], xp.concat([ru_h[2 * n :, :n], c_x[:, :-1]], axis=1)]
+        )
+        grads = {"W": dW, "b": xp.concat([ru_h[: 2 * n, K - 1 :], c_x[:, -1:]]),
+                 "bh": ru_h[2 * n :, K - 1 :]}  # fmt: skip
+        dX = self._dX(run, D[: 2 * n, :], slice(0, 2 * n))
+        if dX is not None:
+            dX = dX + self._dX(run, dcc, slice(2 * n, None))
+        return grads, dX
 
     def config(self) -> dict[str, Any]:
         return {**super().config(), "reset_after": self.reset_after}
