@@ -95,7 +95,6 @@ BRIEF_MODULES = {
     "nndl.model.network",  # Network: forward, backward, cost, gradients, …
     "nndl.model.sequential",
     "nndl.model.update_rules",  # the optimizers' init/update/apply and their rules
-    "nndl.model.layers.recurrent",
     "nndl.training.callbacks",  # the callback hooks
     "nndl.graph.node",  # Node.backward
 }

@@ -34,7 +34,8 @@ from nndl.model.layers.convolutional import (
 )
 from nndl.model.layers.dense import Dense, linear_backward, linear_forward
 from nndl.model.layers.embedding import Embedding, Masking
-from nndl.model.layers.recurrent import GRU, LSTM, SimpleRNN
+from nndl.model.layers.gru import GRU
+from nndl.model.layers.recurrent import LSTM, SimpleRNN
 from nndl.model.layers.shaping import Activation, BatchNorm, Dropout, Flatten
 
 LAYERS: dict[str, type[Layer]] = {

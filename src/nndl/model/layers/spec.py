@@ -38,7 +38,8 @@ from nndl.model.layers.convolutional import (
     MaxPool2D,
 )
 from nndl.model.layers.dense import Dense
-from nndl.model.layers.recurrent import GRU, LSTM, Recurrent, SimpleRNN
+from nndl.model.layers.gru import GRU
+from nndl.model.layers.recurrent import LSTM, Recurrent, SimpleRNN
 from nndl.model.layers.shaping import Activation, BatchNorm, Dropout, Flatten
 
 FORMS: dict[str, str] = {
