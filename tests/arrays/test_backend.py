@@ -28,6 +28,18 @@ def test_mixed_libraries_are_refused() -> None:
         backend.namespace(np.zeros(2), strict.zeros(2))
 
 
+def test_numpy_arrays_get_array_api_compat_s_namespace_without_the_lookup() -> None:
+    import array_api_compat
+
+    a, b = np.zeros((2, 3), dtype=np.float32), np.ones(4)
+    assert backend.namespace(a) is array_api_compat.array_namespace(a)
+    assert backend.namespace(a, b) is array_api_compat.array_namespace(a, b)
+    m = np.ma.masked_array([1.0, 2.0])  # a subclass goes the whole way, as before
+    assert backend.namespace(m) is array_api_compat.array_namespace(m)
+    with pytest.raises(NNDLTypeError, match="one array library"):
+        backend.namespace(a, [1.0])
+
+
 def test_dtype_names() -> None:
     assert backend.dtype_name(np.float32) == "float32"
     assert backend.dtype_name("float64") == backend.dtype_name(float) == "float64"

@@ -131,6 +131,17 @@ def test_numpy_engine_equals_generic_engine(
         assert h_np.history["accuracy"] == h_gen.history["accuracy"]
 
 
+def test_numpy_engine_counts_a_multi_label_example_right_when_all_its_outputs_are() -> None:
+    X, labels = _blobs(m=61)
+    Y = np.vstack([labels == 0, labels == 1, X[0] > 0]).astype(float)  # three labels each
+    histories = []
+    for engine in ("generic", "numpy"):
+        net = Network([4, 5, 3], "tanh", output="sigmoid", seed=1, dtype="float64")
+        histories.append(net.fit(X, Y, 0.5, 6, batch_size=8, engine=engine).history["accuracy"])
+    assert histories[1] == histories[0]
+    assert len(set(histories[0])) > 1  # the count moves as it learns
+
+
 def test_backends_agree_on_mini_batch_adam_with_l2_and_dropout(backend) -> None:  # type: ignore[no-untyped-def]
     X, labels = _blobs(m=40)
     kwargs = dict(

@@ -13,6 +13,7 @@ saving.
 
 from __future__ import annotations
 
+import functools
 from types import ModuleType
 from typing import Any
 
@@ -52,6 +53,8 @@ def namespace(*arrays: Array) -> ModuleType:
     >>> float(xp.sum(xp.exp(xp.zeros(2))))
     2.0
     """
+    if arrays and all(type(a) is np.ndarray for a in arrays):  # the common case, looked up once
+        return _numpy_namespace()
     try:
         return array_api_compat.array_namespace(*arrays)
     except TypeError as exc:
@@ -61,6 +64,13 @@ def namespace(*arrays: Array) -> ModuleType:
             "Convert them to one library first (for example all NumPy arrays). "
             f"Details: {exc}"
         ) from exc
+
+
+@functools.cache
+def _numpy_namespace() -> ModuleType:
+    """array-api-compat's namespace of plain NumPy arrays (what ``array_namespace`` gives
+    for any of them), imported on first use."""
+    return array_api_compat.array_namespace(np.empty(0))
 
 
 def is_sparse(X: Any) -> bool:

@@ -69,6 +69,7 @@ class Options:
     max_fps: float | None = 60.0  # frames a second per tab at most (None: as fast as drawn)
     max_tabs: int = 16  # open connections at most
     grid: int = GRID  # the maps are G × G
+    compression: str = "remote"  # permessage-deflate for: "remote" clients, "always", "never"
 
 
 def parse_message(text: Any) -> dict[str, Any]:

@@ -345,8 +345,9 @@ class NumpyEngine:
             else:
                 J = float(_losses(net.loss.name, Z, Yb) @ w[0]) * float(scale)
             if net.loss.name == "logistic":
-                A = net.output.forward(Z)
-                hits = int(np.count_nonzero(np.all((A > 0.5) == (Yb > 0.5), axis=0)))
+                A = net.output.forward(Z)  # an example is a hit when all its outputs are:
+                agree = (A > 0.5) == (Yb > 0.5)  # np.all's reduction, without its wrapper
+                hits = int(np.count_nonzero(np.logical_and.reduce(agree, axis=0)))
                 np.subtract(A, Yb, out=Z)
             elif net.loss.name == "poisson":  # A = e^Z
                 hits = 0
