@@ -13,22 +13,14 @@ epochs; scikit-learn's MLP with its defaults (Adam, 200 iterations at most).  Pr
 split's test accuracy, then each model's mean and standard deviation.
 
     python benchmarks/cnn_digits.py            # 5 splits, 15 epochs
-    python benchmarks/cnn_digits.py --quick    # a tiny run (tests/test_benchmark_cnn_digits.py)
+    python benchmarks/cnn_digits.py --quick    # a tiny run (tests/test_benchmark_digits.py)
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
-import warnings
-from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import StratifiedKFold
+from digits_splits import Models, arguments, dense, digits, score_on_splits
 from sklearn.neural_network import MLPClassifier
 
 from nndl.estimators import NeuralNetClassifier
@@ -46,18 +38,11 @@ def cnn(epochs: int, seed: int) -> Any:
     )
 
 
-def dense(epochs: int, seed: int) -> Any:
-    return NeuralNetClassifier(
-        (64,), activation="relu", learning_rate=0.005, batch_size=64, epochs=epochs,
-        random_state=seed,
-    )  # fmt: skip
-
-
 def mlp(epochs: int, seed: int) -> Any:
     return MLPClassifier((64,), random_state=seed)
 
 
-MODELS: dict[str, tuple[Callable[[int, int], Any], bool]] = {
+MODELS: Models = {
     "nndl CNN": (cnn, True),  # True: pictures (m, 8, 8, 1)
     "nndl dense": (dense, False),
     "sklearn MLP": (mlp, False),
@@ -65,38 +50,9 @@ MODELS: dict[str, tuple[Callable[[int, int], Any], bool]] = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--splits", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=15)
-    parser.add_argument("--quick", action="store_true", help="2 splits, 2 epochs, 400 examples")
-    args = parser.parse_args()
-    digits = load_digits()
-    pictures = (digits.images / 16.0)[..., None]
-    y = digits.target
-    if args.quick:
-        args.splits, args.epochs = 2, 2
-        pictures, y = pictures[:400], y[:400]
-    flat = pictures.reshape(len(pictures), -1)
-    folds = StratifiedKFold(n_splits=args.splits, shuffle=True, random_state=0)
-    scores: dict[str, list[float]] = {name: [] for name in MODELS}
-    seconds: dict[str, float] = dict.fromkeys(MODELS, 0.0)
-    for k, (train, test) in enumerate(folds.split(flat, y), start=1):
-        for name, (make, takes_pictures) in MODELS.items():
-            X = pictures if takes_pictures else flat
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                model = make(args.epochs, k).fit(X[train], y[train])
-            seconds[name] += time.perf_counter() - start
-            scores[name].append(float(model.score(X[test], y[test])))
-            print(f"split {k} {name:12s} test accuracy {scores[name][-1]:.4f}", flush=True)
-    print(f"digits as 8×8×1 pictures, {args.splits} stratified splits, {args.epochs} epochs:")
-    for name, values in scores.items():
-        spread = statistics.stdev(values) if len(values) > 1 else 0.0
-        print(
-            f"{name:12s} mean {np.mean(values):.4f} ± {spread:.4f}   "
-            f"(fit {seconds[name] / len(values):.2f} s per split)"
-        )
+    args = arguments(__doc__, epochs=15)
+    images, y = digits(args.quick)
+    score_on_splits(MODELS, images[..., None], y, args, "digits as 8×8×1 pictures")
 
 
 if __name__ == "__main__":

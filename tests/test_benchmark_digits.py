@@ -1,4 +1,5 @@
-"""benchmarks/rnn_digits.py runs end to end on a tiny workload (its figures are not checked)."""
+"""benchmarks/cnn_digits.py and rnn_digits.py run end to end on a tiny workload (their figures
+are not checked)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,17 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 pytestmark = pytest.mark.slow
 
 
-def test_rnn_digits_runs_the_three_models() -> None:
+@pytest.mark.parametrize(
+    ("script", "models"),
+    [
+        ("cnn_digits.py", ("nndl CNN", "nndl dense", "sklearn MLP")),
+        ("rnn_digits.py", ("nndl GRU", "nndl LSTM", "nndl dense")),
+    ],
+)
+def test_a_digits_benchmark_runs_its_three_models(script: str, models: tuple[str, ...]) -> None:
     pytest.importorskip("sklearn")
     done = subprocess.run(
-        [sys.executable, str(BENCH / "rnn_digits.py"), "--quick"],
+        [sys.executable, str(BENCH / script), "--quick"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -24,5 +32,5 @@ def test_rnn_digits_runs_the_three_models() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     summary = "\n".join(done.stdout.splitlines()[-3:])
-    for name in ("nndl GRU", "nndl LSTM", "nndl dense"):
+    for name in models:
         assert f"split 2 {name}" in done.stdout and f"{name}" in summary
