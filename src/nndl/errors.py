@@ -164,6 +164,13 @@ def check_l2(l2: Any) -> float:
     return float(l2)
 
 
+def check_non_negative(name: str, value: Any) -> float:
+    """A threshold (``min_delta``, ``tol``) as a float: a finite number >= 0."""
+    if not _is_real(value) or not math.isfinite(float(value)) or value < 0:
+        raise NNDLValueError(f"{name} must be a number >= 0. Received: {value!r}")
+    return float(value)
+
+
 def check_fraction(name: str, value: Any) -> float:
     """A fraction in [0, 1) (a dropout rate, a validation share) as a float."""
     if not _is_real(value) or not math.isfinite(float(value)) or not (0 <= value < 1):

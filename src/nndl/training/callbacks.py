@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nndl.arrays.backend import to_numpy
-from nndl.errors import NNDLValueError, check_int
-from nndl.training.stopping import StoppingRule, check_threshold
+from nndl.errors import NNDLValueError, check_int, check_non_negative
+from nndl.training.stopping import StoppingRule
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
@@ -177,7 +177,7 @@ class EarlyStopping(Callback):
     ) -> None:
         self.monitor = monitor
         self.patience = check_int("patience", patience, minimum=0)
-        self.min_delta = check_threshold("min_delta", min_delta)
+        self.min_delta = check_non_negative("min_delta", min_delta)
         self.restore_best = restore_best
         self.rule = StoppingRule(self.min_delta, self.patience, keep_params=restore_best)
         self.stopped_epoch: int | None = None

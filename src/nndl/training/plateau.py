@@ -40,10 +40,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nndl.errors import NNDLValueError, check_int
+from nndl.errors import NNDLValueError, check_int, check_non_negative
 from nndl.training.callbacks import Callback
 from nndl.training.schedules import Schedule
-from nndl.training.stopping import StoppingRule, StoppingState, check_threshold
+from nndl.training.stopping import StoppingRule, StoppingState
 
 if TYPE_CHECKING:
     from nndl.model.network import Network
@@ -160,7 +160,7 @@ class Plateau(Callback):
     ) -> None:
         self.rate = rate
         self.n_samples = check_int("n_samples", n_samples, minimum=1)
-        self.tol = check_threshold("tol", tol)
+        self.tol = check_non_negative("tol", tol)
         self.n_iter_no_change = (
             None
             if n_iter_no_change is None

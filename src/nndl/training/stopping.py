@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from nndl.arrays.backend import to_numpy
-from nndl.errors import NNDLValueError, check_int
+from nndl.errors import check_int, check_non_negative
 
 
 @dataclass
@@ -114,7 +114,7 @@ class StoppingRule:
         stop_if_not_finite: bool = False,
         state: StoppingState | None = None,
     ) -> None:
-        self.threshold = check_threshold("threshold", threshold)
+        self.threshold = check_non_negative("threshold", threshold)
         self.patience = None if patience is None else check_int("patience", patience, minimum=0)
         self.greater_is_better = bool(greater_is_better)
         self.strict = bool(strict)
@@ -237,29 +237,3 @@ class StoppingRule:
             best_params=dict(arrays) if self.keep_params and arrays else None,
         )
         self.diverged = False
-
-
-def check_threshold(name: str, value: Any) -> float:
-    """``value`` as a float, refused unless it is a finite number >= 0.
-
-    Parameters
-    ----------
-    name : str
-        The parameter's name, for the message (``min_delta``, ``tol``).
-    value : object
-        What was passed.
-
-    Returns
-    -------
-    float
-        The threshold.
-
-    Raises
-    ------
-    NNDLValueError
-        When ``value`` is not a finite number >= 0 (a bool is not a number here).
-    """
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not (ok and math.isfinite(value) and value >= 0):
-        raise NNDLValueError(f"{name} must be a number >= 0. Received: {value!r}")
-    return float(value)
